@@ -1,0 +1,13 @@
+package dev.allot.access;
+
+/** One right an API call needs; {@link Role} says who has it. */
+public enum Permission {
+  READ_RESOURCES,
+  WRITE_RESOURCES,
+  /** {@code get}: read a subject's assignments without making any. */
+  READ_ASSIGNMENTS,
+  /** {@code getOrMake}: make assignments. */
+  MAKE_ASSIGNMENTS,
+  SEND_EVENTS,
+  MANAGE_TOKENS
+}

@@ -1,0 +1,181 @@
+package dev.allot.resource;
+
+import dev.allot.error.AllotException;
+import dev.allot.error.ErrorCode;
+import dev.allot.error.Violation;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * Applies, reads and lists resources. Applying a batch is all or nothing: every document is
+ * checked against the stored state and the batch's earlier documents, and the new versions are
+ * written in one transaction that fails if another writer got there first, in which case the batch
+ * is planned again.
+ */
+public final class ResourceService {
+  public static final int MAX_BATCH = 500;
+  private static final int MAX_ATTEMPTS = 5;
+
+  private final ResourceStore store;
+  private final InstantSource clock;
+
+  public ResourceService(ResourceStore store, InstantSource clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /** Creates lab DEFAULT and subject type ANY when they are missing. Safe to run on many nodes at once. */
+  public void installBuiltIns() {
+    Map<ResourceKey, StoredResource> found = store.find(BuiltIns.ALL.stream().map(ResourceKey::of).toList());
+    for (Resource builtIn : BuiltIns.ALL) {
+      if (!found.containsKey(ResourceKey.of(builtIn))) {
+        try {
+          store.write(List.of(new StoredResource(builtIn, 1)));
+        } catch (AllotException e) {
+          if (e.code() != ErrorCode.CONCURRENT_CHANGE) {
+            throw e;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Applies documents (plain trees from JSON or YAML) as one batch.
+   *
+   * @param expectedVersion the {@code If-Match} version, only for a batch of one document
+   */
+  public List<Applied> apply(List<?> documents, OptionalInt expectedVersion) {
+    if (documents.isEmpty()) {
+      throw AllotException.invalidRequest("body", "no resource documents were sent");
+    }
+    if (documents.size() > MAX_BATCH) {
+      throw AllotException.invalidRequest("body", "at most " + MAX_BATCH + " documents are applied at once");
+    }
+    if (expectedVersion.isPresent() && documents.size() != 1) {
+      throw AllotException.invalidRequest("If-Match", "If-Match applies to a request with exactly one document");
+    }
+    List<Violation> violations = new ArrayList<>();
+    List<Resource> resources = new ArrayList<>();
+    for (int i = 0; i < documents.size(); i++) {
+      List<Violation> found = new ArrayList<>();
+      resources.add(DocumentReader.read(documents.get(i), found).orElse(null));
+      for (Violation v : found) {
+        violations.add(v.inDocument(i));
+      }
+    }
+    for (int attempt = 1; ; attempt++) {
+      Plan plan = plan(resources, expectedVersion);
+      List<Violation> all = new ArrayList<>(violations);
+      all.addAll(plan.violations());
+      if (!all.isEmpty()) {
+        throw AllotException.rejected(all);
+      }
+      try {
+        store.write(plan.writes());
+        return plan.applied();
+      } catch (AllotException e) {
+        if (e.code() != ErrorCode.CONCURRENT_CHANGE || attempt == MAX_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private record Plan(List<Applied> applied, List<StoredResource> writes, List<Violation> violations) {}
+
+  private Plan plan(List<Resource> resources, OptionalInt expectedVersion) {
+    Map<ResourceKey, StoredResource> state = new HashMap<>(store.find(referencedKeys(resources)));
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    List<Applied> applied = new ArrayList<>();
+    List<StoredResource> writes = new ArrayList<>();
+    List<Violation> violations = new ArrayList<>();
+    for (int i = 0; i < resources.size(); i++) {
+      Resource next = resources.get(i);
+      if (next == null) {
+        continue;
+      }
+      StoredResource previous = state.get(ResourceKey.of(next));
+      if (expectedVersion.isPresent() && (previous == null || previous.version() != expectedVersion.getAsInt())) {
+        throw new AllotException(ErrorCode.PRECONDITION_FAILED, "If-Match: " + next.label() + " is "
+            + (previous == null ? "not stored" : "at version " + previous.version())
+            + ", not version " + expectedVersion.getAsInt());
+      }
+      List<Violation> found = new ArrayList<>();
+      Resource settled = ChangeRules.settle(
+          previous == null ? null : previous.resource(), next, state::get, now, found);
+      if (!found.isEmpty()) {
+        for (Violation v : found) {
+          violations.add(v.inDocument(i));
+        }
+        continue;
+      }
+      if (previous != null && previous.resource().equals(settled)) {
+        applied.add(new Applied(Applied.Operation.UNCHANGED, previous));
+        continue;
+      }
+      StoredResource stored = new StoredResource(settled, previous == null ? 1 : previous.version() + 1);
+      state.put(stored.key(), stored);
+      writes.add(stored);
+      applied.add(new Applied(previous == null ? Applied.Operation.CREATED : Applied.Operation.UPDATED, stored));
+    }
+    return new Plan(applied, writes, violations);
+  }
+
+  private static Collection<ResourceKey> referencedKeys(List<Resource> resources) {
+    Set<ResourceKey> keys = new LinkedHashSet<>();
+    for (Resource resource : resources) {
+      if (resource == null) {
+        continue;
+      }
+      keys.add(ResourceKey.of(resource));
+      if (resource instanceof Experiment experiment) {
+        keys.add(new ResourceKey(Kind.LAB, experiment.lab()));
+        keys.add(new ResourceKey(Kind.SUBJECT_TYPE, experiment.subjectType()));
+      }
+    }
+    return keys;
+  }
+
+  /** The current version; 404 when there is none. */
+  public StoredResource get(Kind kind, String id) {
+    ResourceKey key = key(kind, id);
+    StoredResource stored = store.find(List.of(key)).get(key);
+    if (stored == null) {
+      throw AllotException.notFound(key + " does not exist");
+    }
+    return stored;
+  }
+
+  /** Every version, oldest first; 404 when the resource does not exist. */
+  public List<StoredResource> history(Kind kind, String id) {
+    List<StoredResource> versions = store.history(key(kind, id));
+    if (versions.isEmpty()) {
+      throw AllotException.notFound(key(kind, id) + " does not exist");
+    }
+    return versions;
+  }
+
+  /** The current version of every resource of a kind whose status is one of {@code statuses} (all when empty). */
+  public List<StoredResource> list(Kind kind, Set<ResourceStatus> statuses) {
+    return store.list(kind).stream()
+        .filter(s -> statuses.isEmpty() || statuses.contains(s.resource().status()))
+        .toList();
+  }
+
+  private static ResourceKey key(Kind kind, String id) {
+    if (!ResourceId.isValid(id)) {
+      throw AllotException.notFound(kind.word() + " '" + id + "' does not exist: an id " + ResourceId.RULE);
+    }
+    return new ResourceKey(kind, ResourceId.of(id));
+  }
+}

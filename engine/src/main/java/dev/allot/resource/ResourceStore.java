@@ -1,0 +1,26 @@
+package dev.allot.resource;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/** Where resources and every version of them are kept. Implementations are thread-safe. */
+public interface ResourceStore {
+
+  /** The current version of each of {@code keys} that exists. */
+  Map<ResourceKey, StoredResource> find(Collection<ResourceKey> keys);
+
+  /** The current version of every resource of a kind, ordered by id. */
+  List<StoredResource> list(Kind kind);
+
+  /** Every version of one resource, oldest first; empty when it does not exist. */
+  List<StoredResource> history(ResourceKey key);
+
+  /**
+   * Stores new versions, all in one transaction, in order. Version 1 creates a resource; version n
+   * replaces version n - 1. When the stored version is not the one a write expects (another writer
+   * got there first), nothing is stored and an {@code AllotException} with code {@code
+   * CONCURRENT_CHANGE} is thrown.
+   */
+  void write(List<StoredResource> versions);
+}

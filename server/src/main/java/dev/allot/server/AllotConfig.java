@@ -1,0 +1,39 @@
+package dev.allot.server;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How a server runs, parsed once at start.
+ *
+ * @param databaseUrl a JDBC URL, or empty for the embedded SQLite file {@code <dataDir>/allot.db}
+ * @param adminToken the secret of the first admin token on an empty store ({@code ALLOT_ADMIN_TOKEN})
+ */
+public record AllotConfig(
+    String host, int port, Path dataDir, Optional<String> databaseUrl, Optional<String> adminToken) {
+
+  public AllotConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(dataDir, "dataDir");
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("--port must be 0 to 65535, is " + port);
+    }
+  }
+
+  public static AllotConfig embedded(Path dataDir, int port) {
+    return new AllotConfig("0.0.0.0", port, dataDir, Optional.empty(), Optional.empty());
+  }
+
+  public String jdbcUrl() {
+    return databaseUrl.orElse("jdbc:sqlite:" + dataDir.resolve("allot.db").toAbsolutePath());
+  }
+
+  public Path adminTokenFile() {
+    return dataDir.resolve("admin-token");
+  }
+
+  public AllotConfig withAdminToken(String secret) {
+    return new AllotConfig(host, port, dataDir, databaseUrl, Optional.of(secret));
+  }
+}

@@ -1,0 +1,35 @@
+package dev.allot.server.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code allot}: the server and the commands that talk to it. */
+@Command(
+    name = "allot",
+    mixinStandardHelpOptions = true,
+    version = "allot 0.1.0",
+    description = "Warehouse-native experiment assignment service.",
+    subcommands = {ServeCommand.class, ApplyCommand.class, GetCommand.class, TokenCommand.class})
+public final class AllotCli implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a command line and returns its exit code; tests call this without exiting. */
+  public static int run(String... args) {
+    return new CommandLine(new AllotCli())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          cmd.getErr().println("error: " + e.getMessage());
+          return 1;
+        })
+        .execute(args);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve, apply, get or token");
+  }
+}

@@ -1,0 +1,78 @@
+package dev.allot.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.allot.server.http.Bodies;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** The Allot API as the CLI calls it. A failed call throws with the server's message and every violation. */
+final class ApiClient {
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String server;
+  private final String token;
+
+  ApiClient(String server, String token) {
+    this.server = server;
+    this.token = token;
+  }
+
+  /** The response body of a successful call, as text in the format {@code accept} asks for. */
+  String send(String method, String path, String contentType, byte[] body, String accept) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server + path))
+        .timeout(Duration.ofSeconds(60))
+        .header("Authorization", "Bearer " + token)
+        .header("Accept", accept)
+        .method(method, body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    HttpResponse<String> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (ConnectException e) {
+      throw new IllegalStateException("cannot reach Allot at " + server + ": is it running (./allot serve)?");
+    } catch (IOException e) {
+      throw new IllegalStateException("calling " + server + " failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    }
+    if (response.statusCode() >= 300) {
+      throw new IllegalStateException(describeError(response));
+    }
+    return response.body();
+  }
+
+  JsonNode json(String method, String path, String contentType, byte[] body) {
+    try {
+      return Bodies.JSON.readTree(send(method, path, contentType, body, "application/json"));
+    } catch (IOException e) {
+      throw new IllegalStateException("the server answered something that is not JSON: " + e.getMessage());
+    }
+  }
+
+  private static String describeError(HttpResponse<String> response) {
+    StringBuilder text = new StringBuilder("HTTP " + response.statusCode());
+    try {
+      JsonNode error = Bodies.JSON.readTree(response.body());
+      text.append(" ").append(error.path("error").asText()).append(": ").append(error.path("message").asText());
+      for (JsonNode detail : error.path("details")) {
+        text.append("\n  ");
+        if (detail.has("document")) {
+          text.append("document ").append(detail.get("document").asInt()).append(", ");
+        }
+        text.append(detail.path("path").asText()).append(": ").append(detail.path("message").asText());
+      }
+    } catch (IOException | RuntimeException e) {
+      text.append(" ").append(response.body());
+    }
+    return text.toString();
+  }
+}

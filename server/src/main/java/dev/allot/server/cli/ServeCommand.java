@@ -1,0 +1,40 @@
+package dev.allot.server.cli;
+
+import dev.allot.server.Allot;
+import dev.allot.server.AllotConfig;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", description = "Run the Allot server until stopped.")
+final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Interface to listen on (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "8080", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--data-dir", defaultValue = "allot-data", description = "Where the embedded database and the first admin token live (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--database", description = "JDBC URL of the database (default: SQLite in the data dir).")
+  String database;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    AllotConfig config = new AllotConfig(host, port, dataDir, Optional.ofNullable(database),
+        Optional.ofNullable(System.getenv("ALLOT_ADMIN_TOKEN")).filter(s -> !s.isEmpty()));
+    Allot allot = Allot.start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      allot.close();
+      stopped.countDown();
+    }, "allot-shutdown"));
+    System.out.println("Allot is listening on port " + allot.port());
+    stopped.await();
+    return 0;
+  }
+}

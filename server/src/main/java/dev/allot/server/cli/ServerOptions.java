@@ -1,0 +1,47 @@
+package dev.allot.server.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Where the server is and which token to show it, for every command that calls the API. */
+final class ServerOptions {
+  static final Path LOCAL_ADMIN_TOKEN = Path.of("allot-data", "admin-token");
+
+  @Option(names = "--server", description = "Allot's URL (default: $ALLOT_SERVER, else http://localhost:8080).")
+  String server;
+
+  @Option(names = "--token", description = "API token (default: $ALLOT_TOKEN, else the file allot-data/admin-token).")
+  String token;
+
+  ApiClient client() {
+    String url = firstSet(server, System.getenv("ALLOT_SERVER"), "http://localhost:8080");
+    return new ApiClient(url.replaceAll("/+$", ""), token());
+  }
+
+  private String token() {
+    String given = firstSet(token, System.getenv("ALLOT_TOKEN"), null);
+    if (given != null) {
+      return given;
+    }
+    if (Files.isReadable(LOCAL_ADMIN_TOKEN)) {
+      try {
+        return Files.readString(LOCAL_ADMIN_TOKEN).trim();
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read " + LOCAL_ADMIN_TOKEN + ": " + e.getMessage());
+      }
+    }
+    throw new IllegalStateException("no token: pass --token, set ALLOT_TOKEN, or run from the directory holding "
+        + LOCAL_ADMIN_TOKEN);
+  }
+
+  private static String firstSet(String... values) {
+    for (String value : values) {
+      if (value != null && !value.isBlank()) {
+        return value;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,140 @@
+package dev.allot.server.http;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.allot.error.AllotException;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Request and response bodies in JSON or YAML. Decimals are read exactly, duplicate keys and
+ * unknown fields are refused, and every parse error names where it happened.
+ */
+public final class Bodies {
+  public static final ObjectMapper JSON = configure(new ObjectMapper());
+  public static final ObjectMapper YAML = configure(new YAMLMapper(YAMLFactory.builder()
+      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+      .build()));
+
+  private Bodies() {}
+
+  private static ObjectMapper configure(ObjectMapper mapper) {
+    return mapper
+        .registerModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature())
+        .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+  }
+
+  /**
+   * The resource documents of an apply request: a JSON object or array, or one or more YAML
+   * documents separated by {@code ---}. A body whose content type is neither JSON nor YAML is read
+   * as JSON when it starts with '{' or '[', else as YAML.
+   */
+  public static List<Object> documents(Context ctx) {
+    byte[] body = ctx.bodyAsBytes();
+    try {
+      if (isYaml(ctx.contentType(), body)) {
+        List<Object> documents = new ArrayList<>();
+        try (var values = YAML.readerFor(Object.class).readValues(body)) {
+          while (values.hasNextValue()) {
+            Object document = values.nextValue();
+            if (document != null) {
+              documents.add(document);
+            }
+          }
+        }
+        return documents;
+      }
+      Object value = JSON.readValue(body, Object.class);
+      if (value instanceof List<?> list) {
+        return new ArrayList<>(list);
+      }
+      return value == null ? List.of() : List.of(value);
+    } catch (JsonProcessingException e) {
+      throw malformed(e);
+    } catch (IOException e) {
+      throw AllotException.invalidRequest("body", "the body could not be read: " + e.getMessage());
+    }
+  }
+
+  private static boolean isYaml(String contentType, byte[] body) {
+    String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+    if (type.contains("json")) {
+      return false;
+    }
+    if (type.contains("yaml")) {
+      return true;
+    }
+    for (byte b : body) {
+      if (!Character.isWhitespace(b)) {
+        return b != '{' && b != '[';
+      }
+    }
+    return true;
+  }
+
+  /** A JSON request body as a record; a missing body reads as {@code {}}. */
+  public static <T> T read(Context ctx, Class<T> type) {
+    byte[] body = ctx.bodyAsBytes();
+    try {
+      return JSON.readValue(body.length == 0 ? "{}".getBytes() : body, type);
+    } catch (JsonProcessingException e) {
+      throw malformed(e);
+    } catch (IOException e) {
+      throw AllotException.invalidRequest("body", "the body could not be read: " + e.getMessage());
+    }
+  }
+
+  private static AllotException malformed(JsonProcessingException e) {
+    String path = "body";
+    if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+      path = mapping.getPath().stream()
+          .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
+          .collect(Collectors.joining("", "", "")).replaceFirst("^\\.", "");
+    }
+    String where = e.getLocation() == null ? ""
+        : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    return AllotException.invalidRequest(path, "malformed body: " + e.getOriginalMessage() + where);
+  }
+
+  /** Writes {@code body} as YAML when the client accepts YAML and not JSON first, else as JSON. */
+  public static void respond(Context ctx, int status, Object body) {
+    boolean yaml = wantsYaml(ctx.header("Accept"));
+    try {
+      ctx.status(status)
+          .contentType(yaml ? "application/yaml" : "application/json")
+          .result((yaml ? YAML : JSON).writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a response body is plain data", e);
+    }
+  }
+
+  static boolean wantsYaml(String accept) {
+    if (accept == null) {
+      return false;
+    }
+    String lower = accept.toLowerCase(Locale.ROOT);
+    int yaml = lower.indexOf("yaml");
+    int json = lower.indexOf("json");
+    return yaml >= 0 && (json < 0 || yaml < json);
+  }
+}

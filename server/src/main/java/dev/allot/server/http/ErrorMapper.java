@@ -1,0 +1,101 @@
+package dev.allot.server.http;
+
+import dev.allot.error.AllotException;
+import dev.allot.error.ErrorCode;
+import dev.allot.error.Violation;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that turns failures into HTTP responses: {@code {"error", "message", "details"}}.
+ * Anything unexpected is a 500 whose body carries only an id that the log line carries too.
+ */
+final class ErrorMapper {
+  private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
+
+  private ErrorMapper() {}
+
+  static void allot(AllotException e, Context ctx) {
+    if (e.code() == ErrorCode.UNAVAILABLE) {
+      log.warn("store failure on {} {}: {}", ctx.method(), ctx.path(), e.getMessage(), e.getCause());
+    }
+    if (e.code() == ErrorCode.UNAUTHENTICATED) {
+      ctx.header("WWW-Authenticate", "Bearer");
+    }
+    write(ctx, status(e.code()), code(e.code()), e.getMessage(), e.violations());
+  }
+
+  static void http(HttpResponseException e, Context ctx) {
+    String code = switch (e.getStatus()) {
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 413 -> "body_too_large";
+      case 415 -> "unsupported_media_type";
+      default -> e.getStatus() < 500 ? "invalid_request" : "internal";
+    };
+    write(ctx, e.getStatus(), code, e.getMessage(), List.of());
+  }
+
+  static void unexpected(Exception e, Context ctx) {
+    String id = UUID.randomUUID().toString();
+    log.error("unexpected failure {} on {} {}", id, ctx.method(), ctx.path(), e);
+    write(ctx, 500, "internal", "unexpected server error; the server log has it as " + id, List.of());
+  }
+
+  /** For responses Javalin makes itself, such as a path no route matches. */
+  static void fallback(Context ctx) {
+    if (ctx.result() == null || ctx.result().isEmpty()) {
+      write(ctx, 404, "not_found", "no route for " + ctx.method() + " " + ctx.path(), List.of());
+    }
+  }
+
+  private static void write(Context ctx, int status, String code, String message, List<Violation> details) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", code);
+    body.put("message", message);
+    if (!details.isEmpty()) {
+      body.put("details", details.stream().map(ErrorMapper::detail).toList());
+    }
+    ctx.status(status).contentType("application/json").result(toJson(body));
+  }
+
+  private static Map<String, Object> detail(Violation v) {
+    Map<String, Object> detail = new LinkedHashMap<>();
+    if (v.document() != null) {
+      detail.put("document", v.document());
+    }
+    detail.put("path", v.path());
+    detail.put("message", v.message());
+    return detail;
+  }
+
+  private static byte[] toJson(Object body) {
+    try {
+      return Bodies.JSON.writeValueAsBytes(body);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static int status(ErrorCode code) {
+    return switch (code) {
+      case INVALID_RESOURCE, INVALID_REQUEST -> 400;
+      case UNAUTHENTICATED -> 401;
+      case FORBIDDEN -> 403;
+      case NOT_FOUND -> 404;
+      case CONFLICT, CONCURRENT_CHANGE -> 409;
+      case PRECONDITION_FAILED -> 412;
+      case UNAVAILABLE -> 503;
+    };
+  }
+
+  private static String code(ErrorCode code) {
+    return code.name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

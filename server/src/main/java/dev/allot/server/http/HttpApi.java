@@ -1,0 +1,92 @@
+package dev.allot.server.http;
+
+import dev.allot.access.Permission;
+import dev.allot.access.Token;
+import dev.allot.error.AllotException;
+import dev.allot.error.ErrorCode;
+import dev.allot.resource.Kind;
+import dev.allot.server.access.Authenticator;
+import dev.allot.server.access.TokenHandlers;
+import dev.allot.server.resource.ResourceHandlers;
+import dev.allot.storage.Database;
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.security.RouteRole;
+import java.util.Map;
+
+/** The route table: every endpoint, the permission it needs, and the handler that serves it. */
+public final class HttpApi {
+  private static final long MAX_BODY_BYTES = 4 * 1024 * 1024;
+  private static final String TOKEN = "allot.token";
+
+  /** What the handlers need, built by the composition root. */
+  public record Handlers(
+      Database database,
+      Authenticator authenticator,
+      ResourceHandlers resources,
+      TokenHandlers tokens) {}
+
+  private HttpApi() {}
+
+  public static Javalin create(Handlers handlers) {
+    return Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      config.startup.showOldJavalinVersionWarning = false;
+      config.concurrency.useVirtualThreads = true;
+      config.http.maxRequestSize = MAX_BODY_BYTES;
+      config.router.ignoreTrailingSlashes = true;
+      routes(config.routes, handlers);
+    });
+  }
+
+  private static void routes(RoutesConfig routes, Handlers h) {
+    routes.get("/healthz", ctx -> health(ctx, h.database()));
+
+    routes.beforeMatched("/v1/*", ctx -> authorize(ctx, h.authenticator()));
+
+    routes.post("/v1/resources:apply", h.resources()::apply, needs(Permission.WRITE_RESOURCES));
+    for (Kind kind : Kind.values()) {
+      String base = "/v1/" + kind.plural();
+      routes.get(base, ctx -> h.resources().list(ctx, kind), needs(Permission.READ_RESOURCES));
+      routes.get(base + "/{id}", ctx -> h.resources().get(ctx, kind), needs(Permission.READ_RESOURCES));
+      routes.get(base + "/{id}/history", ctx -> h.resources().history(ctx, kind), needs(Permission.READ_RESOURCES));
+    }
+
+    routes.post("/v1/tokens", h.tokens()::create, needs(Permission.MANAGE_TOKENS));
+    routes.get("/v1/tokens", h.tokens()::list, needs(Permission.MANAGE_TOKENS));
+    routes.delete("/v1/tokens/{id}", h.tokens()::delete, needs(Permission.MANAGE_TOKENS));
+
+    routes.exception(AllotException.class, ErrorMapper::allot);
+    routes.exception(HttpResponseException.class, ErrorMapper::http);
+    routes.exception(Exception.class, ErrorMapper::unexpected);
+    routes.error(404, ErrorMapper::fallback);
+  }
+
+  private static RouteRole needs(Permission permission) {
+    return new Requires(permission);
+  }
+
+  private static void health(Context ctx, Database database) {
+    boolean up = database.ping();
+    Bodies.respond(ctx, up ? 200 : 503, Map.of("status", up ? "ok" : "unavailable"));
+  }
+
+  /** Every /v1 call carries {@code Authorization: Bearer <token>} whose role has the route's permission. */
+  private static void authorize(Context ctx, Authenticator authenticator) {
+    String header = ctx.header("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw new AllotException(ErrorCode.UNAUTHENTICATED, "send Authorization: Bearer <token>");
+    }
+    Token token = authenticator.authenticate(header.substring(7).trim())
+        .orElseThrow(() -> new AllotException(ErrorCode.UNAUTHENTICATED, "the token is unknown or was deleted"));
+    for (RouteRole role : ctx.routeRoles()) {
+      if (role instanceof Requires(Permission permission) && !token.role().allows(permission)) {
+        throw new AllotException(ErrorCode.FORBIDDEN,
+            "the " + token.role().word() + " role may not " + permission.name().toLowerCase().replace('_', ' '));
+      }
+    }
+    ctx.attribute(TOKEN, token);
+  }
+}

@@ -1,0 +1,100 @@
+package dev.allot.storage;
+
+import dev.allot.error.AllotException;
+import dev.allot.error.ErrorCode;
+import java.io.Closeable;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * A migrated database and its connection pool. Opening it runs the versioned migrations, so every
+ * caller (server, CLI, tests) sees the same schema. Thread-safe.
+ */
+public final class Database implements Closeable {
+  private final Dialect dialect;
+  private final DataSource dataSource;
+
+  private Database(Dialect dialect, DataSource dataSource) {
+    this.dialect = dialect;
+    this.dataSource = dataSource;
+  }
+
+  /** Opens the database at {@code jdbcUrl} and brings its schema up to date. */
+  public static Database open(String jdbcUrl) {
+    Dialect dialect = Dialect.forUrl(jdbcUrl);
+    DataSource dataSource = dialect.dataSource(jdbcUrl);
+    try {
+      Flyway.configure()
+          .dataSource(dataSource)
+          .locations(dialect.migrations())
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      close(dataSource);
+      throw e;
+    }
+    return new Database(dialect, dataSource);
+  }
+
+  /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+  public <T> T inTransaction(SqlWork<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+  }
+
+  /** Runs {@code work} on a connection in auto-commit mode: for reads and single statements. */
+  public <T> T withConnection(SqlWork<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      return work.run(connection);
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+  }
+
+  /** Whether the database answers a trivial query. */
+  public boolean ping() {
+    try {
+      return withConnection(c -> c.createStatement().executeQuery("SELECT 1").next());
+    } catch (AllotException e) {
+      return false;
+    }
+  }
+
+  private AllotException translate(SQLException e) {
+    if (dialect.isUniqueViolation(e)) {
+      return new AllotException(ErrorCode.CONCURRENT_CHANGE, "another writer stored the same row first", List.of(), e);
+    }
+    return new AllotException(ErrorCode.UNAVAILABLE, "the store failed: " + e.getMessage(), List.of(), e);
+  }
+
+  @Override
+  public void close() {
+    close(dataSource);
+  }
+
+  private static void close(DataSource dataSource) {
+    if (dataSource instanceof Closeable closeable) {
+      try {
+        closeable.close();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package dev.allot.storage.resource;
+
+import dev.allot.error.AllotException;
+import dev.allot.error.ErrorCode;
+import dev.allot.resource.Kind;
+import dev.allot.resource.ResourceKey;
+import dev.allot.resource.ResourceStore;
+import dev.allot.resource.StoredResource;
+import dev.allot.storage.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Resources in the tables {@code resource} (current versions) and {@code resource_version} (all versions). */
+public final class SqlResourceStore implements ResourceStore {
+  private static final String FIND = """
+      SELECT document, resource_version FROM resource WHERE kind = ? AND id = ?""";
+  private static final String LIST = """
+      SELECT document, resource_version FROM resource WHERE kind = ? ORDER BY id""";
+  private static final String HISTORY = """
+      SELECT document, resource_version FROM resource_version WHERE kind = ? AND id = ?
+      ORDER BY resource_version""";
+  private static final String INSERT = """
+      INSERT INTO resource (kind, id, resource_version, status, document, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?)""";
+  private static final String UPDATE = """
+      UPDATE resource SET resource_version = ?, status = ?, document = ?, updated_at = ?
+      WHERE kind = ? AND id = ? AND resource_version = ?""";
+  private static final String INSERT_VERSION = """
+      INSERT INTO resource_version (kind, id, resource_version, document, created_at)
+      VALUES (?, ?, ?, ?, ?)""";
+
+  private final Database database;
+  private final InstantSource clock;
+
+  public SqlResourceStore(Database database, InstantSource clock) {
+    this.database = database;
+    this.clock = clock;
+  }
+
+  @Override
+  public Map<ResourceKey, StoredResource> find(Collection<ResourceKey> keys) {
+    return database.withConnection(connection -> {
+      Map<ResourceKey, StoredResource> found = new LinkedHashMap<>();
+      try (PreparedStatement find = connection.prepareStatement(FIND)) {
+        for (ResourceKey key : keys) {
+          find.setString(1, key.kind().word());
+          find.setString(2, key.id().value());
+          List<StoredResource> rows = rows(find);
+          if (!rows.isEmpty()) {
+            found.put(key, rows.getFirst());
+          }
+        }
+      }
+      return found;
+    });
+  }
+
+  @Override
+  public List<StoredResource> list(Kind kind) {
+    return database.withConnection(connection -> {
+      try (PreparedStatement list = connection.prepareStatement(LIST)) {
+        list.setString(1, kind.word());
+        return rows(list);
+      }
+    });
+  }
+
+  @Override
+  public List<StoredResource> history(ResourceKey key) {
+    return database.withConnection(connection -> {
+      try (PreparedStatement history = connection.prepareStatement(HISTORY)) {
+        history.setString(1, key.kind().word());
+        history.setString(2, key.id().value());
+        return rows(history);
+      }
+    });
+  }
+
+  @Override
+  public void write(List<StoredResource> versions) {
+    if (versions.isEmpty()) {
+      return;
+    }
+    String now = clock.instant().toString();
+    database.inTransaction(connection -> {
+      for (StoredResource stored : versions) {
+        String document = DocumentJson.write(stored.resource());
+        if (stored.version() == 1) {
+          insert(connection, stored, document, now);
+        } else {
+          update(connection, stored, document, now);
+        }
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_VERSION)) {
+          insert.setString(1, stored.resource().kind().word());
+          insert.setString(2, stored.resource().id().value());
+          insert.setInt(3, stored.version());
+          insert.setString(4, document);
+          insert.setString(5, now);
+          insert.executeUpdate();
+        }
+      }
+      return null;
+    });
+  }
+
+  private static void insert(Connection connection, StoredResource stored, String document, String now)
+      throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+      insert.setString(1, stored.resource().kind().word());
+      insert.setString(2, stored.resource().id().value());
+      insert.setInt(3, stored.version());
+      insert.setString(4, stored.resource().status().word());
+      insert.setString(5, document);
+      insert.setString(6, now);
+      insert.executeUpdate();
+    }
+  }
+
+  private static void update(Connection connection, StoredResource stored, String document, String now)
+      throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement(UPDATE)) {
+      update.setInt(1, stored.version());
+      update.setString(2, stored.resource().status().word());
+      update.setString(3, document);
+      update.setString(4, now);
+      update.setString(5, stored.resource().kind().word());
+      update.setString(6, stored.resource().id().value());
+      update.setInt(7, stored.version() - 1);
+      if (update.executeUpdate() != 1) {
+        throw new AllotException(ErrorCode.CONCURRENT_CHANGE,
+            stored.key() + " changed while this change was being made");
+      }
+    }
+  }
+
+  private static List<StoredResource> rows(PreparedStatement query) throws SQLException {
+    List<StoredResource> rows = new ArrayList<>();
+    try (ResultSet rs = query.executeQuery()) {
+      while (rs.next()) {
+        rows.add(new StoredResource(DocumentJson.read(rs.getString("document")), rs.getInt("resource_version")));
+      }
+    }
+    return rows;
+  }
+}
