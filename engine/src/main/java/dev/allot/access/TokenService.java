@@ -71,15 +71,15 @@ public final class TokenService {
     return store.list();
   }
 
-  /** Revokes a token; the last admin token stays, so nobody is locked out. */
+  /** Revokes a token; the last admin token stays, so nobody is locked out, even by two deletes at once. */
   public void delete(String id) {
-    List<Token> tokens = store.list();
-    Token token = tokens.stream().filter(t -> t.id().equals(id)).findFirst()
-        .orElseThrow(() -> AllotException.notFound("token " + id + " does not exist"));
-    if (token.role() == Role.ADMIN && tokens.stream().filter(t -> t.role() == Role.ADMIN).count() == 1) {
-      throw new AllotException(ErrorCode.CONFLICT, "token " + id + " is the last admin token and cannot be deleted");
+    if (store.deleteUnlessLastAdmin(id)) {
+      return;
     }
-    store.delete(id);
+    if (store.list().stream().noneMatch(t -> t.id().equals(id))) {
+      throw AllotException.notFound("token " + id + " does not exist");
+    }
+    throw new AllotException(ErrorCode.CONFLICT, "token " + id + " is the last admin token and cannot be deleted");
   }
 
   private IssuedToken issue(String name, Role role, String secret) {

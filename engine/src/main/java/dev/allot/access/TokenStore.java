@@ -20,6 +20,11 @@ public interface TokenStore {
 
   List<Token> list();
 
-  /** @return whether the token existed */
-  boolean delete(String id);
+  /**
+   * Deletes a token unless it is the only admin token left, atomically, so that two admin tokens
+   * deleted at once never leave none.
+   *
+   * @return whether the token was deleted
+   */
+  boolean deleteUnlessLastAdmin(String id);
 }

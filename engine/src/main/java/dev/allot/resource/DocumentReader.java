@@ -127,6 +127,10 @@ public final class DocumentReader {
       spec.invalid("matchRegex", "is only allowed when matchType is CUSTOM");
       return null;
     }
+    if (regex != null && regex.isEmpty()) {
+      spec.invalid("matchRegex", "must not be empty: it would match no subject id");
+      return null;
+    }
     if (regex != null) {
       try {
         Pattern.compile(regex);
@@ -148,7 +152,8 @@ public final class DocumentReader {
     String hypothesis = spec.text("hypothesis", MAX_TEXT).orElse(null);
     Map<String, String> links = links(spec);
     List<Variant> variants = variants(spec);
-    List<Cohort> cohorts = cohorts(spec, variants);
+    List<?> cohortItems = spec.list("cohorts");
+    List<Cohort> cohorts = cohorts(spec, cohortItems, variants);
     ResourceId winner = spec.id("winningVariant").orElse(null);
     EndedReason endedReason = spec.text("endedReason", 64).map(text -> {
       Optional<EndedReason> known = EndedReason.fromWord(text);
@@ -164,7 +169,7 @@ public final class DocumentReader {
     }
 
     ResourceStatus status = metadata.status();
-    if (Lifecycle.isLive(status) && cohorts.isEmpty()) {
+    if (Lifecycle.isLive(status) && cohortItems.isEmpty()) {
       spec.invalid("cohorts", "an experiment that is " + status.word() + " needs at least one cohort");
     }
     if (winner != null && variants.stream().noneMatch(v -> v.id().equals(winner))) {
@@ -187,8 +192,8 @@ public final class DocumentReader {
         return;
       }
       for (String key : fields.keys()) {
-        if (key.isBlank()) {
-          fields.invalid(key, "a link needs a non-empty name");
+        if (key.isBlank() || key.length() > MAX_NAME || !Fields.isValidUnicode(key)) {
+          fields.invalid(key, "a link needs a name of 1 to " + MAX_NAME + " characters of valid Unicode");
         }
         fields.text(key, MAX_LINK).ifPresent(url -> links.put(key, url));
         if (!fields.has(key)) {
@@ -236,8 +241,7 @@ public final class DocumentReader {
     return variants;
   }
 
-  private static List<Cohort> cohorts(Fields spec, List<Variant> variants) {
-    List<?> items = spec.list("cohorts");
+  private static List<Cohort> cohorts(Fields spec, List<?> items, List<Variant> variants) {
     if (items.size() > MAX_COHORTS) {
       spec.invalid("cohorts", "must have at most " + MAX_COHORTS + " cohorts");
       return List.of();
@@ -304,10 +308,10 @@ public final class DocumentReader {
       if (split.isPresent()) {
         BigDecimal s = split.get();
         if (s.stripTrailingZeros().scale() > MAX_SPLIT_PLACES) {
-          cv.invalid("split", "must have at most " + MAX_SPLIT_PLACES + " decimal places, is " + s.toPlainString());
+          cv.invalid("split", "must have at most " + MAX_SPLIT_PLACES + " decimal places, is " + s);
           valid = false;
         } else if (s.signum() <= 0 || s.compareTo(BigDecimal.ONE) > 0) {
-          cv.invalid("split", "must be greater than 0 and at most 1, is " + s.toPlainString());
+          cv.invalid("split", "must be greater than 0 and at most 1, is " + s);
           valid = false;
         } else {
           sum = sum.add(s);

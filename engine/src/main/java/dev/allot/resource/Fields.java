@@ -84,6 +84,10 @@ final class Fields {
       invalid(key, "must not contain control characters");
       return Optional.empty();
     }
+    if (!isValidUnicode(text)) {
+      invalid(key, "must be valid Unicode text (it has half of a surrogate pair)");
+      return Optional.empty();
+    }
     return Optional.of(text);
   }
 
@@ -195,6 +199,11 @@ final class Fields {
       case Float f when Float.isFinite(f) -> new BigDecimal(Float.toString(f));
       default -> null;
     };
+  }
+
+  /** No unpaired surrogate: such text cannot be stored as UTF-8 and would come back changed. */
+  static boolean isValidUnicode(String text) {
+    return text.codePoints().noneMatch(cp -> cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE);
   }
 
   static String describe(Object value) {

@@ -23,7 +23,7 @@ import java.util.Set;
  */
 public final class ResourceService {
   public static final int MAX_BATCH = 500;
-  private static final int MAX_ATTEMPTS = 5;
+  private static final int MAX_ATTEMPTS = 10;
 
   private final ResourceStore store;
   private final InstantSource clock;

@@ -55,13 +55,13 @@ public record SubjectType(Metadata metadata, MatchType matchType, String matchRe
     }
   }
 
-  /** 1 to 256 characters, none of them a control character: the rule for every subject id. */
+  /** 1 to 256 characters of valid Unicode, none of them a control character: the rule for every subject id. */
   public static boolean isWellFormedSubjectId(String subjectId) {
     if (subjectId == null
         || subjectId.isEmpty()
         || subjectId.codePointCount(0, subjectId.length()) > MAX_SUBJECT_ID_LENGTH) {
       return false;
     }
-    return subjectId.chars().noneMatch(Character::isISOControl);
+    return subjectId.chars().noneMatch(Character::isISOControl) && Fields.isValidUnicode(subjectId);
   }
 }

@@ -10,7 +10,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -18,45 +22,76 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * The production server on a free port over a fresh SQLite data dir, called over real HTTP:
  * {@code @RegisterExtension final TestServer server = new TestServer();}. The first admin token is
- * {@link #ADMIN_TOKEN}.
+ * {@link #ADMIN_TOKEN}; {@link #withGeneratedAdminToken()} starts without one, as a first start
+ * without {@code ALLOT_ADMIN_TOKEN} does.
  */
 public final class TestServer implements BeforeEachCallback, AfterEachCallback {
   public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+  public static final String APPLY = "/v1/resources:apply";
 
   private final HttpClient http = HttpClient.newHttpClient();
+  private final Optional<String> adminToken;
   private Path dataDir;
+  private AllotConfig config;
   private Allot allot;
+
+  public TestServer() {
+    this(Optional.of(ADMIN_TOKEN));
+  }
+
+  private TestServer(Optional<String> adminToken) {
+    this.adminToken = adminToken;
+  }
+
+  /** A server whose first start generates its admin token into {@code <data-dir>/admin-token}. */
+  public static TestServer withGeneratedAdminToken() {
+    return new TestServer(Optional.empty());
+  }
 
   @Override
   public void beforeEach(ExtensionContext context) throws IOException {
     dataDir = Files.createTempDirectory("allot-server-test-");
+    config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), adminToken);
     start();
   }
 
   @Override
   public void afterEach(ExtensionContext context) throws IOException {
-    allot.close();
+    if (allot != null) {
+      allot.close();
+    }
     try (var files = Files.walk(dataDir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 
   /** Stops the server and starts a new one on the same data dir. */
   public void restart() {
+    restart(UnaryOperator.identity());
+  }
+
+  /** Stops the server and starts a new one on the same data dir with a changed configuration. */
+  public void restart(UnaryOperator<AllotConfig> change) {
     allot.close();
+    allot = null;
+    config = change.apply(config);
     start();
   }
 
   private void start() {
-    allot = Allot.start(AllotConfig.embedded(dataDir, 0).withAdminToken(ADMIN_TOKEN));
+    allot = Allot.start(config);
   }
 
   public Path dataDir() {
     return dataDir;
   }
 
+  public int port() {
+    return allot.port();
+  }
+
   public String url() {
-    return "http://localhost:" + allot.port();
+    return "http://127.0.0.1:" + allot.port();
   }
 
   /** A request to {@code path} carrying {@code token} (none when null). */
@@ -84,6 +119,15 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
     return send(request(path, token).GET());
   }
 
+  /** A GET as the admin. */
+  public Response get(String path) {
+    return get(path, ADMIN_TOKEN);
+  }
+
+  public Response delete(String path, String token) {
+    return send(request(path, token).DELETE());
+  }
+
   public Response post(String path, String token, String contentType, String body) {
     return send(request(path, token).header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofString(body)));
@@ -91,17 +135,35 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
 
   /** {@code POST /v1/resources:apply} with a YAML body, as the admin. */
   public Response applyYaml(String yaml) {
-    return post("/v1/resources:apply", ADMIN_TOKEN, "application/yaml", yaml);
+    return post(APPLY, ADMIN_TOKEN, "application/yaml", yaml);
+  }
+
+  /** {@code POST /v1/resources:apply} with a JSON body, as the admin. */
+  public Response applyJson(String json) {
+    return post(APPLY, ADMIN_TOKEN, "application/json", json);
+  }
+
+  /** Applies YAML as the admin and fails unless the server accepted it. */
+  public JsonNode applied(String yaml) {
+    Response response = applyYaml(yaml);
+    if (response.status() != 200) {
+      throw new IllegalStateException("apply was refused: " + response);
+    }
+    return response.json();
   }
 
   /** Creates a token with {@code role} and returns its secret. */
   public String token(String role) {
-    Response created = post("/v1/tokens", ADMIN_TOKEN, "application/json",
-        json(Map.of("role", role, "name", role + " token")));
+    return createToken(role, role + " token").get("token").asText();
+  }
+
+  /** Creates a token as the admin and returns the whole 201 body. */
+  public JsonNode createToken(String role, String name) {
+    Response created = post("/v1/tokens", ADMIN_TOKEN, "application/json", json(Map.of("role", role, "name", name)));
     if (created.status() != 201) {
       throw new IllegalStateException("could not create a token: " + created);
     }
-    return created.json().get("token").asText();
+    return created.json();
   }
 
   public static String json(Object value) {
@@ -112,19 +174,41 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
     }
   }
 
+  /** Parses JSON text (an expected body in a test), reading decimals exactly as the server does. */
+  public static JsonNode parseJson(String text) {
+    try {
+      return Bodies.JSON.readTree(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException("not JSON: " + text, e);
+    }
+  }
+
+  /** Parses one YAML document into the same tree JSON would give. */
+  public static JsonNode parseYaml(String text) {
+    try {
+      return Bodies.YAML.readTree(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException("not YAML: " + text, e);
+    }
+  }
+
   /** A response: status, body, headers. */
-  public record Response(int status, String body, Map<String, java.util.List<String>> headers) {
+  public record Response(int status, String body, Map<String, List<String>> headers) {
     public JsonNode json() {
-      try {
-        return Bodies.JSON.readTree(body);
-      } catch (IOException e) {
-        throw new UncheckedIOException("not JSON: " + body, e);
-      }
+      return parseJson(body);
+    }
+
+    public JsonNode yaml() {
+      return parseYaml(body);
     }
 
     public String header(String name) {
       return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
           .map(e -> e.getValue().getFirst()).findFirst().orElse(null);
+    }
+
+    public String contentType() {
+      return header("Content-Type");
     }
   }
 }

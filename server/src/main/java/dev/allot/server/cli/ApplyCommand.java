@@ -3,6 +3,7 @@ package dev.allot.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,8 +18,8 @@ final class ApplyCommand implements Callable<Integer> {
   @Mixin ServerOptions server;
 
   @Override
-  public Integer call() throws IOException {
-    byte[] body = file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
+  public Integer call() {
+    byte[] body = read();
     String contentType = file.endsWith(".json") ? "application/json"
         : file.endsWith(".yaml") || file.endsWith(".yml") ? "application/yaml"
         : null;
@@ -28,5 +29,15 @@ final class ApplyCommand implements Callable<Integer> {
           applied.path("operation").asText(), applied.path("resourceVersion").asInt());
     }
     return 0;
+  }
+
+  private byte[] read() {
+    try {
+      return file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("cannot read " + file + ": no such file");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+    }
   }
 }

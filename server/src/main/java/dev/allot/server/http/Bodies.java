@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -29,7 +30,8 @@ public final class Bodies {
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
       .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-      .build()));
+      .build()))
+      .registerModule(new SimpleModule("allot-yaml").addDeserializer(Object.class, new YamlValues()));
 
   private Bodies() {}
 
@@ -57,7 +59,8 @@ public final class Bodies {
         try (var values = YAML.readerFor(Object.class).readValues(body)) {
           while (values.hasNextValue()) {
             Object document = values.nextValue();
-            if (document != null) {
+            // An empty document (a trailing or doubled ---) reads as null or as "": nothing to apply.
+            if (document != null && !"".equals(document)) {
               documents.add(document);
             }
           }
@@ -92,11 +95,15 @@ public final class Bodies {
     return true;
   }
 
-  /** A JSON request body as a record; a missing body reads as {@code {}}. */
+  /** A JSON request body as a record; a missing body reads as {@code {}}, a {@code null} one is refused. */
   public static <T> T read(Context ctx, Class<T> type) {
     byte[] body = ctx.bodyAsBytes();
     try {
-      return JSON.readValue(body.length == 0 ? "{}".getBytes() : body, type);
+      T value = JSON.readValue(body.length == 0 ? "{}".getBytes() : body, type);
+      if (value == null) {
+        throw AllotException.invalidRequest("body", "the body must be a JSON object, not null");
+      }
+      return value;
     } catch (JsonProcessingException e) {
       throw malformed(e);
     } catch (IOException e) {

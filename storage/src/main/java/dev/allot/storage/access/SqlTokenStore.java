@@ -20,6 +20,9 @@ public final class SqlTokenStore implements TokenStore {
       INSERT INTO token (id, name, role, secret_hash, created_at)
       SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM token)""";
   private static final String COLUMNS = "SELECT id, name, role, created_at FROM token";
+  private static final String DELETE_UNLESS_LAST_ADMIN = """
+      DELETE FROM token WHERE id = ?
+      AND (role <> ? OR (SELECT COUNT(*) FROM token WHERE role = ?) > 1)""";
 
   private final Database database;
 
@@ -68,11 +71,14 @@ public final class SqlTokenStore implements TokenStore {
     });
   }
 
+  /** One statement in a write transaction: the count it checks cannot change before it deletes. */
   @Override
-  public boolean delete(String id) {
-    return database.withConnection(connection -> {
-      try (PreparedStatement delete = connection.prepareStatement("DELETE FROM token WHERE id = ?")) {
+  public boolean deleteUnlessLastAdmin(String id) {
+    return database.inTransaction(connection -> {
+      try (PreparedStatement delete = connection.prepareStatement(DELETE_UNLESS_LAST_ADMIN)) {
         delete.setString(1, id);
+        delete.setString(2, Role.ADMIN.word());
+        delete.setString(3, Role.ADMIN.word());
         return delete.executeUpdate() == 1;
       }
     });

@@ -1,0 +1,176 @@
+package dev.allot.server;
+
+import static dev.allot.server.Documents.experiment;
+import static dev.allot.server.Documents.lab;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.allot.error.AllotException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The first start on an empty store makes the first admin token; later starts keep everything. */
+class FirstStartTest {
+
+  @Nested
+  class WithoutAllotAdminToken {
+    @RegisterExtension final TestServer server = TestServer.withGeneratedAdminToken();
+
+    @Test
+    void firstStart_writesAGeneratedAdminTokenThatOnlyItsOwnerCanRead() throws IOException {
+      Path file = server.dataDir().resolve("admin-token");
+
+      assertThat(Files.getPosixFilePermissions(file))
+          .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+      assertThat(Files.readString(file)).matches("allot_[A-Za-z0-9_-]{43}\n");
+    }
+
+    @Test
+    void firstStart_generatedAdminToken_isTheOnlyTokenAndAnAdmin() throws IOException {
+      String secret = Files.readString(server.dataDir().resolve("admin-token")).trim();
+
+      TestServer.Response response = server.get("/v1/tokens", secret);
+
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.json().get("tokens")).singleElement()
+          .satisfies(t -> assertThat(t.get("role").asText() + " " + t.get("name").asText()).isEqualTo("admin initial admin"));
+      assertThat(server.get("/v1/labs", TestServer.ADMIN_TOKEN).status()).isEqualTo(401);
+    }
+
+    @Test
+    void restart_keepsTheAdminTokenFileAndMakesNoOtherToken() throws IOException {
+      Path file = server.dataDir().resolve("admin-token");
+      String secret = Files.readString(file);
+
+      server.restart();
+
+      assertThat(Files.readString(file)).isEqualTo(secret);
+      TestServer.Response tokens = server.get("/v1/tokens", secret.trim());
+      assertThat(tokens.status()).isEqualTo(200);
+      assertThat(tokens.json().get("tokens")).hasSize(1);
+    }
+
+    @Test
+    void restart_afterTheFileWasDeleted_writesNoNewToken() throws IOException {
+      Path file = server.dataDir().resolve("admin-token");
+      String secret = Files.readString(file).trim();
+      Files.delete(file);
+
+      server.restart();
+
+      assertThat(file).doesNotExist();
+      assertThat(server.get("/v1/tokens", secret).json().get("tokens")).hasSize(1);
+    }
+  }
+
+  @Nested
+  class WithAllotAdminToken {
+    @RegisterExtension final TestServer server = new TestServer();
+
+    @Test
+    void firstStart_makesTheConfiguredSecretAnAdminTokenAndWritesNoFile() {
+      TestServer.Response response = server.get("/v1/tokens", TestServer.ADMIN_TOKEN);
+
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.json().get("tokens")).singleElement()
+          .satisfies(t -> assertThat(t.get("role").asText()).isEqualTo("admin"));
+      assertThat(server.dataDir().resolve("admin-token")).doesNotExist();
+    }
+
+    @Test
+    void restart_keepsEveryResourceAndToken() {
+      server.applied(Documents.batch(lab("marketing"), experiment("home-cta").parent("marketing").yaml()));
+      server.applied(experiment("home-cta").parent("marketing").status("ended").yaml());
+      String editor = server.token("editor");
+      JsonNode experimentBefore = server.get("/v1/experiments/home-cta").json();
+      JsonNode historyBefore = server.get("/v1/experiments/home-cta/history").json();
+      JsonNode tokensBefore = server.get("/v1/tokens").json();
+
+      server.restart();
+
+      assertThat(server.get("/v1/experiments/home-cta").json()).isEqualTo(experimentBefore);
+      assertThat(server.get("/v1/experiments/home-cta/history").json()).isEqualTo(historyBefore);
+      assertThat(server.get("/v1/labs/marketing").status()).isEqualTo(200);
+      assertThat(server.get("/v1/tokens").json()).isEqualTo(tokensBefore);
+      assertThat(server.get("/v1/labs", editor).status()).isEqualTo(200);
+    }
+
+    @Test
+    void restart_withAnotherAllotAdminToken_doesNotAddIt() {
+      String other = "another-admin-secret-0123456789";
+
+      server.restart(config -> config.withAdminToken(other));
+
+      assertThat(server.get("/v1/labs", other).status()).isEqualTo(401);
+      assertThat(server.get("/v1/tokens", TestServer.ADMIN_TOKEN).json().get("tokens")).hasSize(1);
+    }
+
+    @Test
+    void restart_afterTheLastResourceChange_keepsTheVersionCounting() {
+      server.applied(lab("growth"));
+      server.restart();
+
+      JsonNode applied = server.applied(lab("growth", "archived"));
+
+      assertThat(applied.at("/applied/0/resourceVersion").asInt()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void firstStart_printsTheGeneratedSecretOnceAndLaterStartsDoNot(@TempDir Path dataDir) throws IOException {
+    AllotConfig config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty());
+
+    String first = printedWhile(() -> Allot.start(config).close());
+    String second = printedWhile(() -> Allot.start(config).close());
+
+    String secret = Files.readString(dataDir.resolve("admin-token")).trim();
+    assertThat(first).isEqualTo("Created the first admin token (shown once; also in " + dataDir.resolve("admin-token")
+        + "):\n  " + secret + "\n");
+    assertThat(second).isEmpty();
+  }
+
+  @Test
+  void start_withAnAllotAdminTokenShorterThan16Characters_isRefused(@TempDir Path dataDir) {
+    AllotConfig config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), Optional.of("short-secret"));
+
+    assertThatThrownBy(() -> Allot.start(config).close())
+        .isInstanceOf(AllotException.class)
+        .hasMessage("ALLOT_ADMIN_TOKEN must be at least 16 characters");
+  }
+
+  @Test
+  void start_inADataDirThatDoesNotExistYet_createsIt(@TempDir Path parent) {
+    Path dataDir = parent.resolve("nested/data");
+
+    try (Allot allot = Allot.start(new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(),
+        Optional.of(TestServer.ADMIN_TOKEN)))) {
+      assertThat(dataDir.resolve("allot.db")).isRegularFile();
+      assertThat(allot.port()).isPositive();
+    }
+    assertThat(Set.of(dataDir.toFile().list())).contains("allot.db");
+  }
+
+  private static String printedWhile(Runnable action) {
+    PrintStream out = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      action.run();
+    } finally {
+      System.setOut(out);
+    }
+    return captured.toString(StandardCharsets.UTF_8);
+  }
+}
