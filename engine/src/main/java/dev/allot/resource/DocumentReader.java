@@ -29,6 +29,7 @@ public final class DocumentReader {
   static final int MAX_COHORTS = 1_000;
   static final int MAX_SALT = 256;
   static final int MAX_SPLIT_PLACES = 4;
+  private static final ResourceId UNREADABLE_ID = ResourceId.of("UNREADABLE");
 
   private DocumentReader() {}
 
@@ -72,10 +73,10 @@ public final class DocumentReader {
     Optional<String> name = meta.text("name", MAX_NAME);
     Optional<String> description = meta.text("description", MAX_TEXT);
     ResourceStatus status = status(meta, kind);
-    if (id.isEmpty() || status == null) {
-      return null;
-    }
-    Metadata metadata = new Metadata(id.get(), name.orElse(null), description.orElse(null), status);
+    // A bad id or status still lets the spec be checked, so one reply lists every problem; the
+    // stand-ins are never returned, since the violations already refuse the document.
+    Metadata metadata = new Metadata(id.orElse(UNREADABLE_ID), name.orElse(null), description.orElse(null),
+        status != null ? status : defaultStatus(kind));
     return switch (kind) {
       case LAB -> lab(metadata, spec);
       case SUBJECT_TYPE -> subjectType(metadata, spec);
@@ -83,11 +84,14 @@ public final class DocumentReader {
     };
   }
 
+  private static ResourceStatus defaultStatus(Kind kind) {
+    return kind == Kind.EXPERIMENT ? ResourceStatus.DRAFT : ResourceStatus.ACTIVE;
+  }
+
   private static ResourceStatus status(Fields meta, Kind kind) {
-    ResourceStatus fallback = kind == Kind.EXPERIMENT ? ResourceStatus.DRAFT : ResourceStatus.ACTIVE;
     Optional<String> text = meta.text("status", 64);
     if (text.isEmpty()) {
-      return meta.has("status") ? null : fallback;
+      return meta.has("status") ? null : defaultStatus(kind);
     }
     Optional<ResourceStatus> status = ResourceStatus.fromWord(text.get());
     if (status.isEmpty()) {

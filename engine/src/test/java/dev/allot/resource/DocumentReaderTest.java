@@ -4,6 +4,7 @@ import static dev.allot.resource.Reading.assertRefused;
 import static dev.allot.resource.Reading.valid;
 import static dev.allot.resource.Reading.violations;
 import static dev.allot.testing.DocumentBuilder.cohort;
+import static dev.allot.testing.DocumentBuilder.decimal;
 import static dev.allot.testing.DocumentBuilder.experiment;
 import static dev.allot.testing.DocumentBuilder.lab;
 import static dev.allot.testing.DocumentBuilder.ofKind;
@@ -163,6 +164,17 @@ class DocumentReaderTest {
 
     assertThat(violations).extracting(Violation::path).containsExactlyInAnyOrder(
         "schemaVersion", "metadata.name", "spec.variants[1].isControl", "spec.cohorts[0].variants[0].split");
+  }
+
+  @Test
+  void badIdAndStatus_stillLetTheSpecBeChecked() {
+    List<Violation> violations = violations(experiment("x")
+        .with("metadata.id", "not an id!")
+        .with("metadata.status", "running")
+        .with("spec.cohorts[0].variants[0].split", decimal("0.6")));
+
+    assertThat(violations).extracting(Violation::path).containsExactlyInAnyOrder(
+        "metadata.id", "metadata.status", "spec.cohorts[0].variants");
   }
 
   // text fields

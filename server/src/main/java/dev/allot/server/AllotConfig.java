@@ -21,10 +21,6 @@ public record AllotConfig(
     }
   }
 
-  public static AllotConfig embedded(Path dataDir, int port) {
-    return new AllotConfig("0.0.0.0", port, dataDir, Optional.empty(), Optional.empty());
-  }
-
   public String jdbcUrl() {
     return databaseUrl.orElse("jdbc:sqlite:" + dataDir.resolve("allot.db").toAbsolutePath());
   }

@@ -129,10 +129,15 @@ public final class Bodies {
     try {
       ctx.status(status)
           .contentType(yaml ? "application/yaml" : "application/json")
-          .result((yaml ? YAML : JSON).writeValueAsBytes(body));
+          .result(yaml ? YAML.writeValueAsBytes(body) : json(body));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a response body is plain data", e);
     }
+  }
+
+  /** JSON text ending in a newline, so that a response printed by curl ends its line. */
+  static byte[] json(Object body) throws JsonProcessingException {
+    return (JSON.writeValueAsString(body) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   static boolean wantsYaml(String accept) {

@@ -1,5 +1,6 @@
 package dev.allot.server.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
 import dev.allot.error.Violation;
@@ -77,9 +78,9 @@ final class ErrorMapper {
 
   private static byte[] toJson(Object body) {
     try {
-      return Bodies.JSON.writeValueAsBytes(body);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+      return Bodies.json(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an error body is plain data", e);
     }
   }
 

@@ -14,12 +14,12 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.security.RouteRole;
+import java.util.Locale;
 import java.util.Map;
 
 /** The route table: every endpoint, the permission it needs, and the handler that serves it. */
 public final class HttpApi {
   private static final long MAX_BODY_BYTES = 4 * 1024 * 1024;
-  private static final String TOKEN = "allot.token";
 
   /** What the handlers need, built by the composition root. */
   public record Handlers(
@@ -83,10 +83,9 @@ public final class HttpApi {
         .orElseThrow(() -> new AllotException(ErrorCode.UNAUTHENTICATED, "the token is unknown or was deleted"));
     for (RouteRole role : ctx.routeRoles()) {
       if (role instanceof Requires(Permission permission) && !token.role().allows(permission)) {
-        throw new AllotException(ErrorCode.FORBIDDEN,
-            "the " + token.role().word() + " role may not " + permission.name().toLowerCase().replace('_', ' '));
+        throw new AllotException(ErrorCode.FORBIDDEN, "the " + token.role().word() + " role may not "
+            + permission.name().toLowerCase(Locale.ROOT).replace('_', ' '));
       }
     }
-    ctx.attribute(TOKEN, token);
   }
 }
