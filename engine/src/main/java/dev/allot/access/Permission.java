@@ -8,6 +8,8 @@ public enum Permission {
   READ_ASSIGNMENTS,
   /** {@code getOrMake}: make assignments. */
   MAKE_ASSIGNMENTS,
+  /** Page through every assignment of an experiment: an export, so not for applications. */
+  LIST_ASSIGNMENTS,
   SEND_EVENTS,
   MANAGE_TOKENS
 }

@@ -12,7 +12,7 @@ public enum Role {
   /** Resources, assignment tables, assignments, events and every read; not tokens. */
   EDITOR(EnumSet.complementOf(EnumSet.of(Permission.MANAGE_TOKENS))),
   /** Read-only: resources, views, assignments, analysis and exports. */
-  ANALYST(EnumSet.of(Permission.READ_RESOURCES, Permission.READ_ASSIGNMENTS)),
+  ANALYST(EnumSet.of(Permission.READ_RESOURCES, Permission.READ_ASSIGNMENTS, Permission.LIST_ASSIGNMENTS)),
   /** What an application needs at run time: get and getOrMake assignments, send events. */
   SDK(EnumSet.of(Permission.READ_ASSIGNMENTS, Permission.MAKE_ASSIGNMENTS, Permission.SEND_EVENTS));
 

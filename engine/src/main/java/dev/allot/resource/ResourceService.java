@@ -27,10 +27,17 @@ public final class ResourceService {
 
   private final ResourceStore store;
   private final InstantSource clock;
+  private final Runnable afterChange;
 
   public ResourceService(ResourceStore store, InstantSource clock) {
+    this(store, clock, () -> {});
+  }
+
+  /** @param afterChange runs after every write, before the apply returns: so this node reads its own writes */
+  public ResourceService(ResourceStore store, InstantSource clock, Runnable afterChange) {
     this.store = store;
     this.clock = clock;
+    this.afterChange = afterChange;
   }
 
   /** Creates lab DEFAULT and subject type ANY when they are missing. Safe to run on many nodes at once. */
@@ -82,6 +89,9 @@ public final class ResourceService {
       }
       try {
         store.write(plan.writes());
+        if (!plan.writes().isEmpty()) {
+          afterChange.run();
+        }
         return plan.applied();
       } catch (AllotException e) {
         if (e.code() != ErrorCode.CONCURRENT_CHANGE || attempt == MAX_ATTEMPTS) {

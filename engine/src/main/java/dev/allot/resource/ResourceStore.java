@@ -13,6 +13,12 @@ public interface ResourceStore {
   /** The current version of every resource of a kind, ordered by id. */
   List<StoredResource> list(Kind kind);
 
+  /**
+   * A number that changes whenever any resource changes (here or on another node sharing the
+   * store), so that readers can tell cheaply whether to reload.
+   */
+  long changeMarker();
+
   /** Every version of one resource, oldest first; empty when it does not exist. */
   List<StoredResource> history(ResourceKey key);
 

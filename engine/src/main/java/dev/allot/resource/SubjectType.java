@@ -11,10 +11,6 @@ public record SubjectType(Metadata metadata, MatchType matchType, String matchRe
   /** Whatever the match type, a subject id is this long at most. */
   public static final int MAX_SUBJECT_ID_LENGTH = 256;
 
-  private static final Pattern UUID_FORM =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-  private static final Pattern INTEGER_FORM = Pattern.compile("-?[0-9]+");
-
   public SubjectType {
     Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(matchType, "matchType");
@@ -48,11 +44,46 @@ public record SubjectType(Metadata metadata, MatchType matchType, String matchRe
       }
       return switch (matchType) {
         case ANY -> true;
-        case UUID -> UUID_FORM.matcher(subjectId).matches();
-        case INTEGER -> INTEGER_FORM.matcher(subjectId).matches();
+        case UUID -> isUuid(subjectId);
+        case INTEGER -> isInteger(subjectId);
         case CUSTOM -> custom.matcher(subjectId).matches();
       };
     }
+  }
+
+  // UUID and INTEGER are checked by hand rather than by regular expression: they run on every
+  // assignment request, and a loop over at most 36 characters is several times faster.
+
+  /** Canonical 8-4-4-4-12 hexadecimal, either case. */
+  static boolean isUuid(String id) {
+    if (id.length() != 36) {
+      return false;
+    }
+    for (int i = 0; i < 36; i++) {
+      char c = id.charAt(i);
+      boolean ok = i == 8 || i == 13 || i == 18 || i == 23
+          ? c == '-'
+          : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** An optional minus and one or more ASCII digits. */
+  static boolean isInteger(String id) {
+    int start = id.startsWith("-") ? 1 : 0;
+    if (id.length() == start) {
+      return false;
+    }
+    for (int i = start; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** 1 to 256 characters of valid Unicode, none of them a control character: the rule for every subject id. */

@@ -1,14 +1,19 @@
 package dev.allot.server;
 
 import dev.allot.access.IssuedToken;
+import dev.allot.assignment.AssignmentService;
+import dev.allot.assignment.Catalog;
 import dev.allot.access.TokenService;
 import dev.allot.resource.ResourceService;
 import dev.allot.server.access.Authenticator;
 import dev.allot.server.access.TokenHandlers;
+import dev.allot.server.assignment.AssignmentHandlers;
 import dev.allot.server.http.HttpApi;
 import dev.allot.server.resource.ResourceHandlers;
 import dev.allot.storage.Database;
 import dev.allot.storage.access.SqlTokenStore;
+import dev.allot.storage.assignment.CachingAssignmentStore;
+import dev.allot.storage.assignment.SqlAssignmentStore;
 import dev.allot.storage.resource.SqlResourceStore;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -18,7 +23,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.InstantSource;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +38,19 @@ import org.slf4j.LoggerFactory;
 public final class Allot implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Allot.class);
 
+  /** How often a node looks for resource changes made through other nodes sharing its database. */
+  public static final Duration CATALOG_POLL = Duration.ofSeconds(1);
+  private static final long ASSIGNMENT_CACHE_SIZE = 1_000_000;
+
   private final Database database;
+  private final SqlAssignmentStore assignmentStore;
+  private final ScheduledExecutorService poller;
   private final Javalin http;
 
-  private Allot(Database database, Javalin http) {
+  private Allot(Database database, SqlAssignmentStore assignmentStore, ScheduledExecutorService poller, Javalin http) {
     this.database = database;
+    this.assignmentStore = assignmentStore;
+    this.poller = poller;
     this.http = http;
   }
 
@@ -41,9 +58,17 @@ public final class Allot implements AutoCloseable {
     createDataDir(config.dataDir());
     InstantSource clock = InstantSource.system();
     Database database = Database.open(config.jdbcUrl());
+    SqlAssignmentStore assignmentStore = null;
+    ScheduledExecutorService poller = null;
     try {
-      ResourceService resources = new ResourceService(new SqlResourceStore(database, clock), clock);
-      resources.installBuiltIns();
+      SqlResourceStore resourceStore = new SqlResourceStore(database, clock);
+      new ResourceService(resourceStore, clock).installBuiltIns();
+      Catalog catalog = new Catalog(resourceStore);
+      ResourceService resources = new ResourceService(resourceStore, clock, catalog::refresh);
+      poller = pollForChanges(catalog);
+      assignmentStore = new SqlAssignmentStore(database);
+      AssignmentService assignments = new AssignmentService(
+          catalog, new CachingAssignmentStore(assignmentStore, ASSIGNMENT_CACHE_SIZE), clock);
       TokenService tokens = new TokenService(new SqlTokenStore(database), clock, new SecureRandom());
       tokens.createFirstAdmin(config.adminToken()).ifPresent(issued -> announce(issued, config));
       Authenticator authenticator = new Authenticator(tokens);
@@ -51,23 +76,47 @@ public final class Allot implements AutoCloseable {
           database,
           authenticator,
           new ResourceHandlers(resources),
+          new AssignmentHandlers(assignments),
           new TokenHandlers(tokens, authenticator)));
       http.start(config.host(), config.port());
       log.info("Allot is serving on port {} with {}", http.port(), config.jdbcUrl());
-      return new Allot(database, http);
+      return new Allot(database, assignmentStore, poller, http);
     } catch (RuntimeException e) {
+      if (poller != null) {
+        poller.shutdownNow();
+      }
+      if (assignmentStore != null) {
+        assignmentStore.close();
+      }
       database.close();
       throw e;
     }
+  }
+
+  /** Resources changed through another node reach this one within {@link #CATALOG_POLL}. */
+  private static ScheduledExecutorService pollForChanges(Catalog catalog) {
+    ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("allot-catalog-poller").daemon().factory());
+    poller.scheduleWithFixedDelay(() -> {
+      try {
+        catalog.refreshIfChanged();
+      } catch (RuntimeException e) {
+        log.warn("reloading experiments failed; serving the last ones loaded: {}", e.getMessage());
+      }
+    }, CATALOG_POLL.toMillis(), CATALOG_POLL.toMillis(), TimeUnit.MILLISECONDS);
+    return poller;
   }
 
   public int port() {
     return http.port();
   }
 
+  /** Stops taking requests, stores the assignments in flight, then closes the database. */
   @Override
   public void close() {
     http.stop();
+    poller.shutdownNow();
+    assignmentStore.close();
     database.close();
   }
 

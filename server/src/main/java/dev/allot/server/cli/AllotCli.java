@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "allot 0.1.0",
     description = "Warehouse-native experiment assignment service.",
-    subcommands = {ServeCommand.class, ApplyCommand.class, GetCommand.class, TokenCommand.class})
+    subcommands = {ServeCommand.class, ApplyCommand.class, GetCommand.class, AssignCommand.class, TokenCommand.class})
 public final class AllotCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -30,6 +30,6 @@ public final class AllotCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve, apply, get or token");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve, apply, get, assign or token");
   }
 }

@@ -6,6 +6,7 @@ import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
 import dev.allot.resource.Kind;
 import dev.allot.server.access.Authenticator;
+import dev.allot.server.assignment.AssignmentHandlers;
 import dev.allot.server.access.TokenHandlers;
 import dev.allot.server.resource.ResourceHandlers;
 import dev.allot.storage.Database;
@@ -26,6 +27,7 @@ public final class HttpApi {
       Database database,
       Authenticator authenticator,
       ResourceHandlers resources,
+      AssignmentHandlers assignments,
       TokenHandlers tokens) {}
 
   private HttpApi() {}
@@ -53,6 +55,12 @@ public final class HttpApi {
       routes.get(base + "/{id}", ctx -> h.resources().get(ctx, kind), needs(Permission.READ_RESOURCES));
       routes.get(base + "/{id}/history", ctx -> h.resources().history(ctx, kind), needs(Permission.READ_RESOURCES));
     }
+
+    routes.post("/v1/assignments:getOrMake", h.assignments()::getOrMake, needs(Permission.MAKE_ASSIGNMENTS));
+    routes.post("/v1/assignments:get", h.assignments()::get, needs(Permission.READ_ASSIGNMENTS));
+    routes.post("/v1/experiments/{id}/assignments:getOrMake", h.assignments()::getOrMakeMany,
+        needs(Permission.MAKE_ASSIGNMENTS));
+    routes.get("/v1/experiments/{id}/assignments", h.assignments()::list, needs(Permission.LIST_ASSIGNMENTS));
 
     routes.post("/v1/tokens", h.tokens()::create, needs(Permission.MANAGE_TOKENS));
     routes.get("/v1/tokens", h.tokens()::list, needs(Permission.MANAGE_TOKENS));

@@ -73,6 +73,18 @@ public final class SqlResourceStore implements ResourceStore {
     });
   }
 
+  /** Versions are only ever added, so their count grows with every change. */
+  @Override
+  public long changeMarker() {
+    return database.withConnection(connection -> {
+      try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM resource_version");
+          ResultSet rs = count.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
   @Override
   public List<StoredResource> history(ResourceKey key) {
     return database.withConnection(connection -> {

@@ -1,0 +1,187 @@
+package dev.allot.assignment;
+
+import dev.allot.error.AllotException;
+import dev.allot.resource.Experiment;
+import dev.allot.resource.ResourceId;
+import dev.allot.resource.SubjectType;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Answers which variant a subject gets (SPEC §2). Each call reads the store at most once and
+ * writes at most once, whatever the number of experiments or subjects, and a new assignment is
+ * committed before it is answered. The first write wins: a call that lost a race answers the
+ * variant stored by the winner.
+ */
+public final class AssignmentService {
+  public static final int MAX_EXPERIMENTS = 100;
+  public static final int MAX_SUBJECTS = 1_000;
+  public static final int MAX_PAGE_SIZE = 1_000;
+  private static final int DEFAULT_PAGE_SIZE = 100;
+
+  private final Catalog catalog;
+  private final AssignmentStore store;
+  private final InstantSource clock;
+
+  public AssignmentService(Catalog catalog, AssignmentStore store, InstantSource clock) {
+    this.catalog = catalog;
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /** One subject in many experiments, making and storing assignments the subject lacks. */
+  public List<Decision> getOrMake(String subjectId, List<String> experimentIds) {
+    return decide(subjectId, experimentIds, true);
+  }
+
+  /** One subject in many experiments, without making anything. */
+  public List<Decision> get(String subjectId, List<String> experimentIds) {
+    return decide(subjectId, experimentIds, false);
+  }
+
+  /** Many subjects in one experiment, making what is missing; subject ids in the order given. */
+  public Map<String, Decision> getOrMakeMany(String experimentId, List<String> subjectIds) {
+    LiveExperiment live = ResourceId.isValid(experimentId) ? catalog.current().get(ResourceId.of(experimentId)) : null;
+    if (live == null) {
+      throw AllotException.notFound("experiment " + experimentId.toUpperCase(Locale.ROOT) + " does not exist");
+    }
+    if (subjectIds == null || subjectIds.isEmpty() || subjectIds.size() > MAX_SUBJECTS) {
+      throw AllotException.invalidRequest("subjectIds", "subjectIds must list 1 to " + MAX_SUBJECTS + " subject ids");
+    }
+    for (int i = 0; i < subjectIds.size(); i++) {
+      requireSubject(subjectIds.get(i), "subjectIds[" + i + "]");
+    }
+    Batch batch = new Batch(true);
+    for (String subjectId : subjectIds) {
+      batch.ask(live, live.experiment().id().value(), subjectId);
+    }
+    List<Decision> decisions = batch.resolve();
+    Map<String, Decision> bySubject = new LinkedHashMap<>();
+    for (int i = 0; i < subjectIds.size(); i++) {
+      bySubject.put(subjectIds.get(i), decisions.get(i));
+    }
+    return bySubject;
+  }
+
+  /** One page of an experiment's assignments, oldest first. */
+  public Page list(String experimentId, Integer pageSize, String pageToken) {
+    if (!ResourceId.isValid(experimentId) || catalog.current().get(ResourceId.of(experimentId)) == null) {
+      throw AllotException.notFound("experiment " + experimentId.toUpperCase(Locale.ROOT) + " does not exist");
+    }
+    int size = pageSize == null ? DEFAULT_PAGE_SIZE : pageSize;
+    if (size < 1 || size > MAX_PAGE_SIZE) {
+      throw AllotException.invalidRequest("pageSize", "pageSize must be 1 to " + MAX_PAGE_SIZE + ", is " + size);
+    }
+    String after = pageToken == null || pageToken.isEmpty() ? null : pageToken;
+    List<Assignment> rows = store.list(ResourceId.of(experimentId), after, size + 1);
+    boolean more = rows.size() > size;
+    List<Assignment> page = more ? rows.subList(0, size) : rows;
+    return new Page(List.copyOf(page), more ? page.getLast().id() : null);
+  }
+
+  /** A page of assignments, and the token of the next one (null on the last page). */
+  public record Page(List<Assignment> assignments, String nextPageToken) {}
+
+  private List<Decision> decide(String subjectId, List<String> experimentIds, boolean make) {
+    requireSubject(subjectId, "subjectId");
+    if (experimentIds == null || experimentIds.isEmpty() || experimentIds.size() > MAX_EXPERIMENTS) {
+      throw AllotException.invalidRequest(
+          "experimentIds", "experimentIds must list 1 to " + MAX_EXPERIMENTS + " experiment ids");
+    }
+    Catalog.Snapshot snapshot = catalog.current();
+    Batch batch = new Batch(make);
+    for (int i = 0; i < experimentIds.size(); i++) {
+      String asked = experimentIds.get(i);
+      if (asked == null) {
+        throw AllotException.invalidRequest("experimentIds[" + i + "]", "an experiment id cannot be null");
+      }
+      LiveExperiment live = ResourceId.isValid(asked) ? snapshot.get(ResourceId.of(asked)) : null;
+      batch.ask(live, asked.toUpperCase(Locale.ROOT), subjectId);
+    }
+    return batch.resolve();
+  }
+
+  private static void requireSubject(String subjectId, String path) {
+    if (!SubjectType.isWellFormedSubjectId(subjectId)) {
+      throw AllotException.invalidRequest(path, path + " must be 1 to " + SubjectType.MAX_SUBJECT_ID_LENGTH
+          + " characters of valid Unicode with no control characters");
+    }
+  }
+
+  /**
+   * The questions of one call: decided at once where the snapshot suffices, else answered with one
+   * store read and, when making, one store write.
+   */
+  private final class Batch {
+    private final boolean make;
+    private final List<Decision> decisions = new ArrayList<>();
+    private final Map<Integer, LiveExperiment> pending = new LinkedHashMap<>();
+    private final List<AssignmentKey> pendingKeys = new ArrayList<>();
+
+    Batch(boolean make) {
+      this.make = make;
+    }
+
+    void ask(LiveExperiment live, String askedId, String subjectId) {
+      Decision now = live == null ? Decision.none(askedId, Reason.NOT_FOUND) : decideFromSnapshot(live, subjectId);
+      if (now == null) {
+        pending.put(decisions.size(), live);
+        pendingKeys.add(new AssignmentKey(live.experiment().id(), subjectId));
+      }
+      decisions.add(now);
+    }
+
+    private Decision decideFromSnapshot(LiveExperiment live, String subjectId) {
+      Experiment experiment = live.experiment();
+      String id = experiment.id().value();
+      return switch (experiment.status()) {
+        case DRAFT, ENDED, ARCHIVED -> Decision.none(id, Reason.NOT_ACTIVE);
+        case WINNER_DECLARED -> Decision.winner(experiment.id(), experiment.winningVariant());
+        case ACTIVE -> live.accepts(subjectId) ? null : Decision.none(id, Reason.INVALID_SUBJECT);
+      };
+    }
+
+    List<Decision> resolve() {
+      if (pending.isEmpty()) {
+        return decisions;
+      }
+      Map<AssignmentKey, Assignment> stored = store.find(pendingKeys);
+      Map<AssignmentKey, Assignment> made = new LinkedHashMap<>();
+      Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+      int k = 0;
+      for (Map.Entry<Integer, LiveExperiment> entry : pending.entrySet()) {
+        AssignmentKey key = pendingKeys.get(k++);
+        LiveExperiment live = entry.getValue();
+        if (stored.containsKey(key) || !make) {
+          continue;
+        }
+        made.computeIfAbsent(key, x -> new Assignment(AssignmentIds.next(now), key.experimentId(),
+            key.subjectId(), live.choose(key.subjectId()), live.cohortIndex(), now, Assignment.API));
+      }
+      Map<AssignmentKey, Assignment> written = made.isEmpty() ? Map.of() : store.insertIfAbsent(List.copyOf(made.values()));
+      k = 0;
+      for (Map.Entry<Integer, LiveExperiment> entry : pending.entrySet()) {
+        AssignmentKey key = pendingKeys.get(k++);
+        Assignment existing = stored.get(key);
+        Assignment ours = made.get(key);
+        Decision decision;
+        if (existing != null) {
+          decision = Decision.of(existing, false);
+        } else if (ours == null) {
+          decision = Decision.none(key.experimentId().value(), Reason.NOT_ASSIGNED);
+        } else {
+          Assignment winner = written.get(key);
+          decision = Decision.of(winner, winner.id().equals(ours.id()));
+        }
+        decisions.set(entry.getKey(), decision);
+      }
+      return decisions;
+    }
+  }
+}

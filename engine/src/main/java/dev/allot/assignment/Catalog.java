@@ -1,0 +1,65 @@
+package dev.allot.assignment;
+
+import dev.allot.resource.Experiment;
+import dev.allot.resource.Kind;
+import dev.allot.resource.ResourceId;
+import dev.allot.resource.ResourceStore;
+import dev.allot.resource.StoredResource;
+import dev.allot.resource.SubjectType;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The experiments as assignment sees them: an immutable snapshot, replaced whole when resources
+ * change and read once per request, so one request never sees half of a change.
+ */
+public final class Catalog {
+  private final ResourceStore store;
+  private final AtomicReference<Snapshot> current = new AtomicReference<>();
+
+  /** Every experiment by id, and the store's change marker it was built at. */
+  public record Snapshot(Map<ResourceId, LiveExperiment> experiments, long marker) {
+    public Snapshot {
+      experiments = Map.copyOf(experiments);
+    }
+
+    public LiveExperiment get(ResourceId id) {
+      return experiments.get(id);
+    }
+  }
+
+  public Catalog(ResourceStore store) {
+    this.store = store;
+    refresh();
+  }
+
+  public Snapshot current() {
+    return current.get();
+  }
+
+  /** Reloads when the store changed since the current snapshot: what a poller calls. */
+  public void refreshIfChanged() {
+    if (store.changeMarker() != current.get().marker()) {
+      refresh();
+    }
+  }
+
+  /** Reloads from the store. Serialised, so a slower reload never replaces a newer snapshot. */
+  public synchronized void refresh() {
+    long marker = store.changeMarker();
+    Map<ResourceId, SubjectType> subjectTypes = new HashMap<>();
+    for (StoredResource stored : store.list(Kind.SUBJECT_TYPE)) {
+      subjectTypes.put(stored.resource().id(), (SubjectType) stored.resource());
+    }
+    Map<ResourceId, LiveExperiment> experiments = new HashMap<>();
+    for (StoredResource stored : store.list(Kind.EXPERIMENT)) {
+      Experiment experiment = (Experiment) stored.resource();
+      SubjectType subjectType = subjectTypes.get(experiment.subjectType());
+      if (subjectType != null) {
+        experiments.put(experiment.id(), new LiveExperiment(experiment, subjectType));
+      }
+    }
+    current.set(new Snapshot(experiments, marker));
+  }
+}

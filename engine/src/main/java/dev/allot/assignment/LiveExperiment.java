@@ -1,0 +1,67 @@
+package dev.allot.assignment;
+
+import dev.allot.resource.Cohort;
+import dev.allot.resource.CohortVariant;
+import dev.allot.resource.Experiment;
+import dev.allot.resource.ResourceId;
+import dev.allot.resource.SubjectType;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.List;
+
+/**
+ * An experiment prepared for answering: its subject type compiled and its active cohort turned
+ * into bucket boundaries. Immutable and thread-safe.
+ */
+public final class LiveExperiment {
+  private static final BigDecimal BUCKETS = BigDecimal.valueOf(Bucketing.BUCKETS);
+
+  private final Experiment experiment;
+  private final SubjectType.SubjectMatcher subjects;
+  private final int cohortIndex;
+  private final ResourceId[] variants;
+  private final int[] boundaries;
+
+  LiveExperiment(Experiment experiment, SubjectType subjectType) {
+    this.experiment = experiment;
+    this.subjects = subjectType.matcher();
+    Cohort active = experiment.activeCohort().orElse(null);
+    List<CohortVariant> split = active == null ? List.of() : active.variants();
+    this.cohortIndex = active == null ? 0 : active.index();
+    this.variants = new ResourceId[split.size()];
+    this.boundaries = new int[split.size()];
+    BigDecimal cumulative = BigDecimal.ZERO;
+    for (int i = 0; i < split.size(); i++) {
+      cumulative = cumulative.add(split.get(i).split());
+      variants[i] = split.get(i).variant();
+      boundaries[i] = cumulative.multiply(BUCKETS).setScale(0, RoundingMode.HALF_UP).intValueExact();
+    }
+  }
+
+  public Experiment experiment() {
+    return experiment;
+  }
+
+  boolean accepts(String subjectId) {
+    return subjects.accepts(subjectId);
+  }
+
+  int cohortIndex() {
+    return cohortIndex;
+  }
+
+  /** The variant of the active cohort for this subject: the first whose boundary exceeds its bucket. */
+  ResourceId choose(String subjectId) {
+    return choose(Bucketing.bucket(experiment.effectiveSalt(), subjectId), variants, boundaries);
+  }
+
+  /** The first variant i with {@code bucket < boundaries[i]}; splits sum to 1, so the last boundary is 10000. */
+  static ResourceId choose(int bucket, ResourceId[] variants, int[] boundaries) {
+    for (int i = 0; i < boundaries.length; i++) {
+      if (bucket < boundaries[i]) {
+        return variants[i];
+      }
+    }
+    throw new IllegalStateException("a cohort's boundaries end at " + Bucketing.BUCKETS);
+  }
+}

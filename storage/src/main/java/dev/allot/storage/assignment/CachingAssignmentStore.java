@@ -1,0 +1,60 @@
+package dev.allot.storage.assignment;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.allot.assignment.Assignment;
+import dev.allot.assignment.AssignmentKey;
+import dev.allot.assignment.AssignmentStore;
+import dev.allot.resource.ResourceId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Remembers stored assignments, which never change, so a repeat lookup costs no store read. Only
+ * what is stored is cached: "not assigned" is always asked of the store, since another node may
+ * assign the subject at any time.
+ */
+public final class CachingAssignmentStore implements AssignmentStore {
+  private final AssignmentStore store;
+  private final Cache<AssignmentKey, Assignment> cache;
+
+  public CachingAssignmentStore(AssignmentStore store, long maximumSize) {
+    this.store = store;
+    this.cache = Caffeine.newBuilder().maximumSize(maximumSize).build();
+  }
+
+  @Override
+  public Map<AssignmentKey, Assignment> find(Collection<AssignmentKey> keys) {
+    Map<AssignmentKey, Assignment> found = new HashMap<>();
+    List<AssignmentKey> missing = new ArrayList<>();
+    for (AssignmentKey key : keys) {
+      Assignment cached = cache.getIfPresent(key);
+      if (cached != null) {
+        found.put(key, cached);
+      } else {
+        missing.add(key);
+      }
+    }
+    if (!missing.isEmpty()) {
+      Map<AssignmentKey, Assignment> stored = store.find(missing);
+      cache.putAll(stored);
+      found.putAll(stored);
+    }
+    return found;
+  }
+
+  @Override
+  public Map<AssignmentKey, Assignment> insertIfAbsent(List<Assignment> assignments) {
+    Map<AssignmentKey, Assignment> stored = store.insertIfAbsent(assignments);
+    cache.putAll(stored);
+    return stored;
+  }
+
+  @Override
+  public List<Assignment> list(ResourceId experimentId, String afterId, int limit) {
+    return store.list(experimentId, afterId, limit);
+  }
+}
