@@ -2,6 +2,7 @@ package dev.allot.assignment;
 
 import dev.allot.resource.ResourceId;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
@@ -26,6 +27,8 @@ public record Assignment(
     Objects.requireNonNull(variantId, "variantId");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(source, "source");
+    // Stores keep microseconds; holding no more here keeps a cached row equal to the stored one.
+    createdAt = createdAt.truncatedTo(ChronoUnit.MICROS);
   }
 
   public AssignmentKey key() {

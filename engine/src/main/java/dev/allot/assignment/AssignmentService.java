@@ -2,11 +2,9 @@ package dev.allot.assignment;
 
 import dev.allot.error.AllotException;
 import dev.allot.resource.Experiment;
-import dev.allot.resource.ResourceId;
 import dev.allot.resource.SubjectType;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +45,7 @@ public final class AssignmentService {
 
   /** Many subjects in one experiment, making what is missing; subject ids in the order given. */
   public Map<String, Decision> getOrMakeMany(String experimentId, List<String> subjectIds) {
-    LiveExperiment live = ResourceId.isValid(experimentId) ? catalog.current().get(ResourceId.of(experimentId)) : null;
+    LiveExperiment live = catalog.current().get(experimentId);
     if (live == null) {
       throw AllotException.notFound("experiment " + experimentId.toUpperCase(Locale.ROOT) + " does not exist");
     }
@@ -59,7 +57,7 @@ public final class AssignmentService {
     }
     Batch batch = new Batch(true);
     for (String subjectId : subjectIds) {
-      batch.ask(live, live.experiment().id().value(), subjectId);
+      batch.ask(live, null, subjectId);
     }
     List<Decision> decisions = batch.resolve();
     Map<String, Decision> bySubject = new LinkedHashMap<>();
@@ -71,7 +69,8 @@ public final class AssignmentService {
 
   /** One page of an experiment's assignments, oldest first. */
   public Page list(String experimentId, Integer pageSize, String pageToken) {
-    if (!ResourceId.isValid(experimentId) || catalog.current().get(ResourceId.of(experimentId)) == null) {
+    LiveExperiment live = catalog.current().get(experimentId);
+    if (live == null) {
       throw AllotException.notFound("experiment " + experimentId.toUpperCase(Locale.ROOT) + " does not exist");
     }
     int size = pageSize == null ? DEFAULT_PAGE_SIZE : pageSize;
@@ -79,7 +78,7 @@ public final class AssignmentService {
       throw AllotException.invalidRequest("pageSize", "pageSize must be 1 to " + MAX_PAGE_SIZE + ", is " + size);
     }
     String after = pageToken == null || pageToken.isEmpty() ? null : pageToken;
-    List<Assignment> rows = store.list(ResourceId.of(experimentId), after, size + 1);
+    List<Assignment> rows = store.list(live.experiment().id(), after, size + 1);
     boolean more = rows.size() > size;
     List<Assignment> page = more ? rows.subList(0, size) : rows;
     return new Page(List.copyOf(page), more ? page.getLast().id() : null);
@@ -101,8 +100,8 @@ public final class AssignmentService {
       if (asked == null) {
         throw AllotException.invalidRequest("experimentIds[" + i + "]", "an experiment id cannot be null");
       }
-      LiveExperiment live = ResourceId.isValid(asked) ? snapshot.get(ResourceId.of(asked)) : null;
-      batch.ask(live, asked.toUpperCase(Locale.ROOT), subjectId);
+      LiveExperiment live = snapshot.get(asked);
+      batch.ask(live, live != null ? null : asked.toUpperCase(Locale.ROOT), subjectId);
     }
     return batch.resolve();
   }
@@ -128,8 +127,9 @@ public final class AssignmentService {
       this.make = make;
     }
 
-    void ask(LiveExperiment live, String askedId, String subjectId) {
-      Decision now = live == null ? Decision.none(askedId, Reason.NOT_FOUND) : decideFromSnapshot(live, subjectId);
+    /** @param unknownId the id to answer NOT_FOUND with when {@code live} is null */
+    void ask(LiveExperiment live, String unknownId, String subjectId) {
+      Decision now = live == null ? Decision.none(unknownId, Reason.NOT_FOUND) : decideFromSnapshot(live, subjectId);
       if (now == null) {
         pending.put(decisions.size(), live);
         pendingKeys.add(new AssignmentKey(live.experiment().id(), subjectId));
@@ -153,16 +153,19 @@ public final class AssignmentService {
       }
       Map<AssignmentKey, Assignment> stored = store.find(pendingKeys);
       Map<AssignmentKey, Assignment> made = new LinkedHashMap<>();
-      Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+      Instant now = null;
       int k = 0;
       for (Map.Entry<Integer, LiveExperiment> entry : pending.entrySet()) {
         AssignmentKey key = pendingKeys.get(k++);
         LiveExperiment live = entry.getValue();
-        if (stored.containsKey(key) || !make) {
+        if (stored.containsKey(key) || !make || made.containsKey(key)) {
           continue;
         }
-        made.computeIfAbsent(key, x -> new Assignment(AssignmentIds.next(now), key.experimentId(),
-            key.subjectId(), live.choose(key.subjectId()), live.cohortIndex(), now, Assignment.API));
+        if (now == null) {
+          now = clock.instant();
+        }
+        made.put(key, new Assignment(AssignmentIds.next(now), key.experimentId(), key.subjectId(),
+            live.choose(key.subjectId()), live.cohortIndex(), now, Assignment.API));
       }
       Map<AssignmentKey, Assignment> written = made.isEmpty() ? Map.of() : store.insertIfAbsent(List.copyOf(made.values()));
       k = 0;

@@ -7,6 +7,7 @@ import dev.allot.resource.ResourceStore;
 import dev.allot.resource.StoredResource;
 import dev.allot.resource.SubjectType;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -18,14 +19,20 @@ public final class Catalog {
   private final ResourceStore store;
   private final AtomicReference<Snapshot> current = new AtomicReference<>();
 
-  /** Every experiment by id, and the store's change marker it was built at. */
-  public record Snapshot(Map<ResourceId, LiveExperiment> experiments, long marker) {
+  /** Every experiment by its upper-case id, and the store's change marker it was built at. */
+  public record Snapshot(Map<String, LiveExperiment> experiments, long marker) {
     public Snapshot {
       experiments = Map.copyOf(experiments);
     }
 
-    public LiveExperiment get(ResourceId id) {
-      return experiments.get(id);
+    /**
+     * The experiment with this id in any case, or null. An exact hit needs no validation (every key
+     * is a valid id); the id is validated only before upper-casing it, since upper-casing maps some
+     * characters no id may hold onto ones it may ('ı' to 'I', 'ſ' to 'S').
+     */
+    public LiveExperiment get(String id) {
+      LiveExperiment live = experiments.get(id);
+      return live != null || !ResourceId.isValid(id) ? live : experiments.get(id.toUpperCase(Locale.ROOT));
     }
   }
 
@@ -52,12 +59,12 @@ public final class Catalog {
     for (StoredResource stored : store.list(Kind.SUBJECT_TYPE)) {
       subjectTypes.put(stored.resource().id(), (SubjectType) stored.resource());
     }
-    Map<ResourceId, LiveExperiment> experiments = new HashMap<>();
+    Map<String, LiveExperiment> experiments = new HashMap<>();
     for (StoredResource stored : store.list(Kind.EXPERIMENT)) {
       Experiment experiment = (Experiment) stored.resource();
       SubjectType subjectType = subjectTypes.get(experiment.subjectType());
       if (subjectType != null) {
-        experiments.put(experiment.id(), new LiveExperiment(experiment, subjectType));
+        experiments.put(experiment.id().value(), new LiveExperiment(experiment, subjectType));
       }
     }
     current.set(new Snapshot(experiments, marker));

@@ -42,8 +42,9 @@ public final class LiveExperiment {
     return experiment;
   }
 
+  /** Whether a well-formed subject id is of this experiment's subject type. */
   boolean accepts(String subjectId) {
-    return subjects.accepts(subjectId);
+    return subjects.matchesWellFormed(subjectId);
   }
 
   int cohortIndex() {

@@ -39,9 +39,11 @@ public record SubjectType(Metadata metadata, MatchType matchType, String matchRe
   /** A compiled subject type rule; thread-safe. */
   public record SubjectMatcher(MatchType matchType, Pattern custom) {
     public boolean accepts(String subjectId) {
-      if (!isWellFormedSubjectId(subjectId)) {
-        return false;
-      }
+      return isWellFormedSubjectId(subjectId) && matchesWellFormed(subjectId);
+    }
+
+    /** {@link #accepts} for an id already known to be well formed: what the hot path calls. */
+    public boolean matchesWellFormed(String subjectId) {
       return switch (matchType) {
         case ANY -> true;
         case UUID -> isUuid(subjectId);
@@ -88,11 +90,26 @@ public record SubjectType(Metadata metadata, MatchType matchType, String matchRe
 
   /** 1 to 256 characters of valid Unicode, none of them a control character: the rule for every subject id. */
   public static boolean isWellFormedSubjectId(String subjectId) {
-    if (subjectId == null
-        || subjectId.isEmpty()
-        || subjectId.codePointCount(0, subjectId.length()) > MAX_SUBJECT_ID_LENGTH) {
+    if (subjectId == null || subjectId.isEmpty() || subjectId.length() > 2 * MAX_SUBJECT_ID_LENGTH) {
       return false;
     }
-    return subjectId.chars().noneMatch(Character::isISOControl) && Fields.isValidUnicode(subjectId);
+    // One pass, no allocation: it runs on every assignment request.
+    int codePoints = 0;
+    for (int i = 0; i < subjectId.length(); i++) {
+      char c = subjectId.charAt(i);
+      if (Character.isISOControl(c)) {
+        return false;
+      }
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 == subjectId.length() || !Character.isLowSurrogate(subjectId.charAt(i + 1))) {
+          return false;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return false;
+      }
+      codePoints++;
+    }
+    return codePoints <= MAX_SUBJECT_ID_LENGTH;
   }
 }

@@ -40,6 +40,11 @@ class SubjectTypeTest {
       "123e4567-e89b-12d3-a456-42661417400",
       "123e4567-e89b-12d3-a456-4266141740000",
       "g23e4567-e89b-12d3-a456-426614174000",
+      "123e4567e-89b-12d3-a456-426614174000",
+      "123e4567-e89b-12d3-a456-42661417400-",
+      "123e4567_e89b_12d3_a456_426614174000",
+      "１23e4567-e89b-12d3-a456-426614174000",
+      "123e4567-e89b-12d3-a456-42661417400ａ",
       " 123e4567-e89b-12d3-a456-426614174000",
       "123e4567-e89b-12d3-a456-426614174000\n",
       "user-1"})
@@ -54,7 +59,7 @@ class SubjectTypeTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"+42", "4.2", "-", "--1", "1e5", " 42", "42 ", "forty-two", "٤٢"})
+  @ValueSource(strings = {"+42", "4.2", "-", "--1", "1e5", " 42", "42 ", "forty-two", "٤٢", "４２", "−42", "4-2", "42-"})
   void integer_refusesAnythingElse(String subjectId) {
     assertThat(INTEGER.accepts(subjectId)).isFalse();
   }
@@ -101,6 +106,19 @@ class SubjectTypeTest {
 
     assertThat(matcher.accepts("abc")).isTrue();
     assertThat(matcher.accepts("abc1")).isFalse();
+  }
+
+  @Test
+  void uuidAndIntegerMatchers_answerLikeTheirSubjectTypes() {
+    SubjectType.SubjectMatcher uuid = UUID.matcher();
+    SubjectType.SubjectMatcher integer = INTEGER.matcher();
+
+    assertThat(uuid.accepts("123e4567-e89b-12d3-a456-426614174000")).isTrue();
+    assertThat(uuid.accepts("123e4567e89b12d3a456426614174000")).isFalse();
+    assertThat(uuid.accepts(null)).isFalse();
+    assertThat(integer.accepts("-42")).isTrue();
+    assertThat(integer.accepts("4\n2")).isFalse();
+    assertThat(integer.accepts("")).isFalse();
   }
 
   @Test

@@ -7,6 +7,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
@@ -36,6 +41,11 @@ public final class Bodies {
   private Bodies() {}
 
   private static ObjectMapper configure(ObjectMapper mapper) {
+    // A request field that is a string takes a JSON string: 12 or true is refused, not read as "12".
+    mapper.coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
     return mapper
         .registerModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -120,7 +130,24 @@ public final class Bodies {
     }
     String where = e.getLocation() == null ? ""
         : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
+        && !(e instanceof UnrecognizedPropertyException)) {
+      return AllotException.invalidRequest(path, path + " must be " + expected(mismatch.getTargetType()) + where);
+    }
     return AllotException.invalidRequest(path, "malformed body: " + e.getOriginalMessage() + where);
+  }
+
+  private static String expected(Class<?> type) {
+    if (type == String.class) {
+      return "a string";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+      return "a whole number";
+    }
+    return type.isRecord() || java.util.Map.class.isAssignableFrom(type) ? "an object" : "a " + type.getSimpleName();
   }
 
   /** Writes {@code body} as YAML when the client accepts YAML and not JSON first, else as JSON. */

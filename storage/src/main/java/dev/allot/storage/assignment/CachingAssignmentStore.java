@@ -28,6 +28,12 @@ public final class CachingAssignmentStore implements AssignmentStore {
 
   @Override
   public Map<AssignmentKey, Assignment> find(Collection<AssignmentKey> keys) {
+    if (keys.size() == 1) {
+      // The common case, one subject in one experiment, without the collections below.
+      AssignmentKey key = keys.iterator().next();
+      Assignment cached = cache.getIfPresent(key);
+      return cached != null ? Map.of(key, cached) : cache(store.find(keys));
+    }
     Map<AssignmentKey, Assignment> found = new HashMap<>();
     List<AssignmentKey> missing = new ArrayList<>();
     for (AssignmentKey key : keys) {
@@ -39,16 +45,17 @@ public final class CachingAssignmentStore implements AssignmentStore {
       }
     }
     if (!missing.isEmpty()) {
-      Map<AssignmentKey, Assignment> stored = store.find(missing);
-      cache.putAll(stored);
-      found.putAll(stored);
+      found.putAll(cache(store.find(missing)));
     }
     return found;
   }
 
   @Override
   public Map<AssignmentKey, Assignment> insertIfAbsent(List<Assignment> assignments) {
-    Map<AssignmentKey, Assignment> stored = store.insertIfAbsent(assignments);
+    return cache(store.insertIfAbsent(assignments));
+  }
+
+  private Map<AssignmentKey, Assignment> cache(Map<AssignmentKey, Assignment> stored) {
     cache.putAll(stored);
     return stored;
   }

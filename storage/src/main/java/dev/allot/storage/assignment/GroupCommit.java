@@ -56,6 +56,11 @@ final class GroupCommit implements AutoCloseable {
     }
     Pending pending = new Pending(rows, new CompletableFuture<>());
     queue.add(pending);
+    if (closed && queue.remove(pending)) {
+      // close() began between the check above and the add, and the writer may have stopped already:
+      // left in the queue, this caller would wait forever. Still queued means no commit took it.
+      throw new AllotException(ErrorCode.UNAVAILABLE, "the assignment writer is stopped");
+    }
     try {
       return pending.result().get();
     } catch (InterruptedException e) {
@@ -98,7 +103,8 @@ final class GroupCommit implements AutoCloseable {
     Map<AssignmentKey, Assignment> stored;
     try {
       stored = database.inTransaction(connection -> writer.write(connection, rows));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error too: left to escape, it would end the writer thread and leave every caller waiting forever.
       log.warn("a commit of {} assignments failed: {}", rows.size(), e.getMessage());
       batch.forEach(p -> p.result().completeExceptionally(e));
       return;

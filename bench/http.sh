@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# HTTP load benchmark: starts a local Allot on a throwaway data dir, then measures with wrk
+# GET /healthz (the ceiling), getOrMake for repeat subjects and getOrMake for new subjects.
+#   bench/http.sh                      # 64 connections, 20 s per case
+#   DURATION=30s CONNECTIONS=128 bench/http.sh
+# Needs wrk (apt-get install wrk). Prints one summary line per case.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+command -v wrk >/dev/null || { echo "bench/http.sh needs wrk: apt-get install wrk" >&2; exit 1; }
+DURATION=${DURATION:-20s}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+PORT=${PORT:-18555}
+DATABASE=${DATABASE:-}
+export ALLOT_TOKEN=bench-admin-token-0123456789
+data=$(mktemp -d)
+log="$data/server.log"
+ALLOT_ADMIN_TOKEN=$ALLOT_TOKEN ALLOT_LOG_LEVEL=WARN ./allot serve --host 127.0.0.1 --port "$PORT" --data-dir "$data" \
+  ${DATABASE:+--database "$DATABASE"} >"$log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+url="http://127.0.0.1:$PORT"
+for _ in $(seq 1 600); do
+  curl -sf "$url/healthz" >/dev/null 2>&1 && break
+  kill -0 $server 2>/dev/null || { cat "$log"; exit 1; }
+  sleep 0.2
+done
+curl -sf -X POST "$url/v1/resources:apply" -H "Authorization: Bearer $ALLOT_TOKEN" -H 'Content-Type: application/yaml' \
+  --data-binary @- >/dev/null <<'YAML'
+kind: experiment
+metadata: {id: bench, status: active}
+spec:
+  variants: [{id: control, isControl: true}, {id: treatment}]
+  cohorts: [{index: 1, variants: [{variant: control, split: 0.5}, {variant: treatment, split: 0.5}]}]
+YAML
+# The repeat case's subjects, assigned up front so that every request of that case is a cache hit.
+for i in $(seq 0 9); do
+  ids=$(seq $((i * 1000)) $((i * 1000 + 999)) | sed 's/^/"known-/; s/$/"/' | paste -sd,)
+  curl -sf -X POST "$url/v1/experiments/bench/assignments:getOrMake" -H "Authorization: Bearer $ALLOT_TOKEN" \
+    -H 'Content-Type: application/json' -d "{\"subjectIds\":[$ids]}" >/dev/null
+done
+
+run() { # name, script, env...
+  local name=$1 script=$2; shift 2
+  # A short warm-up so the JIT has compiled the path being measured.
+  env "$@" wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s "bench/http/$script" "$url${path:-}" >/dev/null
+  local line
+  line=$(env "$@" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "bench/http/$script" "$url${path:-}" | grep '^RESULT')
+  printf '%-22s %s\n' "$name" "${line#RESULT }"
+}
+echo "connections=$CONNECTIONS threads=$THREADS duration=$DURATION database=${DATABASE:-embedded SQLite}"
+path=/healthz run "healthz" healthz.lua
+path=/v1/assignments:getOrMake run "getOrMake repeat" getOrMake.lua SUBJECTS=repeat
+path=/v1/assignments:getOrMake run "getOrMake new" getOrMake.lua SUBJECTS=new RUN_ID="$(date +%s)"

@@ -1,0 +1,79 @@
+package dev.allot.bench;
+
+import dev.allot.assignment.Bucketing;
+import dev.allot.assignment.Decision;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The assignment hot path in process: bucketing alone, getOrMake answered from the cache, and
+ * getOrMake making new durable assignments on the embedded store (many callers, so group commit
+ * has company to batch). See docs/PERFORMANCE.md for the commands and the figures.
+ */
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 3)
+public class AssignmentBenchmark {
+  private static final List<String> EXPERIMENTS = List.of(EmbeddedAllot.EXPERIMENT);
+
+  @State(Scope.Benchmark)
+  public static class Embedded {
+    EmbeddedAllot allot;
+    final AtomicLong nextSubject = new AtomicLong();
+
+    @Setup(Level.Trial)
+    public void start() {
+      allot = new EmbeddedAllot();
+      // The subjects the cache-hit benchmark asks for: assigned (and so cached) up front.
+      for (int i = 0; i < 1_024; i++) {
+        allot.assignments.getOrMake("known-" + i, EXPERIMENTS);
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+      allot.close();
+    }
+  }
+
+  @State(Scope.Thread)
+  public static class Cursor {
+    int next;
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public int bucketing(Cursor cursor) {
+    return Bucketing.bucket("HOME-CTA", "user-" + (cursor.next++ & 1023));
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public List<Decision> getOrMakeCacheHit(Embedded embedded, Cursor cursor) {
+    return embedded.allot.assignments.getOrMake("known-" + (cursor.next++ & 1023), EXPERIMENTS);
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @Threads(64)
+  public List<Decision> getOrMakeNewDurable(Embedded embedded) {
+    return embedded.allot.assignments.getOrMake("new-" + embedded.nextSubject.incrementAndGet(), EXPERIMENTS);
+  }
+}

@@ -1,0 +1,67 @@
+package dev.allot.bench;
+
+import dev.allot.assignment.AssignmentService;
+import dev.allot.assignment.Catalog;
+import dev.allot.resource.ResourceService;
+import dev.allot.storage.Database;
+import dev.allot.storage.assignment.CachingAssignmentStore;
+import dev.allot.storage.assignment.SqlAssignmentStore;
+import dev.allot.storage.resource.SqlResourceStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * The assignment path as the server wires it (SQLite file, group commit, cache, catalog), in
+ * process, on a throwaway data dir, with one active 50/50 experiment {@value #EXPERIMENT}.
+ */
+final class EmbeddedAllot implements AutoCloseable {
+  static final String EXPERIMENT = "BENCH";
+
+  private final Path dir;
+  private final Database database;
+  private final SqlAssignmentStore assignmentStore;
+  final AssignmentService assignments;
+
+  EmbeddedAllot() {
+    try {
+      dir = Files.createTempDirectory("allot-bench-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    database = Database.open("jdbc:sqlite:" + dir.resolve("allot.db"));
+    InstantSource clock = InstantSource.system();
+    SqlResourceStore resources = new SqlResourceStore(database, clock);
+    ResourceService service = new ResourceService(resources, clock);
+    service.installBuiltIns();
+    service.apply(List.of(Map.of(
+        "kind", "experiment",
+        "metadata", Map.of("id", EXPERIMENT, "status", "active"),
+        "spec", Map.of(
+            "variants", List.of(Map.of("id", "control", "isControl", true), Map.of("id", "treatment")),
+            "cohorts", List.of(Map.of("index", 1, "variants", List.of(
+                Map.of("variant", "control", "split", new java.math.BigDecimal("0.5")),
+                Map.of("variant", "treatment", "split", new java.math.BigDecimal("0.5")))))))),
+        OptionalInt.empty());
+    assignmentStore = new SqlAssignmentStore(database);
+    assignments = new AssignmentService(
+        new Catalog(resources), new CachingAssignmentStore(assignmentStore, 1_000_000), clock);
+  }
+
+  @Override
+  public void close() {
+    assignmentStore.close();
+    database.close();
+    try (var files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
