@@ -11,6 +11,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -29,6 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 3)
 public class AssignmentBenchmark {
   private static final List<String> EXPERIMENTS = List.of(EmbeddedAllot.EXPERIMENT);
+  static final int IN_FLIGHT = 256;
 
   @State(Scope.Benchmark)
   public static class Embedded {
@@ -69,11 +71,31 @@ public class AssignmentBenchmark {
     return embedded.allot.assignments.getOrMake("known-" + (cursor.next++ & 1023), EXPERIMENTS);
   }
 
+  /** 64 platform threads each asking for one new subject at a time. */
   @Benchmark
   @BenchmarkMode(Mode.Throughput)
   @OutputTimeUnit(TimeUnit.SECONDS)
   @Threads(64)
   public List<Decision> getOrMakeNewDurable(Embedded embedded) {
     return embedded.allot.assignments.getOrMake("new-" + embedded.nextSubject.incrementAndGet(), EXPERIMENTS);
+  }
+
+  /**
+   * As the server runs requests: each new subject asked for on its own virtual thread, {@value
+   * #IN_FLIGHT} at a time. One operation is one assignment.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @OperationsPerInvocation(IN_FLIGHT)
+  public void getOrMakeNewDurableVirtualThreads(Embedded embedded) throws InterruptedException {
+    Thread[] requests = new Thread[IN_FLIGHT];
+    for (int i = 0; i < IN_FLIGHT; i++) {
+      String subject = "new-" + embedded.nextSubject.incrementAndGet();
+      requests[i] = Thread.ofVirtual().start(() -> embedded.allot.assignments.getOrMake(subject, EXPERIMENTS));
+    }
+    for (Thread request : requests) {
+      request.join();
+    }
   }
 }

@@ -6,15 +6,16 @@ import dev.allot.resource.SubjectType;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Answers which variant a subject gets (SPEC §2). Each call reads the store at most once and
- * writes at most once, whatever the number of experiments or subjects, and a new assignment is
- * committed before it is answered. The first write wins: a call that lost a race answers the
+ * Answers which variant a subject gets (SPEC §2). Each call reads the store at most once (get) or
+ * writes at most once (getOrMake), whatever the number of experiments or subjects, and a new
+ * assignment is committed before it is answered. The first write wins: a call that lost a race answers the
  * variant stored by the winner.
  */
 public final class AssignmentService {
@@ -122,6 +123,7 @@ public final class AssignmentService {
     private final List<Decision> decisions = new ArrayList<>();
     private final Map<Integer, LiveExperiment> pending = new LinkedHashMap<>();
     private final List<AssignmentKey> pendingKeys = new ArrayList<>();
+    private final Map<AssignmentKey, LiveExperiment> experimentOf = new HashMap<>();
 
     Batch(boolean make) {
       this.make = make;
@@ -132,7 +134,9 @@ public final class AssignmentService {
       Decision now = live == null ? Decision.none(unknownId, Reason.NOT_FOUND) : decideFromSnapshot(live, subjectId);
       if (now == null) {
         pending.put(decisions.size(), live);
-        pendingKeys.add(new AssignmentKey(live.experiment().id(), subjectId));
+        AssignmentKey key = new AssignmentKey(live.experiment().id(), subjectId);
+        pendingKeys.add(key);
+        experimentOf.put(key, live);
       }
       decisions.add(now);
     }
@@ -147,44 +151,39 @@ public final class AssignmentService {
       };
     }
 
+    /**
+     * getOrMake lets the store's first-write-wins insert answer what is stored, proposing a new
+     * assignment only for keys the store does not already know: a miss costs one write and no
+     * read. get only reads.
+     */
     List<Decision> resolve() {
       if (pending.isEmpty()) {
         return decisions;
       }
-      Map<AssignmentKey, Assignment> stored = store.find(pendingKeys);
-      Map<AssignmentKey, Assignment> made = new LinkedHashMap<>();
-      Instant now = null;
+      Map<AssignmentKey, Assignment> proposed = new HashMap<>();
+      Map<AssignmentKey, Assignment> stored = make
+          ? store.getOrInsert(pendingKeys, key -> propose(key, proposed))
+          : store.find(pendingKeys);
       int k = 0;
-      for (Map.Entry<Integer, LiveExperiment> entry : pending.entrySet()) {
+      for (int position : pending.keySet()) {
         AssignmentKey key = pendingKeys.get(k++);
-        LiveExperiment live = entry.getValue();
-        if (stored.containsKey(key) || !make || made.containsKey(key)) {
-          continue;
-        }
-        if (now == null) {
-          now = clock.instant();
-        }
-        made.put(key, new Assignment(AssignmentIds.next(now), key.experimentId(), key.subjectId(),
-            live.choose(key.subjectId()), live.cohortIndex(), now, Assignment.API));
-      }
-      Map<AssignmentKey, Assignment> written = made.isEmpty() ? Map.of() : store.insertIfAbsent(List.copyOf(made.values()));
-      k = 0;
-      for (Map.Entry<Integer, LiveExperiment> entry : pending.entrySet()) {
-        AssignmentKey key = pendingKeys.get(k++);
-        Assignment existing = stored.get(key);
-        Assignment ours = made.get(key);
-        Decision decision;
-        if (existing != null) {
-          decision = Decision.of(existing, false);
-        } else if (ours == null) {
-          decision = Decision.none(key.experimentId().value(), Reason.NOT_ASSIGNED);
-        } else {
-          Assignment winner = written.get(key);
-          decision = Decision.of(winner, winner.id().equals(ours.id()));
-        }
-        decisions.set(entry.getKey(), decision);
+        Assignment row = stored.get(key);
+        Assignment ours = proposed.get(key);
+        decisions.set(position, row == null
+            ? Decision.none(key.experimentId().value(), Reason.NOT_ASSIGNED)
+            : Decision.of(row, ours != null && row.id().equals(ours.id())));
       }
       return decisions;
+    }
+
+    /** A new assignment for a key, by bucketing in its experiment's active cohort. */
+    private Assignment propose(AssignmentKey key, Map<AssignmentKey, Assignment> proposed) {
+      LiveExperiment live = experimentOf.get(key);
+      Instant now = clock.instant();
+      Assignment assignment = new Assignment(AssignmentIds.next(now), key.experimentId(), key.subjectId(),
+          live.choose(key.subjectId()), live.cohortIndex(), now, Assignment.API);
+      proposed.put(key, assignment);
+      return assignment;
     }
   }
 }

@@ -9,8 +9,10 @@ import dev.allot.resource.ResourceId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Remembers stored assignments, which never change, so a repeat lookup costs no store read. Only
@@ -23,7 +25,9 @@ public final class CachingAssignmentStore implements AssignmentStore {
 
   public CachingAssignmentStore(AssignmentStore store, long maximumSize) {
     this.store = store;
-    this.cache = Caffeine.newBuilder().maximumSize(maximumSize).build();
+    // Maintenance (eviction bookkeeping) runs on the calling thread: a hop to another pool per
+    // write costs more than the work on a small machine.
+    this.cache = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).build();
   }
 
   @Override
@@ -53,6 +57,31 @@ public final class CachingAssignmentStore implements AssignmentStore {
   @Override
   public Map<AssignmentKey, Assignment> insertIfAbsent(List<Assignment> assignments) {
     return cache(store.insertIfAbsent(assignments));
+  }
+
+  /** Cached keys are answered from the cache, without proposing: only the others reach the store. */
+  @Override
+  public Map<AssignmentKey, Assignment> getOrInsert(
+      Collection<AssignmentKey> keys, Function<AssignmentKey, Assignment> propose) {
+    if (keys.size() == 1) {
+      AssignmentKey key = keys.iterator().next();
+      Assignment cached = cache.getIfPresent(key);
+      return cached != null ? Map.of(key, cached) : cache(store.insertIfAbsent(List.of(propose.apply(key))));
+    }
+    Map<AssignmentKey, Assignment> stored = new HashMap<>();
+    Map<AssignmentKey, Assignment> proposals = new LinkedHashMap<>();
+    for (AssignmentKey key : keys) {
+      Assignment cached = cache.getIfPresent(key);
+      if (cached != null) {
+        stored.put(key, cached);
+      } else {
+        proposals.computeIfAbsent(key, propose);
+      }
+    }
+    if (!proposals.isEmpty()) {
+      stored.putAll(cache(store.insertIfAbsent(List.copyOf(proposals.values()))));
+    }
+    return stored;
   }
 
   private Map<AssignmentKey, Assignment> cache(Map<AssignmentKey, Assignment> stored) {

@@ -15,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +26,9 @@ public final class SqlAssignmentStore implements AssignmentStore, AutoCloseable 
   private static final String COLUMNS =
       "SELECT id, experiment_id, subject_id, variant_id, cohort_index, created_at, source FROM assignment";
   private static final String FIND_ONE = COLUMNS + " WHERE experiment_id = ? AND subject_id = ?";
-  private static final String INSERT = """
-      INSERT INTO assignment (experiment_id, subject_id, id, variant_id, cohort_index, created_at, source)
-      VALUES (?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (experiment_id, subject_id) DO NOTHING""";
+  /** Rows per INSERT statement: one statement per 100 rows costs far less than one per row. */
+  private static final int ROWS_PER_INSERT = 100;
+  private static final String INSERT_FULL = insert(ROWS_PER_INSERT);
   private static final String LIST_FIRST = COLUMNS + " WHERE experiment_id = ? ORDER BY id LIMIT ?";
   private static final String LIST_AFTER = COLUMNS + " WHERE experiment_id = ? AND id > ? ORDER BY id LIMIT ?";
   /** Fixed width, so that text order is time order. */
@@ -94,23 +94,51 @@ public final class SqlAssignmentStore implements AssignmentStore, AutoCloseable 
     });
   }
 
+  /**
+   * An INSERT of {@code rows} rows that skips keys already stored and returns the keys it inserted:
+   * first-write-wins within the statement too, since its rows are inserted in order.
+   */
+  private static String insert(int rows) {
+    return "INSERT INTO assignment (experiment_id, subject_id, id, variant_id, cohort_index, created_at, source) VALUES "
+        + String.join(", ", java.util.Collections.nCopies(rows, "(?, ?, ?, ?, ?, ?, ?)"))
+        + " ON CONFLICT (experiment_id, subject_id) DO NOTHING RETURNING experiment_id, subject_id";
+  }
+
   /** One commit's rows: inserted unless the key has a row, and then what the key's row is. */
   private static Map<AssignmentKey, Assignment> insertAll(Connection connection, List<Assignment> rows)
       throws SQLException {
     Map<AssignmentKey, Assignment> stored = new HashMap<>();
-    List<AssignmentKey> lost = new ArrayList<>();
-    try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-      for (Assignment row : rows) {
-        insert.setString(1, row.experimentId().value());
-        insert.setString(2, row.subjectId());
-        insert.setString(3, row.id());
-        insert.setString(4, row.variantId().value());
-        insert.setInt(5, row.cohortIndex());
-        insert.setString(6, TIMESTAMP.format(row.createdAt()));
-        insert.setString(7, row.source());
-        if (insert.executeUpdate() == 1) {
+    Set<AssignmentKey> lost = new LinkedHashSet<>();
+    for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
+      List<Assignment> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
+      // Keys as "experiment\nsubject": subject ids hold no control characters, so this is unambiguous,
+      // and it spares parsing each returned id back into a ResourceId.
+      Set<String> inserted = new HashSet<>();
+      String sql = chunk.size() == ROWS_PER_INSERT ? INSERT_FULL : insert(chunk.size());
+      try (PreparedStatement insert = connection.prepareStatement(sql)) {
+        int p = 1;
+        for (Assignment row : chunk) {
+          insert.setString(p++, row.experimentId().value());
+          insert.setString(p++, row.subjectId());
+          insert.setString(p++, row.id());
+          insert.setString(p++, row.variantId().value());
+          insert.setInt(p++, row.cohortIndex());
+          insert.setString(p++, TIMESTAMP.format(row.createdAt()));
+          insert.setString(p++, row.source());
+        }
+        try (ResultSet rs = insert.executeQuery()) {
+          while (rs.next()) {
+            inserted.add(rs.getString(1) + "\n" + rs.getString(2));
+          }
+        }
+      }
+      for (Assignment row : chunk) {
+        if (stored.containsKey(row.key())) {
+          continue;
+        }
+        if (inserted.contains(row.experimentId().value() + "\n" + row.subjectId())) {
           stored.put(row.key(), row);
-        } else if (!stored.containsKey(row.key())) {
+        } else {
           lost.add(row.key());
         }
       }

@@ -146,17 +146,16 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
     String subject = subjectGetting("home-cta", 1, CONTROL);
     Assignment elsewhere = new Assignment("01JQ0000000000000000000000", HOME_CTA, subject, TREATMENT, 1,
         START.minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MICROS), "warehouse_import");
-    // The other writer stores its row after this call found nothing and before this call writes.
+    // The other writer stores its row after this call proposed its own and before that write lands.
     AssignmentStore raced = new AssignmentStore() {
       @Override
       public Map<AssignmentKey, Assignment> find(Collection<AssignmentKey> keys) {
-        Map<AssignmentKey, Assignment> found = node.sqlStore.find(keys);
-        uncached.sqlStore.insertIfAbsent(List.of(elsewhere));
-        return found;
+        return node.sqlStore.find(keys);
       }
 
       @Override
       public Map<AssignmentKey, Assignment> insertIfAbsent(List<Assignment> assignments) {
+        uncached.sqlStore.insertIfAbsent(List.of(elsewhere));
         return node.sqlStore.insertIfAbsent(assignments);
       }
 
