@@ -65,15 +65,8 @@ class GroupCommitTest {
   void callersWaitingTogether_shareOneCommit() throws Exception {
     RecordingWriter writer = new RecordingWriter();
     GroupCommit commit = start(writer);
-    writer.holdNextCommit();
-    Future<Map<AssignmentKey, Assignment>> first = call(() -> commit.submit(List.of(row("first"))));
-    writer.awaitHeld();
-    List<Future<Map<AssignmentKey, Assignment>>> queued = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      Assignment row = row("user-" + i);
-      queued.add(call(() -> commit.submit(List.of(row))));
-    }
-    awaitWaiting(21);
+    Future<Map<AssignmentKey, Assignment>> first = holdACommit(commit, writer);
+    List<Future<Map<AssignmentKey, Assignment>>> queued = queueBehindIt(commit, 20);
 
     writer.release();
 
@@ -159,15 +152,8 @@ class GroupCommitTest {
   void close_storesWhatIsQueuedBeforeStopping() throws Exception {
     RecordingWriter writer = new RecordingWriter();
     GroupCommit commit = start(writer);
-    writer.holdNextCommit();
-    Future<Map<AssignmentKey, Assignment>> first = call(() -> commit.submit(List.of(row("first"))));
-    writer.awaitHeld();
-    List<Future<Map<AssignmentKey, Assignment>>> queued = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      Assignment row = row("user-" + i);
-      queued.add(call(() -> commit.submit(List.of(row))));
-    }
-    awaitWaiting(21);
+    Future<Map<AssignmentKey, Assignment>> first = holdACommit(commit, writer);
+    List<Future<Map<AssignmentKey, Assignment>>> queued = queueBehindIt(commit, 20);
     Future<?> closing = callers.submit(commit::close);
 
     writer.release();
@@ -332,5 +318,26 @@ class GroupCommitTest {
       rows.forEach(row -> stored.putIfAbsent(row.key(), row));
       return stored;
     }
+  }
+
+  /** A caller whose commit the writer holds until {@code writer.release()}. */
+  private Future<Map<AssignmentKey, Assignment>> holdACommit(GroupCommit commit, RecordingWriter writer)
+      throws Exception {
+    writer.holdNextCommit();
+    Future<Map<AssignmentKey, Assignment>> first = call(() -> commit.submit(List.of(row("first"))));
+    writer.awaitHeld();
+    return first;
+  }
+
+  /** {@code count} callers queued behind a held commit, all waiting when this returns. */
+  private List<Future<Map<AssignmentKey, Assignment>>> queueBehindIt(GroupCommit commit, int count)
+      throws Exception {
+    List<Future<Map<AssignmentKey, Assignment>>> queued = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Assignment row = row("user-" + i);
+      queued.add(call(() -> commit.submit(List.of(row))));
+    }
+    awaitWaiting(count + 1);
+    return queued;
   }
 }
