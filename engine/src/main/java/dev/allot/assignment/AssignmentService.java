@@ -116,12 +116,13 @@ public final class AssignmentService {
 
   /**
    * The questions of one call: decided at once where the snapshot suffices, else answered with one
-   * store read and, when making, one store write.
+   * store read (get) or one store write (getOrMake).
    */
   private final class Batch {
     private final boolean make;
     private final List<Decision> decisions = new ArrayList<>();
-    private final Map<Integer, LiveExperiment> pending = new LinkedHashMap<>();
+    /** The questions the store answers: each one's place in {@code decisions}, and its key. */
+    private final List<Integer> pendingPositions = new ArrayList<>();
     private final List<AssignmentKey> pendingKeys = new ArrayList<>();
     private final Map<AssignmentKey, LiveExperiment> experimentOf = new HashMap<>();
 
@@ -133,7 +134,7 @@ public final class AssignmentService {
     void ask(LiveExperiment live, String unknownId, String subjectId) {
       Decision now = live == null ? Decision.none(unknownId, Reason.NOT_FOUND) : decideFromSnapshot(live, subjectId);
       if (now == null) {
-        pending.put(decisions.size(), live);
+        pendingPositions.add(decisions.size());
         AssignmentKey key = new AssignmentKey(live.experiment().id(), subjectId);
         pendingKeys.add(key);
         experimentOf.put(key, live);
@@ -157,19 +158,18 @@ public final class AssignmentService {
      * read. get only reads.
      */
     List<Decision> resolve() {
-      if (pending.isEmpty()) {
+      if (pendingKeys.isEmpty()) {
         return decisions;
       }
       Map<AssignmentKey, Assignment> proposed = new HashMap<>();
       Map<AssignmentKey, Assignment> stored = make
           ? store.getOrInsert(pendingKeys, key -> propose(key, proposed))
           : store.find(pendingKeys);
-      int k = 0;
-      for (int position : pending.keySet()) {
-        AssignmentKey key = pendingKeys.get(k++);
+      for (int i = 0; i < pendingKeys.size(); i++) {
+        AssignmentKey key = pendingKeys.get(i);
         Assignment row = stored.get(key);
         Assignment ours = proposed.get(key);
-        decisions.set(position, row == null
+        decisions.set(pendingPositions.get(i), row == null
             ? Decision.none(key.experimentId().value(), Reason.NOT_ASSIGNED)
             : Decision.of(row, ours != null && row.id().equals(ours.id())));
       }
