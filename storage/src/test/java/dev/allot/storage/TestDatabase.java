@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A freshly migrated SQLite database file per test, closed and deleted after it:
  * {@code @RegisterExtension final TestDatabase db = new TestDatabase();} then {@code db.database()}.
  */
-public final class TestDatabase implements BeforeEachCallback, AfterEachCallback {
+public final class TestDatabase implements TestStore, BeforeEachCallback, AfterEachCallback {
   private Path dir;
   private Database database;
 
@@ -36,11 +36,12 @@ public final class TestDatabase implements BeforeEachCallback, AfterEachCallback
     }
   }
 
+  @Override
   public Database database() {
     return database;
   }
 
-  /** The database's URL, to open it again as a restarted server would. */
+  @Override
   public String jdbcUrl() {
     return "jdbc:sqlite:" + dir.resolve("allot.db");
   }

@@ -1,7 +1,7 @@
 package dev.allot.storage.access;
 
-import dev.allot.storage.Database;
 import dev.allot.storage.TestDatabase;
+import dev.allot.storage.TestStore;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link TokenServiceContract} on an embedded SQLite file. */
@@ -9,7 +9,7 @@ class SqliteTokenServiceTest extends TokenServiceContract {
   @RegisterExtension final TestDatabase db = new TestDatabase();
 
   @Override
-  protected Database database() {
-    return db.database();
+  protected TestStore store() {
+    return db;
   }
 }

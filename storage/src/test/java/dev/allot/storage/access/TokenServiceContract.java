@@ -11,6 +11,7 @@ import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
 import dev.allot.error.Violation;
 import dev.allot.storage.Database;
+import dev.allot.storage.TestStore;
 import dev.allot.testing.ManualClock;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -37,8 +38,12 @@ abstract class TokenServiceContract {
   final ManualClock clock = ManualClock.at("2026-03-01T10:00:00.123456Z");
   TokenService tokens;
 
-  /** The database under test, freshly migrated for this test. */
-  protected abstract Database database();
+  /** The database this suite runs on: one subclass per kind of database provides it. */
+  protected abstract TestStore store();
+
+  protected final Database database() {
+    return store().database();
+  }
 
   @BeforeEach
   final void startService() {

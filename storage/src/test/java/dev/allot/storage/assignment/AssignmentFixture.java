@@ -11,6 +11,7 @@ import dev.allot.resource.Experiment;
 import dev.allot.resource.Kind;
 import dev.allot.resource.ResourceId;
 import dev.allot.storage.Database;
+import dev.allot.storage.TestStore;
 import dev.allot.testing.DocumentBuilder;
 import dev.allot.testing.ManualClock;
 import java.math.BigDecimal;
@@ -44,11 +45,17 @@ abstract class AssignmentFixture {
   Node node;
   Node uncached;
 
-  /** The database under test, freshly migrated for this test. */
-  protected abstract Database database();
+  /** The database this suite runs on: one subclass per kind of database provides it. */
+  protected abstract TestStore store();
 
-  /** Where that database lives, to open it again as another node would. */
-  protected abstract String jdbcUrl();
+  protected final Database database() {
+    return store().database();
+  }
+
+  protected final String jdbcUrl() {
+    return store().jdbcUrl();
+  }
+
 
   @BeforeEach
   final void startNodes() {

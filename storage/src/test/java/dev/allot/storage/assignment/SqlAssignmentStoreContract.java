@@ -11,6 +11,7 @@ import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
 import dev.allot.resource.ResourceId;
 import dev.allot.storage.Database;
+import dev.allot.storage.TestStore;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,11 +47,17 @@ abstract class SqlAssignmentStoreContract {
 
   SqlAssignmentStore store;
 
-  /** The database under test, freshly migrated for this test. */
-  protected abstract Database database();
+  /** The database this suite runs on: one subclass per kind of database provides it. */
+  protected abstract TestStore store();
 
-  /** Where that database lives, to open it again as a restarted server would. */
-  protected abstract String jdbcUrl();
+  protected final Database database() {
+    return store().database();
+  }
+
+  protected final String jdbcUrl() {
+    return store().jdbcUrl();
+  }
+
 
   @BeforeEach
   final void openStore() {

@@ -1,7 +1,7 @@
 package dev.allot.storage.assignment;
 
-import dev.allot.storage.Database;
 import dev.allot.storage.TestDatabase;
+import dev.allot.storage.TestStore;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link SqlAssignmentStoreContract} on an embedded SQLite file. */
@@ -9,12 +9,7 @@ class SqliteSqlAssignmentStoreTest extends SqlAssignmentStoreContract {
   @RegisterExtension final TestDatabase db = new TestDatabase();
 
   @Override
-  protected Database database() {
-    return db.database();
-  }
-
-  @Override
-  protected String jdbcUrl() {
-    return db.jdbcUrl();
+  protected TestStore store() {
+    return db;
   }
 }

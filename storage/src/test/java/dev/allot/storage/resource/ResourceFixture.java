@@ -12,6 +12,7 @@ import dev.allot.resource.Kind;
 import dev.allot.resource.ResourceService;
 import dev.allot.resource.StoredResource;
 import dev.allot.storage.Database;
+import dev.allot.storage.TestStore;
 import dev.allot.testing.DocumentBuilder;
 import dev.allot.testing.ManualClock;
 import java.time.Instant;
@@ -37,11 +38,17 @@ abstract class ResourceFixture {
   final ManualClock clock = ManualClock.at(START.toString());
   ResourceService resources;
 
-  /** The database under test, freshly migrated for this test. */
-  protected abstract Database database();
+  /** The database this suite runs on: one subclass per kind of database provides it. */
+  protected abstract TestStore store();
 
-  /** Where that database lives, to open it again as a restarted server would. */
-  protected abstract String jdbcUrl();
+  protected final Database database() {
+    return store().database();
+  }
+
+  protected final String jdbcUrl() {
+    return store().jdbcUrl();
+  }
+
 
   @BeforeEach
   final void startService() {
