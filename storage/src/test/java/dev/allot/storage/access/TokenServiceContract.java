@@ -11,7 +11,7 @@ import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
 import dev.allot.error.Violation;
 import dev.allot.storage.Database;
-import dev.allot.storage.TestStore;
+import dev.allot.storage.StoreSuite;
 import dev.allot.testing.ManualClock;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -32,18 +32,11 @@ import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** SPEC §5, tokens: issued, listed, checked and revoked over a real store; only hashes are kept. */
-abstract class TokenServiceContract {
+abstract class TokenServiceContract extends StoreSuite {
   private static final String CONFIGURED_SECRET = "configured-admin-secret-0123456789";
 
   final ManualClock clock = ManualClock.at("2026-03-01T10:00:00.123456Z");
   TokenService tokens;
-
-  /** The database this suite runs on: one subclass per kind of database provides it. */
-  protected abstract TestStore store();
-
-  protected final Database database() {
-    return store().database();
-  }
 
   @BeforeEach
   final void startService() {

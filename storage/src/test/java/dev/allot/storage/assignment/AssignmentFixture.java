@@ -11,7 +11,7 @@ import dev.allot.resource.Experiment;
 import dev.allot.resource.Kind;
 import dev.allot.resource.ResourceId;
 import dev.allot.storage.Database;
-import dev.allot.storage.TestStore;
+import dev.allot.storage.StoreSuite;
 import dev.allot.testing.DocumentBuilder;
 import dev.allot.testing.ManualClock;
 import java.math.BigDecimal;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
  * assignment cache ({@link #uncached}). Resources are applied through the node's
  * {@code ResourceService}; every node's catalog then reloads, as its poller would.
  */
-abstract class AssignmentFixture {
+abstract class AssignmentFixture extends StoreSuite {
   /** Sub-microsecond on purpose: assignments are stored to the microsecond. */
   static final Instant START = Instant.parse("2026-03-01T10:00:00.123456789Z");
   static final String ULID = "[0-9A-HJKMNP-TV-Z]{26}";
@@ -44,17 +44,6 @@ abstract class AssignmentFixture {
   private final List<Database> databases = new ArrayList<>();
   Node node;
   Node uncached;
-
-  /** The database this suite runs on: one subclass per kind of database provides it. */
-  protected abstract TestStore store();
-
-  protected final Database database() {
-    return store().database();
-  }
-
-  protected final String jdbcUrl() {
-    return store().jdbcUrl();
-  }
 
 
   @BeforeEach

@@ -11,7 +11,7 @@ import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
 import dev.allot.resource.ResourceId;
 import dev.allot.storage.Database;
-import dev.allot.storage.TestStore;
+import dev.allot.storage.StoreSuite;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * {@link SqlAssignmentStore}: first write wins, durability, reads, and failures that reach every
  * waiting caller. One subclass per database.
  */
-abstract class SqlAssignmentStoreContract {
+abstract class SqlAssignmentStoreContract extends StoreSuite {
   static final Instant AT = Instant.parse("2026-03-01T10:00:00.123456Z");
   static final ResourceId HOME_CTA = ResourceId.of("HOME-CTA");
   static final ResourceId PRICING = ResourceId.of("PRICING");
@@ -46,17 +46,6 @@ abstract class SqlAssignmentStoreContract {
   private static final Duration PATIENCE = Duration.ofSeconds(20);
 
   SqlAssignmentStore store;
-
-  /** The database this suite runs on: one subclass per kind of database provides it. */
-  protected abstract TestStore store();
-
-  protected final Database database() {
-    return store().database();
-  }
-
-  protected final String jdbcUrl() {
-    return store().jdbcUrl();
-  }
 
 
   @BeforeEach

@@ -12,7 +12,7 @@ import dev.allot.resource.Kind;
 import dev.allot.resource.ResourceService;
 import dev.allot.resource.StoredResource;
 import dev.allot.storage.Database;
-import dev.allot.storage.TestStore;
+import dev.allot.storage.StoreSuite;
 import dev.allot.testing.DocumentBuilder;
 import dev.allot.testing.ManualClock;
 import java.time.Instant;
@@ -31,23 +31,12 @@ import org.junit.jupiter.api.BeforeEach;
  * A {@link ResourceService} over the real SQL store of the database a subclass provides, freshly
  * migrated for each test, with built-ins installed and a clock that moves only when a test moves it.
  */
-abstract class ResourceFixture {
+abstract class ResourceFixture extends StoreSuite {
   /** Sub-millisecond on purpose: what the server stores is truncated to milliseconds. */
   static final Instant START = Instant.parse("2026-03-01T10:00:00.123456789Z");
 
   final ManualClock clock = ManualClock.at(START.toString());
   ResourceService resources;
-
-  /** The database this suite runs on: one subclass per kind of database provides it. */
-  protected abstract TestStore store();
-
-  protected final Database database() {
-    return store().database();
-  }
-
-  protected final String jdbcUrl() {
-    return store().jdbcUrl();
-  }
 
 
   @BeforeEach
