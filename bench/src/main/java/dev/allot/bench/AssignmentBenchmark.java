@@ -2,6 +2,7 @@ package dev.allot.bench;
 
 import dev.allot.assignment.Bucketing;
 import dev.allot.assignment.Decision;
+import dev.allot.storage.Durability;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,6 +14,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -34,12 +36,16 @@ public class AssignmentBenchmark {
 
   @State(Scope.Benchmark)
   public static class Embedded {
+    /** fsync (the default) or process: see docs/assignment.md, "Durability and speed". */
+    @Param({"fsync"})
+    public String durability;
+
     EmbeddedAllot allot;
     final AtomicLong nextSubject = new AtomicLong();
 
     @Setup(Level.Trial)
     public void start() {
-      allot = new EmbeddedAllot();
+      allot = new EmbeddedAllot(Durability.fromWord(durability));
       // The subjects the cache-hit benchmark asks for: assigned (and so cached) up front.
       for (int i = 0; i < 1_024; i++) {
         allot.assignments.getOrMake("known-" + i, EXPERIMENTS);

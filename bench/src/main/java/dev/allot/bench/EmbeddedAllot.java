@@ -4,6 +4,7 @@ import dev.allot.assignment.AssignmentService;
 import dev.allot.assignment.Catalog;
 import dev.allot.resource.ResourceService;
 import dev.allot.storage.Database;
+import dev.allot.storage.Durability;
 import dev.allot.storage.assignment.CachingAssignmentStore;
 import dev.allot.storage.assignment.SqlAssignmentStore;
 import dev.allot.storage.resource.SqlResourceStore;
@@ -30,12 +31,16 @@ final class EmbeddedAllot implements AutoCloseable {
   final AssignmentService assignments;
 
   EmbeddedAllot() {
+    this(Durability.FSYNC);
+  }
+
+  EmbeddedAllot(Durability durability) {
     try {
       dir = Files.createTempDirectory("allot-bench-");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    database = Database.open("jdbc:sqlite:" + dir.resolve("allot.db"));
+    database = Database.open("jdbc:sqlite:" + dir.resolve("allot.db"), durability);
     InstantSource clock = InstantSource.system();
     SqlResourceStore resources = new SqlResourceStore(database, clock);
     ResourceService service = new ResourceService(resources, clock);

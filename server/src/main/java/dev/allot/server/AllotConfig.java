@@ -1,5 +1,6 @@
 package dev.allot.server;
 
+import dev.allot.storage.Durability;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,13 +10,20 @@ import java.util.Optional;
  *
  * @param databaseUrl a JDBC URL, or empty for the embedded SQLite file {@code <dataDir>/allot.db}
  * @param adminToken the secret of the first admin token on an empty store ({@code ALLOT_ADMIN_TOKEN})
+ * @param durability what a commit survives before it is answered
  */
 public record AllotConfig(
-    String host, int port, Path dataDir, Optional<String> databaseUrl, Optional<String> adminToken) {
+    String host,
+    int port,
+    Path dataDir,
+    Optional<String> databaseUrl,
+    Optional<String> adminToken,
+    Durability durability) {
 
   public AllotConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(durability, "durability");
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("--port must be 0 to 65535, is " + port);
     }
@@ -30,6 +38,6 @@ public record AllotConfig(
   }
 
   public AllotConfig withAdminToken(String secret) {
-    return new AllotConfig(host, port, dataDir, databaseUrl, Optional.of(secret));
+    return new AllotConfig(host, port, dataDir, databaseUrl, Optional.of(secret), durability);
   }
 }

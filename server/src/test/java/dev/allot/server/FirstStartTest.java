@@ -1,5 +1,6 @@
 package dev.allot.server;
 
+import dev.allot.storage.Durability;
 import static dev.allot.server.Documents.experiment;
 import static dev.allot.server.Documents.lab;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -130,7 +131,7 @@ class FirstStartTest {
 
   @Test
   void firstStart_printsTheGeneratedSecretOnceAndLaterStartsDoNot(@TempDir Path dataDir) throws IOException {
-    AllotConfig config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty());
+    AllotConfig config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(), Durability.FSYNC);
 
     String first = printedWhile(() -> Allot.start(config).close());
     String second = printedWhile(() -> Allot.start(config).close());
@@ -143,7 +144,8 @@ class FirstStartTest {
 
   @Test
   void start_withAnAllotAdminTokenShorterThan16Characters_isRefused(@TempDir Path dataDir) {
-    AllotConfig config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), Optional.of("short-secret"));
+    AllotConfig config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), Optional.of("short-secret"),
+        Durability.FSYNC);
 
     assertThatThrownBy(() -> Allot.start(config).close())
         .isInstanceOf(AllotException.class)
@@ -155,7 +157,7 @@ class FirstStartTest {
     Path dataDir = parent.resolve("nested/data");
 
     try (Allot allot = Allot.start(new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(),
-        Optional.of(TestServer.ADMIN_TOKEN)))) {
+        Optional.of(TestServer.ADMIN_TOKEN), Durability.FSYNC))) {
       assertThat(dataDir.resolve("allot.db")).isRegularFile();
       assertThat(allot.port()).isPositive();
     }

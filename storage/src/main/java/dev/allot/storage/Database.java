@@ -22,10 +22,15 @@ public final class Database implements Closeable {
     this.dataSource = dataSource;
   }
 
-  /** Opens the database at {@code jdbcUrl} and brings its schema up to date. */
+  /** Opens the database at {@code jdbcUrl}, every commit fsynced, and brings its schema up to date. */
   public static Database open(String jdbcUrl) {
+    return open(jdbcUrl, Durability.FSYNC);
+  }
+
+  /** Opens the database at {@code jdbcUrl} and brings its schema up to date. */
+  public static Database open(String jdbcUrl, Durability durability) {
     Dialect dialect = Dialect.forUrl(jdbcUrl);
-    DataSource dataSource = dialect.dataSource(jdbcUrl);
+    DataSource dataSource = dialect.dataSource(jdbcUrl, durability);
     try {
       Flyway.configure()
           .dataSource(dataSource)

@@ -9,7 +9,7 @@ interface Dialect {
   /** The Flyway location holding this database's migrations. */
   String migrations();
 
-  DataSource dataSource(String jdbcUrl);
+  DataSource dataSource(String jdbcUrl, Durability durability);
 
   /** Whether the error is a primary key or unique constraint refusing a duplicate row. */
   boolean isUniqueViolation(SQLException e);

@@ -10,8 +10,10 @@ import org.sqlite.SQLiteErrorCode;
 
 /**
  * The embedded store: one SQLite file in WAL mode. Write transactions begin IMMEDIATE, so two
- * writers queue on the write lock instead of failing when a read lock cannot be upgraded, and every
- * commit is fsynced (synchronous=FULL): nothing acknowledged is lost, even on power failure.
+ * writers queue on the write lock instead of failing when a read lock cannot be upgraded. With
+ * {@link Durability#FSYNC} every commit is fsynced (synchronous=FULL): nothing acknowledged is
+ * lost, even on power failure; with {@link Durability#PROCESS} (synchronous=NORMAL) a commit is
+ * in the WAL file but not yet fsynced, which a process crash cannot undo but a power failure can.
  */
 final class SqliteDialect implements Dialect {
   private static final int POOL_SIZE = 8;
@@ -23,10 +25,12 @@ final class SqliteDialect implements Dialect {
   }
 
   @Override
-  public DataSource dataSource(String jdbcUrl) {
+  public DataSource dataSource(String jdbcUrl, Durability durability) {
     SQLiteConfig sqlite = new SQLiteConfig();
     sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    sqlite.setSynchronous(durability == Durability.FSYNC
+        ? SQLiteConfig.SynchronousMode.FULL
+        : SQLiteConfig.SynchronousMode.NORMAL);
     sqlite.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
     sqlite.enforceForeignKeys(true);
     sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);

@@ -2,6 +2,7 @@ package dev.allot.server.cli;
 
 import dev.allot.server.Allot;
 import dev.allot.server.AllotConfig;
+import dev.allot.storage.Durability;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -23,10 +24,16 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--database", description = "JDBC URL of the database (default: SQLite in the data dir).")
   String database;
 
+  @Option(names = "--durability", defaultValue = "fsync",
+      description = "What a commit survives before Allot answers: fsync (a machine crash or power failure; "
+          + "the default) or process (a crash of Allot's process only; faster).")
+  String durability;
+
   @Override
   public Integer call() throws InterruptedException {
     AllotConfig config = new AllotConfig(host, port, dataDir, Optional.ofNullable(database),
-        Optional.ofNullable(System.getenv("ALLOT_ADMIN_TOKEN")).filter(s -> !s.isEmpty()));
+        Optional.ofNullable(System.getenv("ALLOT_ADMIN_TOKEN")).filter(s -> !s.isEmpty()),
+        Durability.fromWord(durability));
     Allot allot = Allot.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

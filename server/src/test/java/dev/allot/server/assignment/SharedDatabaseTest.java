@@ -1,5 +1,6 @@
 package dev.allot.server.assignment;
 
+import dev.allot.storage.Durability;
 import static dev.allot.server.Documents.experiment;
 import static dev.allot.server.TestServer.ADMIN_TOKEN;
 import static dev.allot.server.assignment.AssignmentCalls.GET;
@@ -43,7 +44,8 @@ class SharedDatabaseTest {
   @BeforeEach
   void startASecondNodeOnTheSameDatabase() {
     server.applied(experiment("home-cta").cohort("0.3", "0.7").yaml());
-    other = Allot.start(new AllotConfig("127.0.0.1", 0, server.dataDir(), Optional.empty(), Optional.of(ADMIN_TOKEN)));
+    other = Allot.start(new AllotConfig("127.0.0.1", 0, server.dataDir(), Optional.empty(), Optional.of(ADMIN_TOKEN),
+        Durability.FSYNC));
   }
 
   @AfterEach
