@@ -365,6 +365,15 @@ class CliTest {
   }
 
   @Test
+  void serve_withAnUnknownDurability_exits1NamingTheChoices(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    Run run = AllotCliRunner.run("", "serve", "--durability", "fast", "--port", "0", "--data-dir", dir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("durability must be fsync or process, is 'fast'");
+    assertThat(dir.resolve("allot.db")).doesNotExist();
+  }
+
+  @Test
   void noCommand_exits2AskingForOne() {
     Run run = AllotCliRunner.run("");
 
