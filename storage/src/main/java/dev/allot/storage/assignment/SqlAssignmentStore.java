@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -100,7 +101,7 @@ public final class SqlAssignmentStore implements AssignmentStore, AutoCloseable 
    */
   private static String insert(int rows) {
     return "INSERT INTO assignment (experiment_id, subject_id, id, variant_id, cohort_index, created_at, source) VALUES "
-        + String.join(", ", java.util.Collections.nCopies(rows, "(?, ?, ?, ?, ?, ?, ?)"))
+        + String.join(", ", Collections.nCopies(rows, "(?, ?, ?, ?, ?, ?, ?)"))
         + " ON CONFLICT (experiment_id, subject_id) DO NOTHING RETURNING experiment_id, subject_id";
   }
 
