@@ -47,6 +47,7 @@ public final class ResourceService {
       if (!found.containsKey(ResourceKey.of(builtIn))) {
         try {
           store.write(List.of(new StoredResource(builtIn, 1)));
+          afterChange.run();
         } catch (AllotException e) {
           if (e.code() != ErrorCode.CONCURRENT_CHANGE) {
             throw e;

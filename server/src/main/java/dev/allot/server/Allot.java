@@ -62,9 +62,9 @@ public final class Allot implements AutoCloseable {
     ScheduledExecutorService poller = null;
     try {
       SqlResourceStore resourceStore = new SqlResourceStore(database, clock);
-      new ResourceService(resourceStore, clock).installBuiltIns();
       Catalog catalog = new Catalog(resourceStore);
       ResourceService resources = new ResourceService(resourceStore, clock, catalog::refresh);
+      resources.installBuiltIns();
       poller = pollForChanges(catalog);
       assignmentStore = new SqlAssignmentStore(database);
       AssignmentService assignments = new AssignmentService(
