@@ -3,6 +3,8 @@
 # GET /healthz (the ceiling), getOrMake for repeat subjects and getOrMake for new subjects.
 #   bench/http.sh                      # 64 connections, 20 s per case
 #   DURATION=30s CONNECTIONS=128 bench/http.sh
+#   CASES=new bench/http.sh           # only some of the cases: healthz repeat new
+#   RATE=10000 bench/http.sh           # offer at most 10,000 requests/s instead of as many as possible
 # Needs wrk (apt-get install wrk). Prints one summary line per case.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,11 +15,14 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18555}
 DATABASE=${DATABASE:-}
+DURABILITY=${DURABILITY:-}
+CASES=${CASES:-healthz repeat new}
+RATE=${RATE:-}
 export ALLOT_TOKEN=bench-admin-token-0123456789
 data=$(mktemp -d)
 log="$data/server.log"
 ALLOT_ADMIN_TOKEN=$ALLOT_TOKEN ALLOT_LOG_LEVEL=WARN ./allot serve --host 127.0.0.1 --port "$PORT" --data-dir "$data" \
-  ${DATABASE:+--database "$DATABASE"} >"$log" 2>&1 &
+  ${DATABASE:+--database "$DATABASE"} ${DURABILITY:+--durability "$DURABILITY"} >"$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
 url="http://127.0.0.1:$PORT"
@@ -43,13 +48,19 @@ done
 
 run() { # name, script, env...
   local name=$1 script=$2; shift 2
+  set -- CONNECTIONS="$CONNECTIONS" ${RATE:+RATE="$RATE"} "$@"
   # A short warm-up so the JIT has compiled the path being measured.
   env "$@" wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s "bench/http/$script" "$url${path:-}" >/dev/null
   local line
   line=$(env "$@" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "bench/http/$script" "$url${path:-}" | grep '^RESULT')
   printf '%-22s %s\n' "$name" "${line#RESULT }"
 }
-echo "connections=$CONNECTIONS threads=$THREADS duration=$DURATION database=${DATABASE:-embedded SQLite}"
-path=/healthz run "healthz" healthz.lua
-path=/v1/assignments:getOrMake run "getOrMake repeat" getOrMake.lua SUBJECTS=repeat
-path=/v1/assignments:getOrMake run "getOrMake new" getOrMake.lua SUBJECTS=new RUN_ID="$(date +%s)"
+echo "connections=$CONNECTIONS threads=$THREADS duration=$DURATION rate=${RATE:-unlimited} database=${DATABASE:-embedded SQLite}"
+for case in $CASES; do
+  case $case in
+    healthz) path=/healthz run "healthz" healthz.lua ;;
+    repeat) path=/v1/assignments:getOrMake run "getOrMake repeat" getOrMake.lua SUBJECTS=repeat ;;
+    new) path=/v1/assignments:getOrMake run "getOrMake new" getOrMake.lua SUBJECTS=new RUN_ID="$(date +%s)" ;;
+    *) echo "unknown case '$case': healthz, repeat or new" >&2; exit 2 ;;
+  esac
+done

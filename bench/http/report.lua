@@ -1,4 +1,15 @@
--- Shared by the wrk scripts: one summary line that bench/http.sh picks up.
+-- Shared by the wrk scripts: one summary line that bench/http.sh picks up, and, with RATE set,
+-- a pause before each request so that the connections together offer at most RATE requests/s
+-- (a pause of CONNECTIONS/RATE seconds; the response time comes on top, so the rps reported is
+-- what was actually served).
+local rate = tonumber(os.getenv("RATE") or "")
+if rate then
+  local pause = tonumber(os.getenv("CONNECTIONS")) * 1000 / rate
+  function delay()
+    return pause
+  end
+end
+
 function done(summary, latency, requests)
   io.write(string.format("RESULT requests=%d errors=%d non2xx=%d rps=%.0f p50_ms=%.2f p99_ms=%.2f\n",
     summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,

@@ -20,7 +20,7 @@ import java.util.Map;
 
 /** The route table: every endpoint, the permission it needs, and the handler that serves it. */
 public final class HttpApi {
-  private static final long MAX_BODY_BYTES = 4 * 1024 * 1024;
+  static final long MAX_BODY_BYTES = 4 * 1024 * 1024;
 
   /** What the handlers need, built by the composition root. */
   public record Handlers(
