@@ -57,7 +57,7 @@ public final class Allot implements AutoCloseable {
   public static Allot start(AllotConfig config) {
     createDataDir(config.dataDir());
     InstantSource clock = InstantSource.system();
-    Database database = Database.open(config.jdbcUrl(), config.durability());
+    Database database = Database.open(config.jdbcUrl(), config.databasePassword().orElse(null), config.durability());
     SqlAssignmentStore assignmentStore = null;
     ScheduledExecutorService poller = null;
     try {
@@ -79,7 +79,7 @@ public final class Allot implements AutoCloseable {
           new AssignmentHandlers(assignments),
           new TokenHandlers(tokens, authenticator)));
       http.start(config.host(), config.port());
-      log.info("Allot is serving on port {} with {}", http.port(), config.jdbcUrl());
+      log.info("Allot is serving on port {} with {}", http.port(), config.jdbcUrl().replaceAll("(?i)(password=)[^&]*", "$1***"));
       return new Allot(database, assignmentStore, poller, http);
     } catch (RuntimeException e) {
       if (poller != null) {

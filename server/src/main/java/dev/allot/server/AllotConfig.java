@@ -9,6 +9,7 @@ import java.util.Optional;
  * How a server runs, parsed once at start.
  *
  * @param databaseUrl a JDBC URL, or empty for the embedded SQLite file {@code <dataDir>/allot.db}
+ * @param databasePassword the database password ({@code ALLOT_DATABASE_PASSWORD}), when the URL does not carry one
  * @param adminToken the secret of the first admin token on an empty store ({@code ALLOT_ADMIN_TOKEN})
  * @param durability what a commit survives before it is answered
  */
@@ -17,6 +18,7 @@ public record AllotConfig(
     int port,
     Path dataDir,
     Optional<String> databaseUrl,
+    Optional<String> databasePassword,
     Optional<String> adminToken,
     Durability durability) {
 
@@ -38,6 +40,6 @@ public record AllotConfig(
   }
 
   public AllotConfig withAdminToken(String secret) {
-    return new AllotConfig(host, port, dataDir, databaseUrl, Optional.of(secret), durability);
+    return new AllotConfig(host, port, dataDir, databaseUrl, databasePassword, Optional.of(secret), durability);
   }
 }

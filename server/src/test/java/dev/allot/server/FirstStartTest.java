@@ -131,7 +131,7 @@ class FirstStartTest {
 
   @Test
   void firstStart_printsTheGeneratedSecretOnceAndLaterStartsDoNot(@TempDir Path dataDir) throws IOException {
-    AllotConfig config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(), Durability.FSYNC);
+    AllotConfig config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(), Optional.empty(), Durability.FSYNC);
 
     String first = printedWhile(() -> Allot.start(config).close());
     String second = printedWhile(() -> Allot.start(config).close());
@@ -144,7 +144,7 @@ class FirstStartTest {
 
   @Test
   void start_withAnAllotAdminTokenShorterThan16Characters_isRefused(@TempDir Path dataDir) {
-    AllotConfig config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), Optional.of("short-secret"),
+    AllotConfig config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(), Optional.of("short-secret"),
         Durability.FSYNC);
 
     assertThatThrownBy(() -> Allot.start(config).close())
@@ -156,7 +156,7 @@ class FirstStartTest {
   void start_inADataDirThatDoesNotExistYet_createsIt(@TempDir Path parent) {
     Path dataDir = parent.resolve("nested/data");
 
-    try (Allot allot = Allot.start(new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(),
+    try (Allot allot = Allot.start(new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(),
         Optional.of(TestServer.ADMIN_TOKEN), Durability.FSYNC))) {
       assertThat(dataDir.resolve("allot.db")).isRegularFile();
       assertThat(allot.port()).isPositive();

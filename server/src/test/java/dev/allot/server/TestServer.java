@@ -52,7 +52,7 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
   @Override
   public void beforeEach(ExtensionContext context) throws IOException {
     dataDir = Files.createTempDirectory("allot-server-test-");
-    config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), adminToken, Durability.FSYNC);
+    config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(), adminToken, Durability.FSYNC);
     start();
   }
 

@@ -16,10 +16,12 @@ import org.flywaydb.core.Flyway;
 public final class Database implements Closeable {
   private final Dialect dialect;
   private final DataSource dataSource;
+  private final AutoCloseable maintenance;
 
   private Database(Dialect dialect, DataSource dataSource) {
     this.dialect = dialect;
     this.dataSource = dataSource;
+    this.maintenance = dialect.maintain(dataSource);
   }
 
   /** Opens the database at {@code jdbcUrl}, every commit fsynced, and brings its schema up to date. */
@@ -29,8 +31,17 @@ public final class Database implements Closeable {
 
   /** Opens the database at {@code jdbcUrl} and brings its schema up to date. */
   public static Database open(String jdbcUrl, Durability durability) {
+    return open(jdbcUrl, null, durability);
+  }
+
+  /**
+   * Opens the database at {@code jdbcUrl}, logging in with {@code password} (null: none, or the
+   * one in the URL), and brings its schema up to date. Nodes starting at once on one PostgreSQL
+   * database take turns: Flyway holds a lock on the database while it migrates.
+   */
+  public static Database open(String jdbcUrl, String password, Durability durability) {
     Dialect dialect = Dialect.forUrl(jdbcUrl);
-    DataSource dataSource = dialect.dataSource(jdbcUrl, durability);
+    DataSource dataSource = dialect.dataSource(jdbcUrl, password, durability);
     try {
       Flyway.configure()
           .dataSource(dataSource)
@@ -72,6 +83,11 @@ public final class Database implements Closeable {
     }
   }
 
+  /** Keeps other transactions from writing {@code table} until this one ends; call it first in {@link #inTransaction}. */
+  public void lockForWrite(Connection connection, String table) throws SQLException {
+    dialect.lockForWrite(connection, table);
+  }
+
   /** Whether the database answers a trivial query. */
   public boolean ping() {
     try {
@@ -85,11 +101,19 @@ public final class Database implements Closeable {
     if (dialect.isUniqueViolation(e)) {
       return new AllotException(ErrorCode.CONCURRENT_CHANGE, "another writer stored the same row first", List.of(), e);
     }
+    if (dialect.isConflict(e)) {
+      return new AllotException(ErrorCode.CONCURRENT_CHANGE, "a concurrent transaction got in the way", List.of(), e);
+    }
     return new AllotException(ErrorCode.UNAVAILABLE, "the store failed: " + e.getMessage(), List.of(), e);
   }
 
   @Override
   public void close() {
+    try {
+      maintenance.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("stopping database maintenance failed", e);
+    }
     close(dataSource);
   }
 

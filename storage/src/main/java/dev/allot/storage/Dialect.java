@@ -1,5 +1,6 @@
 package dev.allot.storage;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
@@ -9,16 +10,33 @@ interface Dialect {
   /** The Flyway location holding this database's migrations. */
   String migrations();
 
-  DataSource dataSource(String jdbcUrl, Durability durability);
+  /** A connection pool; {@code password} is null when the URL (or the database) needs none. */
+  DataSource dataSource(String jdbcUrl, String password, Durability durability);
+
+  /** Starts what the database needs done in the background while it is open; closing it stops that. */
+  default AutoCloseable maintain(DataSource dataSource) {
+    return () -> {};
+  }
+
+  /** Keeps other transactions from writing {@code table} until this one ends; called first in a transaction. */
+  void lockForWrite(Connection connection, String table) throws SQLException;
 
   /** Whether the error is a primary key or unique constraint refusing a duplicate row. */
   boolean isUniqueViolation(SQLException e);
+
+  /** Whether the transaction lost to a concurrent one (and may succeed if retried). */
+  default boolean isConflict(SQLException e) {
+    return false;
+  }
 
   static Dialect forUrl(String jdbcUrl) {
     if (jdbcUrl.startsWith("jdbc:sqlite:")) {
       return new SqliteDialect();
     }
+    if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+      return new PostgresDialect();
+    }
     throw new IllegalArgumentException("unsupported database URL '" + jdbcUrl
-        + "': Allot stores its data in SQLite (jdbc:sqlite:FILE)");
+        + "': Allot stores its data in SQLite (jdbc:sqlite:FILE) or PostgreSQL (jdbc:postgresql://HOST:PORT/DATABASE)");
   }
 }

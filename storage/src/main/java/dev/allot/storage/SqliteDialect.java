@@ -2,6 +2,7 @@ package dev.allot.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.sqlite.SQLiteConfig;
@@ -25,7 +26,7 @@ final class SqliteDialect implements Dialect {
   }
 
   @Override
-  public DataSource dataSource(String jdbcUrl, Durability durability) {
+  public DataSource dataSource(String jdbcUrl, String password, Durability durability) {
     SQLiteConfig sqlite = new SQLiteConfig();
     sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
     sqlite.setSynchronous(durability == Durability.FSYNC
@@ -39,10 +40,21 @@ final class SqliteDialect implements Dialect {
     HikariConfig pool = new HikariConfig();
     pool.setDataSource(sqliteSource);
     pool.setPoolName("allot-sqlite");
+    // Commits leave checkpoints to the Checkpointer, unless it falls this far behind.
+    pool.setConnectionInitSql("PRAGMA wal_autocheckpoint=" + Checkpointer.BACKSTOP_PAGES);
     pool.setMaximumPoolSize(POOL_SIZE);
     pool.setConnectionTimeout(BUSY_TIMEOUT_MILLIS);
     return new HikariDataSource(pool);
   }
+
+  @Override
+  public AutoCloseable maintain(DataSource dataSource) {
+    return new Checkpointer(dataSource);
+  }
+
+  /** Nothing to do: write transactions begin IMMEDIATE, so a transaction that may write holds the only write lock. */
+  @Override
+  public void lockForWrite(Connection connection, String table) {}
 
   @Override
   public boolean isUniqueViolation(SQLException e) {

@@ -21,7 +21,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--data-dir", defaultValue = "allot-data", description = "Where the embedded database and the first admin token live (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--database", description = "JDBC URL of the database (default: SQLite in the data dir).")
+  @Option(names = "--database", description = "JDBC URL of the database: jdbc:sqlite:FILE or "
+      + "jdbc:postgresql://HOST:PORT/DATABASE?user=USER, with the password in $ALLOT_DATABASE_PASSWORD "
+      + "(default: SQLite in the data dir).")
   String database;
 
   @Option(names = "--durability", defaultValue = "fsync",
@@ -32,6 +34,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     AllotConfig config = new AllotConfig(host, port, dataDir, Optional.ofNullable(database),
+        Optional.ofNullable(System.getenv("ALLOT_DATABASE_PASSWORD")).filter(s -> !s.isEmpty()),
         Optional.ofNullable(System.getenv("ALLOT_ADMIN_TOKEN")).filter(s -> !s.isEmpty()),
         Durability.fromWord(durability));
     Allot allot = Allot.start(config);

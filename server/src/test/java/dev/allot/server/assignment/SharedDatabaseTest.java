@@ -44,7 +44,7 @@ class SharedDatabaseTest {
   @BeforeEach
   void startASecondNodeOnTheSameDatabase() {
     server.applied(experiment("home-cta").cohort("0.3", "0.7").yaml());
-    other = Allot.start(new AllotConfig("127.0.0.1", 0, server.dataDir(), Optional.empty(), Optional.of(ADMIN_TOKEN),
+    other = Allot.start(new AllotConfig("127.0.0.1", 0, server.dataDir(), Optional.empty(), Optional.empty(), Optional.of(ADMIN_TOKEN),
         Durability.FSYNC));
   }
 

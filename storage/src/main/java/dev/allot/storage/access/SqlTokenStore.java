@@ -37,8 +37,10 @@ public final class SqlTokenStore implements TokenStore {
 
   @Override
   public boolean createFirst(Token token, String secretHash) {
-    return database.inTransaction(connection ->
-        insert(connection.prepareStatement(INSERT_FIRST), token, secretHash) == 1);
+    return database.inTransaction(connection -> {
+      database.lockForWrite(connection, "token");
+      return insert(connection.prepareStatement(INSERT_FIRST), token, secretHash) == 1;
+    });
   }
 
   private static int insert(PreparedStatement insert, Token token, String secretHash) throws SQLException {
@@ -71,10 +73,11 @@ public final class SqlTokenStore implements TokenStore {
     });
   }
 
-  /** One statement in a write transaction: the count it checks cannot change before it deletes. */
+  /** One statement in a write transaction that locks the table: the count it checks cannot change before it deletes. */
   @Override
   public boolean deleteUnlessLastAdmin(String id) {
     return database.inTransaction(connection -> {
+      database.lockForWrite(connection, "token");
       try (PreparedStatement delete = connection.prepareStatement(DELETE_UNLESS_LAST_ADMIN)) {
         delete.setString(1, id);
         delete.setString(2, Role.ADMIN.word());

@@ -15,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -35,6 +36,9 @@ public final class SqlAssignmentStore implements AssignmentStore, AutoCloseable 
   /** Fixed width, so that text order is time order. */
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  private static final Comparator<Assignment> BY_KEY =
+      Comparator.comparing((Assignment row) -> row.experimentId().value()).thenComparing(Assignment::subjectId);
 
   private final Database database;
   private final GroupCommit groupCommit;
@@ -105,9 +109,14 @@ public final class SqlAssignmentStore implements AssignmentStore, AutoCloseable 
         + " ON CONFLICT (experiment_id, subject_id) DO NOTHING RETURNING experiment_id, subject_id";
   }
 
-  /** One commit's rows: inserted unless the key has a row, and then what the key's row is. */
-  private static Map<AssignmentKey, Assignment> insertAll(Connection connection, List<Assignment> rows)
+  /**
+   * One commit's rows: inserted unless the key has a row, and then what the key's row is. Rows go
+   * in key order (stable, so the first proposal for a key still wins): a commit waits on another
+   * transaction's uncommitted key only in that order, so two nodes' commits cannot deadlock.
+   */
+  private static Map<AssignmentKey, Assignment> insertAll(Connection connection, List<Assignment> proposed)
       throws SQLException {
+    List<Assignment> rows = proposed.stream().sorted(BY_KEY).toList();
     Map<AssignmentKey, Assignment> stored = new HashMap<>();
     Set<AssignmentKey> lost = new LinkedHashSet<>();
     for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {

@@ -1,0 +1,15 @@
+package dev.allot.storage.assignment;
+
+import dev.allot.storage.PostgresTestDatabase;
+import dev.allot.storage.TestStore;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@link AssignmentRaceContract} on a PostgreSQL database. */
+class PostgresAssignmentRaceTest extends AssignmentRaceContract {
+  @RegisterExtension final PostgresTestDatabase db = new PostgresTestDatabase();
+
+  @Override
+  protected TestStore store() {
+    return db;
+  }
+}
