@@ -3,8 +3,10 @@
 # GET /healthz (the ceiling), getOrMake for repeat subjects and getOrMake for new subjects.
 #   bench/http.sh                      # 64 connections, 20 s per case
 #   DURATION=30s CONNECTIONS=128 bench/http.sh
-#   CASES=new bench/http.sh           # only some of the cases: healthz repeat new
+#   CASES=new bench/http.sh            # only some of the cases: healthz repeat new
 #   RATE=10000 bench/http.sh           # offer at most 10,000 requests/s instead of as many as possible
+#   DATABASE=postgres bench/http.sh    # on a new database on the local PostgreSQL (psql), dropped after
+#   DATABASE=jdbc:postgresql://... bench/http.sh   # on a database of your own
 # Needs wrk (apt-get install wrk). Prints one summary line per case.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,12 +21,17 @@ DURABILITY=${DURABILITY:-}
 CASES=${CASES:-healthz repeat new}
 RATE=${RATE:-}
 export ALLOT_TOKEN=bench-admin-token-0123456789
+if [ "$DATABASE" = postgres ]; then
+  pgbench_db=allot_bench_$$
+  psql -qh 127.0.0.1 -U postgres -d test -c "CREATE DATABASE $pgbench_db"
+  DATABASE="jdbc:postgresql://127.0.0.1:5432/$pgbench_db?user=postgres"
+fi
 data=$(mktemp -d)
 log="$data/server.log"
 ALLOT_ADMIN_TOKEN=$ALLOT_TOKEN ALLOT_LOG_LEVEL=WARN ./allot serve --host 127.0.0.1 --port "$PORT" --data-dir "$data" \
   ${DATABASE:+--database "$DATABASE"} ${DURABILITY:+--durability "$DURABILITY"} >"$log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"; [ -z "${pgbench_db:-}" ] || psql -qh 127.0.0.1 -U postgres -d test -c "DROP DATABASE IF EXISTS $pgbench_db WITH (FORCE)"' EXIT
 url="http://127.0.0.1:$PORT"
 for _ in $(seq 1 600); do
   curl -sf "$url/healthz" >/dev/null 2>&1 && break

@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The assignment hot path in process: bucketing alone, getOrMake answered from the cache, and
- * getOrMake making new durable assignments on the embedded store (many callers, so group commit
+ * getOrMake making new durable assignments on the embedded store or PostgreSQL (many callers, so group commit
  * has company to batch). See docs/PERFORMANCE.md for the commands and the figures.
  */
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g"})
@@ -36,6 +36,10 @@ public class AssignmentBenchmark {
 
   @State(Scope.Benchmark)
   public static class Embedded {
+    /** sqlite (the embedded store) or postgres (a new database on the local PostgreSQL). */
+    @Param({"sqlite"})
+    public String database;
+
     /** fsync (the default) or process: see docs/assignment.md, "Durability and speed". */
     @Param({"fsync"})
     public String durability;
@@ -45,7 +49,7 @@ public class AssignmentBenchmark {
 
     @Setup(Level.Trial)
     public void start() {
-      allot = new EmbeddedAllot(Durability.fromWord(durability));
+      allot = new EmbeddedAllot(database, Durability.fromWord(durability));
       // The subjects the cache-hit benchmark asks for: assigned (and so cached) up front.
       for (int i = 0; i < 1_024; i++) {
         allot.assignments.getOrMake("known-" + i, EXPERIMENTS);

@@ -8,41 +8,29 @@ import dev.allot.storage.Durability;
 import dev.allot.storage.assignment.CachingAssignmentStore;
 import dev.allot.storage.assignment.SqlAssignmentStore;
 import dev.allot.storage.resource.SqlResourceStore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.InstantSource;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 
 /**
- * The assignment path as the server wires it (SQLite file, group commit, cache, catalog), in
- * process, on a throwaway data dir, with one active 50/50 experiment {@value #EXPERIMENT}.
+ * The assignment path as the server wires it (group commit, cache, catalog), in process, on a
+ * throwaway database, with one active 50/50 experiment {@value #EXPERIMENT}.
  */
 final class EmbeddedAllot implements AutoCloseable {
   static final String EXPERIMENT = "BENCH";
 
-  private final Path dir;
+  private final BenchDatabase store;
   private final Database database;
   private final SqlAssignmentStore assignmentStore;
   final AssignmentService assignments;
 
-  EmbeddedAllot() {
-    this(Durability.FSYNC);
-  }
-
-  EmbeddedAllot(Durability durability) {
-    try {
-      dir = Files.createTempDirectory("allot-bench-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    database = Database.open("jdbc:sqlite:" + dir.resolve("allot.db"), durability);
+  /** On {@code database}: sqlite or postgres (see {@link BenchDatabase}). */
+  EmbeddedAllot(String database, Durability durability) {
+    store = BenchDatabase.create(database);
+    this.database = Database.open(store.jdbcUrl(), durability);
     InstantSource clock = InstantSource.system();
-    SqlResourceStore resources = new SqlResourceStore(database, clock);
+    SqlResourceStore resources = new SqlResourceStore(this.database, clock);
     ResourceService service = new ResourceService(resources, clock);
     service.installBuiltIns();
     service.apply(List.of(Map.of(
@@ -54,7 +42,7 @@ final class EmbeddedAllot implements AutoCloseable {
                 Map.of("variant", "control", "split", new java.math.BigDecimal("0.5")),
                 Map.of("variant", "treatment", "split", new java.math.BigDecimal("0.5")))))))),
         OptionalInt.empty());
-    assignmentStore = new SqlAssignmentStore(database);
+    assignmentStore = new SqlAssignmentStore(this.database);
     assignments = new AssignmentService(
         new Catalog(resources), new CachingAssignmentStore(assignmentStore, 1_000_000), clock);
   }
@@ -63,10 +51,6 @@ final class EmbeddedAllot implements AutoCloseable {
   public void close() {
     assignmentStore.close();
     database.close();
-    try (var files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    store.close();
   }
 }

@@ -6,8 +6,6 @@ import dev.allot.resource.ResourceId;
 import dev.allot.storage.Database;
 import dev.allot.storage.Durability;
 import dev.allot.storage.assignment.SqlAssignmentStore;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,28 +38,30 @@ public class WriterBenchmark {
   private static final ResourceId EXPERIMENT = ResourceId.of("BENCH");
   private static final ResourceId VARIANT = ResourceId.of("CONTROL");
 
+  /** sqlite (the embedded store) or postgres (a new database on the local PostgreSQL). */
+  @Param({"sqlite"})
+  public String database;
+
   @Param({"fsync", "process"})
   public String durability;
 
-  private Path dir;
-  private Database database;
-  private SqlAssignmentStore store;
+  private BenchDatabase store;
+  private Database db;
+  private SqlAssignmentStore writer;
   private long next;
 
   @Setup(Level.Trial)
   public void open() throws Exception {
-    dir = Files.createTempDirectory("allot-writer-bench-");
-    database = Database.open("jdbc:sqlite:" + dir.resolve("allot.db"), Durability.fromWord(durability));
-    store = new SqlAssignmentStore(database);
+    store = BenchDatabase.create(database);
+    db = Database.open(store.jdbcUrl(), Durability.fromWord(durability));
+    writer = new SqlAssignmentStore(db);
   }
 
   @TearDown(Level.Trial)
   public void close() throws Exception {
+    writer.close();
+    db.close();
     store.close();
-    database.close();
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 
   @Benchmark
@@ -74,6 +74,6 @@ public class WriterBenchmark {
     for (int i = 0; i < ROWS; i++) {
       rows.add(new Assignment(AssignmentIds.next(now), EXPERIMENT, "s-" + next++, VARIANT, 1, now, Assignment.API));
     }
-    return store.insertIfAbsent(rows);
+    return writer.insertIfAbsent(rows);
   }
 }
