@@ -41,13 +41,13 @@ public final class Bodies {
   public static final ObjectMapper JSON = configure(new ObjectMapper(JsonFactory.builder()
       .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
       .build()));
-  private static final byte[] EMPTY_OBJECT = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
   public static final ObjectMapper YAML = configure(new YAMLMapper(YAMLFactory.builder()
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
       .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
       .build()))
       .registerModule(new SimpleModule("allot-yaml").addDeserializer(Object.class, new YamlValues()));
+  private static final byte[] EMPTY_OBJECT = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
   private Bodies() {}
 
