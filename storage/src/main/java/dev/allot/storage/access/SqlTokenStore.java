@@ -4,6 +4,7 @@ import dev.allot.access.Role;
 import dev.allot.access.Token;
 import dev.allot.access.TokenStore;
 import dev.allot.storage.Database;
+import dev.allot.storage.Timestamps;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -49,7 +50,7 @@ public final class SqlTokenStore implements TokenStore {
       insert.setString(2, token.name());
       insert.setString(3, token.role().word());
       insert.setString(4, secretHash);
-      insert.setString(5, token.createdAt().toString());
+      insert.setString(5, Timestamps.format(token.createdAt()));
       return insert.executeUpdate();
     }
   }

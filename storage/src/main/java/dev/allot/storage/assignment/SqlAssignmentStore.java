@@ -5,13 +5,12 @@ import dev.allot.assignment.AssignmentKey;
 import dev.allot.assignment.AssignmentStore;
 import dev.allot.resource.ResourceId;
 import dev.allot.storage.Database;
+import dev.allot.storage.Timestamps;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -33,9 +32,6 @@ public final class SqlAssignmentStore implements AssignmentStore, AutoCloseable 
   private static final String INSERT_FULL = insert(ROWS_PER_INSERT);
   private static final String LIST_FIRST = COLUMNS + " WHERE experiment_id = ? ORDER BY id LIMIT ?";
   private static final String LIST_AFTER = COLUMNS + " WHERE experiment_id = ? AND id > ? ORDER BY id LIMIT ?";
-  /** Fixed width, so that text order is time order. */
-  private static final DateTimeFormatter TIMESTAMP =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
   private static final Comparator<Assignment> BY_KEY =
       Comparator.comparing((Assignment row) -> row.experimentId().value()).thenComparing(Assignment::subjectId);
@@ -133,7 +129,7 @@ public final class SqlAssignmentStore implements AssignmentStore, AutoCloseable 
           insert.setString(p++, row.id());
           insert.setString(p++, row.variantId().value());
           insert.setInt(p++, row.cohortIndex());
-          insert.setString(p++, TIMESTAMP.format(row.createdAt()));
+          insert.setString(p++, Timestamps.format(row.createdAt()));
           insert.setString(p++, row.source());
         }
         try (ResultSet rs = insert.executeQuery()) {

@@ -7,6 +7,7 @@ import dev.allot.resource.ResourceKey;
 import dev.allot.resource.ResourceStore;
 import dev.allot.resource.StoredResource;
 import dev.allot.storage.Database;
+import dev.allot.storage.Timestamps;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -101,7 +102,7 @@ public final class SqlResourceStore implements ResourceStore {
     if (versions.isEmpty()) {
       return;
     }
-    String now = clock.instant().toString();
+    String now = Timestamps.format(clock.instant());
     database.inTransaction(connection -> {
       for (StoredResource stored : versions) {
         String document = DocumentJson.write(stored.resource());

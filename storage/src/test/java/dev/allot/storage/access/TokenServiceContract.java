@@ -81,6 +81,17 @@ abstract class TokenServiceContract extends StoreSuite {
     assertThat(tokens.list()).containsExactly(first.token(), second.token());
   }
 
+  @Test
+  void list_keepsCreationOrder_whenTheEarlierTokenFallsOnAWholeSecond() {
+    // 10:00:00.123456 -> 10:00:01.000000: as Instant.toString() text, "10:00:01Z" would sort after "10:00:01.5Z".
+    clock.advance(Duration.ofNanos(876_544_000));
+    IssuedToken whole = tokens.create("whole-second", "admin");
+    clock.advance(Duration.ofMillis(500));
+    IssuedToken half = tokens.create("half-second", "admin");
+
+    assertThat(tokens.list()).containsExactly(whole.token(), half.token());
+  }
+
   @ParameterizedTest
   @NullAndEmptySource
   @ValueSource(strings = {"allot_not-a-real-secret", "ALLOT_"})

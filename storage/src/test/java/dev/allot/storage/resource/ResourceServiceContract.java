@@ -23,6 +23,7 @@ import dev.allot.resource.ResourceService;
 import dev.allot.resource.ResourceStatus;
 import dev.allot.resource.StoredResource;
 import dev.allot.storage.Database;
+import dev.allot.storage.Timestamps;
 import dev.allot.testing.DocumentBuilder;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -186,7 +187,7 @@ abstract class ResourceServiceContract extends ResourceFixture {
       }
     });
 
-    assertThat(row).containsExactly("archived", clock.instant().toString());
+    assertThat(row).containsExactly("archived", Timestamps.format(clock.instant()));
   }
 
   // built-ins
