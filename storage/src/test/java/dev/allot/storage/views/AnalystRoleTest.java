@@ -1,6 +1,7 @@
 package dev.allot.storage.views;
 
 import static dev.allot.testing.DocumentBuilder.experiment;
+import static dev.allot.storage.views.ScratchCluster.loggedInAs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,14 +114,5 @@ class AnalystRoleTest {
       }
       return values;
     }
-  }
-
-  /** {@code url} with its user and password replaced. */
-  static String loggedInAs(String url, String user, String password) {
-    int query = url.indexOf('?');
-    Stream<String> kept = query < 0 ? Stream.empty() : Stream.of(url.substring(query + 1).split("&"))
-        .filter(p -> !p.startsWith("user=") && !p.startsWith("password="));
-    return (query < 0 ? url : url.substring(0, query)) + "?"
-        + String.join("&", Stream.concat(kept, Stream.of("user=" + user, "password=" + password)).toList());
   }
 }

@@ -1,5 +1,9 @@
 package dev.allot.storage.views;
 
+import static dev.allot.storage.views.ScratchCluster.canSelect;
+import static dev.allot.storage.views.ScratchCluster.migrate;
+import static dev.allot.storage.views.ScratchCluster.rolesNamed;
+import static dev.allot.storage.views.ScratchCluster.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.allot.storage.Database;
@@ -12,58 +16,41 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Migrating PostgreSQL databases at the same moment (SPEC §6: nodes share a database and start
  * together). Flyway serializes the migrations of one database. Roles belong to the cluster, so the
  * migrations of two databases may both create them: the tests that need roles nobody has created
- * yet migrate with a role prefix of their own, as Database.open does with "allot_".
+ * yet migrate with a role prefix of their own, where Database.open uses "allot_".
  */
 class ConcurrentMigrationTest {
-  private static final String MIGRATIONS = "classpath:db/migration/postgresql";
-  private static final String ROLE_PREFIX_PLACEHOLDER = "allot_role_prefix";
-  private static final List<String> ROLES = List.of("admin", "editor", "analyst");
+  @RegisterExtension final ScratchCluster cluster = new ScratchCluster();
 
   private final ExecutorService threads = Executors.newCachedThreadPool();
-  private final List<String> databases = new ArrayList<>();
-  private final List<String> roles = new ArrayList<>();
-
-  @BeforeEach
-  void requireServer() {
-    PostgresTestDatabase.requireServer();
-  }
 
   @AfterEach
-  void dropWhatTheTestCreated() throws SQLException {
+  void stopThreads() {
     threads.shutdownNow();
-    for (String database : databases) {
-      PostgresTestDatabase.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-    }
-    for (String role : roles) {
-      PostgresTestDatabase.execute("DROP ROLE IF EXISTS " + role);
-    }
   }
 
   @Test
   void twoOpens_ofOneFreshDatabase_atOnce_bothSucceed() throws Exception {
-    String url = newDatabase();
+    String url = cluster.newDatabase();
 
     List<Database> opened = atOnce(() -> Database.open(url), () -> Database.open(url));
 
     try {
-      assertThat(migrations(url)).containsExactly("1 true", "2 true", "3 true");
+      assertThat(strings(url, "SELECT version || ' ' || success FROM flyway_schema_history ORDER BY installed_rank"))
+          .containsExactly("1 true", "2 true", "3 true");
       for (Database database : opened) {
         long labs = database.withConnection(c -> count(c, "SELECT count(*) FROM experimentation.labs"));
         assertThat(labs).isZero();
@@ -75,13 +62,13 @@ class ConcurrentMigrationTest {
 
   @Test
   void rolesCreatedByTwoDatabasesMigratingAtOnce_existOnce_andBothDatabasesGrantThem() throws Exception {
-    String prefix = newRolePrefix();
-    String first = newDatabase();
-    String second = newDatabase();
+    String prefix = cluster.newRolePrefix();
+    String first = cluster.newDatabase();
+    String second = cluster.newDatabase();
 
-    atOnce(() -> migrate(first, prefix), () -> migrate(second, prefix));
+    atOnce(() -> migrated(first, prefix), () -> migrated(second, prefix));
 
-    assertThat(rolesNamed(prefix)).containsExactlyInAnyOrder(
+    assertThat(rolesNamed(prefix)).containsExactly(
         prefix + "admin login=false", prefix + "analyst login=false", prefix + "editor login=false");
     for (String url : List.of(first, second)) {
       assertThat(canSelect(url, prefix + "analyst", "experimentation.experiments")).isTrue();
@@ -97,17 +84,14 @@ class ConcurrentMigrationTest {
    */
   @Test
   void migration_whoseRoleAnotherTransactionCreatesMeanwhile_succeeds() throws Exception {
-    String prefix = newRolePrefix();
-    String url = newDatabase();
-    Future<Void> migration;
+    String prefix = cluster.newRolePrefix();
+    String url = cluster.newDatabase();
+    Future<String> migration;
     try (Connection other = DriverManager.getConnection(PostgresTestDatabase.serverUrl());
         Statement statement = other.createStatement()) {
       other.setAutoCommit(false);
       statement.execute("CREATE ROLE " + prefix + "editor NOLOGIN");
-      migration = threads.submit(() -> {
-        migrate(url, prefix);
-        return null;
-      });
+      migration = threads.submit(() -> migrated(url, prefix));
       awaitWaitingOnALock(databaseName(url), migration);
       other.commit();
     }
@@ -118,28 +102,9 @@ class ConcurrentMigrationTest {
     assertThat(canSelect(url, prefix + "editor", "assignment")).isTrue();
   }
 
-  private String newDatabase() throws SQLException {
-    String name = "allot_test_" + UUID.randomUUID().toString().replace("-", "");
-    PostgresTestDatabase.execute("CREATE DATABASE " + name);
-    databases.add(name);
-    return PostgresTestDatabase.withDatabase(PostgresTestDatabase.serverUrl(), name);
-  }
-
-  private String newRolePrefix() {
-    String prefix = "allot_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
-    ROLES.forEach(role -> roles.add(prefix + role));
-    return prefix;
-  }
-
-  /** What Database.open runs, with roles named {@code prefix}admin and so on. */
-  private static Void migrate(String url, String prefix) {
-    Flyway.configure()
-        .dataSource(url, null, null)
-        .locations(MIGRATIONS)
-        .placeholders(Map.of(ROLE_PREFIX_PLACEHOLDER, prefix))
-        .load()
-        .migrate();
-    return null;
+  private static String migrated(String url, String prefix) {
+    migrate(url, prefix);
+    return url;
   }
 
   /** Runs the calls on threads of their own, released together; returns their results once all succeeded. */
@@ -181,33 +146,6 @@ class ConcurrentMigrationTest {
         assertThat(System.nanoTime()).as("waiting for the migration to wait").isLessThan(deadline);
         Thread.sleep(20);
       }
-    }
-  }
-
-  /** Flyway's applied versions and whether each succeeded, in order. */
-  private static List<String> migrations(String url) throws SQLException {
-    return strings(url, "SELECT version || ' ' || success FROM flyway_schema_history ORDER BY installed_rank");
-  }
-
-  private static List<String> rolesNamed(String prefix) throws SQLException {
-    return strings(PostgresTestDatabase.serverUrl(),
-        "SELECT rolname || ' login=' || rolcanlogin FROM pg_roles WHERE starts_with(rolname, '" + prefix + "')");
-  }
-
-  private static boolean canSelect(String url, String role, String table) throws SQLException {
-    return strings(url, "SELECT has_table_privilege('" + role + "', '" + table + "', 'SELECT')")
-        .equals(List.of("t"));
-  }
-
-  private static List<String> strings(String url, String sql) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(url);
-        Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery(sql)) {
-      List<String> values = new ArrayList<>();
-      while (rs.next()) {
-        values.add(rs.getString(1));
-      }
-      return values;
     }
   }
 
