@@ -76,7 +76,7 @@ class RoleGrantsTest {
   }
 
   @Test
-  void flywaysHistory_isNoRolesBusiness() {
+  void flywaySchemaHistory_isGrantedToNoRole() {
     for (String role : List.of("allot_analyst", "allot_editor", "allot_admin")) {
       assertThat(has(role, "SELECT, INSERT, UPDATE, DELETE", "flyway_schema_history")).as(role).isFalse();
     }
