@@ -46,6 +46,7 @@ public final class Database implements Closeable {
       Flyway.configure()
           .dataSource(dataSource)
           .locations(dialect.migrations())
+          .placeholders(dialect.placeholders())
           .load()
           .migrate();
     } catch (RuntimeException e) {

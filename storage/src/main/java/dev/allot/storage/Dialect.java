@@ -2,6 +2,7 @@ package dev.allot.storage;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /** What differs between the databases Allot runs on. One implementation per database, nothing shared by branching. */
@@ -9,6 +10,11 @@ interface Dialect {
 
   /** The Flyway location holding this database's migrations. */
   String migrations();
+
+  /** The values of the Flyway placeholders ({@code ${name}}) that this database's migrations use. */
+  default Map<String, String> placeholders() {
+    return Map.of();
+  }
 
   /** A connection pool; {@code password} is null when the URL (or the database) needs none. */
   DataSource dataSource(String jdbcUrl, String password, Durability durability);

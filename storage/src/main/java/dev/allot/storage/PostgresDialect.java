@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -24,6 +25,12 @@ final class PostgresDialect implements Dialect {
   @Override
   public String migrations() {
     return "classpath:db/migration/postgresql";
+  }
+
+  /** The database roles of SPEC §5 are allot_admin, allot_editor and allot_analyst. */
+  @Override
+  public Map<String, String> placeholders() {
+    return Map.of("allot_role_prefix", "allot_");
   }
 
   @Override

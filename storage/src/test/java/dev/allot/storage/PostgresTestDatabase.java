@@ -83,7 +83,7 @@ public final class PostgresTestDatabase implements TestStore, BeforeEachCallback
   }
 
   /** Skips the test, loudly, when no server answers, or fails it when PostgreSQL is required. */
-  static void requireServer() {
+  public static void requireServer() {
     try (Connection connection = DriverManager.getConnection(serverUrl())) {
       connection.isValid(5);
     } catch (SQLException e) {
