@@ -1,21 +1,21 @@
 package dev.allot.server;
 
 import static dev.allot.server.Documents.experiment;
+import static dev.allot.server.assignment.AssignmentCalls.GET_OR_MAKE;
+import static dev.allot.server.assignment.AssignmentCalls.answer;
+import static dev.allot.server.assignment.AssignmentCalls.body;
+import static dev.allot.server.assignment.AssignmentCalls.stored;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.allot.server.ServerProcesses.Server;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +27,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SPEC §2 durability: "a new assignment is durable (committed) before it is answered". The server
@@ -39,9 +37,6 @@ import org.junit.jupiter.api.Test;
  * getOrMake; started again on the same data dir, it has every assignment it acknowledged, unchanged.
  */
 class CrashTest {
-  private static final String ADMIN_TOKEN = "crash-test-admin-token-0123456789";
-  private static final Pattern LISTENING = Pattern.compile("Allot is listening on port (\\d+)");
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
   /** The clients run at least this long before the kill, and longer until enough answers came back. */
   private static final Duration MIN_LOAD = Duration.ofMillis(1000);
   private static final Duration MAX_LOAD = Duration.ofSeconds(6);
@@ -51,34 +46,13 @@ class CrashTest {
   /** What the server answered for one subject: the variant and cohort it acknowledged. */
   record Acknowledged(String variantId, int cohortIndex) {}
 
-  /** A running server process and the port it listens on. */
-  record Server(Process process, int port) {
-    String url(String path) {
-      return "http://127.0.0.1:" + port + path;
-    }
-  }
-
+  @RegisterExtension final ServerProcesses servers = new ServerProcesses();
+  /** The clients call through their own HTTP client, whose IOExceptions after the stop mean the server is gone. */
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private final List<Process> started = new ArrayList<>();
-  private Path dir;
-  private Path dataDir;
-
-  @BeforeEach
-  void makeDirectories() throws IOException {
-    dir = Files.createTempDirectory("allot-crash-test-");
-    dataDir = dir.resolve("data");
-  }
 
   @AfterEach
-  void destroyServersAndFiles() throws IOException, InterruptedException {
-    for (Process process : started) {
-      process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
-    }
+  void closeClient() {
     http.shutdownNow();
-    try (var files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 
   @Test
@@ -107,8 +81,8 @@ class CrashTest {
     assertEveryAcknowledgedIsStored(start("second"), load.acknowledged());
   }
 
-  private void applyExperiment(Server server) throws IOException, InterruptedException {
-    apply(server, experiment("home-cta").variants("control", "treatment", "bigger")
+  private void applyExperiment(Server server) {
+    server.applied(experiment("home-cta").variants("control", "treatment", "bigger")
         .cohort("0.5", "0.5").cohort("0.2", "0.3", "0.5").yaml());
   }
 
@@ -150,9 +124,8 @@ class CrashTest {
   }
 
   /** Every acknowledged answer is stored with the same variant and cohort, and answered again as EXISTING. */
-  private void assertEveryAcknowledgedIsStored(Server server, Map<String, Acknowledged> acknowledged)
-      throws IOException, InterruptedException {
-    Map<String, JsonNode> stored = storedAssignments(server, "home-cta");
+  private void assertEveryAcknowledgedIsStored(Server server, Map<String, Acknowledged> acknowledged) {
+    Map<String, JsonNode> stored = stored(server, "home-cta", 1000);
     Map<String, Acknowledged> lost = new HashMap<>();
     acknowledged.forEach((subject, ack) -> {
       JsonNode row = stored.get(subject);
@@ -165,8 +138,7 @@ class CrashTest {
     assertThat(acknowledged.values()).extracting(Acknowledged::variantId).contains("CONTROL", "TREATMENT", "BIGGER");
 
     String sample = acknowledged.keySet().iterator().next();
-    JsonNode again = post(server, "/v1/assignments:getOrMake",
-        TestServer.json(Map.of("subjectId", sample, "experimentIds", List.of("home-cta")))).at("/assignments/0");
+    JsonNode again = answer(server.post(GET_OR_MAKE, body(sample, "home-cta")));
     assertThat(again.get("reason").asText()).isEqualTo("EXISTING");
     assertThat(again.get("variantId").asText()).isEqualTo(acknowledged.get(sample).variantId());
   }
@@ -188,12 +160,11 @@ class CrashTest {
       AtomicBoolean stopping) {
     for (int i = 0; ; i++) {
       String subject = prefix + i;
-      HttpRequest request = HttpRequest.newBuilder(URI.create(server.url("/v1/assignments:getOrMake")))
+      HttpRequest request = HttpRequest.newBuilder(URI.create(server.url(GET_OR_MAKE)))
           .timeout(Duration.ofSeconds(10))
-          .header("Authorization", "Bearer " + ADMIN_TOKEN)
+          .header("Authorization", "Bearer " + ServerProcesses.ADMIN_TOKEN)
           .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(
-              TestServer.json(Map.of("subjectId", subject, "experimentIds", List.of("home-cta")))))
+          .POST(HttpRequest.BodyPublishers.ofString(body(subject, "home-cta")))
           .build();
       HttpResponse<String> response;
       inFlight.incrementAndGet();
@@ -224,67 +195,8 @@ class CrashTest {
     }
   }
 
-  /** Starts {@code allot serve --port 0} in a new JVM on the data dir and waits until it listens. */
+  /** Starts {@code allot serve} in a new JVM on the data dir that every server of the test shares. */
   private Server start(String name) throws IOException, InterruptedException {
-    String java = ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    Path out = dir.resolve(name + ".out");
-    // A short-lived server: the quick compiler and one GC thread start it sooner on a small machine.
-    ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), "dev.allot.server.cli.AllotCli",
-        "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString())
-        .redirectOutput(out.toFile())
-        .redirectError(dir.resolve(name + ".err").toFile());
-    builder.environment().put("ALLOT_ADMIN_TOKEN", ADMIN_TOKEN);
-    Process process = builder.start();
-    started.add(process);
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      Matcher listening = LISTENING.matcher(Files.readString(out));
-      if (listening.find()) {
-        return new Server(process, Integer.parseInt(listening.group(1)));
-      }
-      if (!process.isAlive()) {
-        break;
-      }
-      Thread.sleep(20);
-    }
-    throw new IllegalStateException("the server did not start; its log:\n" + Files.readString(dir.resolve(name + ".err")));
-  }
-
-  private void apply(Server server, String yaml) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.url(TestServer.APPLY)))
-        .header("Authorization", "Bearer " + ADMIN_TOKEN)
-        .header("Content-Type", "application/yaml")
-        .POST(HttpRequest.BodyPublishers.ofString(yaml)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-  }
-
-  private JsonNode post(Server server, String path, String json) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.url(path)))
-        .header("Authorization", "Bearer " + ADMIN_TOKEN)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return TestServer.parseJson(response.body());
-  }
-
-  /** Every stored assignment of an experiment by subject id, read through the list endpoint. */
-  private Map<String, JsonNode> storedAssignments(Server server, String experimentId)
-      throws IOException, InterruptedException {
-    Map<String, JsonNode> rows = new HashMap<>();
-    String token = null;
-    do {
-      String path = "/v1/experiments/" + experimentId + "/assignments?pageSize=1000"
-          + (token == null ? "" : "&pageToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.url(path)))
-          .header("Authorization", "Bearer " + ADMIN_TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-      JsonNode page = TestServer.parseJson(response.body());
-      page.get("assignments").forEach(row -> rows.put(row.get("subjectId").asText(), row));
-      token = page.get("nextPageToken").isNull() ? null : page.get("nextPageToken").asText();
-    } while (token != null);
-    return rows;
+    return servers.start(name, "--data-dir", servers.dir().resolve("data").toString());
   }
 }

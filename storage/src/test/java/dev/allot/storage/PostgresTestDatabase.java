@@ -20,13 +20,31 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * its own, so runs cannot see each other's data. Where no PostgreSQL answers, the tests are
  * skipped with a message on stderr, unless {@code ALLOT_REQUIRE_POSTGRES=true} (as {@code .ci/run}
  * sets it), which makes them fail instead.
+ *
+ * <p>{@link #empty()} creates the database without Allot's schema, for a test whose servers
+ * migrate it themselves.
  */
 public final class PostgresTestDatabase implements TestStore, BeforeEachCallback, AfterEachCallback {
   private static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
   private static final AtomicBoolean warned = new AtomicBoolean();
 
+  private final boolean migrated;
   private String name;
   private Database database;
+
+  /** A database with Allot's schema, open as {@link #database()}. */
+  public PostgresTestDatabase() {
+    this(true);
+  }
+
+  private PostgresTestDatabase(boolean migrated) {
+    this.migrated = migrated;
+  }
+
+  /** A database as an operator creates it: empty, nothing open; only {@link #jdbcUrl()} is of use. */
+  public static PostgresTestDatabase empty() {
+    return new PostgresTestDatabase(false);
+  }
 
   /** The URL of the server's maintenance database, where test databases are created and dropped. */
   public static String serverUrl() {
@@ -54,7 +72,9 @@ public final class PostgresTestDatabase implements TestStore, BeforeEachCallback
     requireServer();
     name = "allot_test_" + UUID.randomUUID().toString().replace("-", "");
     execute("CREATE DATABASE " + name);
-    database = Database.open(jdbcUrl());
+    if (migrated) {
+      database = Database.open(jdbcUrl());
+    }
   }
 
   @Override
@@ -74,6 +94,9 @@ public final class PostgresTestDatabase implements TestStore, BeforeEachCallback
 
   @Override
   public Database database() {
+    if (!migrated) {
+      throw new IllegalStateException("an empty() test database is not opened: connect to jdbcUrl()");
+    }
     return database;
   }
 

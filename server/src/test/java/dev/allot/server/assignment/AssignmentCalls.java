@@ -3,6 +3,7 @@ package dev.allot.server.assignment;
 import static dev.allot.server.TestServer.ADMIN_TOKEN;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.allot.server.ServerProcesses;
 import dev.allot.server.TestServer;
 import dev.allot.server.TestServer.Response;
 import java.math.BigDecimal;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The assignment API as the tests call it, and SPEC §2's bucketing written out again from the
@@ -58,10 +60,19 @@ public final class AssignmentCalls {
 
   /** Every stored assignment of an experiment, by subject id, read page by page as the admin. */
   public static Map<String, JsonNode> stored(TestServer server, String experimentId) {
+    return stored(server::get, experimentId, 1000);
+  }
+
+  /** Every stored assignment of an experiment, by subject id, read {@code pageSize} at a time as the admin. */
+  public static Map<String, JsonNode> stored(ServerProcesses.Server server, String experimentId, int pageSize) {
+    return stored(server::get, experimentId, pageSize);
+  }
+
+  private static Map<String, JsonNode> stored(Function<String, Response> get, String experimentId, int pageSize) {
     Map<String, JsonNode> rows = new LinkedHashMap<>();
     String token = null;
     do {
-      Response page = server.get("/v1/experiments/" + experimentId + "/assignments?pageSize=1000"
+      Response page = get.apply("/v1/experiments/" + experimentId + "/assignments?pageSize=" + pageSize
           + (token == null ? "" : "&pageToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8)));
       if (page.status() != 200) {
         throw new IllegalStateException("listing failed: " + page);
