@@ -43,9 +43,10 @@ final class PostgresDialect implements Dialect {
     pool.setPoolName("allot-postgresql");
     pool.setMaximumPoolSize(POOL_SIZE);
     pool.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
-    if (durability == Durability.PROCESS) {
-      pool.setConnectionInitSql("SET synchronous_commit = off");
-    }
+    // Set either way: a server, database or role default of "off" must not quietly weaken fsync.
+    pool.setConnectionInitSql(durability == Durability.FSYNC
+        ? "SET synchronous_commit = on"
+        : "SET synchronous_commit = off");
     return new HikariDataSource(pool);
   }
 
