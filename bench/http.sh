@@ -31,7 +31,16 @@ log="$data/server.log"
 ALLOT_ADMIN_TOKEN=$ALLOT_TOKEN ALLOT_LOG_LEVEL=WARN ./allot serve --host 127.0.0.1 --port "$PORT" --data-dir "$data" \
   ${DATABASE:+--database "$DATABASE"} ${DURABILITY:+--durability "$DURABILITY"} >"$log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"; [ -z "${pgbench_db:-}" ] || psql -qh 127.0.0.1 -U postgres -d test -c "DROP DATABASE IF EXISTS $pgbench_db WITH (FORCE)"' EXIT
+cleanup() {
+  # "|| true": the server ends by the signal, and under set -e its exit status would end the cleanup.
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  rm -rf "$data"
+  if [ -n "${pgbench_db:-}" ]; then
+    psql -qh 127.0.0.1 -U postgres -d test -c "DROP DATABASE IF EXISTS $pgbench_db WITH (FORCE)"
+  fi
+}
+trap cleanup EXIT
 url="http://127.0.0.1:$PORT"
 for _ in $(seq 1 600); do
   curl -sf "$url/healthz" >/dev/null 2>&1 && break
