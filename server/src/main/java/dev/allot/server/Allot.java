@@ -57,7 +57,7 @@ public final class Allot implements AutoCloseable {
   public static Allot start(AllotConfig config) {
     createDataDir(config.dataDir());
     InstantSource clock = InstantSource.system();
-    Database database = Database.open(config.jdbcUrl(), config.databasePassword().orElse(null), config.durability());
+    Database database = Database.open(config.jdbcUrl(), config.database());
     SqlAssignmentStore assignmentStore = null;
     ScheduledExecutorService poller = null;
     try {

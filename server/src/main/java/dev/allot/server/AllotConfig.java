@@ -1,6 +1,6 @@
 package dev.allot.server;
 
-import dev.allot.storage.Durability;
+import dev.allot.storage.DatabaseOptions;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,23 +9,21 @@ import java.util.Optional;
  * How a server runs, parsed once at start.
  *
  * @param databaseUrl a JDBC URL, or empty for the embedded SQLite file {@code <dataDir>/allot.db}
- * @param databasePassword the database password ({@code ALLOT_DATABASE_PASSWORD}), when the URL does not carry one
+ * @param database the password ({@code ALLOT_DATABASE_PASSWORD}), durability and pool size
  * @param adminToken the secret of the first admin token on an empty store ({@code ALLOT_ADMIN_TOKEN})
- * @param durability what a commit survives before it is answered
  */
 public record AllotConfig(
     String host,
     int port,
     Path dataDir,
     Optional<String> databaseUrl,
-    Optional<String> databasePassword,
-    Optional<String> adminToken,
-    Durability durability) {
+    DatabaseOptions database,
+    Optional<String> adminToken) {
 
   public AllotConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
-    Objects.requireNonNull(durability, "durability");
+    Objects.requireNonNull(database, "database");
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("--port must be 0 to 65535, is " + port);
     }
@@ -40,6 +38,6 @@ public record AllotConfig(
   }
 
   public AllotConfig withAdminToken(String secret) {
-    return new AllotConfig(host, port, dataDir, databaseUrl, databasePassword, Optional.of(secret), durability);
+    return new AllotConfig(host, port, dataDir, databaseUrl, database, Optional.of(secret));
   }
 }

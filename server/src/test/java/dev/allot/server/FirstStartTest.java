@@ -1,5 +1,6 @@
 package dev.allot.server;
 
+import dev.allot.storage.DatabaseOptions;
 import dev.allot.storage.Durability;
 import static dev.allot.server.Documents.experiment;
 import static dev.allot.server.Documents.lab;
@@ -131,7 +132,7 @@ class FirstStartTest {
 
   @Test
   void firstStart_printsTheGeneratedSecretOnceAndLaterStartsDoNot(@TempDir Path dataDir) throws IOException {
-    AllotConfig config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(), Optional.empty(), Durability.FSYNC);
+    AllotConfig config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), DatabaseOptions.of(Durability.FSYNC), Optional.empty());
 
     String first = printedWhile(() -> Allot.start(config).close());
     String second = printedWhile(() -> Allot.start(config).close());
@@ -144,8 +145,7 @@ class FirstStartTest {
 
   @Test
   void start_withAnAllotAdminTokenShorterThan16Characters_isRefused(@TempDir Path dataDir) {
-    AllotConfig config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(), Optional.of("short-secret"),
-        Durability.FSYNC);
+    AllotConfig config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), DatabaseOptions.of(Durability.FSYNC), Optional.of("short-secret"));
 
     assertThatThrownBy(() -> Allot.start(config).close())
         .isInstanceOf(AllotException.class)
@@ -156,8 +156,8 @@ class FirstStartTest {
   void start_inADataDirThatDoesNotExistYet_createsIt(@TempDir Path parent) {
     Path dataDir = parent.resolve("nested/data");
 
-    try (Allot allot = Allot.start(new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(),
-        Optional.of(TestServer.ADMIN_TOKEN), Durability.FSYNC))) {
+    try (Allot allot = Allot.start(new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), DatabaseOptions.of(Durability.FSYNC),
+        Optional.of(TestServer.ADMIN_TOKEN)))) {
       assertThat(dataDir.resolve("allot.db")).isRegularFile();
       assertThat(allot.port()).isPositive();
     }

@@ -1,5 +1,6 @@
 package dev.allot.server;
 
+import dev.allot.storage.DatabaseOptions;
 import dev.allot.storage.Durability;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.allot.server.http.Bodies;
@@ -52,7 +53,7 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
   @Override
   public void beforeEach(ExtensionContext context) throws IOException {
     dataDir = Files.createTempDirectory("allot-server-test-");
-    config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(), adminToken, Durability.FSYNC);
+    config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), DatabaseOptions.of(Durability.FSYNC), adminToken);
     start();
   }
 

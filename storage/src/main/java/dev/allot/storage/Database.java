@@ -31,17 +31,17 @@ public final class Database implements Closeable {
 
   /** Opens the database at {@code jdbcUrl} and brings its schema up to date. */
   public static Database open(String jdbcUrl, Durability durability) {
-    return open(jdbcUrl, null, durability);
+    return open(jdbcUrl, DatabaseOptions.of(durability));
   }
 
   /**
-   * Opens the database at {@code jdbcUrl}, logging in with {@code password} (null: none, or the
-   * one in the URL), and brings its schema up to date. Nodes starting at once on one PostgreSQL
-   * database take turns: Flyway holds a lock on the database while it migrates.
+   * Opens the database at {@code jdbcUrl} as {@code options} say, and brings its schema up to
+   * date. Nodes starting at once on one PostgreSQL database take turns: Flyway holds a lock on
+   * the database while it migrates.
    */
-  public static Database open(String jdbcUrl, String password, Durability durability) {
+  public static Database open(String jdbcUrl, DatabaseOptions options) {
     Dialect dialect = Dialect.forUrl(jdbcUrl);
-    DataSource dataSource = dialect.dataSource(jdbcUrl, password, durability);
+    DataSource dataSource = dialect.dataSource(jdbcUrl, options);
     try {
       Flyway.configure()
           .dataSource(dataSource)

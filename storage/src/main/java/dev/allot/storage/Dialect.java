@@ -16,8 +16,8 @@ interface Dialect {
     return Map.of();
   }
 
-  /** A connection pool; {@code password} is null when the URL (or the database) needs none. */
-  DataSource dataSource(String jdbcUrl, String password, Durability durability);
+  /** A connection pool, as the operator's options say. */
+  DataSource dataSource(String jdbcUrl, DatabaseOptions options);
 
   /** Starts what the database needs done in the background while it is open; closing it stops that. */
   default AutoCloseable maintain(DataSource dataSource) {

@@ -15,7 +15,7 @@ import javax.sql.DataSource;
  * off), which a crash of Allot cannot undo but a crash of PostgreSQL's machine can.
  */
 final class PostgresDialect implements Dialect {
-  private static final int POOL_SIZE = 16;
+  static final int DEFAULT_POOL_SIZE = 16;
   private static final long CONNECTION_TIMEOUT_MILLIS = 30_000;
   /** SQL states: unique_violation, serialization_failure, deadlock_detected. */
   private static final String UNIQUE_VIOLATION = "23505";
@@ -34,17 +34,15 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
-  public DataSource dataSource(String jdbcUrl, String password, Durability durability) {
+  public DataSource dataSource(String jdbcUrl, DatabaseOptions options) {
     HikariConfig pool = new HikariConfig();
     pool.setJdbcUrl(jdbcUrl);
-    if (password != null) {
-      pool.setPassword(password);
-    }
+    options.password().ifPresent(pool::setPassword);
     pool.setPoolName("allot-postgresql");
-    pool.setMaximumPoolSize(POOL_SIZE);
+    pool.setMaximumPoolSize(options.poolSize().orElse(DEFAULT_POOL_SIZE));
     pool.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
     // Set either way: a server, database or role default of "off" must not quietly weaken fsync.
-    pool.setConnectionInitSql(durability == Durability.FSYNC
+    pool.setConnectionInitSql(options.durability() == Durability.FSYNC
         ? "SET synchronous_commit = on"
         : "SET synchronous_commit = off");
     return new HikariDataSource(pool);

@@ -17,7 +17,7 @@ import org.sqlite.SQLiteErrorCode;
  * in the WAL file but not yet fsynced, which a process crash cannot undo but a power failure can.
  */
 final class SqliteDialect implements Dialect {
-  private static final int POOL_SIZE = 8;
+  static final int DEFAULT_POOL_SIZE = 8;
   private static final int BUSY_TIMEOUT_MILLIS = 30_000;
 
   @Override
@@ -26,10 +26,10 @@ final class SqliteDialect implements Dialect {
   }
 
   @Override
-  public DataSource dataSource(String jdbcUrl, String password, Durability durability) {
+  public DataSource dataSource(String jdbcUrl, DatabaseOptions options) {
     SQLiteConfig sqlite = new SQLiteConfig();
     sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    sqlite.setSynchronous(durability == Durability.FSYNC
+    sqlite.setSynchronous(options.durability() == Durability.FSYNC
         ? SQLiteConfig.SynchronousMode.FULL
         : SQLiteConfig.SynchronousMode.NORMAL);
     sqlite.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
@@ -42,7 +42,7 @@ final class SqliteDialect implements Dialect {
     pool.setPoolName("allot-sqlite");
     // Commits leave checkpoints to the Checkpointer, unless it falls this far behind.
     pool.setConnectionInitSql("PRAGMA wal_autocheckpoint=" + Checkpointer.BACKSTOP_PAGES);
-    pool.setMaximumPoolSize(POOL_SIZE);
+    pool.setMaximumPoolSize(options.poolSize().orElse(DEFAULT_POOL_SIZE));
     pool.setConnectionTimeout(BUSY_TIMEOUT_MILLIS);
     return new HikariDataSource(pool);
   }

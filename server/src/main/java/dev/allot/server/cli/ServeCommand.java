@@ -2,9 +2,11 @@ package dev.allot.server.cli;
 
 import dev.allot.server.Allot;
 import dev.allot.server.AllotConfig;
+import dev.allot.storage.DatabaseOptions;
 import dev.allot.storage.Durability;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -31,12 +33,19 @@ final class ServeCommand implements Callable<Integer> {
           + "the default) or process (a crash of Allot's process only; faster).")
   String durability;
 
+  @Option(names = "--database-pool-size",
+      description = "The most database connections this server holds open, 2 to 1000 (default: 8 for SQLite, "
+          + "16 for PostgreSQL). Several servers on one PostgreSQL need (servers x this) below its max_connections.")
+  Integer databasePoolSize;
+
   @Override
   public Integer call() throws InterruptedException {
-    AllotConfig config = new AllotConfig(host, port, dataDir, Optional.ofNullable(database),
+    DatabaseOptions databaseOptions = new DatabaseOptions(
         Optional.ofNullable(System.getenv("ALLOT_DATABASE_PASSWORD")).filter(s -> !s.isEmpty()),
-        Optional.ofNullable(System.getenv("ALLOT_ADMIN_TOKEN")).filter(s -> !s.isEmpty()),
-        Durability.fromWord(durability));
+        Durability.fromWord(durability),
+        databasePoolSize == null ? OptionalInt.empty() : OptionalInt.of(databasePoolSize));
+    AllotConfig config = new AllotConfig(host, port, dataDir, Optional.ofNullable(database), databaseOptions,
+        Optional.ofNullable(System.getenv("ALLOT_ADMIN_TOKEN")).filter(s -> !s.isEmpty()));
     Allot allot = Allot.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

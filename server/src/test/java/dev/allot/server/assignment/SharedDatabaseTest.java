@@ -1,5 +1,6 @@
 package dev.allot.server.assignment;
 
+import dev.allot.storage.DatabaseOptions;
 import dev.allot.storage.Durability;
 import static dev.allot.server.Documents.experiment;
 import static dev.allot.server.TestServer.ADMIN_TOKEN;
@@ -44,8 +45,7 @@ class SharedDatabaseTest {
   @BeforeEach
   void startASecondNodeOnTheSameDatabase() {
     server.applied(experiment("home-cta").cohort("0.3", "0.7").yaml());
-    other = Allot.start(new AllotConfig("127.0.0.1", 0, server.dataDir(), Optional.empty(), Optional.empty(), Optional.of(ADMIN_TOKEN),
-        Durability.FSYNC));
+    other = Allot.start(new AllotConfig("127.0.0.1", 0, server.dataDir(), Optional.empty(), DatabaseOptions.of(Durability.FSYNC), Optional.of(ADMIN_TOKEN)));
   }
 
   @AfterEach

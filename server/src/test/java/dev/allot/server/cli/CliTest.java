@@ -374,6 +374,15 @@ class CliTest {
   }
 
   @Test
+  void serve_withAPoolOfOneConnection_exits1NamingTheRange(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    Run run = AllotCliRunner.run("", "serve", "--database-pool-size", "1", "--port", "0", "--data-dir", dir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("--database-pool-size must be 2 to 1000, is 1");
+    assertThat(dir.resolve("allot.db")).doesNotExist();
+  }
+
+  @Test
   void noCommand_exits2AskingForOne() {
     Run run = AllotCliRunner.run("");
 
