@@ -5,6 +5,7 @@ import static dev.allot.testing.DocumentBuilder.control;
 import static dev.allot.testing.DocumentBuilder.experiment;
 import static dev.allot.testing.DocumentBuilder.split;
 import static dev.allot.testing.DocumentBuilder.variant;
+import static dev.allot.storage.views.ScratchCluster.loggedInAs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.allot.assignment.Decision;
@@ -12,11 +13,15 @@ import dev.allot.assignment.Reason;
 import dev.allot.storage.PostgresTestDatabase;
 import dev.allot.testing.DocumentBuilder;
 import dev.allot.testing.ManualClock;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,42 +29,35 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * SPEC §2 says anyone can recompute an assignment in SQL. Here PostgreSQL does, for every stored
- * assignment, from nothing but the subject id, the experiment's salt and the splits of the cohort
- * the assignment names, and finds what Allot stored.
+ * SPEC §2 says anyone can recompute an assignment in SQL. Here an analyst does, on PostgreSQL: a
+ * login role granted allot_analyst, which reads the views of schema experimentation and no table,
+ * recomputes every stored assignment from nothing but the subject id, the experiment's salt and the
+ * splits of the cohort the assignment names, in their listed order, and finds what Allot stored.
  */
 class BucketingInSqlTest {
-  /** SPEC §2's salt: spec.salt, else the (uppercase) experiment id. */
-  private static final String SPEC_SALT = "coalesce(r.document::jsonb -> 'spec' ->> 'salt', r.id)";
+  /** SPEC §2's salt (spec.salt, else the uppercase experiment id), as the experiments view shows it. */
+  private static final String SPEC_SALT = "e.salt";
   /** A salt that forgets spec.salt: to show the check notices a wrong formula. */
-  private static final String ID_AS_SALT = "r.id";
+  private static final String ID_AS_SALT = "e.id";
 
   /**
    * For every stored assignment: its bucket by SPEC §2's PostgreSQL expression, the boundaries of
    * its cohort (round(10000 × cumulative split), variants in listed order), and the first variant
    * whose boundary exceeds the bucket. Counts what it checked and what differs from the stored variant.
+   * Reads the views only, as docs/views.md's example does.
    */
   private static final String RECOMPUTE = """
-      WITH experiment AS (
-        SELECT r.id, r.document::jsonb AS document, %s AS salt
-        FROM resource r WHERE r.kind = 'experiment'
-      ),
-      boundary AS (
-        SELECT e.id AS experiment_id,
-               (c ->> 'index')::int AS cohort_index,
-               v.position,
-               v.entry ->> 'variant' AS variant_id,
-               round(10000 * sum((v.entry ->> 'split')::numeric)
-                   OVER (PARTITION BY e.id, c ->> 'index' ORDER BY v.position)) AS below
-        FROM experiment e
-        CROSS JOIN LATERAL jsonb_array_elements(e.document -> 'spec' -> 'cohorts') c
-        CROSS JOIN LATERAL jsonb_array_elements(c -> 'variants') WITH ORDINALITY AS v(entry, position)
+      WITH boundary AS (
+        SELECT c.experiment_id, c.cohort_index, c.position, c.variant_id,
+               round(10000 * sum(c.split)
+                   OVER (PARTITION BY c.experiment_id, c.cohort_index ORDER BY c.position)) AS below
+        FROM experimentation.experiment_cohorts c
       ),
       bucketed AS (
         SELECT a.experiment_id, a.subject_id, a.cohort_index, a.variant_id,
-               (('x' || left(encode(sha256(convert_to(e.salt || '|' || a.subject_id, 'UTF8')), 'hex'), 8))::bit(32)::bigint)
+               (('x' || left(encode(sha256(convert_to(%s || '|' || a.subject_id, 'UTF8')), 'hex'), 8))::bit(32)::bigint)
                  %% 10000 AS bucket
-        FROM assignment a JOIN experiment e ON e.id = a.experiment_id
+        FROM experimentation.assignments a JOIN experimentation.experiments e ON e.id = a.experiment_id
       ),
       recomputed AS (
         SELECT b.*,
@@ -68,7 +66,8 @@ class BucketingInSqlTest {
                 ORDER BY d.position LIMIT 1) AS formula_variant
         FROM bucketed b
       )
-      SELECT count(*) AS checked,
+      SELECT current_user AS checked_by,
+             count(*) AS checked,
              count(DISTINCT (experiment_id, cohort_index)) AS cohorts,
              count(DISTINCT (experiment_id, variant_id)) AS variants,
              count(*) FILTER (WHERE subject_id !~ '^[ -~]*$') AS non_ascii,
@@ -81,27 +80,32 @@ class BucketingInSqlTest {
   @RegisterExtension final PostgresTestDatabase db = new PostgresTestDatabase();
 
   private final ManualClock clock = ManualClock.at("2026-03-01T10:00:00Z");
+  private final String analyst = "allot_test_analyst_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  private final String password = UUID.randomUUID().toString();
   private Node node;
   private int nextSubject;
 
   @BeforeEach
-  void startNode() {
+  void startNodeAndGrantAnAnalyst() throws SQLException {
+    PostgresTestDatabase.execute("CREATE ROLE " + analyst + " LOGIN PASSWORD '" + password + "' IN ROLE allot_analyst");
     node = new Node(db.database(), clock);
   }
 
   @AfterEach
-  void stopNode() {
+  void stopNodeAndDropTheAnalyst() throws SQLException {
     node.close();
+    PostgresTestDatabase.execute("DROP ROLE IF EXISTS " + analyst);
   }
 
-  record Recomputed(long checked, long cohorts, long variants, long nonAscii, long differences, String examples) {}
+  record Recomputed(String checkedBy, long checked, long cohorts, long variants, long nonAscii, long differences, String examples) {}
 
   @Test
-  void everyStoredAssignment_isTheVariantTheSqlFormulaGives() {
+  void everyStoredAssignment_isTheVariantTheSqlFormulaGives() throws SQLException {
     int stored = assignOverSeveralCohorts();
 
     Recomputed recomputed = recompute(SPEC_SALT);
 
+    assertThat(recomputed.checkedBy()).as("the role the query ran as").isEqualTo(analyst);
     assertThat(recomputed.checked()).as("rows checked").isEqualTo(stored).isGreaterThanOrEqualTo(5_000);
     assertThat(recomputed.cohorts()).as("experiment cohorts with assignments").isEqualTo(5);
     assertThat(recomputed.variants()).as("experiment variants with assignments").isEqualTo(5);
@@ -110,7 +114,7 @@ class BucketingInSqlTest {
   }
 
   @Test
-  void recomputingWithoutTheCustomSalt_findsTheSaltedExperimentDifferent() {
+  void recomputingWithoutTheCustomSalt_findsTheSaltedExperimentDifferent() throws SQLException {
     assignOverSeveralCohorts();
 
     Recomputed recomputed = recompute(ID_AS_SALT);
@@ -175,14 +179,14 @@ class BucketingInSqlTest {
     return assigned;
   }
 
-  private Recomputed recompute(String salt) {
-    return db.database().withConnection(connection -> {
-      try (Statement statement = connection.createStatement();
-          ResultSet rs = statement.executeQuery(RECOMPUTE.formatted(salt))) {
-        rs.next();
-        return new Recomputed(rs.getLong("checked"), rs.getLong("cohorts"), rs.getLong("variants"),
-            rs.getLong("non_ascii"), rs.getLong("differences"), rs.getString("examples"));
-      }
-    });
+  /** Runs {@link #RECOMPUTE} logged in as the analyst, who may read the views and nothing else. */
+  private Recomputed recompute(String salt) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(loggedInAs(db.jdbcUrl(), analyst, password));
+        Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery(RECOMPUTE.formatted(salt))) {
+      rs.next();
+      return new Recomputed(rs.getString("checked_by"), rs.getLong("checked"), rs.getLong("cohorts"),
+          rs.getLong("variants"), rs.getLong("non_ascii"), rs.getLong("differences"), rs.getString("examples"));
+    }
   }
 }

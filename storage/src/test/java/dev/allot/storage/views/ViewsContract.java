@@ -76,9 +76,10 @@ abstract class ViewsContract extends StoreSuite {
         Arguments.of("labs", List.of("id", "resource_version", "status", "name", "description")),
         Arguments.of("subject_types", List.of("id", "resource_version", "status", "name", "description", "match_type")),
         Arguments.of("experiments", List.of("id", "resource_version", "status", "name", "description",
-            "parent_lab_id", "subject_type_id", "hypothesis", "active_cohort", "winning_variant", "ended_reason")),
+            "parent_lab_id", "subject_type_id", "hypothesis", "active_cohort", "winning_variant", "ended_reason", "salt")),
         Arguments.of("experiment_variants", List.of("experiment_id", "variant_id", "is_control", "name", "description")),
-        Arguments.of("experiment_cohorts", List.of("experiment_id", "cohort_index", "variant_id", "split", "created_at")),
+        Arguments.of("experiment_cohorts", List.of("experiment_id", "cohort_index", "variant_id", "split", "created_at",
+            "position")),
         Arguments.of("assignments", List.of("id", "subject_id", "experiment_id", "variant_id", "cohort_index",
             "created_at", "source")),
         Arguments.of("cohort_summary", List.of("experiment_id", "cohort_index", "variant_id", "percent_per_cohort")),
@@ -159,7 +160,7 @@ abstract class ViewsContract extends StoreSuite {
 
   record ExperimentRow(String id, int resourceVersion, String status, String name, String description,
       String parentLabId, String subjectTypeId, String hypothesis, Integer activeCohort, String winningVariant,
-      String endedReason) {}
+      String endedReason, String salt) {}
 
   @Test
   void experiments_showEveryColumnOfTheCurrentVersion() {
@@ -168,7 +169,7 @@ abstract class ViewsContract extends StoreSuite {
 
     assertThat(experiments()).containsExactly(new ExperimentRow("HOME-CTA", 1, "winner_declared", "Home CTA",
         "Bigger button on the home page", "MARKETING", "ACCOUNT", "A bigger button gets more clicks", 2,
-        "TREATMENT", null));
+        "TREATMENT", null, "HOME-CTA"));
   }
 
   @Test
@@ -176,7 +177,7 @@ abstract class ViewsContract extends StoreSuite {
     node.apply(experiment("home-cta"));
 
     assertThat(experiments()).containsExactly(new ExperimentRow(
-        "HOME-CTA", 1, "active", "An experiment", null, "DEFAULT", "ANY", null, 1, null, null));
+        "HOME-CTA", 1, "active", "An experiment", null, "DEFAULT", "ANY", null, 1, null, null, "HOME-CTA"));
   }
 
   @Test
@@ -184,7 +185,7 @@ abstract class ViewsContract extends StoreSuite {
     node.apply(experiment("home-cta").status("draft").cohorts());
 
     assertThat(experiments()).containsExactly(new ExperimentRow(
-        "HOME-CTA", 1, "draft", "An experiment", null, "DEFAULT", "ANY", null, null, null, null));
+        "HOME-CTA", 1, "draft", "An experiment", null, "DEFAULT", "ANY", null, null, null, null, "HOME-CTA"));
   }
 
   @Test
@@ -196,8 +197,9 @@ abstract class ViewsContract extends StoreSuite {
         .with("spec.winningVariant", "control").with("spec.endedReason", "no_stat_sig"));
 
     assertThat(experiments()).containsExactly(
-        new ExperimentRow("HOME-CTA", 3, "ended", "Home CTA", null, "DEFAULT", "ANY", null, 1, "CONTROL", "no_stat_sig"),
-        new ExperimentRow("SEARCH", 1, "active", "An experiment", null, "DEFAULT", "ANY", null, 1, null, null));
+        new ExperimentRow("HOME-CTA", 3, "ended", "Home CTA", null, "DEFAULT", "ANY", null, 1, "CONTROL", "no_stat_sig",
+            "HOME-CTA"),
+        new ExperimentRow("SEARCH", 1, "active", "An experiment", null, "DEFAULT", "ANY", null, 1, null, null, "SEARCH"));
   }
 
   @Test
@@ -208,7 +210,18 @@ abstract class ViewsContract extends StoreSuite {
     node.apply(homeCta.with("spec.cohorts[2]", cohort(3, split("treatment", "1"))));
 
     assertThat(experiments()).containsExactly(new ExperimentRow(
-        "HOME-CTA", 3, "active", "An experiment", null, "DEFAULT", "ANY", null, 3, null, null));
+        "HOME-CTA", 3, "active", "An experiment", null, "DEFAULT", "ANY", null, 3, null, null, "HOME-CTA"));
+  }
+
+  /** SPEC §2's salt, as bucketing uses it: spec.salt as the document writes it, else the experiment id. */
+  @Test
+  void experiments_showSpecSaltAsTheirSalt_elseTheirId() {
+    node.apply(experiment("home-cta").with("spec.salt", "Home-CTA 2026 rerun"), experiment("search"));
+
+    assertThat(experiments()).containsExactly(
+        new ExperimentRow("HOME-CTA", 1, "active", "An experiment", null, "DEFAULT", "ANY", null, 1, null, null,
+            "Home-CTA 2026 rerun"),
+        new ExperimentRow("SEARCH", 1, "active", "An experiment", null, "DEFAULT", "ANY", null, 1, null, null, "SEARCH"));
   }
 
   // variants
@@ -243,7 +256,8 @@ abstract class ViewsContract extends StoreSuite {
 
   // cohorts
 
-  record CohortRow(String experimentId, int cohortIndex, String variantId, BigDecimal split, Instant createdAt) {}
+  record CohortRow(String experimentId, int cohortIndex, String variantId, BigDecimal split, Instant createdAt,
+      int position) {}
 
   @Test
   void experimentCohorts_showEveryCohortVariantWithItsSplitToFourPlacesAndItsCreationTime() {
@@ -258,12 +272,30 @@ abstract class ViewsContract extends StoreSuite {
     node.apply(homeCta.with("spec.cohorts[2]", cohort(3, split("a", "1"))));
 
     assertThat(cohorts()).containsExactly(
-        new CohortRow("HOME-CTA", 1, "A", new BigDecimal("0.3333"), first),
-        new CohortRow("HOME-CTA", 1, "B", new BigDecimal("0.3334"), first),
-        new CohortRow("HOME-CTA", 1, "CONTROL", new BigDecimal("0.3333"), first),
-        new CohortRow("HOME-CTA", 2, "B", new BigDecimal("0.5000"), second),
-        new CohortRow("HOME-CTA", 2, "CONTROL", new BigDecimal("0.5000"), second),
-        new CohortRow("HOME-CTA", 3, "A", new BigDecimal("1.0000"), third));
+        new CohortRow("HOME-CTA", 1, "A", new BigDecimal("0.3333"), first, 2),
+        new CohortRow("HOME-CTA", 1, "B", new BigDecimal("0.3334"), first, 3),
+        new CohortRow("HOME-CTA", 1, "CONTROL", new BigDecimal("0.3333"), first, 1),
+        new CohortRow("HOME-CTA", 2, "B", new BigDecimal("0.5000"), second, 2),
+        new CohortRow("HOME-CTA", 2, "CONTROL", new BigDecimal("0.5000"), second, 1),
+        new CohortRow("HOME-CTA", 3, "A", new BigDecimal("1.0000"), third, 1));
+  }
+
+  @Test
+  void experimentCohorts_givePositionsInTheOrderTheCohortListsItsVariants() {
+    DocumentBuilder homeCta = experiment("home-cta")
+        .variants(control("control"), variant("a"), variant("b"))
+        .cohorts(cohort(1, split("control", "0.2"), split("b", "0.3"), split("a", "0.5")));
+    node.apply(homeCta);
+    node.apply(homeCta.with("spec.cohorts[1]", cohort(2, split("b", "0.5"), split("control", "0.25"), split("a", "0.25"))));
+
+    assertThat(cohorts()).extracting(CohortRow::cohortIndex, CohortRow::variantId, CohortRow::position)
+        .containsExactly(
+            tuple(1, "A", 3),
+            tuple(1, "B", 2),
+            tuple(1, "CONTROL", 1),
+            tuple(2, "A", 3),
+            tuple(2, "B", 1),
+            tuple(2, "CONTROL", 2));
   }
 
   // assignments
@@ -435,7 +467,7 @@ abstract class ViewsContract extends StoreSuite {
     return select("experiments", "id", rs -> new ExperimentRow(rs.getString("id"), rs.getInt("resource_version"),
         rs.getString("status"), rs.getString("name"), rs.getString("description"), rs.getString("parent_lab_id"),
         rs.getString("subject_type_id"), rs.getString("hypothesis"), integerOrNull(rs, "active_cohort"),
-        rs.getString("winning_variant"), rs.getString("ended_reason")));
+        rs.getString("winning_variant"), rs.getString("ended_reason"), rs.getString("salt")));
   }
 
   List<VariantRow> variants() {
@@ -447,7 +479,7 @@ abstract class ViewsContract extends StoreSuite {
   List<CohortRow> cohorts() {
     return select("experiment_cohorts", "experiment_id, cohort_index, variant_id", rs -> new CohortRow(
         rs.getString("experiment_id"), rs.getInt("cohort_index"), rs.getString("variant_id"),
-        places(rs, "split", 4), timestamp(rs, "created_at")));
+        places(rs, "split", 4), timestamp(rs, "created_at"), rs.getInt("position")));
   }
 
   List<Assignment> assignments() {
