@@ -3,17 +3,21 @@ package dev.allot.server;
 import dev.allot.access.IssuedToken;
 import dev.allot.assignment.AssignmentService;
 import dev.allot.assignment.Catalog;
+import dev.allot.events.Experiments;
+import dev.allot.events.ExposureService;
 import dev.allot.access.TokenService;
 import dev.allot.resource.ResourceService;
 import dev.allot.server.access.Authenticator;
 import dev.allot.server.access.TokenHandlers;
 import dev.allot.server.assignment.AssignmentHandlers;
+import dev.allot.server.events.EventHandlers;
 import dev.allot.server.http.HttpApi;
 import dev.allot.server.resource.ResourceHandlers;
 import dev.allot.storage.Database;
 import dev.allot.storage.access.SqlTokenStore;
 import dev.allot.storage.assignment.CachingAssignmentStore;
 import dev.allot.storage.assignment.SqlAssignmentStore;
+import dev.allot.storage.events.SqlExposureStore;
 import dev.allot.storage.resource.SqlResourceStore;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -69,6 +73,8 @@ public final class Allot implements AutoCloseable {
       assignmentStore = new SqlAssignmentStore(database);
       AssignmentService assignments = new AssignmentService(
           catalog, new CachingAssignmentStore(assignmentStore, ASSIGNMENT_CACHE_SIZE), clock);
+      ExposureService exposures = new ExposureService(() -> Experiments.of(catalog.current()),
+          new SqlExposureStore(database), clock, config.propertyKeyLimit());
       TokenService tokens = new TokenService(new SqlTokenStore(database), clock, new SecureRandom());
       tokens.createFirstAdmin(config.adminToken()).ifPresent(issued -> announce(issued, config));
       Authenticator authenticator = new Authenticator(tokens);
@@ -77,6 +83,7 @@ public final class Allot implements AutoCloseable {
           authenticator,
           new ResourceHandlers(resources),
           new AssignmentHandlers(assignments),
+          new EventHandlers(exposures),
           new TokenHandlers(tokens, authenticator)));
       http.start(config.host(), config.port());
       log.info("Allot is serving on port {} with {}", http.port(), config.jdbcUrl().replaceAll("(?i)(password=)[^&]*", "$1***"));

@@ -1,5 +1,6 @@
 package dev.allot.server;
 
+import dev.allot.events.ExposureService;
 import dev.allot.storage.DatabaseOptions;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -11,6 +12,7 @@ import java.util.Optional;
  * @param databaseUrl a JDBC URL, or empty for the embedded SQLite file {@code <dataDir>/allot.db}
  * @param database the password ({@code ALLOT_DATABASE_PASSWORD}), durability and pool size
  * @param adminToken the secret of the first admin token on an empty store ({@code ALLOT_ADMIN_TOKEN})
+ * @param propertyKeyLimit the most distinct experiment user property keys the deployment keeps (SPEC §3)
  */
 public record AllotConfig(
     String host,
@@ -18,7 +20,8 @@ public record AllotConfig(
     Path dataDir,
     Optional<String> databaseUrl,
     DatabaseOptions database,
-    Optional<String> adminToken) {
+    Optional<String> adminToken,
+    int propertyKeyLimit) {
 
   public AllotConfig {
     Objects.requireNonNull(host, "host");
@@ -27,6 +30,15 @@ public record AllotConfig(
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("--port must be 0 to 65535, is " + port);
     }
+    if (propertyKeyLimit < 0) {
+      throw new IllegalArgumentException("--property-key-limit must be 0 or more, is " + propertyKeyLimit);
+    }
+  }
+
+  /** A configuration with the default limit of experiment property keys, 700. */
+  public AllotConfig(String host, int port, Path dataDir, Optional<String> databaseUrl, DatabaseOptions database,
+      Optional<String> adminToken) {
+    this(host, port, dataDir, databaseUrl, database, adminToken, ExposureService.DEFAULT_PROPERTY_KEY_LIMIT);
   }
 
   public String jdbcUrl() {
@@ -38,6 +50,10 @@ public record AllotConfig(
   }
 
   public AllotConfig withAdminToken(String secret) {
-    return new AllotConfig(host, port, dataDir, databaseUrl, database, Optional.of(secret));
+    return new AllotConfig(host, port, dataDir, databaseUrl, database, Optional.of(secret), propertyKeyLimit);
+  }
+
+  public AllotConfig withPropertyKeyLimit(int limit) {
+    return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, limit);
   }
 }

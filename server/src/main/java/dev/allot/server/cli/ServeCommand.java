@@ -38,6 +38,11 @@ final class ServeCommand implements Callable<Integer> {
           + "16 for PostgreSQL). Several servers on one PostgreSQL need (servers x this) below its max_connections.")
   Integer databasePoolSize;
 
+  @Option(names = "--property-key-limit", defaultValue = "700",
+      description = "The most distinct experiment user property keys ([Experiment] <ID>) exposures may set "
+          + "(default: ${DEFAULT-VALUE}); past it, exposures are stored but set no property.")
+  int propertyKeyLimit;
+
   @Override
   public Integer call() throws InterruptedException {
     DatabaseOptions databaseOptions = new DatabaseOptions(
@@ -45,7 +50,7 @@ final class ServeCommand implements Callable<Integer> {
         Durability.fromWord(durability),
         databasePoolSize == null ? OptionalInt.empty() : OptionalInt.of(databasePoolSize));
     AllotConfig config = new AllotConfig(host, port, dataDir, Optional.ofNullable(database), databaseOptions,
-        Optional.ofNullable(System.getenv("ALLOT_ADMIN_TOKEN")).filter(s -> !s.isEmpty()));
+        Optional.ofNullable(System.getenv("ALLOT_ADMIN_TOKEN")).filter(s -> !s.isEmpty()), propertyKeyLimit);
     Allot allot = Allot.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

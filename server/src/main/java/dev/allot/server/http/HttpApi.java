@@ -8,6 +8,7 @@ import dev.allot.resource.Kind;
 import dev.allot.server.access.Authenticator;
 import dev.allot.server.assignment.AssignmentHandlers;
 import dev.allot.server.access.TokenHandlers;
+import dev.allot.server.events.EventHandlers;
 import dev.allot.server.resource.ResourceHandlers;
 import dev.allot.storage.Database;
 import io.javalin.Javalin;
@@ -28,6 +29,7 @@ public final class HttpApi {
       Authenticator authenticator,
       ResourceHandlers resources,
       AssignmentHandlers assignments,
+      EventHandlers events,
       TokenHandlers tokens) {}
 
   private HttpApi() {}
@@ -61,6 +63,9 @@ public final class HttpApi {
     routes.post("/v1/experiments/{id}/assignments:getOrMake", h.assignments()::getOrMakeMany,
         needs(Permission.MAKE_ASSIGNMENTS));
     routes.get("/v1/experiments/{id}/assignments", h.assignments()::list, needs(Permission.LIST_ASSIGNMENTS));
+
+    routes.post("/v1/events", h.events()::ingest, needs(Permission.SEND_EVENTS));
+    routes.get("/v1/subjects/{subjectId}/properties", h.events()::properties, needs(Permission.READ_ASSIGNMENTS));
 
     routes.post("/v1/tokens", h.tokens()::create, needs(Permission.MANAGE_TOKENS));
     routes.get("/v1/tokens", h.tokens()::list, needs(Permission.MANAGE_TOKENS));

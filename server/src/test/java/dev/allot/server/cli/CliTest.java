@@ -383,6 +383,15 @@ class CliTest {
   }
 
   @Test
+  void serve_withANegativePropertyKeyLimit_exits1NamingTheOption(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    Run run = AllotCliRunner.run("", "serve", "--property-key-limit", "-1", "--port", "0", "--data-dir", dir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("--property-key-limit must be 0 or more, is -1");
+    assertThat(dir.resolve("allot.db")).doesNotExist();
+  }
+
+  @Test
   void noCommand_exits2AskingForOne() {
     Run run = AllotCliRunner.run("");
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.allot.access.TokenService;
+import dev.allot.events.SentExposure;
 import dev.allot.storage.PostgresTestDatabase;
 import dev.allot.storage.access.SqlTokenStore;
 import dev.allot.testing.ManualClock;
@@ -45,7 +46,9 @@ class AnalystRoleTest {
     ManualClock clock = ManualClock.at("2026-03-01T10:00:00Z");
     node = new Node(db.database(), clock);
     node.apply(experiment("home-cta"), experiment("search").status("draft"));
-    node.assignments.getOrMake("user-1", List.of("home-cta"));
+    String assigned = node.assignments.getOrMake("user-1", List.of("home-cta")).getFirst().variantId().value();
+    node.exposures.ingest(List.of(new SentExposure("$exposure", "user-1", null, null, null, "home-cta",
+        assigned.equals("CONTROL") ? "treatment" : "control", null)));
     new TokenService(new SqlTokenStore(db.database()), clock, new Random(1)).create("ci", "admin");
   }
 
@@ -57,7 +60,7 @@ class AnalystRoleTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"labs", "subject_types", "experiments", "experiment_variants", "experiment_cohorts",
-      "assignments", "cohort_summary", "assignments_over_time"})
+      "assignments", "cohort_summary", "assignments_over_time", "exposures", "exposure_mismatches"})
   void analyst_readsEveryView(String view) throws SQLException {
     String count = "SELECT count(*) FROM experimentation." + view;
 
@@ -71,7 +74,8 @@ class AnalystRoleTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"token", "assignment", "resource", "resource_version"})
+  @ValueSource(strings = {"token", "assignment", "resource", "resource_version", "exposure_event", "subject_property",
+      "experiment_property_key"})
   void analyst_isRefusedEveryTable(String table) {
     assertRefused("SELECT * FROM " + table);
   }

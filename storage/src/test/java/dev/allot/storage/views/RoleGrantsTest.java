@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class RoleGrantsTest {
   private static final List<String> VIEWS = List.of("labs", "subject_types", "experiments", "experiment_variants",
-      "experiment_cohorts", "assignments", "cohort_summary", "assignments_over_time");
+      "experiment_cohorts", "assignments", "cohort_summary", "assignments_over_time", "exposures", "exposure_mismatches");
 
   @RegisterExtension final PostgresTestDatabase db = new PostgresTestDatabase();
 
@@ -59,14 +59,23 @@ class RoleGrantsTest {
       "allot_analyst, resource_version, false,  false,  false,  false,  false",
       "allot_analyst, assignment,       false,  false,  false,  false,  false",
       "allot_analyst, token,            false,  false,  false,  false,  false",
+      "allot_analyst, exposure_event,          false,  false,  false,  false,  false",
+      "allot_analyst, subject_property,        false,  false,  false,  false,  false",
+      "allot_analyst, experiment_property_key, false,  false,  false,  false,  false",
       "allot_editor,  resource,         true,   true,   true,   true,   false",
       "allot_editor,  resource_version, true,   true,   true,   true,   false",
       "allot_editor,  assignment,       true,   true,   true,   true,   false",
       "allot_editor,  token,            false,  false,  false,  false,  false",
+      "allot_editor,  exposure_event,          true,   true,   true,   true,   false",
+      "allot_editor,  subject_property,        true,   true,   true,   true,   false",
+      "allot_editor,  experiment_property_key, true,   true,   true,   true,   false",
       "allot_admin,   resource,         true,   true,   true,   true,   true",
       "allot_admin,   resource_version, true,   true,   true,   true,   true",
       "allot_admin,   assignment,       true,   true,   true,   true,   true",
       "allot_admin,   token,            true,   true,   true,   true,   true",
+      "allot_admin,   exposure_event,          true,   true,   true,   true,   true",
+      "allot_admin,   subject_property,        true,   true,   true,   true,   true",
+      "allot_admin,   experiment_property_key, true,   true,   true,   true,   true",
   })
   void roles_onTheTables(String role, String table, boolean select, boolean insert, boolean update, boolean delete,
       boolean truncate) {
@@ -86,12 +95,12 @@ class RoleGrantsTest {
   void aViewALaterMigrationAdds_isReadableByEveryRole() {
     db.database().withConnection(connection -> {
       try (Statement statement = connection.createStatement()) {
-        return statement.execute("CREATE VIEW experimentation.exposures AS SELECT 1 AS one");
+        return statement.execute("CREATE VIEW experimentation.a_later_view AS SELECT 1 AS one");
       }
     });
 
     for (String role : List.of("allot_analyst", "allot_editor", "allot_admin")) {
-      assertThat(has(role, "SELECT", "experimentation.exposures")).as(role).isTrue();
+      assertThat(has(role, "SELECT", "experimentation.a_later_view")).as(role).isTrue();
     }
   }
 

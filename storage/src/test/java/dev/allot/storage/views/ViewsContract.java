@@ -15,6 +15,7 @@ import dev.allot.assignment.AssignmentService;
 import dev.allot.assignment.Bucketing;
 import dev.allot.assignment.Decision;
 import dev.allot.assignment.Reason;
+import dev.allot.events.SentExposure;
 import dev.allot.resource.ResourceId;
 import dev.allot.storage.StoreSuite;
 import dev.allot.testing.DocumentBuilder;
@@ -84,7 +85,10 @@ abstract class ViewsContract extends StoreSuite {
             "created_at", "source")),
         Arguments.of("cohort_summary", List.of("experiment_id", "cohort_index", "variant_id", "percent_per_cohort")),
         Arguments.of("assignments_over_time", List.of("experiment_id", "cohort_index", "assignment_date", "variant_id",
-            "subject_count")));
+            "subject_count")),
+        Arguments.of("exposures", List.of("subject_id", "experiment_id", "variant_id", "first_exposed_at")),
+        Arguments.of("exposure_mismatches", List.of("subject_id", "experiment_id", "assigned_variant_id",
+            "exposed_variant_id", "exposed_at")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -390,6 +394,51 @@ abstract class ViewsContract extends StoreSuite {
         new DayRow("HOME-CTA", 2, LocalDate.parse("2026-03-02"), "TREATMENT", 4));
   }
 
+  // exposures (SPEC §3)
+
+  record ExposureRow(String subjectId, String experimentId, String variantId, Instant firstExposedAt) {}
+
+  record MismatchRow(String subjectId, String experimentId, String assignedVariantId, String exposedVariantId,
+      Instant exposedAt) {}
+
+  static SentExposure exposure(String subject, String experiment, String variant, Instant time) {
+    return new SentExposure("$exposure", subject, null, time.toEpochMilli(), null, experiment, variant, null);
+  }
+
+  @Test
+  void exposures_showOneRowPerSubjectExperimentAndVariant_withTheFirstExposure() {
+    node.apply(experiment("home-cta"), experiment("search"));
+    Instant t1 = Instant.parse("2026-03-01T11:00:00.001Z");
+    Instant t2 = Instant.parse("2026-03-01T12:00:00Z");
+    Instant t3 = Instant.parse("2026-03-02T09:30:00Z");
+    node.exposures.ingest(List.of(exposure("user-1", "home-cta", "control", t2),
+        exposure("user-1", "home-cta", "control", t1), exposure("user-1", "home-cta", "treatment", t3),
+        exposure("user-2", "SEARCH", "Treatment", t3)));
+
+    assertThat(exposures()).containsExactly(
+        new ExposureRow("user-1", "HOME-CTA", "CONTROL", t1),
+        new ExposureRow("user-1", "HOME-CTA", "TREATMENT", t3),
+        new ExposureRow("user-2", "SEARCH", "TREATMENT", t3));
+  }
+
+  @Test
+  void exposureMismatches_showExposuresToAnotherVariantThanTheStoredAssignment() {
+    node.apply(experiment("home-cta"));
+    String control = subjectsInBuckets("HOME-CTA", 0, 5_000, 1).getFirst();
+    String treatment = subjectsInBuckets("HOME-CTA", 5_000, 10_000, 1).getFirst();
+    assign("HOME-CTA", List.of(control), "CONTROL");
+    assign("HOME-CTA", List.of(treatment), "TREATMENT");
+    Instant t1 = Instant.parse("2026-03-01T11:00:00Z");
+    Instant t2 = Instant.parse("2026-03-01T11:00:01Z");
+    node.exposures.ingest(List.of(exposure(control, "home-cta", "treatment", t1),
+        exposure(control, "home-cta", "treatment", t2), exposure(treatment, "home-cta", "treatment", t1),
+        exposure("never-assigned", "home-cta", "control", t1)));
+
+    assertThat(mismatches()).containsExactly(
+        new MismatchRow(control, "HOME-CTA", "CONTROL", "TREATMENT", t1),
+        new MismatchRow(control, "HOME-CTA", "CONTROL", "TREATMENT", t2));
+  }
+
   @Test
   void views_ofAStoreWithoutExperiments_haveNoExperimentRows() {
     assertThat(experiments()).isEmpty();
@@ -398,6 +447,8 @@ abstract class ViewsContract extends StoreSuite {
     assertThat(assignments()).isEmpty();
     assertThat(summary()).isEmpty();
     assertThat(overTime()).isEmpty();
+    assertThat(exposures()).isEmpty();
+    assertThat(mismatches()).isEmpty();
   }
 
   // assigning known subjects
@@ -499,6 +550,18 @@ abstract class ViewsContract extends StoreSuite {
     return select("assignments_over_time", "experiment_id, cohort_index, assignment_date, variant_id",
         rs -> new DayRow(rs.getString("experiment_id"), rs.getInt("cohort_index"),
             LocalDate.parse(rs.getString("assignment_date")), rs.getString("variant_id"), rs.getLong("subject_count")));
+  }
+
+  List<ExposureRow> exposures() {
+    return select("exposures", "subject_id, experiment_id, variant_id", rs -> new ExposureRow(
+        rs.getString("subject_id"), rs.getString("experiment_id"), rs.getString("variant_id"),
+        timestamp(rs, "first_exposed_at")));
+  }
+
+  List<MismatchRow> mismatches() {
+    return select("exposure_mismatches", "subject_id, experiment_id, exposed_at", rs -> new MismatchRow(
+        rs.getString("subject_id"), rs.getString("experiment_id"), rs.getString("assigned_variant_id"),
+        rs.getString("exposed_variant_id"), timestamp(rs, "exposed_at")));
   }
 
   interface RowMapper<T> {

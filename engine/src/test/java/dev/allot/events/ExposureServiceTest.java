@@ -1,0 +1,210 @@
+package dev.allot.events;
+
+import static dev.allot.testing.DocumentBuilder.experiment;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.allot.error.AllotException;
+import dev.allot.error.Violation;
+import dev.allot.resource.DocumentReader;
+import dev.allot.resource.Experiment;
+import dev.allot.resource.ResourceId;
+import dev.allot.testing.ManualClock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** SPEC §3, exposures: the rules, over an in-memory store. */
+class ExposureServiceTest {
+  private static final Map<String, Experiment> EXPERIMENTS = Map.of(
+      "HOME-CTA", read("home-cta"), "SEARCH", read("search"), "SIGNUP", read("signup"));
+  private static final Experiments LOOKUP = id -> EXPERIMENTS.get(id.toUpperCase(java.util.Locale.ROOT));
+
+  private final ManualClock clock = ManualClock.at("2026-03-01T10:00:00Z");
+  private final FakeStore store = new FakeStore();
+  private ExposureService service = new ExposureService(() -> LOOKUP, store, clock, 700);
+
+  static SentExposure exposure(String user, String flag, String variant) {
+    return new SentExposure("$exposure", user, null, null, null, flag, variant, null);
+  }
+
+  static SentExposure withInsertId(SentExposure e, String insertId) {
+    return new SentExposure(e.eventType(), e.userId(), e.deviceId(), e.time(), insertId, e.flagKey(), e.variant(),
+        e.experimentKey());
+  }
+
+  @Test
+  void exposure_isStoredTransformedAndSetsThePropertyInUpperCase() {
+    SentExposure sent = new SentExposure("$exposure", "user-1", "dev-1", 1_772_359_200_000L, "i-1", "home-cta",
+        "treatment", "run-2");
+
+    Ingested ingested = service.ingest(List.of(sent));
+
+    Exposure stored = store.events.getFirst();
+    assertThat(stored).isEqualTo(new Exposure("user-1", "dev-1", Instant.ofEpochMilli(1_772_359_200_000L), "i-1",
+        ResourceId.of("HOME-CTA"), ResourceId.of("TREATMENT"), "run-2"));
+    assertThat(stored.eventProperties()).containsExactly(
+        Map.entry("[Experiment] Flag Key", "HOME-CTA"), Map.entry("[Experiment] Variant", "TREATMENT"),
+        Map.entry("[Experiment] Experiment Key", "run-2"));
+    assertThat(store.properties("user-1")).isEqualTo(Map.of("[Experiment] HOME-CTA", "TREATMENT"));
+    assertThat(ingested.stored()).isEqualTo(1);
+  }
+
+  @Test
+  void exposure_withoutTime_isAtIngestion() {
+    service.ingest(List.of(exposure("user-1", "home-cta", "control")));
+
+    assertThat(store.events.getFirst().time()).isEqualTo(clock.instant());
+  }
+
+  @Test
+  void exposure_withoutVariant_unsetsThePropertyAndIsNotStored() {
+    service.ingest(List.of(exposure("user-1", "home-cta", "control"), exposure("user-1", "search", "control")));
+
+    Ingested ingested = service.ingest(List.of(exposure("user-1", "HOME-CTA", null)));
+
+    assertThat(ingested.outcomes()).singleElement().isInstanceOf(Outcome.Unset.class);
+    assertThat(store.events).hasSize(2);
+    assertThat(store.properties("user-1")).isEqualTo(Map.of("[Experiment] SEARCH", "CONTROL"));
+  }
+
+  @Test
+  void insertIdStoredOrEarlierInTheBatch_isADuplicate() {
+    service.ingest(List.of(withInsertId(exposure("user-1", "home-cta", "control"), "a")));
+
+    Ingested ingested = service.ingest(List.of(
+        withInsertId(exposure("user-1", "home-cta", "treatment"), "a"),
+        withInsertId(exposure("user-2", "home-cta", "control"), "b"),
+        withInsertId(exposure("user-2", "home-cta", "control"), "b"),
+        exposure("user-3", "home-cta", "control"),
+        exposure("user-3", "home-cta", "control")));
+
+    assertThat(ingested.outcomes()).extracting(o -> o.getClass().getSimpleName())
+        .containsExactly("Duplicate", "Stored", "Duplicate", "Stored", "Stored");
+    assertThat(ingested.duplicates()).isEqualTo(2);
+    assertThat(store.properties("user-1")).containsEntry("[Experiment] HOME-CTA", "CONTROL");
+  }
+
+  @Test
+  void variantOtherThanTheAssignment_isStoredAsAMismatch() {
+    store.assignments.put("HOME-CTA user-1", ResourceId.of("CONTROL"));
+    store.assignments.put("HOME-CTA user-2", ResourceId.of("TREATMENT"));
+
+    Ingested ingested = service.ingest(List.of(
+        exposure("user-1", "home-cta", "treatment"), exposure("user-2", "home-cta", "treatment"),
+        exposure("user-3", "home-cta", "treatment")));
+
+    assertThat(ingested.mismatches()).isEqualTo(1);
+    assertThat(store.assigned).containsExactly(ResourceId.of("CONTROL"), ResourceId.of("TREATMENT"), null);
+  }
+
+  @Test
+  void pastTheKeyLimit_thePropertyIsRefusedButTheEventStored() {
+    service = new ExposureService(() -> LOOKUP, store, clock, 2);
+    service.ingest(List.of(exposure("user-1", "home-cta", "control"), exposure("user-1", "search", "control")));
+
+    Ingested ingested = service.ingest(List.of(
+        exposure("user-2", "signup", "control"), exposure("user-2", "home-cta", "treatment")));
+
+    assertThat(ingested.propertiesRefused()).extracting(s -> s.exposure().experimentId())
+        .containsExactly(ResourceId.of("SIGNUP"));
+    assertThat(store.events).hasSize(4);
+    assertThat(store.properties("user-2")).isEqualTo(Map.of("[Experiment] HOME-CTA", "TREATMENT"));
+    assertThat(store.keys).containsExactlyInAnyOrder("[Experiment] HOME-CTA", "[Experiment] SEARCH");
+  }
+
+  @Test
+  void batchWithInvalidEvents_isRefusedWholeNamingEachEventAndField() {
+    List<SentExposure> batch = List.of(
+        exposure("user-1", "home-cta", "control"),
+        new SentExposure("click", null, null, -1L, null, null, null, null),
+        exposure("user-1", "nope", "control"),
+        exposure("user\u0007", "home-cta", "purple"),
+        exposure("x".repeat(257), "home-cta", "control"));
+
+    assertThatThrownBy(() -> service.ingest(batch))
+        .isInstanceOfSatisfying(AllotException.class, e -> assertThat(e.violations()).extracting(Violation::path)
+            .containsExactly("events[1].event_type", "events[1].user_id", "events[1].time",
+                "events[1].event_properties.flag_key", "events[2].event_properties.flag_key", "events[3].user_id",
+                "events[3].event_properties.variant", "events[4].user_id"));
+    assertThat(store.events).isEmpty();
+    assertThat(store.batches).isZero();
+  }
+
+  @Test
+  void batchSize_isOneTo2000() {
+    List<SentExposure> tooMany = java.util.Collections.nCopies(2001, exposure("user-1", "home-cta", "control"));
+
+    assertThatThrownBy(() -> service.ingest(tooMany)).isInstanceOfSatisfying(AllotException.class,
+        e -> assertThat(e.violations()).extracting(Violation::path).containsExactly("events"));
+    assertThatThrownBy(() -> service.ingest(List.of())).isInstanceOf(AllotException.class);
+  }
+
+  private static Experiment read(String id) {
+    return (Experiment) DocumentReader.read(experiment(id).build(), new ArrayList<>()).orElseThrow();
+  }
+
+  /** A store in maps; a batch is not rolled back, which the storage suites check. */
+  static final class FakeStore implements ExposureStore {
+    final List<Exposure> events = new ArrayList<>();
+    final List<ResourceId> assigned = new ArrayList<>();
+    final Map<String, ResourceId> assignments = new HashMap<>();
+    final Set<String> keys = new LinkedHashSet<>();
+    final Map<String, Map<String, String>> properties = new HashMap<>();
+    int batches;
+
+    @Override
+    public <T> T inBatch(Function<Batch, T> work) {
+      batches++;
+      return work.apply(new Batch() {
+        @Override
+        public Set<String> propertyKeys() {
+          return new HashSet<>(keys);
+        }
+
+        @Override
+        public void addPropertyKey(String key, Instant at) {
+          keys.add(key);
+        }
+
+        @Override
+        public boolean isStored(String insertId) {
+          return events.stream().anyMatch(e -> insertId.equals(e.insertId()));
+        }
+
+        @Override
+        public ResourceId assignedVariant(ResourceId experimentId, String subjectId) {
+          return assignments.get(experimentId.value() + " " + subjectId);
+        }
+
+        @Override
+        public void store(Exposure exposure, ResourceId assignedVariantId, Instant ingestedAt) {
+          events.add(exposure);
+          assigned.add(assignedVariantId);
+        }
+
+        @Override
+        public void setProperty(String subjectId, String key, String value, Instant at) {
+          properties.computeIfAbsent(subjectId, s -> new HashMap<>()).put(key, value);
+        }
+
+        @Override
+        public void unsetProperty(String subjectId, String key) {
+          properties.getOrDefault(subjectId, new HashMap<>()).remove(key);
+        }
+      });
+    }
+
+    @Override
+    public Map<String, String> properties(String subjectId) {
+      return Map.copyOf(properties.getOrDefault(subjectId, Map.of()));
+    }
+  }
+}
