@@ -4,17 +4,9 @@
 dofile("bench/http/report.lua")
 
 local run = os.getenv("RUN_ID") or tostring(os.time())
-local threads = 0
-
-function setup(thread)
-  thread:set("tid", threads)
-  threads = threads + 1
-end
 
 function init(args)
-  wrk.method = "POST"
-  wrk.headers["Content-Type"] = "application/json"
-  wrk.headers["Authorization"] = "Bearer " .. os.getenv("ALLOT_TOKEN")
+  post_json()
   counter = 0
 end
 

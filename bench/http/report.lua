@@ -1,4 +1,5 @@
--- Shared by the wrk scripts: one summary line that bench/http.sh picks up, and, with RATE set,
+-- Shared by the wrk scripts: thread numbers, JSON POSTs with the admin token, one summary line
+-- that bench/http.sh picks up, and, with RATE set,
 -- a pause before each request so that the connections together offer at most RATE requests/s
 -- (a pause of CONNECTIONS/RATE seconds; the response time comes on top, so the rps reported is
 -- what was actually served).
@@ -8,6 +9,20 @@ if rate then
   function delay()
     return pause
   end
+end
+
+-- Each thread's number, as the global tid in its own Lua state: scripts build unique ids from it.
+local threads = 0
+function setup(thread)
+  thread:set("tid", threads)
+  threads = threads + 1
+end
+
+-- Called from a script's init(): every request is a JSON POST as the admin.
+function post_json()
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["Authorization"] = "Bearer " .. os.getenv("ALLOT_TOKEN")
 end
 
 function done(summary, latency, requests)
