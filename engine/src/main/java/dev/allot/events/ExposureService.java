@@ -3,6 +3,9 @@ package dev.allot.events;
 import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
 import dev.allot.error.Violation;
+import dev.allot.events.ExposureStore.PropertyChange;
+import dev.allot.events.ExposureStore.SubjectInExperiment;
+import dev.allot.events.ExposureStore.ToStore;
 import dev.allot.resource.Experiment;
 import dev.allot.resource.ResourceId;
 import dev.allot.resource.SubjectType;
@@ -10,6 +13,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -146,24 +150,51 @@ public final class ExposureService {
     }
   }
 
+  /**
+   * Reads the batch's stored insert_ids and assignments with one call each, decides every event in
+   * order as if one after another, then writes the exposures and the property changes with one call
+   * each.
+   */
   private Ingested apply(ExposureStore.Batch batch, List<Exposure> exposures, Instant now) {
-    Set<String> keys = new HashSet<>(batch.propertyKeys());
-    Set<String> insertIds = new HashSet<>();
-    List<Outcome> outcomes = new ArrayList<>(exposures.size());
+    Set<String> insertIds = new LinkedHashSet<>();
+    for (Exposure exposure : exposures) {
+      if (exposure.insertId() != null) {
+        insertIds.add(exposure.insertId());
+      }
+    }
+    Set<String> stored = insertIds.isEmpty() ? Set.of() : batch.storedInsertIds(insertIds);
+    List<Exposure> fresh = new ArrayList<>(exposures.size());
+    Set<String> seen = new HashSet<>();
+    Set<SubjectInExperiment> subjects = new LinkedHashSet<>();
     for (Exposure exposure : exposures) {
       String insertId = exposure.insertId();
-      if (insertId != null && (!insertIds.add(insertId) || batch.isStored(insertId))) {
-        outcomes.add(new Outcome.Duplicate(exposure));
+      boolean duplicate = insertId != null && (!seen.add(insertId) || stored.contains(insertId));
+      fresh.add(duplicate ? null : exposure);
+      if (!duplicate && exposure.variantId() != null) {
+        subjects.add(new SubjectInExperiment(exposure.experimentId(), exposure.subjectId()));
+      }
+    }
+    Map<SubjectInExperiment, ResourceId> assignments = subjects.isEmpty() ? Map.of()
+        : batch.assignedVariants(subjects);
+
+    Set<String> keys = new HashSet<>(batch.propertyKeys());
+    List<Outcome> outcomes = new ArrayList<>(exposures.size());
+    List<ToStore> toStore = new ArrayList<>(exposures.size());
+    List<PropertyChange> changes = new ArrayList<>(exposures.size());
+    for (int i = 0; i < exposures.size(); i++) {
+      Exposure exposure = fresh.get(i);
+      if (exposure == null) {
+        outcomes.add(new Outcome.Duplicate(exposures.get(i)));
         continue;
       }
       String key = exposure.propertyKey();
       if (exposure.variantId() == null) {
-        batch.unsetProperty(exposure.subjectId(), key);
+        changes.add(new PropertyChange(exposure.subjectId(), key, null));
         outcomes.add(new Outcome.Unset(exposure));
         continue;
       }
-      ResourceId assigned = batch.assignedVariant(exposure.experimentId(), exposure.subjectId());
-      batch.store(exposure, assigned, now);
+      ResourceId assigned = assignments.get(new SubjectInExperiment(exposure.experimentId(), exposure.subjectId()));
+      toStore.add(new ToStore(exposure, assigned));
       boolean refused = false;
       if (!keys.contains(key)) {
         if (keys.size() >= propertyKeyLimit) {
@@ -174,9 +205,15 @@ public final class ExposureService {
         }
       }
       if (!refused) {
-        batch.setProperty(exposure.subjectId(), key, exposure.variantId().value(), now);
+        changes.add(new PropertyChange(exposure.subjectId(), key, exposure.variantId().value()));
       }
       outcomes.add(new Outcome.Stored(exposure, assigned, refused));
+    }
+    if (!toStore.isEmpty()) {
+      batch.store(toStore, now);
+    }
+    if (!changes.isEmpty()) {
+      batch.changeProperties(changes, now);
     }
     return new Ingested(outcomes);
   }

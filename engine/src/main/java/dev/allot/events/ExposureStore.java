@@ -2,7 +2,10 @@ package dev.allot.events;
 
 import dev.allot.resource.ResourceId;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -18,23 +21,50 @@ public interface ExposureStore {
   /** A subject's experiment user properties, by key. */
   Map<String, String> properties(String subjectId);
 
-  /** The reads and writes of one batch, inside its transaction. */
+  /** A subject in an experiment: what an assignment is stored under. */
+  record SubjectInExperiment(ResourceId experimentId, String subjectId) {
+    public SubjectInExperiment {
+      Objects.requireNonNull(experimentId, "experimentId");
+      Objects.requireNonNull(subjectId, "subjectId");
+    }
+  }
+
+  /** An exposure to store, with the subject's assigned variant at ingestion (null when none is stored). */
+  record ToStore(Exposure exposure, ResourceId assignedVariantId) {
+    public ToStore {
+      Objects.requireNonNull(exposure, "exposure");
+      Objects.requireNonNull(exposure.variantId(), "exposure.variantId");
+    }
+  }
+
+  /** Sets a subject's property to {@code value}, or unsets it when {@code value} is null. */
+  record PropertyChange(String subjectId, String key, String value) {
+    public PropertyChange {
+      Objects.requireNonNull(subjectId, "subjectId");
+      Objects.requireNonNull(key, "key");
+    }
+  }
+
+  /**
+   * The reads and writes of one batch, inside its transaction. Each call takes a whole batch's
+   * worth of rows, so that a store can read and write them with few statements.
+   */
   interface Batch {
     /** Every experiment property key the deployment has registered; call it before adding one. */
     Set<String> propertyKeys();
 
     void addPropertyKey(String key, Instant at);
 
-    /** Whether an event with this insert_id is stored. */
-    boolean isStored(String insertId);
+    /** Those of {@code insertIds} that a stored event has. */
+    Set<String> storedInsertIds(Collection<String> insertIds);
 
-    /** The subject's stored assignment in the experiment, or null. */
-    ResourceId assignedVariant(ResourceId experimentId, String subjectId);
+    /** The stored assignments of those of {@code subjects} that have one. */
+    Map<SubjectInExperiment, ResourceId> assignedVariants(Collection<SubjectInExperiment> subjects);
 
-    void store(Exposure exposure, ResourceId assignedVariantId, Instant ingestedAt);
+    /** Stores the exposures, in order. */
+    void store(List<ToStore> exposures, Instant ingestedAt);
 
-    void setProperty(String subjectId, String key, String value, Instant at);
-
-    void unsetProperty(String subjectId, String key);
+    /** Applies the changes as if one after another, in order; {@code at} is when the set ones were set. */
+    void changeProperties(List<PropertyChange> changes, Instant at);
   }
 }

@@ -6,12 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.allot.error.AllotException;
 import dev.allot.error.Violation;
+import dev.allot.events.ExposureStore.PropertyChange;
+import dev.allot.events.ExposureStore.SubjectInExperiment;
+import dev.allot.events.ExposureStore.ToStore;
 import dev.allot.resource.DocumentReader;
 import dev.allot.resource.Experiment;
 import dev.allot.resource.ResourceId;
 import dev.allot.testing.ManualClock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -175,29 +179,45 @@ class ExposureServiceTest {
         }
 
         @Override
-        public boolean isStored(String insertId) {
-          return events.stream().anyMatch(e -> insertId.equals(e.insertId()));
+        public Set<String> storedInsertIds(Collection<String> insertIds) {
+          Set<String> stored = new HashSet<>();
+          for (String insertId : insertIds) {
+            if (events.stream().anyMatch(e -> insertId.equals(e.insertId()))) {
+              stored.add(insertId);
+            }
+          }
+          return stored;
         }
 
         @Override
-        public ResourceId assignedVariant(ResourceId experimentId, String subjectId) {
-          return assignments.get(experimentId.value() + " " + subjectId);
+        public Map<SubjectInExperiment, ResourceId> assignedVariants(Collection<SubjectInExperiment> subjects) {
+          Map<SubjectInExperiment, ResourceId> found = new HashMap<>();
+          for (SubjectInExperiment s : subjects) {
+            ResourceId variant = assignments.get(s.experimentId().value() + " " + s.subjectId());
+            if (variant != null) {
+              found.put(s, variant);
+            }
+          }
+          return found;
         }
 
         @Override
-        public void store(Exposure exposure, ResourceId assignedVariantId, Instant ingestedAt) {
-          events.add(exposure);
-          assigned.add(assignedVariantId);
+        public void store(List<ToStore> exposures, Instant ingestedAt) {
+          for (ToStore e : exposures) {
+            events.add(e.exposure());
+            assigned.add(e.assignedVariantId());
+          }
         }
 
         @Override
-        public void setProperty(String subjectId, String key, String value, Instant at) {
-          properties.computeIfAbsent(subjectId, s -> new HashMap<>()).put(key, value);
-        }
-
-        @Override
-        public void unsetProperty(String subjectId, String key) {
-          properties.getOrDefault(subjectId, new HashMap<>()).remove(key);
+        public void changeProperties(List<PropertyChange> changes, Instant at) {
+          for (PropertyChange c : changes) {
+            if (c.value() == null) {
+              properties.getOrDefault(c.subjectId(), new HashMap<>()).remove(c.key());
+            } else {
+              properties.computeIfAbsent(c.subjectId(), s -> new HashMap<>()).put(c.key(), c.value());
+            }
+          }
         }
       });
     }

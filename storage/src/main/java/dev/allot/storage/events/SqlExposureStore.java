@@ -12,8 +12,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -26,13 +30,19 @@ import java.util.function.Function;
  */
 public final class SqlExposureStore implements ExposureStore {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Rows per multi-row INSERT: 10 parameters a row stays far below both databases' limits. */
+  static final int ROWS_PER_INSERT = 100;
+  /** Values per IN list. */
+  static final int VALUES_PER_IN = 500;
   private static final String INSERT = """
       INSERT INTO exposure_event (insert_id, subject_id, device_id, event_time, event_type, event_properties,
                                   experiment_id, variant_id, assigned_variant_id, ingested_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-  private static final String SET_PROPERTY = """
-      INSERT INTO subject_property (subject_id, key, value, updated_at) VALUES (?, ?, ?, ?)
-      ON CONFLICT (subject_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at""";
+      VALUES\s""";
+  private static final String INSERT_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String SET_PROPERTIES = "INSERT INTO subject_property (subject_id, key, value, updated_at) VALUES ";
+  private static final String SET_PROPERTY_ROW = "(?, ?, ?, ?)";
+  private static final String SET_PROPERTIES_END =
+      " ON CONFLICT (subject_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at";
 
   private final Database database;
 
@@ -44,8 +54,8 @@ public final class SqlExposureStore implements ExposureStore {
   public <T> T inBatch(Function<Batch, T> work) {
     return database.inTransaction(connection -> {
       database.lockForWrite(connection, "experiment_property_key");
-      try {
-        return work.apply(new SqlBatch(connection));
+      try (SqlBatch batch = new SqlBatch(connection)) {
+        return work.apply(batch);
       } catch (Failure failure) {
         throw failure.getCause();
       }
@@ -86,13 +96,44 @@ public final class SqlExposureStore implements ExposureStore {
     T run() throws SQLException;
   }
 
-  private record SqlBatch(Connection connection) implements Batch {
+  /** A batch's statements, each prepared once per text and closed with the batch. */
+  private static final class SqlBatch implements Batch, AutoCloseable {
+    private final Connection connection;
+    private final Map<String, PreparedStatement> prepared = new HashMap<>();
+
+    SqlBatch(Connection connection) {
+      this.connection = connection;
+    }
 
     private static <T> T sql(Statement<T> statement) {
       try {
         return statement.run();
       } catch (SQLException e) {
         throw new Failure(e);
+      }
+    }
+
+    private PreparedStatement prepare(String text) throws SQLException {
+      PreparedStatement statement = prepared.get(text);
+      if (statement == null) {
+        statement = connection.prepareStatement(text);
+        prepared.put(text, statement);
+      }
+      return statement;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      SQLException failed = null;
+      for (PreparedStatement statement : prepared.values()) {
+        try {
+          statement.close();
+        } catch (SQLException e) {
+          failed = failed == null ? e : failed;
+        }
+      }
+      if (failed != null) {
+        throw failed;
       }
     }
 
@@ -112,64 +153,158 @@ public final class SqlExposureStore implements ExposureStore {
 
     @Override
     public void addPropertyKey(String key, Instant at) {
-      update("INSERT INTO experiment_property_key (key, created_at) VALUES (?, ?)", key, Timestamps.format(at));
-    }
-
-    @Override
-    public boolean isStored(String insertId) {
-      return sql(() -> {
-        try (PreparedStatement select = connection.prepareStatement(
-            "SELECT 1 FROM exposure_event WHERE insert_id = ?")) {
-          select.setString(1, insertId);
-          try (ResultSet rs = select.executeQuery()) {
-            return rs.next();
-          }
-        }
-      });
-    }
-
-    @Override
-    public ResourceId assignedVariant(ResourceId experimentId, String subjectId) {
-      return sql(() -> {
-        try (PreparedStatement select = connection.prepareStatement(
-            "SELECT variant_id FROM assignment WHERE experiment_id = ? AND subject_id = ?")) {
-          select.setString(1, experimentId.value());
-          select.setString(2, subjectId);
-          try (ResultSet rs = select.executeQuery()) {
-            return rs.next() ? ResourceId.of(rs.getString("variant_id")) : null;
-          }
-        }
-      });
-    }
-
-    @Override
-    public void store(Exposure exposure, ResourceId assignedVariantId, Instant ingestedAt) {
-      update(INSERT, exposure.insertId(), exposure.subjectId(), exposure.deviceId(),
-          Timestamps.format(exposure.time()), Exposure.EVENT_TYPE, json(exposure.eventProperties()),
-          exposure.experimentId().value(), exposure.variantId().value(),
-          assignedVariantId == null ? null : assignedVariantId.value(), Timestamps.format(ingestedAt));
-    }
-
-    @Override
-    public void setProperty(String subjectId, String key, String value, Instant at) {
-      update(SET_PROPERTY, subjectId, key, value, Timestamps.format(at));
-    }
-
-    @Override
-    public void unsetProperty(String subjectId, String key) {
-      update("DELETE FROM subject_property WHERE subject_id = ? AND key = ?", subjectId, key);
-    }
-
-    private void update(String statement, String... values) {
       sql(() -> {
-        try (PreparedStatement update = connection.prepareStatement(statement)) {
-          for (int i = 0; i < values.length; i++) {
-            update.setString(i + 1, values[i]);
+        PreparedStatement insert = prepare("INSERT INTO experiment_property_key (key, created_at) VALUES (?, ?)");
+        insert.setString(1, key);
+        insert.setString(2, Timestamps.format(at));
+        return insert.executeUpdate();
+      });
+    }
+
+    @Override
+    public Set<String> storedInsertIds(Collection<String> insertIds) {
+      Set<String> stored = new HashSet<>();
+      for (List<String> chunk : chunks(List.copyOf(insertIds), VALUES_PER_IN)) {
+        sql(() -> {
+          PreparedStatement select = prepare(
+              "SELECT insert_id FROM exposure_event WHERE insert_id IN (" + marks(chunk.size(), "?") + ")");
+          int i = 1;
+          for (String insertId : chunk) {
+            select.setString(i++, insertId);
           }
-          return update.executeUpdate();
+          try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+              stored.add(rs.getString(1));
+            }
+          }
+          return null;
+        });
+      }
+      return stored;
+    }
+
+    @Override
+    public Map<SubjectInExperiment, ResourceId> assignedVariants(Collection<SubjectInExperiment> subjects) {
+      // One experiment a query, so that both databases look the rows up by the primary key.
+      Map<ResourceId, List<String>> byExperiment = new LinkedHashMap<>();
+      for (SubjectInExperiment s : subjects) {
+        byExperiment.computeIfAbsent(s.experimentId(), e -> new ArrayList<>()).add(s.subjectId());
+      }
+      Map<SubjectInExperiment, ResourceId> assigned = new HashMap<>();
+      byExperiment.forEach((experimentId, subjectIds) -> {
+        for (List<String> chunk : chunks(subjectIds, VALUES_PER_IN)) {
+          sql(() -> {
+            PreparedStatement select = prepare("SELECT subject_id, variant_id FROM assignment WHERE experiment_id = ?"
+                + " AND subject_id IN (" + marks(chunk.size(), "?") + ")");
+            select.setString(1, experimentId.value());
+            int i = 2;
+            for (String subjectId : chunk) {
+              select.setString(i++, subjectId);
+            }
+            try (ResultSet rs = select.executeQuery()) {
+              while (rs.next()) {
+                assigned.put(new SubjectInExperiment(experimentId, rs.getString(1)), ResourceId.of(rs.getString(2)));
+              }
+            }
+            return null;
+          });
+        }
+      });
+      return assigned;
+    }
+
+    @Override
+    public void store(List<ToStore> exposures, Instant ingestedAt) {
+      String ingested = Timestamps.format(ingestedAt);
+      for (List<ToStore> chunk : chunks(exposures, ROWS_PER_INSERT)) {
+        sql(() -> {
+          PreparedStatement insert = prepare(INSERT + marks(chunk.size(), INSERT_ROW));
+          int i = 1;
+          for (ToStore row : chunk) {
+            Exposure exposure = row.exposure();
+            insert.setString(i++, exposure.insertId());
+            insert.setString(i++, exposure.subjectId());
+            insert.setString(i++, exposure.deviceId());
+            insert.setString(i++, Timestamps.format(exposure.time()));
+            insert.setString(i++, Exposure.EVENT_TYPE);
+            insert.setString(i++, json(exposure.eventProperties()));
+            insert.setString(i++, exposure.experimentId().value());
+            insert.setString(i++, exposure.variantId().value());
+            insert.setString(i++, row.assignedVariantId() == null ? null : row.assignedVariantId().value());
+            insert.setString(i++, ingested);
+          }
+          return insert.executeUpdate();
+        });
+      }
+    }
+
+    /**
+     * Collapses the changes to each (subject, key)'s last, then writes the sets with multi-row
+     * upserts and the unsets with one DELETE a key.
+     */
+    @Override
+    public void changeProperties(List<PropertyChange> changes, Instant at) {
+      Map<List<String>, String> last = new LinkedHashMap<>();
+      for (PropertyChange change : changes) {
+        List<String> subjectKey = List.of(change.subjectId(), change.key());
+        last.remove(subjectKey); // a changed entry moves to the end, as if written last
+        last.put(subjectKey, change.value());
+      }
+      List<List<String>> sets = new ArrayList<>();
+      Map<String, List<String>> unsetsByKey = new LinkedHashMap<>();
+      last.forEach((subjectKey, value) -> {
+        if (value == null) {
+          unsetsByKey.computeIfAbsent(subjectKey.get(1), k -> new ArrayList<>()).add(subjectKey.get(0));
+        } else {
+          sets.add(List.of(subjectKey.get(0), subjectKey.get(1), value));
+        }
+      });
+      String updated = Timestamps.format(at);
+      for (List<List<String>> chunk : chunks(sets, ROWS_PER_INSERT)) {
+        sql(() -> {
+          PreparedStatement upsert = prepare(SET_PROPERTIES + marks(chunk.size(), SET_PROPERTY_ROW) + SET_PROPERTIES_END);
+          int i = 1;
+          for (List<String> row : chunk) {
+            upsert.setString(i++, row.get(0));
+            upsert.setString(i++, row.get(1));
+            upsert.setString(i++, row.get(2));
+            upsert.setString(i++, updated);
+          }
+          return upsert.executeUpdate();
+        });
+      }
+      unsetsByKey.forEach((key, subjectIds) -> {
+        for (List<String> chunk : chunks(subjectIds, VALUES_PER_IN)) {
+          sql(() -> {
+            PreparedStatement delete = prepare("DELETE FROM subject_property WHERE key = ? AND subject_id IN ("
+                + marks(chunk.size(), "?") + ")");
+            delete.setString(1, key);
+            int i = 2;
+            for (String subjectId : chunk) {
+              delete.setString(i++, subjectId);
+            }
+            return delete.executeUpdate();
+          });
         }
       });
     }
+  }
+
+  /** {@code count} copies of {@code mark}, separated by commas. */
+  private static String marks(int count, String mark) {
+    StringBuilder text = new StringBuilder(count * (mark.length() + 2));
+    for (int i = 0; i < count; i++) {
+      text.append(i == 0 ? "" : ", ").append(mark);
+    }
+    return text.toString();
+  }
+
+  private static <T> List<List<T>> chunks(List<T> list, int size) {
+    List<List<T>> chunks = new ArrayList<>((list.size() + size - 1) / size);
+    for (int from = 0; from < list.size(); from += size) {
+      chunks.add(list.subList(from, Math.min(list.size(), from + size)));
+    }
+    return chunks;
   }
 
   private static String json(Map<String, String> properties) {

@@ -10,6 +10,7 @@ import dev.allot.error.AllotException;
 import dev.allot.events.Experiments;
 import dev.allot.events.Exposure;
 import dev.allot.events.ExposureService;
+import dev.allot.events.ExposureStore;
 import dev.allot.events.Ingested;
 import dev.allot.events.SentExposure;
 import dev.allot.resource.ResourceId;
@@ -162,9 +163,10 @@ abstract class ExposureStoreContract extends StoreSuite {
 
     assertThatThrownBy(() -> store.inBatch(batch -> {
       batch.addPropertyKey("[Experiment] HOME-CTA", START);
-      batch.setProperty("user-1", "[Experiment] HOME-CTA", "CONTROL", START);
-      batch.store(exposure, null, START);
-      batch.store(exposure, null, START); // insert_id is unique
+      batch.changeProperties(List.of(new ExposureStore.PropertyChange("user-1", "[Experiment] HOME-CTA", "CONTROL")),
+          START);
+      batch.store(List.of(new ExposureStore.ToStore(exposure, null)), START);
+      batch.store(List.of(new ExposureStore.ToStore(exposure, null)), START); // insert_id is unique
       return null;
     })).isInstanceOf(AllotException.class);
 
@@ -172,6 +174,30 @@ abstract class ExposureStoreContract extends StoreSuite {
     assertThat(store.properties("user-1")).isEmpty();
     java.util.Set<String> keys = store.inBatch(batch -> batch.propertyKeys());
     assertThat(keys).isEmpty();
+  }
+
+  @Test
+  void batchLargerThanOneStatement_isWrittenWhole_andLastChangeOfAPropertyWins() {
+    ExposureService service = service(700);
+    service.ingest(List.of(exposure("user-0", "home-cta", "control", "i-0")));
+    List<SentExposure> batch = new ArrayList<>();
+    for (int i = 0; i < 1200; i++) {
+      batch.add(exposure("user-" + i, "home-cta", i % 2 == 0 ? "control" : "treatment", "i-" + i));
+    }
+    batch.add(exposure("user-1", "home-cta", "control", "i-1")); // an insert_id earlier in the batch
+    batch.add(exposure("user-3", "home-cta", null, null));
+    batch.add(exposure("user-5", "home-cta", null, null));
+    batch.add(exposure("user-5", "home-cta", "control", null));
+
+    Ingested ingested = service.ingest(batch);
+
+    assertThat(ingested.duplicates()).isEqualTo(2);
+    assertThat(ingested.stored()).isEqualTo(1200);
+    assertThat(rows()).hasSize(1201);
+    assertThat(store.properties("user-1")).isEqualTo(Map.of("[Experiment] HOME-CTA", "TREATMENT"));
+    assertThat(store.properties("user-3")).isEmpty();
+    assertThat(store.properties("user-5")).isEqualTo(Map.of("[Experiment] HOME-CTA", "CONTROL"));
+    assertThat(store.properties("user-1198")).isEqualTo(Map.of("[Experiment] HOME-CTA", "CONTROL"));
   }
 
   List<Row> rows() {
