@@ -27,21 +27,38 @@ public final class AssignmentService {
   private final Catalog catalog;
   private final AssignmentStore store;
   private final InstantSource clock;
+  private final AnsweredCalls answered;
 
   public AssignmentService(Catalog catalog, AssignmentStore store, InstantSource clock) {
+    this(catalog, store, clock, AnsweredCalls.NONE);
+  }
+
+  /** {@code answered} is told of every answer, for assignment events. */
+  public AssignmentService(Catalog catalog, AssignmentStore store, InstantSource clock, AnsweredCalls answered) {
     this.catalog = catalog;
     this.store = store;
     this.clock = clock;
+    this.answered = answered;
   }
 
   /** One subject in many experiments, making and storing assignments the subject lacks. */
   public List<Decision> getOrMake(String subjectId, List<String> experimentIds) {
-    return decide(subjectId, experimentIds, true);
+    return getOrMake(subjectId, null, experimentIds);
+  }
+
+  /** The same, from a device ({@code deviceId} may be null), which the assignment event names. */
+  public List<Decision> getOrMake(String subjectId, String deviceId, List<String> experimentIds) {
+    return decide(subjectId, deviceId, experimentIds, true);
   }
 
   /** One subject in many experiments, without making anything. */
   public List<Decision> get(String subjectId, List<String> experimentIds) {
-    return decide(subjectId, experimentIds, false);
+    return get(subjectId, null, experimentIds);
+  }
+
+  /** The same, from a device ({@code deviceId} may be null), which the assignment event names. */
+  public List<Decision> get(String subjectId, String deviceId, List<String> experimentIds) {
+    return decide(subjectId, deviceId, experimentIds, false);
   }
 
   /** Many subjects in one experiment, making what is missing; subject ids in the order given. */
@@ -54,16 +71,18 @@ public final class AssignmentService {
       throw AllotException.invalidRequest("subjectIds", "subjectIds must list 1 to " + MAX_SUBJECTS + " subject ids");
     }
     for (int i = 0; i < subjectIds.size(); i++) {
-      requireSubject(subjectIds.get(i), "subjectIds[" + i + "]");
+      requireWellFormed(subjectIds.get(i), "subjectIds[" + i + "]");
     }
     Batch batch = new Batch(true);
     for (String subjectId : subjectIds) {
       batch.ask(live, null, subjectId);
     }
     List<Decision> decisions = batch.resolve();
+    long now = clock.millis();
     Map<String, Decision> bySubject = new LinkedHashMap<>();
     for (int i = 0; i < subjectIds.size(); i++) {
       bySubject.put(subjectIds.get(i), decisions.get(i));
+      answered.answered(subjectIds.get(i), null, List.of(decisions.get(i)), now);
     }
     return bySubject;
   }
@@ -88,8 +107,11 @@ public final class AssignmentService {
   /** A page of assignments, and the token of the next one (null on the last page). */
   public record Page(List<Assignment> assignments, String nextPageToken) {}
 
-  private List<Decision> decide(String subjectId, List<String> experimentIds, boolean make) {
-    requireSubject(subjectId, "subjectId");
+  private List<Decision> decide(String subjectId, String deviceId, List<String> experimentIds, boolean make) {
+    requireWellFormed(subjectId, "subjectId");
+    if (deviceId != null) {
+      requireWellFormed(deviceId, "deviceId");
+    }
     if (experimentIds == null || experimentIds.isEmpty() || experimentIds.size() > MAX_EXPERIMENTS) {
       throw AllotException.invalidRequest(
           "experimentIds", "experimentIds must list 1 to " + MAX_EXPERIMENTS + " experiment ids");
@@ -104,11 +126,13 @@ public final class AssignmentService {
       LiveExperiment live = snapshot.get(asked);
       batch.ask(live, live != null ? null : asked.toUpperCase(Locale.ROOT), subjectId);
     }
-    return batch.resolve();
+    List<Decision> decisions = batch.resolve();
+    answered.answered(subjectId, deviceId, decisions, clock.millis());
+    return decisions;
   }
 
-  private static void requireSubject(String subjectId, String path) {
-    if (!SubjectType.isWellFormedSubjectId(subjectId)) {
+  private static void requireWellFormed(String text, String path) {
+    if (!SubjectType.isWellFormedSubjectId(text)) {
       throw AllotException.invalidRequest(path, path + " must be 1 to " + SubjectType.MAX_SUBJECT_ID_LENGTH
           + " characters of valid Unicode with no control characters");
     }

@@ -3,9 +3,9 @@ package dev.allot.events;
 import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
 import dev.allot.error.Violation;
-import dev.allot.events.ExposureStore.PropertyChange;
-import dev.allot.events.ExposureStore.SubjectInExperiment;
-import dev.allot.events.ExposureStore.ToStore;
+import dev.allot.events.EventStore.PropertyChange;
+import dev.allot.events.EventStore.SubjectInExperiment;
+import dev.allot.events.EventStore.ToStore;
 import dev.allot.resource.Experiment;
 import dev.allot.resource.ResourceId;
 import dev.allot.resource.SubjectType;
@@ -36,12 +36,12 @@ public final class ExposureService {
   private static final String TEXT_RULE = "must be 1 to 256 characters of valid Unicode with no control characters";
 
   private final Supplier<Experiments> experiments;
-  private final ExposureStore store;
+  private final EventStore store;
   private final InstantSource clock;
   private final int propertyKeyLimit;
 
   /** {@code experiments} gives the current experiments, asked once per batch. */
-  public ExposureService(Supplier<Experiments> experiments, ExposureStore store, InstantSource clock,
+  public ExposureService(Supplier<Experiments> experiments, EventStore store, InstantSource clock,
       int propertyKeyLimit) {
     if (propertyKeyLimit < 0) {
       throw new IllegalArgumentException("the property key limit must be 0 or more, is " + propertyKeyLimit);
@@ -155,7 +155,7 @@ public final class ExposureService {
    * order as if one after another, then writes the exposures and the property changes with one call
    * each.
    */
-  private Ingested apply(ExposureStore.Batch batch, List<Exposure> exposures, Instant now) {
+  private Ingested apply(EventStore.Batch batch, List<Exposure> exposures, Instant now) {
     Set<String> insertIds = new LinkedHashSet<>();
     for (Exposure exposure : exposures) {
       if (exposure.insertId() != null) {
@@ -177,7 +177,7 @@ public final class ExposureService {
     Map<SubjectInExperiment, ResourceId> assignments = subjects.isEmpty() ? Map.of()
         : batch.assignedVariants(subjects);
 
-    Set<String> keys = new HashSet<>(batch.propertyKeys());
+    PropertyKeys keys = new PropertyKeys(batch, propertyKeyLimit, now);
     List<Outcome> outcomes = new ArrayList<>(exposures.size());
     List<ToStore> toStore = new ArrayList<>(exposures.size());
     List<PropertyChange> changes = new ArrayList<>(exposures.size());
@@ -195,15 +195,7 @@ public final class ExposureService {
       }
       ResourceId assigned = assignments.get(new SubjectInExperiment(exposure.experimentId(), exposure.subjectId()));
       toStore.add(new ToStore(exposure, assigned));
-      boolean refused = false;
-      if (!keys.contains(key)) {
-        if (keys.size() >= propertyKeyLimit) {
-          refused = true;
-        } else {
-          batch.addPropertyKey(key, now);
-          keys.add(key);
-        }
-      }
+      boolean refused = !keys.admit(key);
       if (!refused) {
         changes.add(new PropertyChange(exposure.subjectId(), key, exposure.variantId().value()));
       }

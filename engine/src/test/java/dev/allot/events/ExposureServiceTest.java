@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.allot.error.AllotException;
 import dev.allot.error.Violation;
-import dev.allot.events.ExposureStore.PropertyChange;
-import dev.allot.events.ExposureStore.SubjectInExperiment;
-import dev.allot.events.ExposureStore.ToStore;
+import dev.allot.events.EventStore.PropertyChange;
+import dev.allot.events.EventStore.SubjectInExperiment;
+import dev.allot.events.EventStore.ToStore;
 import dev.allot.resource.DocumentReader;
 import dev.allot.resource.Experiment;
 import dev.allot.resource.ResourceId;
@@ -156,8 +156,9 @@ class ExposureServiceTest {
   }
 
   /** A store in maps; a batch is not rolled back, which the storage suites check. */
-  static final class FakeStore implements ExposureStore {
+  static final class FakeStore implements EventStore {
     final List<Exposure> events = new ArrayList<>();
+    final Map<String, AssignmentEvent> assignmentEvents = new HashMap<>();
     final List<ResourceId> assigned = new ArrayList<>();
     final Map<String, ResourceId> assignments = new HashMap<>();
     final Set<String> keys = new LinkedHashSet<>();
@@ -187,6 +188,18 @@ class ExposureServiceTest {
             }
           }
           return stored;
+        }
+
+        @Override
+        public Set<String> storedAssignmentInsertIds(Collection<String> insertIds) {
+          Set<String> stored = new HashSet<>(insertIds);
+          stored.retainAll(assignmentEvents.keySet());
+          return stored;
+        }
+
+        @Override
+        public void storeAssignmentEvents(List<AssignmentEvent> events, Instant ingestedAt) {
+          events.forEach(e -> assignmentEvents.putIfAbsent(e.insertId(), e));
         }
 
         @Override

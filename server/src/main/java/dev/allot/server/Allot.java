@@ -1,8 +1,10 @@
 package dev.allot.server;
 
 import dev.allot.access.IssuedToken;
+import dev.allot.assignment.AnsweredCalls;
 import dev.allot.assignment.AssignmentService;
 import dev.allot.assignment.Catalog;
+import dev.allot.events.AssignmentEvents;
 import dev.allot.events.Experiments;
 import dev.allot.events.ExposureService;
 import dev.allot.access.TokenService;
@@ -17,7 +19,8 @@ import dev.allot.storage.Database;
 import dev.allot.storage.access.SqlTokenStore;
 import dev.allot.storage.assignment.CachingAssignmentStore;
 import dev.allot.storage.assignment.SqlAssignmentStore;
-import dev.allot.storage.events.SqlExposureStore;
+import dev.allot.storage.events.AssignmentEventWriter;
+import dev.allot.storage.events.SqlEventStore;
 import dev.allot.storage.resource.SqlResourceStore;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -48,12 +51,15 @@ public final class Allot implements AutoCloseable {
 
   private final Database database;
   private final SqlAssignmentStore assignmentStore;
+  private final AssignmentEventWriter assignmentEvents;
   private final ScheduledExecutorService poller;
   private final Javalin http;
 
-  private Allot(Database database, SqlAssignmentStore assignmentStore, ScheduledExecutorService poller, Javalin http) {
+  private Allot(Database database, SqlAssignmentStore assignmentStore, AssignmentEventWriter assignmentEvents,
+      ScheduledExecutorService poller, Javalin http) {
     this.database = database;
     this.assignmentStore = assignmentStore;
+    this.assignmentEvents = assignmentEvents;
     this.poller = poller;
     this.http = http;
   }
@@ -63,6 +69,7 @@ public final class Allot implements AutoCloseable {
     InstantSource clock = InstantSource.system();
     Database database = Database.open(config.jdbcUrl(), config.database());
     SqlAssignmentStore assignmentStore = null;
+    AssignmentEventWriter assignmentEvents = null;
     ScheduledExecutorService poller = null;
     try {
       SqlResourceStore resourceStore = new SqlResourceStore(database, clock);
@@ -70,11 +77,17 @@ public final class Allot implements AutoCloseable {
       ResourceService resources = new ResourceService(resourceStore, clock, catalog::refresh);
       resources.installBuiltIns();
       poller = pollForChanges(catalog);
+      SqlEventStore eventStore = new SqlEventStore(database);
+      if (config.assignmentEvents()) {
+        assignmentEvents = new AssignmentEventWriter(
+            new AssignmentEvents(eventStore, clock, config.propertyKeyLimit()), AssignmentEventWriter.DEFAULT_CAPACITY);
+      }
       assignmentStore = new SqlAssignmentStore(database);
       AssignmentService assignments = new AssignmentService(
-          catalog, new CachingAssignmentStore(assignmentStore, ASSIGNMENT_CACHE_SIZE), clock);
+          catalog, new CachingAssignmentStore(assignmentStore, ASSIGNMENT_CACHE_SIZE), clock,
+          assignmentEvents == null ? AnsweredCalls.NONE : assignmentEvents);
       ExposureService exposures = new ExposureService(() -> Experiments.of(catalog.current()),
-          new SqlExposureStore(database), clock, config.propertyKeyLimit());
+          eventStore, clock, config.propertyKeyLimit());
       TokenService tokens = new TokenService(new SqlTokenStore(database), clock, new SecureRandom());
       tokens.createFirstAdmin(config.adminToken()).ifPresent(issued -> announce(issued, config));
       Authenticator authenticator = new Authenticator(tokens);
@@ -87,13 +100,16 @@ public final class Allot implements AutoCloseable {
           new TokenHandlers(tokens, authenticator)));
       http.start(config.host(), config.port());
       log.info("Allot is serving on port {} with {}", http.port(), config.jdbcUrl().replaceAll("(?i)(password=)[^&]*", "$1***"));
-      return new Allot(database, assignmentStore, poller, http);
+      return new Allot(database, assignmentStore, assignmentEvents, poller, http);
     } catch (RuntimeException e) {
       if (poller != null) {
         poller.shutdownNow();
       }
       if (assignmentStore != null) {
         assignmentStore.close();
+      }
+      if (assignmentEvents != null) {
+        assignmentEvents.close();
       }
       database.close();
       throw e;
@@ -118,12 +134,15 @@ public final class Allot implements AutoCloseable {
     return http.port();
   }
 
-  /** Stops taking requests, stores the assignments in flight, then closes the database. */
+  /** Stops taking requests, stores the assignments and assignment events in flight, then closes the database. */
   @Override
   public void close() {
     http.stop();
     poller.shutdownNow();
     assignmentStore.close();
+    if (assignmentEvents != null) {
+      assignmentEvents.close();
+    }
     database.close();
   }
 

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param database the password ({@code ALLOT_DATABASE_PASSWORD}), durability and pool size
  * @param adminToken the secret of the first admin token on an empty store ({@code ALLOT_ADMIN_TOKEN})
  * @param propertyKeyLimit the most distinct experiment user property keys the deployment keeps (SPEC §3)
+ * @param assignmentEvents whether get and getOrMake record assignment events (SPEC §3)
  */
 public record AllotConfig(
     String host,
@@ -21,7 +22,8 @@ public record AllotConfig(
     Optional<String> databaseUrl,
     DatabaseOptions database,
     Optional<String> adminToken,
-    int propertyKeyLimit) {
+    int propertyKeyLimit,
+    boolean assignmentEvents) {
 
   public AllotConfig {
     Objects.requireNonNull(host, "host");
@@ -35,10 +37,10 @@ public record AllotConfig(
     }
   }
 
-  /** A configuration with the default limit of experiment property keys, 700. */
+  /** A configuration with the default limit of experiment property keys, 700, recording assignment events. */
   public AllotConfig(String host, int port, Path dataDir, Optional<String> databaseUrl, DatabaseOptions database,
       Optional<String> adminToken) {
-    this(host, port, dataDir, databaseUrl, database, adminToken, ExposureService.DEFAULT_PROPERTY_KEY_LIMIT);
+    this(host, port, dataDir, databaseUrl, database, adminToken, ExposureService.DEFAULT_PROPERTY_KEY_LIMIT, true);
   }
 
   public String jdbcUrl() {
@@ -50,10 +52,14 @@ public record AllotConfig(
   }
 
   public AllotConfig withAdminToken(String secret) {
-    return new AllotConfig(host, port, dataDir, databaseUrl, database, Optional.of(secret), propertyKeyLimit);
+    return new AllotConfig(host, port, dataDir, databaseUrl, database, Optional.of(secret), propertyKeyLimit, assignmentEvents);
   }
 
   public AllotConfig withPropertyKeyLimit(int limit) {
-    return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, limit);
+    return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, limit, assignmentEvents);
+  }
+
+  public AllotConfig withAssignmentEvents(boolean record) {
+    return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, propertyKeyLimit, record);
   }
 }

@@ -42,12 +42,12 @@ public final class AssignmentHandlers {
 
   public void getOrMake(Context ctx) {
     SubjectRequest request = Bodies.read(ctx, SubjectRequest.class);
-    answer(ctx, request, assignments.getOrMake(request.subjectId(), request.experimentIds()));
+    answer(ctx, request, assignments.getOrMake(request.subjectId(), request.deviceId(), request.experimentIds()));
   }
 
   public void get(Context ctx) {
     SubjectRequest request = Bodies.read(ctx, SubjectRequest.class);
-    answer(ctx, request, assignments.get(request.subjectId(), request.experimentIds()));
+    answer(ctx, request, assignments.get(request.subjectId(), request.deviceId(), request.experimentIds()));
   }
 
   private static void answer(Context ctx, SubjectRequest request, List<Decision> decisions) {

@@ -43,6 +43,11 @@ final class ServeCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}); past it, exposures are stored but set no property.")
   int propertyKeyLimit;
 
+  @Option(names = "--assignment-events", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Record an [Experiment] Assignment event per subject, result and day for get and getOrMake "
+          + "(default: on; --no-assignment-events turns it off).")
+  boolean assignmentEvents;
+
   @Override
   public Integer call() throws InterruptedException {
     DatabaseOptions databaseOptions = new DatabaseOptions(
@@ -50,7 +55,8 @@ final class ServeCommand implements Callable<Integer> {
         Durability.fromWord(durability),
         databasePoolSize == null ? OptionalInt.empty() : OptionalInt.of(databasePoolSize));
     AllotConfig config = new AllotConfig(host, port, dataDir, Optional.ofNullable(database), databaseOptions,
-        Optional.ofNullable(System.getenv("ALLOT_ADMIN_TOKEN")).filter(s -> !s.isEmpty()), propertyKeyLimit);
+        Optional.ofNullable(System.getenv("ALLOT_ADMIN_TOKEN")).filter(s -> !s.isEmpty()), propertyKeyLimit,
+        assignmentEvents);
     Allot allot = Allot.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -49,6 +49,7 @@ class AnalystRoleTest {
     String assigned = node.assignments.getOrMake("user-1", List.of("home-cta")).getFirst().variantId().value();
     node.exposures.ingest(List.of(new SentExposure("$exposure", "user-1", null, null, null, "home-cta",
         assigned.equals("CONTROL") ? "treatment" : "control", null)));
+    node.flushEvents();
     new TokenService(new SqlTokenStore(db.database()), clock, new Random(1)).create("ci", "admin");
   }
 
@@ -60,7 +61,8 @@ class AnalystRoleTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"labs", "subject_types", "experiments", "experiment_variants", "experiment_cohorts",
-      "assignments", "cohort_summary", "assignments_over_time", "exposures", "exposure_mismatches"})
+      "assignments", "cohort_summary", "assignments_over_time", "exposures", "exposure_mismatches",
+      "assignment_events"})
   void analyst_readsEveryView(String view) throws SQLException {
     String count = "SELECT count(*) FROM experimentation." + view;
 
@@ -75,7 +77,7 @@ class AnalystRoleTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"token", "assignment", "resource", "resource_version", "exposure_event", "subject_property",
-      "experiment_property_key"})
+      "experiment_property_key", "assignment_event"})
   void analyst_isRefusedEveryTable(String table) {
     assertRefused("SELECT * FROM " + table);
   }

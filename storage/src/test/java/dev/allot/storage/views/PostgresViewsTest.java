@@ -60,6 +60,12 @@ class PostgresViewsTest extends ViewsContract {
     });
 
     assertThat(columns).containsExactly(
+        "assignment_events.insert_id text",
+        "assignment_events.subject_id text",
+        "assignment_events.device_id text",
+        "assignment_events.event_time timestamp with time zone",
+        "assignment_events.event_properties jsonb",
+        "assignment_events.user_properties jsonb",
         "assignments.id text",
         "assignments.subject_id text",
         "assignments.experiment_id text",

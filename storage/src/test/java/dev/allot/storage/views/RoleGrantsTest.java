@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class RoleGrantsTest {
   private static final List<String> VIEWS = List.of("labs", "subject_types", "experiments", "experiment_variants",
-      "experiment_cohorts", "assignments", "cohort_summary", "assignments_over_time", "exposures", "exposure_mismatches");
+      "experiment_cohorts", "assignments", "cohort_summary", "assignments_over_time", "exposures", "exposure_mismatches",
+      "assignment_events");
 
   @RegisterExtension final PostgresTestDatabase db = new PostgresTestDatabase();
 
@@ -62,6 +63,7 @@ class RoleGrantsTest {
       "allot_analyst, exposure_event,          false,  false,  false,  false,  false",
       "allot_analyst, subject_property,        false,  false,  false,  false,  false",
       "allot_analyst, experiment_property_key, false,  false,  false,  false,  false",
+      "allot_analyst, assignment_event,        false,  false,  false,  false,  false",
       "allot_editor,  resource,         true,   true,   true,   true,   false",
       "allot_editor,  resource_version, true,   true,   true,   true,   false",
       "allot_editor,  assignment,       true,   true,   true,   true,   false",
@@ -69,6 +71,7 @@ class RoleGrantsTest {
       "allot_editor,  exposure_event,          true,   true,   true,   true,   false",
       "allot_editor,  subject_property,        true,   true,   true,   true,   false",
       "allot_editor,  experiment_property_key, true,   true,   true,   true,   false",
+      "allot_editor,  assignment_event,        true,   true,   true,   true,   false",
       "allot_admin,   resource,         true,   true,   true,   true,   true",
       "allot_admin,   resource_version, true,   true,   true,   true,   true",
       "allot_admin,   assignment,       true,   true,   true,   true,   true",
@@ -76,6 +79,7 @@ class RoleGrantsTest {
       "allot_admin,   exposure_event,          true,   true,   true,   true,   true",
       "allot_admin,   subject_property,        true,   true,   true,   true,   true",
       "allot_admin,   experiment_property_key, true,   true,   true,   true,   true",
+      "allot_admin,   assignment_event,        true,   true,   true,   true,   true",
   })
   void roles_onTheTables(String role, String table, boolean select, boolean insert, boolean update, boolean delete,
       boolean truncate) {

@@ -88,7 +88,9 @@ abstract class ViewsContract extends StoreSuite {
             "subject_count")),
         Arguments.of("exposures", List.of("subject_id", "experiment_id", "variant_id", "first_exposed_at")),
         Arguments.of("exposure_mismatches", List.of("subject_id", "experiment_id", "assigned_variant_id",
-            "exposed_variant_id", "exposed_at")));
+            "exposed_variant_id", "exposed_at")),
+        Arguments.of("assignment_events", List.of("insert_id", "subject_id", "device_id", "event_time",
+            "event_properties", "user_properties")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -439,6 +441,30 @@ abstract class ViewsContract extends StoreSuite {
         new MismatchRow(control, "HOME-CTA", "CONTROL", "TREATMENT", t2));
   }
 
+  record AssignmentEventRow(String subjectId, String deviceId, Instant eventTime, Map<String, Object> eventProperties,
+      Map<String, Object> userProperties) {}
+
+  @Test
+  void assignmentEvents_showOneEventPerSubjectResultAndDay_withTheirPropertiesAsJson() {
+    node.apply(experiment("home-cta"), experiment("search").status("draft"));
+    String subject = subjectsInBuckets("HOME-CTA", 0, 5_000, 1).getFirst();
+    Instant t1 = moveClockTo("2026-03-01T11:00:00Z");
+    node.assignments.getOrMake(subject, "d-1", List.of("home-cta", "search"));
+    moveClockTo("2026-03-01T23:59:59Z");
+    node.assignments.get(subject, "d-1", List.of("search", "HOME-CTA"));
+    Instant t2 = moveClockTo("2026-03-02T00:00:00Z");
+    node.assignments.get(subject, "d-1", List.of("home-cta"));
+    node.flushEvents();
+
+    assertThat(assignmentEvents()).containsExactly(
+        new AssignmentEventRow(subject, "d-1", t1,
+            Map.of("[Experiment] HOME-CTA.variant", "CONTROL", "[Experiment] SEARCH.variant", "off"),
+            Map.of("$set", Map.of("[Experiment] HOME-CTA", "CONTROL"), "$unset", Map.of("[Experiment] SEARCH", "-"))),
+        new AssignmentEventRow(subject, "d-1", t2,
+            Map.of("[Experiment] HOME-CTA.variant", "CONTROL"),
+            Map.of("$set", Map.of("[Experiment] HOME-CTA", "CONTROL"))));
+  }
+
   @Test
   void views_ofAStoreWithoutExperiments_haveNoExperimentRows() {
     assertThat(experiments()).isEmpty();
@@ -449,6 +475,7 @@ abstract class ViewsContract extends StoreSuite {
     assertThat(overTime()).isEmpty();
     assertThat(exposures()).isEmpty();
     assertThat(mismatches()).isEmpty();
+    assertThat(assignmentEvents()).isEmpty();
   }
 
   // assigning known subjects
@@ -562,6 +589,21 @@ abstract class ViewsContract extends StoreSuite {
     return select("exposure_mismatches", "subject_id, experiment_id, exposed_at", rs -> new MismatchRow(
         rs.getString("subject_id"), rs.getString("experiment_id"), rs.getString("assigned_variant_id"),
         rs.getString("exposed_variant_id"), timestamp(rs, "exposed_at")));
+  }
+
+  List<AssignmentEventRow> assignmentEvents() {
+    return select("assignment_events", "event_time", rs -> new AssignmentEventRow(rs.getString("subject_id"),
+        rs.getString("device_id"), timestamp(rs, "event_time"), json(rs.getString("event_properties")),
+        json(rs.getString("user_properties"))));
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> json(String text) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readValue(text, Map.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("not a JSON object: " + text, e);
+    }
   }
 
   interface RowMapper<T> {

@@ -4,8 +4,8 @@ import dev.allot.storage.PostgresTestDatabase;
 import dev.allot.storage.TestStore;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@link ExposureStoreContract} on a PostgreSQL database. */
-class PostgresExposureStoreTest extends ExposureStoreContract {
+/** {@link EventStoreContract} on a PostgreSQL database. */
+class PostgresEventStoreTest extends EventStoreContract {
   @RegisterExtension final PostgresTestDatabase db = new PostgresTestDatabase();
 
   @Override

@@ -4,8 +4,8 @@ import dev.allot.storage.TestDatabase;
 import dev.allot.storage.TestStore;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@link ExposureStoreContract} on an embedded SQLite file. */
-class SqliteExposureStoreTest extends ExposureStoreContract {
+/** {@link EventStoreContract} on an embedded SQLite file. */
+class SqliteEventStoreTest extends EventStoreContract {
   @RegisterExtension final TestDatabase db = new TestDatabase();
 
   @Override

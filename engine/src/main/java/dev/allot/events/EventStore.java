@@ -9,8 +9,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 
-/** Where exposures and subjects' experiment properties are kept. Implementations are thread-safe. */
-public interface ExposureStore {
+/**
+ * Where events (exposures and assignment events) and subjects' experiment properties are kept.
+ * Implementations are thread-safe.
+ */
+public interface EventStore {
 
   /**
    * Runs {@code work} in one transaction: everything it wrote is committed when it returns and
@@ -63,6 +66,12 @@ public interface ExposureStore {
 
     /** Stores the exposures, in order. */
     void store(List<ToStore> exposures, Instant ingestedAt);
+
+    /** Those of {@code insertIds} that a stored assignment event has. */
+    Set<String> storedAssignmentInsertIds(Collection<String> insertIds);
+
+    /** Stores assignment events whose insert_ids are not stored, in order. */
+    void storeAssignmentEvents(List<AssignmentEvent> events, Instant ingestedAt);
 
     /** Applies the changes as if one after another, in order; {@code at} is when the set ones were set. */
     void changeProperties(List<PropertyChange> changes, Instant at);

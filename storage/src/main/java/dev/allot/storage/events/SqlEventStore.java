@@ -2,8 +2,9 @@ package dev.allot.storage.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.allot.events.AssignmentEvent;
 import dev.allot.events.Exposure;
-import dev.allot.events.ExposureStore;
+import dev.allot.events.EventStore;
 import dev.allot.resource.ResourceId;
 import dev.allot.storage.Database;
 import dev.allot.storage.Timestamps;
@@ -23,12 +24,13 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Exposures in table {@code exposure_event}, subjects' experiment properties in
+ * Exposures in table {@code exposure_event}, assignment events in {@code assignment_event},
+ * subjects' experiment properties in
  * {@code subject_property}, and the deployment's property keys in {@code experiment_property_key}.
  * A batch locks the key table first, so batches run one after another and the key limit holds
  * across nodes.
  */
-public final class SqlExposureStore implements ExposureStore {
+public final class SqlEventStore implements EventStore {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Rows per multi-row INSERT: 10 parameters a row stays far below both databases' limits. */
   static final int ROWS_PER_INSERT = 100;
@@ -39,6 +41,11 @@ public final class SqlExposureStore implements ExposureStore {
                                   experiment_id, variant_id, assigned_variant_id, ingested_at)
       VALUES\s""";
   private static final String INSERT_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String INSERT_ASSIGNMENT = """
+      INSERT INTO assignment_event (insert_id, subject_id, device_id, event_time, event_properties, user_properties,
+                                    ingested_at)
+      VALUES\s""";
+  private static final String INSERT_ASSIGNMENT_ROW = "(?, ?, ?, ?, ?, ?, ?)";
   private static final String SET_PROPERTIES = "INSERT INTO subject_property (subject_id, key, value, updated_at) VALUES ";
   private static final String SET_PROPERTY_ROW = "(?, ?, ?, ?)";
   private static final String SET_PROPERTIES_END =
@@ -46,7 +53,7 @@ public final class SqlExposureStore implements ExposureStore {
 
   private final Database database;
 
-  public SqlExposureStore(Database database) {
+  public SqlEventStore(Database database) {
     this.database = database;
   }
 
@@ -163,11 +170,20 @@ public final class SqlExposureStore implements ExposureStore {
 
     @Override
     public Set<String> storedInsertIds(Collection<String> insertIds) {
+      return storedInsertIds("exposure_event", insertIds);
+    }
+
+    @Override
+    public Set<String> storedAssignmentInsertIds(Collection<String> insertIds) {
+      return storedInsertIds("assignment_event", insertIds);
+    }
+
+    private Set<String> storedInsertIds(String table, Collection<String> insertIds) {
       Set<String> stored = new HashSet<>();
       for (List<String> chunk : chunks(List.copyOf(insertIds), VALUES_PER_IN)) {
         sql(() -> {
           PreparedStatement select = prepare(
-              "SELECT insert_id FROM exposure_event WHERE insert_id IN (" + marks(chunk.size(), "?") + ")");
+              "SELECT insert_id FROM " + table + " WHERE insert_id IN (" + marks(chunk.size(), "?") + ")");
           int i = 1;
           for (String insertId : chunk) {
             select.setString(i++, insertId);
@@ -231,6 +247,29 @@ public final class SqlExposureStore implements ExposureStore {
             insert.setString(i++, exposure.experimentId().value());
             insert.setString(i++, exposure.variantId().value());
             insert.setString(i++, row.assignedVariantId() == null ? null : row.assignedVariantId().value());
+            insert.setString(i++, ingested);
+          }
+          return insert.executeUpdate();
+        });
+      }
+    }
+
+    /** ON CONFLICT DO NOTHING, though the caller checked: a second guard that costs nothing. */
+    @Override
+    public void storeAssignmentEvents(List<AssignmentEvent> events, Instant ingestedAt) {
+      String ingested = Timestamps.format(ingestedAt);
+      for (List<AssignmentEvent> chunk : chunks(events, ROWS_PER_INSERT)) {
+        sql(() -> {
+          PreparedStatement insert = prepare(INSERT_ASSIGNMENT + marks(chunk.size(), INSERT_ASSIGNMENT_ROW)
+              + " ON CONFLICT (insert_id) DO NOTHING");
+          int i = 1;
+          for (AssignmentEvent event : chunk) {
+            insert.setString(i++, event.insertId());
+            insert.setString(i++, event.subjectId());
+            insert.setString(i++, event.deviceId());
+            insert.setString(i++, Timestamps.format(event.time()));
+            insert.setString(i++, json(event.eventProperties()));
+            insert.setString(i++, json(event.userProperties()));
             insert.setString(i++, ingested);
           }
           return insert.executeUpdate();
@@ -307,7 +346,7 @@ public final class SqlExposureStore implements ExposureStore {
     return chunks;
   }
 
-  private static String json(Map<String, String> properties) {
+  private static String json(Map<String, ?> properties) {
     try {
       return JSON.writeValueAsString(properties);
     } catch (JsonProcessingException e) {

@@ -10,7 +10,7 @@ import dev.allot.error.AllotException;
 import dev.allot.events.Experiments;
 import dev.allot.events.Exposure;
 import dev.allot.events.ExposureService;
-import dev.allot.events.ExposureStore;
+import dev.allot.events.EventStore;
 import dev.allot.events.Ingested;
 import dev.allot.events.SentExposure;
 import dev.allot.resource.ResourceId;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** SPEC §3, exposures stored in a real database: one subclass per database, a fresh one per test. */
-abstract class ExposureStoreContract extends StoreSuite {
+abstract class EventStoreContract extends StoreSuite {
   static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
 
   final ManualClock clock = ManualClock.at(START.toString());
@@ -39,7 +39,7 @@ abstract class ExposureStoreContract extends StoreSuite {
   ResourceService resources;
   SqlAssignmentStore assignmentStore;
   AssignmentService assignments;
-  SqlExposureStore store;
+  SqlEventStore store;
 
   @BeforeEach
   final void build() {
@@ -51,7 +51,7 @@ abstract class ExposureStoreContract extends StoreSuite {
         experiment("signup").build()), OptionalInt.empty());
     assignmentStore = new SqlAssignmentStore(database());
     assignments = new AssignmentService(catalog, assignmentStore, clock);
-    store = new SqlExposureStore(database());
+    store = new SqlEventStore(database());
   }
 
   @AfterEach
@@ -163,10 +163,10 @@ abstract class ExposureStoreContract extends StoreSuite {
 
     assertThatThrownBy(() -> store.inBatch(batch -> {
       batch.addPropertyKey("[Experiment] HOME-CTA", START);
-      batch.changeProperties(List.of(new ExposureStore.PropertyChange("user-1", "[Experiment] HOME-CTA", "CONTROL")),
+      batch.changeProperties(List.of(new EventStore.PropertyChange("user-1", "[Experiment] HOME-CTA", "CONTROL")),
           START);
-      batch.store(List.of(new ExposureStore.ToStore(exposure, null)), START);
-      batch.store(List.of(new ExposureStore.ToStore(exposure, null)), START); // insert_id is unique
+      batch.store(List.of(new EventStore.ToStore(exposure, null)), START);
+      batch.store(List.of(new EventStore.ToStore(exposure, null)), START); // insert_id is unique
       return null;
     })).isInstanceOf(AllotException.class);
 

@@ -1,0 +1,71 @@
+package dev.allot.events;
+
+import dev.allot.events.EventStore.PropertyChange;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Stores assignment events (SPEC §3): drops those whose insert_id is stored, and sets and unsets the
+ * stored ones' user properties, within the deployment's limit of property keys. Thread-safe.
+ */
+public final class AssignmentEvents {
+  private final EventStore store;
+  private final InstantSource clock;
+  private final int propertyKeyLimit;
+
+  public AssignmentEvents(EventStore store, InstantSource clock, int propertyKeyLimit) {
+    this.store = store;
+    this.clock = clock;
+    this.propertyKeyLimit = propertyKeyLimit;
+  }
+
+  /** What one call to {@link #store} did. */
+  public record Written(int stored, int duplicates, Set<String> refusedKeys) {
+    public Written {
+      refusedKeys = Set.copyOf(refusedKeys);
+    }
+  }
+
+  /** Stores the events in one transaction, in order; a repeated insert_id is stored once. */
+  public Written store(List<AssignmentEvent> events) {
+    Instant now = clock.instant();
+    Map<String, AssignmentEvent> byInsertId = new LinkedHashMap<>();
+    for (AssignmentEvent event : events) {
+      byInsertId.putIfAbsent(event.insertId(), event);
+    }
+    return store.inBatch(batch -> {
+      Set<String> stored = batch.storedAssignmentInsertIds(byInsertId.keySet());
+      List<AssignmentEvent> fresh = new ArrayList<>(byInsertId.size());
+      for (AssignmentEvent event : byInsertId.values()) {
+        if (!stored.contains(event.insertId())) {
+          fresh.add(event);
+        }
+      }
+      if (fresh.isEmpty()) {
+        return new Written(0, events.size(), Set.of());
+      }
+      batch.storeAssignmentEvents(fresh, now);
+      PropertyKeys keys = new PropertyKeys(batch, propertyKeyLimit, now);
+      Set<String> refused = new TreeSet<>();
+      List<PropertyChange> changes = new ArrayList<>();
+      for (AssignmentEvent event : fresh) {
+        event.set().forEach((key, variant) -> {
+          if (keys.admit(key)) {
+            changes.add(new PropertyChange(event.subjectId(), key, variant));
+          } else {
+            refused.add(key);
+          }
+        });
+        event.unset().keySet().forEach(key -> changes.add(new PropertyChange(event.subjectId(), key, null)));
+      }
+      batch.changeProperties(changes, now);
+      return new Written(fresh.size(), events.size() - fresh.size(), refused);
+    });
+  }
+}

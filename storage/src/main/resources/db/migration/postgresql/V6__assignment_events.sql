@@ -1,0 +1,25 @@
+-- SPEC §3, assignment events: one [Experiment] Assignment event per subject and device, per
+-- distinct result, per day; the insert_id says which (docs/events.md). The view is in schema
+-- experimentation, readable by every role through V3's default privileges.
+CREATE TABLE assignment_event (
+  insert_id        TEXT COLLATE "C" NOT NULL PRIMARY KEY,  -- <subject> <device> <hash of the result> <UTC day>
+  subject_id       TEXT COLLATE "C" NOT NULL,
+  device_id        TEXT,
+  event_time       TEXT NOT NULL,                          -- UTC, fixed width: 2026-01-31T12:00:00.000000Z
+  event_properties TEXT NOT NULL,                          -- JSON object: [Experiment] <ID>.variant -> variant id or off
+  user_properties  TEXT NOT NULL,                          -- JSON object: $set and $unset of [Experiment] <ID>
+  ingested_at      TEXT NOT NULL
+);
+
+CREATE VIEW experimentation.assignment_events AS
+SELECT insert_id,
+       subject_id,
+       device_id,
+       event_time::timestamptz AS event_time,
+       event_properties::jsonb AS event_properties,
+       user_properties::jsonb  AS user_properties
+FROM assignment_event;
+
+-- editor and admin, as on the other tables; analyst reads the view only.
+GRANT SELECT, INSERT, UPDATE, DELETE ON assignment_event TO ${allot_role_prefix}editor;
+GRANT ALL PRIVILEGES ON assignment_event TO ${allot_role_prefix}admin;
