@@ -24,7 +24,6 @@ import io.javalin.http.Context;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -193,8 +192,14 @@ public final class Bodies {
     try {
       ctx.res().getOutputStream().write(bytes);
     } catch (IOException e) {
-      // The client went away; there is nobody left to answer.
-      throw new UncheckedIOException(e);
+      throw new ClientGone(e);
+    }
+  }
+
+  /** The client went away (or the server is stopping) before its answer was written: nobody is left to answer. */
+  static final class ClientGone extends RuntimeException {
+    ClientGone(IOException cause) {
+      super(cause);
     }
   }
 

@@ -43,6 +43,11 @@ final class ErrorMapper {
     write(ctx, e.getStatus(), code, e.getMessage(), List.of());
   }
 
+  static void clientGone(Bodies.ClientGone e, Context ctx) {
+    log.debug("the client of {} {} left before its answer was written: {}", ctx.method(), ctx.path(),
+        e.getCause().toString());
+  }
+
   static void unexpected(Exception e, Context ctx) {
     String id = UUID.randomUUID().toString();
     log.error("unexpected failure {} on {} {}", id, ctx.method(), ctx.path(), e);

@@ -71,6 +71,7 @@ public final class HttpApi {
     routes.get("/v1/tokens", h.tokens()::list, needs(Permission.MANAGE_TOKENS));
     routes.delete("/v1/tokens/{id}", h.tokens()::delete, needs(Permission.MANAGE_TOKENS));
 
+    routes.exception(Bodies.ClientGone.class, ErrorMapper::clientGone);
     routes.exception(AllotException.class, ErrorMapper::allot);
     routes.exception(HttpResponseException.class, ErrorMapper::http);
     routes.exception(Exception.class, ErrorMapper::unexpected);
