@@ -8,6 +8,7 @@
 #   RATE=10000 bench/http.sh           # offer at most 10,000 requests/s instead of as many as possible
 #   DATABASE=postgres bench/http.sh    # on a new database on the local PostgreSQL (psql), dropped after
 #   DATABASE=jdbc:postgresql://... bench/http.sh   # on a database of your own
+#   ASSIGNMENT_EVENTS=off bench/http.sh                # serve with --no-assignment-events (default: on)
 # Needs wrk (apt-get install wrk). Prints one summary line per case.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,6 +20,7 @@ THREADS=${THREADS:-2}
 PORT=${PORT:-18555}
 DATABASE=${DATABASE:-}
 DURABILITY=${DURABILITY:-}
+ASSIGNMENT_EVENTS=${ASSIGNMENT_EVENTS:-on}
 CASES=${CASES:-healthz repeat new}
 RATE=${RATE:-}
 export ALLOT_TOKEN=bench-admin-token-0123456789
@@ -30,7 +32,8 @@ fi
 data=$(mktemp -d)
 log="$data/server.log"
 ALLOT_ADMIN_TOKEN=$ALLOT_TOKEN ALLOT_LOG_LEVEL=WARN ./allot serve --host 127.0.0.1 --port "$PORT" --data-dir "$data" \
-  ${DATABASE:+--database "$DATABASE"} ${DURABILITY:+--durability "$DURABILITY"} >"$log" 2>&1 &
+  ${DATABASE:+--database "$DATABASE"} ${DURABILITY:+--durability "$DURABILITY"} \
+  $([ "$ASSIGNMENT_EVENTS" = off ] && echo --no-assignment-events) >"$log" 2>&1 &
 server=$!
 cleanup() {
   # "|| true": the server ends by the signal, and under set -e its exit status would end the cleanup.

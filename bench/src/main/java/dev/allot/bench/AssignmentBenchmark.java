@@ -44,12 +44,20 @@ public class AssignmentBenchmark {
     @Param({"fsync"})
     public String durability;
 
+    /** on (the server's default) or off: assignment events recorded off the request path, docs/events.md. */
+    @Param({"on"})
+    public String assignmentEvents;
+
     EmbeddedAllot allot;
     final AtomicLong nextSubject = new AtomicLong();
 
     @Setup(Level.Trial)
     public void start() {
-      allot = new EmbeddedAllot(database, Durability.fromWord(durability));
+      allot = new EmbeddedAllot(database, Durability.fromWord(durability), switch (assignmentEvents) {
+        case "on" -> true;
+        case "off" -> false;
+        default -> throw new IllegalArgumentException("assignmentEvents is on or off, not " + assignmentEvents);
+      });
       // The subjects the cache-hit benchmark asks for: assigned (and so cached) up front.
       for (int i = 0; i < 1_024; i++) {
         allot.assignments.getOrMake("known-" + i, EXPERIMENTS);

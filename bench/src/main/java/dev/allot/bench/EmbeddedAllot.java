@@ -1,12 +1,17 @@
 package dev.allot.bench;
 
+import dev.allot.assignment.AnsweredCalls;
 import dev.allot.assignment.AssignmentService;
 import dev.allot.assignment.Catalog;
+import dev.allot.events.AssignmentEvents;
+import dev.allot.events.ExposureService;
 import dev.allot.resource.ResourceService;
 import dev.allot.storage.Database;
 import dev.allot.storage.Durability;
 import dev.allot.storage.assignment.CachingAssignmentStore;
 import dev.allot.storage.assignment.SqlAssignmentStore;
+import dev.allot.storage.events.AssignmentEventWriter;
+import dev.allot.storage.events.SqlEventStore;
 import dev.allot.storage.resource.SqlResourceStore;
 import java.time.InstantSource;
 import java.util.List;
@@ -23,10 +28,12 @@ final class EmbeddedAllot implements AutoCloseable {
   private final BenchDatabase store;
   private final Database database;
   private final SqlAssignmentStore assignmentStore;
+  /** Null when assignment events are off. */
+  final AssignmentEventWriter assignmentEvents;
   final AssignmentService assignments;
 
-  /** On {@code database}: sqlite or postgres (see {@link BenchDatabase}). */
-  EmbeddedAllot(String database, Durability durability) {
+  /** On {@code database}: sqlite or postgres (see {@link BenchDatabase}); recording assignment events or not. */
+  EmbeddedAllot(String database, Durability durability, boolean recordAssignmentEvents) {
     store = BenchDatabase.create(database);
     this.database = Database.open(store.jdbcUrl(), durability);
     InstantSource clock = InstantSource.system();
@@ -43,13 +50,20 @@ final class EmbeddedAllot implements AutoCloseable {
                 Map.of("variant", "treatment", "split", new java.math.BigDecimal("0.5")))))))),
         OptionalInt.empty());
     assignmentStore = new SqlAssignmentStore(this.database);
-    assignments = new AssignmentService(
-        new Catalog(resources), new CachingAssignmentStore(assignmentStore, 1_000_000), clock);
+    assignmentEvents = recordAssignmentEvents ? new AssignmentEventWriter(new AssignmentEvents(
+        new SqlEventStore(this.database), clock, ExposureService.DEFAULT_PROPERTY_KEY_LIMIT),
+        AssignmentEventWriter.DEFAULT_CAPACITY) : null;
+    assignments = new AssignmentService(new Catalog(resources), new CachingAssignmentStore(assignmentStore, 1_000_000),
+        clock, assignmentEvents == null ? AnsweredCalls.NONE : assignmentEvents);
   }
 
   @Override
   public void close() {
     assignmentStore.close();
+    if (assignmentEvents != null) {
+      assignmentEvents.close();
+      System.out.println("\nassignment events: " + assignmentEvents.stats());
+    }
     database.close();
     store.close();
   }

@@ -50,7 +50,7 @@ public final class AssignmentEvents {
       if (fresh.isEmpty()) {
         return new Written(0, events.size(), Set.of());
       }
-      batch.storeAssignmentEvents(fresh, now);
+      // Keys first: registering one may lock, and taking locks before writing rows avoids deadlocks.
       PropertyKeys keys = new PropertyKeys(batch, propertyKeyLimit, now);
       Set<String> refused = new TreeSet<>();
       List<PropertyChange> changes = new ArrayList<>();
@@ -64,6 +64,7 @@ public final class AssignmentEvents {
         });
         event.unset().keySet().forEach(key -> changes.add(new PropertyChange(event.subjectId(), key, null)));
       }
+      batch.storeAssignmentEvents(fresh, now);
       batch.changeProperties(changes, now);
       return new Written(fresh.size(), events.size() - fresh.size(), refused);
     });

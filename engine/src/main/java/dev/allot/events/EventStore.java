@@ -17,7 +17,7 @@ public interface EventStore {
 
   /**
    * Runs {@code work} in one transaction: everything it wrote is committed when it returns and
-   * nothing when it throws. Batches that register property keys are serialised.
+   * nothing when it throws.
    */
   <T> T inBatch(Function<Batch, T> work);
 
@@ -53,10 +53,12 @@ public interface EventStore {
    * worth of rows, so that a store can read and write them with few statements.
    */
   interface Batch {
-    /** Every experiment property key the deployment has registered; call it before adding one. */
-    Set<String> propertyKeys();
-
-    void addPropertyKey(String key, Instant at);
+    /**
+     * Whether the deployment's experiment property keys hold {@code key}, registering it if they
+     * hold fewer than {@code limit}. Registrations are serialised across nodes; a key once
+     * registered stays registered.
+     */
+    boolean registerPropertyKey(String key, int limit, Instant at);
 
     /** Those of {@code insertIds} that a stored event has. */
     Set<String> storedInsertIds(Collection<String> insertIds);

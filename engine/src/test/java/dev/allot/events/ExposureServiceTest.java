@@ -170,13 +170,11 @@ class ExposureServiceTest {
       batches++;
       return work.apply(new Batch() {
         @Override
-        public Set<String> propertyKeys() {
-          return new HashSet<>(keys);
-        }
-
-        @Override
-        public void addPropertyKey(String key, Instant at) {
-          keys.add(key);
+        public boolean registerPropertyKey(String key, int limit, Instant at) {
+          if (!keys.contains(key) && keys.size() < limit) {
+            keys.add(key);
+          }
+          return keys.contains(key);
         }
 
         @Override

@@ -4,11 +4,10 @@ import dev.allot.assignment.AnsweredCalls;
 import dev.allot.assignment.Decision;
 import dev.allot.events.AssignmentEvent;
 import dev.allot.events.AssignmentEvents;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import dev.allot.events.RecentResults;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -18,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records assignment events off the request path (SPEC §3). A call answered only joins a queue; one
- * thread turns what is queued into events, skips those whose insert_id it wrote lately (a subject
- * asking again the same day), and stores the rest in one transaction per batch.
+ * Records assignment events off the request path (SPEC §3). A call that repeats its subject's last
+ * result that day costs a map lookup (see {@link RecentResults}); any other only joins a queue. One
+ * thread turns what is queued into events and stores them in one transaction per batch, where the
+ * store drops those whose insert_id it holds.
  *
  * <p>Events are not acknowledged to anyone, so they are not durable the way assignments are: what
  * is queued when the process dies is lost (normally the last few milliseconds; at most
@@ -32,24 +32,23 @@ public final class AssignmentEventWriter implements AnsweredCalls, AutoCloseable
   public static final int DEFAULT_CAPACITY = 100_000;
   /** Events per transaction: small enough that a batch holds SQLite's write lock only briefly. */
   static final int MAX_BATCH = 500;
-  /** Insert ids remembered as written, so that repeat calls cost no database read. */
-  private static final int RECENT = 100_000;
+  /** Subjects per generation of {@link RecentResults}. */
+  private static final int RECENT_SUBJECTS = 65_536;
   private static final long MAX_BACKOFF_MILLIS = 5_000;
 
   private record Call(String subjectId, String deviceId, List<Decision> decisions, long atMillis) {}
 
-  /** Counts since start: events stored, dropped as duplicates, calls not recorded, and events lost to failed writes. */
+  /**
+   * Counts since start: events stored; calls whose event was recorded already (by this server,
+   * another or before a restart); calls not recorded because the queue was full; and events lost to
+   * writes that failed while stopping, or to a bug.
+   */
   public record Stats(long stored, long duplicates, long dropped, long lost) {}
 
   private final AssignmentEvents events;
   private final BlockingQueue<Call> queue;
   private final Thread thread;
-  private final Map<String, Boolean> recent = new LinkedHashMap<>(16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-      return size() > RECENT;
-    }
-  };
+  private final RecentResults recent = new RecentResults(RECENT_SUBJECTS);
   private final LongAdder stored = new LongAdder();
   private final LongAdder duplicates = new LongAdder();
   private final LongAdder dropped = new LongAdder();
@@ -67,9 +66,12 @@ public final class AssignmentEventWriter implements AnsweredCalls, AutoCloseable
 
   @Override
   public void answered(String subjectId, String deviceId, List<Decision> decisions, long atMillis) {
-    if (!closed && queue.offer(new Call(subjectId, deviceId, decisions, atMillis))) {
+    if (recent.repeats(subjectId, deviceId, decisions, atMillis)) {
+      duplicates.increment();
+    } else if (!closed && queue.offer(new Call(subjectId, deviceId, decisions, atMillis))) {
       accepted.increment();
     } else {
+      recent.forget(subjectId);
       dropped.increment();
     }
   }
@@ -119,12 +121,7 @@ public final class AssignmentEventWriter implements AnsweredCalls, AutoCloseable
     List<AssignmentEvent> fresh = new ArrayList<>(calls.size());
     for (Call call : calls) {
       AssignmentEvent event = AssignmentEvent.of(call.subjectId(), call.deviceId(), call.decisions(), call.atMillis());
-      if (event == null) {
-        continue;
-      }
-      if (recent.containsKey(event.insertId())) {
-        duplicates.increment();
-      } else {
+      if (event != null) {
         fresh.add(event);
       }
     }
@@ -140,7 +137,6 @@ public final class AssignmentEventWriter implements AnsweredCalls, AutoCloseable
           log.warn("the deployment has all the experiment property keys it may: assignment events were stored "
               + "without setting {}", written.refusedKeys());
         }
-        fresh.forEach(event -> recent.put(event.insertId(), Boolean.TRUE));
         return;
       } catch (RuntimeException e) {
         if (closed) {

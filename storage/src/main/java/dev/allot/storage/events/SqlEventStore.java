@@ -15,20 +15,23 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
  * Exposures in table {@code exposure_event}, assignment events in {@code assignment_event},
- * subjects' experiment properties in
- * {@code subject_property}, and the deployment's property keys in {@code experiment_property_key}.
- * A batch locks the key table first, so batches run one after another and the key limit holds
- * across nodes.
+ * subjects' experiment properties in {@code subject_property}, and the deployment's property keys in
+ * {@code experiment_property_key}.
+ * A batch that registers a property key locks the key table, so that the key limit holds across
+ * nodes; other batches run side by side where the database allows it (PostgreSQL).
  */
 public final class SqlEventStore implements EventStore {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,6 +55,8 @@ public final class SqlEventStore implements EventStore {
       " ON CONFLICT (subject_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at";
 
   private final Database database;
+  /** Property keys read committed from the database. */
+  private final Set<String> registeredKeys = ConcurrentHashMap.newKeySet();
 
   public SqlEventStore(Database database) {
     this.database = database;
@@ -60,7 +65,6 @@ public final class SqlEventStore implements EventStore {
   @Override
   public <T> T inBatch(Function<Batch, T> work) {
     return database.inTransaction(connection -> {
-      database.lockForWrite(connection, "experiment_property_key");
       try (SqlBatch batch = new SqlBatch(connection)) {
         return work.apply(batch);
       } catch (Failure failure) {
@@ -104,7 +108,7 @@ public final class SqlEventStore implements EventStore {
   }
 
   /** A batch's statements, each prepared once per text and closed with the batch. */
-  private static final class SqlBatch implements Batch, AutoCloseable {
+  private final class SqlBatch implements Batch, AutoCloseable {
     private final Connection connection;
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
 
@@ -144,27 +148,37 @@ public final class SqlEventStore implements EventStore {
       }
     }
 
+    /**
+     * Keys this node has seen registered are known without a query: keys are never removed. A new
+     * one is looked for, and registered, under a lock on the key table, which is what keeps the
+     * limit across nodes; it joins the known keys once a later batch reads it committed.
+     */
     @Override
-    public Set<String> propertyKeys() {
+    public boolean registerPropertyKey(String key, int limit, Instant at) {
+      if (registeredKeys.contains(key)) {
+        return true;
+      }
       return sql(() -> {
+        database.lockForWrite(connection, "experiment_property_key");
+        Set<String> keys = new HashSet<>();
         try (PreparedStatement select = connection.prepareStatement("SELECT key FROM experiment_property_key");
             ResultSet rs = select.executeQuery()) {
-          Set<String> keys = new HashSet<>();
           while (rs.next()) {
             keys.add(rs.getString("key"));
           }
-          return keys;
         }
-      });
-    }
-
-    @Override
-    public void addPropertyKey(String key, Instant at) {
-      sql(() -> {
+        registeredKeys.addAll(keys);
+        if (keys.contains(key)) {
+          return true;
+        }
+        if (keys.size() >= limit) {
+          return false;
+        }
         PreparedStatement insert = prepare("INSERT INTO experiment_property_key (key, created_at) VALUES (?, ?)");
         insert.setString(1, key);
         insert.setString(2, Timestamps.format(at));
-        return insert.executeUpdate();
+        insert.executeUpdate();
+        return true;
       });
     }
 
@@ -298,6 +312,9 @@ public final class SqlEventStore implements EventStore {
           sets.add(List.of(subjectKey.get(0), subjectKey.get(1), value));
         }
       });
+      // In key order, so that two batches that change the same rows lock them in the same order.
+      sets.sort(Comparator.comparing((List<String> row) -> row.get(0)).thenComparing(row -> row.get(1)));
+      unsetsByKey.values().forEach(Collections::sort);
       String updated = Timestamps.format(at);
       for (List<List<String>> chunk : chunks(sets, ROWS_PER_INSERT)) {
         sql(() -> {

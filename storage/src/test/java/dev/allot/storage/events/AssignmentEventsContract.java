@@ -188,11 +188,11 @@ abstract class AssignmentEventsContract extends StoreSuite {
     assertThat(events()).extracting(Row::subjectId).containsExactlyInAnyOrder("user-0", "user-1", "user-2");
   }
 
-  /** Holds the lock every event batch takes, from another connection, until {@code release}. */
+  /** Holds a lock that every batch writing assignment events waits for, from another connection, until {@code release}. */
   Thread holdTheWriteLock(CountDownLatch release) throws InterruptedException {
     CountDownLatch locked = new CountDownLatch(1);
     Thread holder = Thread.ofPlatform().start(() -> database().inTransaction(connection -> {
-      database().lockForWrite(connection, "experiment_property_key");
+      database().lockForWrite(connection, "assignment_event");
       locked.countDown();
       try {
         release.await();

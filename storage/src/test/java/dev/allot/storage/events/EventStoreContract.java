@@ -134,6 +134,18 @@ abstract class EventStoreContract extends StoreSuite {
   }
 
   @Test
+  void keyLimit_holdsAcrossNodesSharingTheDatabase() {
+    ExposureService here = service(1);
+    ExposureService there = new ExposureService(() -> Experiments.of(catalog.current()), new SqlEventStore(database()),
+        clock, 1);
+    here.ingest(List.of(exposure("user-1", "home-cta", "control", null)));
+
+    assertThat(there.ingest(List.of(exposure("user-2", "search", "control", null))).propertiesRefused()).hasSize(1);
+    assertThat(there.ingest(List.of(exposure("user-2", "home-cta", "control", null))).propertiesRefused()).isEmpty();
+    assertThat(here.ingest(List.of(exposure("user-3", "search", "control", null))).propertiesRefused()).hasSize(1);
+  }
+
+  @Test
   void variantOtherThanTheStoredAssignment_isAMismatch() {
     String assigned = assignments.getOrMake("user-1", List.of("home-cta")).getFirst().variantId().value();
     String other = assigned.equals("CONTROL") ? "treatment" : "control";
@@ -162,7 +174,7 @@ abstract class EventStoreContract extends StoreSuite {
         ResourceId.of("CONTROL"), null);
 
     assertThatThrownBy(() -> store.inBatch(batch -> {
-      batch.addPropertyKey("[Experiment] HOME-CTA", START);
+      batch.registerPropertyKey("[Experiment] HOME-CTA", 700, START);
       batch.changeProperties(List.of(new EventStore.PropertyChange("user-1", "[Experiment] HOME-CTA", "CONTROL")),
           START);
       batch.store(List.of(new EventStore.ToStore(exposure, null)), START);
@@ -172,8 +184,9 @@ abstract class EventStoreContract extends StoreSuite {
 
     assertThat(rows()).isEmpty();
     assertThat(store.properties("user-1")).isEmpty();
-    java.util.Set<String> keys = store.inBatch(batch -> batch.propertyKeys());
-    assertThat(keys).isEmpty();
+    boolean registered = store.inBatch(batch -> batch.registerPropertyKey("[Experiment] SEARCH", 1, START));
+    assertThat(registered).isTrue();
+    // The limit was 1: HOME-CTA, if its registration had been kept, would have left no room.
   }
 
   @Test
