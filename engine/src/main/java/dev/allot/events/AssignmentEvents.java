@@ -39,22 +39,20 @@ public final class AssignmentEvents {
     for (AssignmentEvent event : events) {
       byInsertId.putIfAbsent(event.insertId(), event);
     }
+    List<AssignmentEvent> distinct = List.copyOf(byInsertId.values());
     return store.inBatch(batch -> {
-      Set<String> stored = batch.storedAssignmentInsertIds(byInsertId.keySet());
-      List<AssignmentEvent> fresh = new ArrayList<>(byInsertId.size());
-      for (AssignmentEvent event : byInsertId.values()) {
-        if (!stored.contains(event.insertId())) {
-          fresh.add(event);
-        }
-      }
-      if (fresh.isEmpty()) {
-        return new Written(0, events.size(), Set.of());
-      }
       // Keys first: registering one may lock, and taking locks before writing rows avoids deadlocks.
       PropertyKeys keys = new PropertyKeys(batch, propertyKeyLimit, now);
+      for (AssignmentEvent event : distinct) {
+        event.set().keySet().forEach(keys::admit);
+      }
+      Set<String> inserted = batch.storeAssignmentEvents(distinct, now);
       Set<String> refused = new TreeSet<>();
       List<PropertyChange> changes = new ArrayList<>();
-      for (AssignmentEvent event : fresh) {
+      for (AssignmentEvent event : distinct) {
+        if (!inserted.contains(event.insertId())) {
+          continue;
+        }
         event.set().forEach((key, variant) -> {
           if (keys.admit(key)) {
             changes.add(new PropertyChange(event.subjectId(), key, variant));
@@ -64,9 +62,8 @@ public final class AssignmentEvents {
         });
         event.unset().keySet().forEach(key -> changes.add(new PropertyChange(event.subjectId(), key, null)));
       }
-      batch.storeAssignmentEvents(fresh, now);
       batch.changeProperties(changes, now);
-      return new Written(fresh.size(), events.size() - fresh.size(), refused);
+      return new Written(inserted.size(), events.size() - inserted.size(), refused);
     });
   }
 }

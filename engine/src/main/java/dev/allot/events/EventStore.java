@@ -69,11 +69,11 @@ public interface EventStore {
     /** Stores the exposures, in order. */
     void store(List<ToStore> exposures, Instant ingestedAt);
 
-    /** Those of {@code insertIds} that a stored assignment event has. */
-    Set<String> storedAssignmentInsertIds(Collection<String> insertIds);
-
-    /** Stores assignment events whose insert_ids are not stored, in order. */
-    void storeAssignmentEvents(List<AssignmentEvent> events, Instant ingestedAt);
+    /**
+     * Stores the assignment events whose insert_ids are not stored yet, in order, and answers
+     * their insert_ids; the others are dropped. The events' insert_ids are distinct.
+     */
+    Set<String> storeAssignmentEvents(List<AssignmentEvent> events, Instant ingestedAt);
 
     /** Applies the changes as if one after another, in order; {@code at} is when the set ones were set. */
     void changeProperties(List<PropertyChange> changes, Instant at);

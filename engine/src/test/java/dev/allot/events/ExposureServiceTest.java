@@ -189,15 +189,14 @@ class ExposureServiceTest {
         }
 
         @Override
-        public Set<String> storedAssignmentInsertIds(Collection<String> insertIds) {
-          Set<String> stored = new HashSet<>(insertIds);
-          stored.retainAll(assignmentEvents.keySet());
-          return stored;
-        }
-
-        @Override
-        public void storeAssignmentEvents(List<AssignmentEvent> events, Instant ingestedAt) {
-          events.forEach(e -> assignmentEvents.putIfAbsent(e.insertId(), e));
+        public Set<String> storeAssignmentEvents(List<AssignmentEvent> events, Instant ingestedAt) {
+          Set<String> inserted = new HashSet<>();
+          events.forEach(e -> {
+            if (assignmentEvents.putIfAbsent(e.insertId(), e) == null) {
+              inserted.add(e.insertId());
+            }
+          });
+          return inserted;
         }
 
         @Override

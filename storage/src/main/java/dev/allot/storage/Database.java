@@ -6,6 +6,7 @@ import java.io.Closeable;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -17,11 +18,18 @@ public final class Database implements Closeable {
   private final Dialect dialect;
   private final DataSource dataSource;
   private final AutoCloseable maintenance;
+  /**
+   * Where the database takes one writer at a time, this process's transactions queue here, first
+   * come first served, instead of in SQLite's busy handler, which sleeps for milliseconds between
+   * tries: two writers (group commit and the event writer) would otherwise stall each other.
+   */
+  private final ReentrantLock writers;
 
   private Database(Dialect dialect, DataSource dataSource) {
     this.dialect = dialect;
     this.dataSource = dataSource;
     this.maintenance = dialect.maintain(dataSource);
+    this.writers = dialect.singleWriter() ? new ReentrantLock(true) : null;
   }
 
   /** Opens the database at {@code jdbcUrl}, every commit fsynced, and brings its schema up to date. */
@@ -58,6 +66,18 @@ public final class Database implements Closeable {
 
   /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
   public <T> T inTransaction(SqlWork<T> work) {
+    if (writers == null) {
+      return transaction(work);
+    }
+    writers.lock();
+    try {
+      return transaction(work);
+    } finally {
+      writers.unlock();
+    }
+  }
+
+  private <T> T transaction(SqlWork<T> work) {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {

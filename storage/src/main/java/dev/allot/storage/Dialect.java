@@ -27,6 +27,11 @@ interface Dialect {
   /** Keeps other transactions from writing {@code table} until this one ends; called first in a transaction. */
   void lockForWrite(Connection connection, String table) throws SQLException;
 
+  /** Whether the database lets one transaction at a time write, whatever the tables (SQLite). */
+  default boolean singleWriter() {
+    return false;
+  }
+
   /** Whether the error is a primary key or unique constraint refusing a duplicate row. */
   boolean isUniqueViolation(SQLException e);
 

@@ -48,6 +48,11 @@ final class SqliteDialect implements Dialect {
   }
 
   @Override
+  public boolean singleWriter() {
+    return true;
+  }
+
+  @Override
   public AutoCloseable maintain(DataSource dataSource) {
     return new Checkpointer(dataSource);
   }

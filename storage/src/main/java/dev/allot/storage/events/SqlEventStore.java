@@ -184,20 +184,11 @@ public final class SqlEventStore implements EventStore {
 
     @Override
     public Set<String> storedInsertIds(Collection<String> insertIds) {
-      return storedInsertIds("exposure_event", insertIds);
-    }
-
-    @Override
-    public Set<String> storedAssignmentInsertIds(Collection<String> insertIds) {
-      return storedInsertIds("assignment_event", insertIds);
-    }
-
-    private Set<String> storedInsertIds(String table, Collection<String> insertIds) {
       Set<String> stored = new HashSet<>();
       for (List<String> chunk : chunks(List.copyOf(insertIds), VALUES_PER_IN)) {
         sql(() -> {
           PreparedStatement select = prepare(
-              "SELECT insert_id FROM " + table + " WHERE insert_id IN (" + marks(chunk.size(), "?") + ")");
+              "SELECT insert_id FROM exposure_event WHERE insert_id IN (" + marks(chunk.size(), "?") + ")");
           int i = 1;
           for (String insertId : chunk) {
             select.setString(i++, insertId);
@@ -268,14 +259,15 @@ public final class SqlEventStore implements EventStore {
       }
     }
 
-    /** ON CONFLICT DO NOTHING, though the caller checked: a second guard that costs nothing. */
+    /** One statement per chunk finds what is stored and stores the rest: RETURNING names the rows inserted. */
     @Override
-    public void storeAssignmentEvents(List<AssignmentEvent> events, Instant ingestedAt) {
+    public Set<String> storeAssignmentEvents(List<AssignmentEvent> events, Instant ingestedAt) {
       String ingested = Timestamps.format(ingestedAt);
+      Set<String> inserted = new HashSet<>();
       for (List<AssignmentEvent> chunk : chunks(events, ROWS_PER_INSERT)) {
         sql(() -> {
           PreparedStatement insert = prepare(INSERT_ASSIGNMENT + marks(chunk.size(), INSERT_ASSIGNMENT_ROW)
-              + " ON CONFLICT (insert_id) DO NOTHING");
+              + " ON CONFLICT (insert_id) DO NOTHING RETURNING insert_id");
           int i = 1;
           for (AssignmentEvent event : chunk) {
             insert.setString(i++, event.insertId());
@@ -286,9 +278,15 @@ public final class SqlEventStore implements EventStore {
             insert.setString(i++, json(event.userProperties()));
             insert.setString(i++, ingested);
           }
-          return insert.executeUpdate();
+          try (ResultSet rs = insert.executeQuery()) {
+            while (rs.next()) {
+              inserted.add(rs.getString(1));
+            }
+          }
+          return null;
         });
       }
+      return inserted;
     }
 
     /**
