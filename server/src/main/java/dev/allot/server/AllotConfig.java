@@ -1,6 +1,7 @@
 package dev.allot.server;
 
 import dev.allot.events.ExposureService;
+import dev.allot.server.tls.TlsFiles;
 import dev.allot.storage.DatabaseOptions;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -13,6 +14,8 @@ import java.util.Optional;
  * @param database the password ({@code ALLOT_DATABASE_PASSWORD}), durability and pool size
  * @param adminToken the secret of the first admin token on an empty store ({@code ALLOT_ADMIN_TOKEN})
  * @param propertyKeyLimit the most distinct experiment user property keys the deployment keeps (SPEC §3)
+ * @param tls the certificate and key to serve HTTPS with ({@code --tls-cert}, {@code --tls-key});
+ *     without them the server speaks plain HTTP
  */
 public record AllotConfig(
     String host,
@@ -21,12 +24,14 @@ public record AllotConfig(
     Optional<String> databaseUrl,
     DatabaseOptions database,
     Optional<String> adminToken,
-    int propertyKeyLimit) {
+    int propertyKeyLimit,
+    Optional<TlsFiles> tls) {
 
   public AllotConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(database, "database");
+    Objects.requireNonNull(tls, "tls");
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("--port must be 0 to 65535, is " + port);
     }
@@ -35,10 +40,11 @@ public record AllotConfig(
     }
   }
 
-  /** A configuration with the default limit of experiment property keys, 700. */
+  /** A configuration with the default limit of experiment property keys, 700, serving plain HTTP. */
   public AllotConfig(String host, int port, Path dataDir, Optional<String> databaseUrl, DatabaseOptions database,
       Optional<String> adminToken) {
-    this(host, port, dataDir, databaseUrl, database, adminToken, ExposureService.DEFAULT_PROPERTY_KEY_LIMIT);
+    this(host, port, dataDir, databaseUrl, database, adminToken, ExposureService.DEFAULT_PROPERTY_KEY_LIMIT,
+        Optional.empty());
   }
 
   public String jdbcUrl() {
@@ -50,10 +56,15 @@ public record AllotConfig(
   }
 
   public AllotConfig withAdminToken(String secret) {
-    return new AllotConfig(host, port, dataDir, databaseUrl, database, Optional.of(secret), propertyKeyLimit);
+    return new AllotConfig(host, port, dataDir, databaseUrl, database, Optional.of(secret), propertyKeyLimit, tls);
   }
 
   public AllotConfig withPropertyKeyLimit(int limit) {
-    return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, limit);
+    return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, limit, tls);
+  }
+
+  public AllotConfig withTls(TlsFiles files) {
+    return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, propertyKeyLimit,
+        Optional.of(files));
   }
 }

@@ -10,6 +10,7 @@ import dev.allot.server.assignment.AssignmentHandlers;
 import dev.allot.server.access.TokenHandlers;
 import dev.allot.server.events.EventHandlers;
 import dev.allot.server.resource.ResourceHandlers;
+import dev.allot.server.tls.TlsIdentity;
 import dev.allot.storage.Database;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
@@ -18,6 +19,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.security.RouteRole;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** The route table: every endpoint, the permission it needs, and the handler that serves it. */
 public final class HttpApi {
@@ -34,13 +36,18 @@ public final class HttpApi {
 
   private HttpApi() {}
 
-  public static Javalin create(Handlers handlers) {
+  /** The server; with {@code tls} it speaks HTTPS on the host and port it is started on, else plain HTTP. */
+  public static Javalin create(Handlers handlers, Optional<TlsIdentity> tls) {
     return Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.startup.showOldJavalinVersionWarning = false;
       config.concurrency.useVirtualThreads = true;
       config.http.maxRequestSize = MAX_BODY_BYTES;
       config.router.ignoreTrailingSlashes = true;
+      // A connector of our own replaces Javalin's plain one. Javalin builds it when it starts,
+      // after start(host, port) has set the host and port it reads here.
+      tls.ifPresent(identity -> config.jetty.addConnector((server, http) ->
+          identity.connector(server, http, config.jetty.host, config.jetty.port)));
       routes(config.routes, handlers);
     });
   }
