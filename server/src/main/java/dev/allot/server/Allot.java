@@ -10,6 +10,7 @@ import dev.allot.resource.ResourceService;
 import dev.allot.server.access.Authenticator;
 import dev.allot.server.access.TokenHandlers;
 import dev.allot.server.assignment.AssignmentHandlers;
+import dev.allot.server.events.AmplitudeHandlers;
 import dev.allot.server.events.EventHandlers;
 import dev.allot.server.http.HttpApi;
 import dev.allot.server.resource.ResourceHandlers;
@@ -89,6 +90,7 @@ public final class Allot implements AutoCloseable {
           new ResourceHandlers(resources),
           new AssignmentHandlers(assignments),
           new EventHandlers(exposures),
+          new AmplitudeHandlers(exposures, authenticator, clock),
           new TokenHandlers(tokens, authenticator)), tls);
       http.start(config.host(), config.port());
       log.info("Allot is serving {} on port {} with {}", tls.isPresent() ? "HTTPS" : "HTTP", http.port(),

@@ -8,6 +8,8 @@ import dev.allot.resource.Kind;
 import dev.allot.server.access.Authenticator;
 import dev.allot.server.assignment.AssignmentHandlers;
 import dev.allot.server.access.TokenHandlers;
+import dev.allot.server.events.AmplitudeError;
+import dev.allot.server.events.AmplitudeHandlers;
 import dev.allot.server.events.EventHandlers;
 import dev.allot.server.resource.ResourceHandlers;
 import dev.allot.server.tls.TlsIdentity;
@@ -32,6 +34,7 @@ public final class HttpApi {
       ResourceHandlers resources,
       AssignmentHandlers assignments,
       EventHandlers events,
+      AmplitudeHandlers amplitude,
       TokenHandlers tokens) {}
 
   private HttpApi() {}
@@ -74,10 +77,14 @@ public final class HttpApi {
     routes.post("/v1/events", h.events()::ingest, needs(Permission.SEND_EVENTS));
     routes.get("/v1/subjects/{subjectId}/properties", h.events()::properties, needs(Permission.READ_ASSIGNMENTS));
 
+    // Outside /v1: the token is the body's api_key, as Amplitude's clients send it.
+    routes.post(AmplitudeHandlers.PATH, h.amplitude()::upload);
+
     routes.post("/v1/tokens", h.tokens()::create, needs(Permission.MANAGE_TOKENS));
     routes.get("/v1/tokens", h.tokens()::list, needs(Permission.MANAGE_TOKENS));
     routes.delete("/v1/tokens/{id}", h.tokens()::delete, needs(Permission.MANAGE_TOKENS));
 
+    routes.exception(AmplitudeError.class, ErrorMapper::amplitude);
     routes.exception(AllotException.class, ErrorMapper::allot);
     routes.exception(HttpResponseException.class, ErrorMapper::http);
     routes.exception(Exception.class, ErrorMapper::unexpected);
