@@ -30,6 +30,13 @@ public record TlsIdentity(PrivateKey key, List<X509Certificate> chain) {
     }
   }
 
+  /** Names the certificate; never shows the key, whose own toString may print its numbers. */
+  @Override
+  public String toString() {
+    return "TlsIdentity[" + chain.getFirst().getSubjectX500Principal().getName() + ", " + key.getAlgorithm()
+        + " key]";
+  }
+
   /** A Jetty connector serving HTTP/1.1 over TLS on {@code host:port}, with Jetty's default protocols and ciphers. */
   public ServerConnector connector(Server server, HttpConfiguration http, String host, int port) {
     HttpConfiguration https = new HttpConfiguration(http);
