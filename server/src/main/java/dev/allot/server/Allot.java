@@ -12,9 +12,12 @@ import dev.allot.resource.ResourceService;
 import dev.allot.server.access.Authenticator;
 import dev.allot.server.access.TokenHandlers;
 import dev.allot.server.assignment.AssignmentHandlers;
+import dev.allot.server.events.AmplitudeHandlers;
 import dev.allot.server.events.EventHandlers;
 import dev.allot.server.http.HttpApi;
 import dev.allot.server.resource.ResourceHandlers;
+import dev.allot.server.tls.TlsFiles;
+import dev.allot.server.tls.TlsIdentity;
 import dev.allot.storage.Database;
 import dev.allot.storage.access.SqlTokenStore;
 import dev.allot.storage.assignment.CachingAssignmentStore;
@@ -32,6 +35,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +69,8 @@ public final class Allot implements AutoCloseable {
   }
 
   public static Allot start(AllotConfig config) {
+    // Before the database: a server that cannot serve HTTPS as asked refuses at once, naming the file.
+    Optional<TlsIdentity> tls = config.tls().map(TlsFiles::load);
     createDataDir(config.dataDir());
     InstantSource clock = InstantSource.system();
     Database database = Database.open(config.jdbcUrl(), config.database());
@@ -97,9 +103,11 @@ public final class Allot implements AutoCloseable {
           new ResourceHandlers(resources),
           new AssignmentHandlers(assignments),
           new EventHandlers(exposures),
-          new TokenHandlers(tokens, authenticator)));
+          new AmplitudeHandlers(exposures, authenticator, clock),
+          new TokenHandlers(tokens, authenticator)), tls);
       http.start(config.host(), config.port());
-      log.info("Allot is serving on port {} with {}", http.port(), config.jdbcUrl().replaceAll("(?i)(password=)[^&]*", "$1***"));
+      log.info("Allot is serving {} on port {} with {}", tls.isPresent() ? "HTTPS" : "HTTP", http.port(),
+          config.jdbcUrl().replaceAll("(?i)(password=)[^&]*", "$1***"));
       return new Allot(database, assignmentStore, assignmentEvents, poller, http);
     } catch (RuntimeException e) {
       if (poller != null) {

@@ -1,6 +1,7 @@
 package dev.allot.server;
 
 import dev.allot.events.ExposureService;
+import dev.allot.server.tls.TlsFiles;
 import dev.allot.storage.DatabaseOptions;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -14,6 +15,8 @@ import java.util.Optional;
  * @param adminToken the secret of the first admin token on an empty store ({@code ALLOT_ADMIN_TOKEN})
  * @param propertyKeyLimit the most distinct experiment user property keys the deployment keeps (SPEC §3)
  * @param assignmentEvents whether get and getOrMake record assignment events (SPEC §3)
+ * @param tls the certificate and key to serve HTTPS with ({@code --tls-cert}, {@code --tls-key});
+ *     without them the server speaks plain HTTP
  */
 public record AllotConfig(
     String host,
@@ -23,12 +26,14 @@ public record AllotConfig(
     DatabaseOptions database,
     Optional<String> adminToken,
     int propertyKeyLimit,
-    boolean assignmentEvents) {
+    boolean assignmentEvents,
+    Optional<TlsFiles> tls) {
 
   public AllotConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(database, "database");
+    Objects.requireNonNull(tls, "tls");
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("--port must be 0 to 65535, is " + port);
     }
@@ -37,10 +42,11 @@ public record AllotConfig(
     }
   }
 
-  /** A configuration with the default limit of experiment property keys, 700, recording assignment events. */
+  /** A configuration with the default limit of experiment property keys, 700, recording assignment events, serving plain HTTP. */
   public AllotConfig(String host, int port, Path dataDir, Optional<String> databaseUrl, DatabaseOptions database,
       Optional<String> adminToken) {
-    this(host, port, dataDir, databaseUrl, database, adminToken, ExposureService.DEFAULT_PROPERTY_KEY_LIMIT, true);
+    this(host, port, dataDir, databaseUrl, database, adminToken, ExposureService.DEFAULT_PROPERTY_KEY_LIMIT, true,
+        Optional.empty());
   }
 
   public String jdbcUrl() {
@@ -52,14 +58,20 @@ public record AllotConfig(
   }
 
   public AllotConfig withAdminToken(String secret) {
-    return new AllotConfig(host, port, dataDir, databaseUrl, database, Optional.of(secret), propertyKeyLimit, assignmentEvents);
+    return new AllotConfig(host, port, dataDir, databaseUrl, database, Optional.of(secret), propertyKeyLimit,
+        assignmentEvents, tls);
   }
 
   public AllotConfig withPropertyKeyLimit(int limit) {
-    return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, limit, assignmentEvents);
+    return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, limit, assignmentEvents, tls);
   }
 
   public AllotConfig withAssignmentEvents(boolean record) {
-    return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, propertyKeyLimit, record);
+    return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, propertyKeyLimit, record, tls);
+  }
+
+  public AllotConfig withTls(TlsFiles files) {
+    return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, propertyKeyLimit,
+        assignmentEvents, Optional.of(files));
   }
 }

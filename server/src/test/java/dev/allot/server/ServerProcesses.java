@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -35,9 +36,29 @@ public final class ServerProcesses implements BeforeEachCallback, AfterEachCallb
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http;
+  private final String baseUrl;
   private final List<Process> started = new ArrayList<>();
   private Path dir;
+
+  /** Servers called over plain HTTP. */
+  public ServerProcesses() {
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    this.baseUrl = "http://127.0.0.1:";
+  }
+
+  private ServerProcesses(SSLContext trust) {
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(trust).build();
+    this.baseUrl = "https://localhost:";
+  }
+
+  /**
+   * Servers started with {@code --tls-cert} and {@code --tls-key} for a certificate for
+   * {@code localhost}, called over HTTPS with {@code trust}.
+   */
+  public static ServerProcesses overHttps(SSLContext trust) {
+    return new ServerProcesses(trust);
+  }
 
   @Override
   public void beforeEach(ExtensionContext context) throws IOException {
@@ -115,7 +136,7 @@ public final class ServerProcesses implements BeforeEachCallback, AfterEachCallb
     while (System.nanoTime() < deadline) {
       Matcher listening = LISTENING.matcher(Files.readString(output(name)));
       if (listening.find()) {
-        return new Server(name, process, Integer.parseInt(listening.group(1)), http);
+        return new Server(name, process, Integer.parseInt(listening.group(1)), http, baseUrl);
       }
       if (!process.isAlive()) {
         break;
@@ -136,12 +157,14 @@ public final class ServerProcesses implements BeforeEachCallback, AfterEachCallb
     private final Process process;
     private final int port;
     private final HttpClient http;
+    private final String baseUrl;
 
-    private Server(String name, Process process, int port, HttpClient http) {
+    private Server(String name, Process process, int port, HttpClient http, String baseUrl) {
       this.name = name;
       this.process = process;
       this.port = port;
       this.http = http;
+      this.baseUrl = baseUrl;
     }
 
     public Process process() {
@@ -153,7 +176,7 @@ public final class ServerProcesses implements BeforeEachCallback, AfterEachCallb
     }
 
     public String url(String path) {
-      return "http://127.0.0.1:" + port + path;
+      return baseUrl + port + path;
     }
 
     /** {@code GET path} as the admin. */

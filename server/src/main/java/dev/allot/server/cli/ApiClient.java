@@ -9,14 +9,21 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 
 /** The Allot API as the CLI calls it. A failed call throws with the server's message and every violation. */
 final class ApiClient {
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
   private final String server;
   private final String token;
 
-  ApiClient(String server, String token) {
+  /** {@code trust}: the certificates an https:// server's must chain to, when not the JDK's CAs. */
+  ApiClient(String server, String token, Optional<SSLContext> trust) {
+    HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    trust.ifPresent(http::sslContext);
+    this.http = http.build();
     this.server = server;
     this.token = token;
   }
@@ -38,6 +45,9 @@ final class ApiClient {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException e) {
       throw new IllegalStateException("cannot reach Allot at " + server + ": is it running (./allot serve)?");
+    } catch (SSLHandshakeException e) {
+      throw new IllegalStateException("cannot trust " + server + ": " + e.getMessage() + " (for a server with its "
+          + "own certificate, pass it, or its CA's, with --cacert FILE)");
     } catch (IOException e) {
       throw new IllegalStateException("calling " + server + " failed: " + e.getMessage());
     } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package dev.allot.server.cli;
 
 import dev.allot.server.Allot;
 import dev.allot.server.AllotConfig;
+import dev.allot.server.tls.TlsFiles;
 import dev.allot.storage.DatabaseOptions;
 import dev.allot.storage.Durability;
 import java.nio.file.Path;
@@ -48,6 +49,16 @@ final class ServeCommand implements Callable<Integer> {
           + "(default: on; --no-assignment-events turns it off).")
   boolean assignmentEvents;
 
+  @Option(names = TlsFiles.CERT_OPTION, paramLabel = "FILE",
+      description = "Serve HTTPS on --port instead of HTTP with this PEM certificate chain (the server's own "
+          + "certificate first, then its CA's); needs --tls-key.")
+  Path tlsCert;
+
+  @Option(names = TlsFiles.KEY_OPTION, paramLabel = "FILE",
+      description = "The PEM private key of --tls-cert, RSA or EC, unencrypted: PKCS#8 (BEGIN PRIVATE KEY) "
+          + "or PKCS#1 (BEGIN RSA PRIVATE KEY).")
+  Path tlsKey;
+
   @Override
   public Integer call() throws InterruptedException {
     DatabaseOptions databaseOptions = new DatabaseOptions(
@@ -56,14 +67,14 @@ final class ServeCommand implements Callable<Integer> {
         databasePoolSize == null ? OptionalInt.empty() : OptionalInt.of(databasePoolSize));
     AllotConfig config = new AllotConfig(host, port, dataDir, Optional.ofNullable(database), databaseOptions,
         Optional.ofNullable(System.getenv("ALLOT_ADMIN_TOKEN")).filter(s -> !s.isEmpty()), propertyKeyLimit,
-        assignmentEvents);
+        assignmentEvents, TlsFiles.of(tlsCert, tlsKey));
     Allot allot = Allot.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       allot.close();
       stopped.countDown();
     }, "allot-shutdown"));
-    System.out.println("Allot is listening on port " + allot.port());
+    System.out.println("Allot is listening on port " + allot.port() + (config.tls().isPresent() ? " (HTTPS)" : ""));
     stopped.await();
     return 0;
   }

@@ -1,8 +1,11 @@
 package dev.allot.server.cli;
 
+import dev.allot.server.tls.TrustedCertificates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Option;
 
 /** Where the server is and which token to show it, for every command that calls the API. */
@@ -15,9 +18,19 @@ final class ServerOptions {
   @Option(names = "--token", description = "API token (default: $ALLOT_TOKEN, else the file allot-data/admin-token).")
   String token;
 
+  @Option(names = "--cacert", paramLabel = "FILE", description = "Trust only the PEM certificates in FILE for an "
+      + "https:// server: its CA's, or a self-signed server certificate itself (default: $ALLOT_CACERT, else "
+      + "the JDK's CAs).")
+  String caCert;
+
   ApiClient client() {
     String url = firstSet(server, System.getenv("ALLOT_SERVER"), "http://localhost:8080");
-    return new ApiClient(url.replaceAll("/+$", ""), token());
+    return new ApiClient(url.replaceAll("/+$", ""), token(), trust());
+  }
+
+  private Optional<SSLContext> trust() {
+    String file = firstSet(caCert, System.getenv("ALLOT_CACERT"), null);
+    return Optional.ofNullable(file).map(f -> TrustedCertificates.sslContext(Path.of(f), "--cacert"));
   }
 
   private String token() {

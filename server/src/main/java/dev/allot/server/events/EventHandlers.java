@@ -53,6 +53,13 @@ public final class EventHandlers {
         sent.add(event == null ? null : event.sent());
       }
     }
+    Ingested ingested = ingest(exposures, sent);
+    Bodies.respond(ctx, 200, new Answer(200, ingested.stored(), ingested.duplicates(), ingested.mismatches(),
+        ingested.propertiesRefused().size()));
+  }
+
+  /** Ingests a batch, warning when the property key limit kept properties from being set. */
+  static Ingested ingest(ExposureService exposures, List<SentExposure> sent) {
     Ingested ingested = exposures.ingest(sent);
     List<Outcome.Stored> refused = ingested.propertiesRefused();
     if (!refused.isEmpty()) {
@@ -60,8 +67,7 @@ public final class EventHandlers {
           exposures.propertyKeyLimit(), refused.size(),
           new TreeSet<>(refused.stream().map(s -> s.exposure().propertyKey()).toList()));
     }
-    Bodies.respond(ctx, 200, new Answer(200, ingested.stored(), ingested.duplicates(), ingested.mismatches(),
-        refused.size()));
+    return ingested;
   }
 
   public void properties(Context ctx) {

@@ -180,7 +180,15 @@ public final class Bodies {
    * copied through a fresh 32 KiB buffer, the other half of the server's allocation.
    */
   public static void respond(Context ctx, int status, Object body) {
-    boolean yaml = wantsYaml(ctx.header("Accept"));
+    write(ctx, status, body, wantsYaml(ctx.header("Accept")));
+  }
+
+  /** Writes {@code body} as JSON whatever the client accepts, for an API that speaks only JSON. */
+  public static void respondJson(Context ctx, int status, Object body) {
+    write(ctx, status, body, false);
+  }
+
+  private static void write(Context ctx, int status, Object body, boolean yaml) {
     byte[] bytes;
     try {
       bytes = yaml ? YAML.writeValueAsBytes(body) : json(body);

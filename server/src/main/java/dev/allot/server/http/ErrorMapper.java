@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
 import dev.allot.error.Violation;
+import dev.allot.server.events.AmplitudeError;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.LinkedHashMap;
@@ -14,17 +15,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that turns failures into HTTP responses: {@code {"error", "message", "details"}}.
- * Anything unexpected is a 500 whose body carries only an id that the log line carries too.
+ * The one place that turns failures into HTTP responses: {@code {"error", "message", "details"}},
+ * or under {@code /2/}, Amplitude's API, Amplitude's shape {@code {"code", "error", ...}} that its
+ * clients read. Anything unexpected is a 500 whose body carries only an id that the log line
+ * carries too.
  */
 final class ErrorMapper {
   private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
 
   private ErrorMapper() {}
 
+  static void amplitude(AmplitudeError e, Context ctx) {
+    writeAmplitude(ctx, e.body());
+  }
+
   static void allot(AllotException e, Context ctx) {
     if (e.code() == ErrorCode.UNAVAILABLE) {
       log.warn("store failure on {} {}: {}", ctx.method(), ctx.path(), e.getMessage(), e.getCause());
+    }
+    if (amplitudeApi(ctx)) {
+      writeAmplitude(ctx, AmplitudeError.Body.of(status(e.code()), e.getMessage(),
+          e.violations().stream().map(v -> new AmplitudeError.Detail(v.path(), v.message())).toList()));
+      return;
     }
     if (e.code() == ErrorCode.UNAUTHENTICATED) {
       ctx.header("WWW-Authenticate", "Bearer");
@@ -33,6 +45,10 @@ final class ErrorMapper {
   }
 
   static void http(HttpResponseException e, Context ctx) {
+    if (amplitudeApi(ctx)) {
+      writeAmplitude(ctx, AmplitudeError.Body.of(e.getStatus(), e.getMessage(), List.of()));
+      return;
+    }
     String code = switch (e.getStatus()) {
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
@@ -51,14 +67,32 @@ final class ErrorMapper {
   static void unexpected(Exception e, Context ctx) {
     String id = UUID.randomUUID().toString();
     log.error("unexpected failure {} on {} {}", id, ctx.method(), ctx.path(), e);
-    write(ctx, 500, "internal", "unexpected server error; the server log has it as " + id, List.of());
+    String message = "unexpected server error; the server log has it as " + id;
+    if (amplitudeApi(ctx)) {
+      writeAmplitude(ctx, AmplitudeError.Body.of(500, message, List.of()));
+      return;
+    }
+    write(ctx, 500, "internal", message, List.of());
   }
 
   /** For responses Javalin makes itself, such as a path no route matches. */
   static void fallback(Context ctx) {
     if (ctx.result() == null || ctx.result().isEmpty()) {
-      write(ctx, 404, "not_found", "no route for " + ctx.method() + " " + ctx.path(), List.of());
+      String message = "no route for " + ctx.method() + " " + ctx.path();
+      if (amplitudeApi(ctx)) {
+        writeAmplitude(ctx, AmplitudeError.Body.of(404, "Invalid request path: " + message, List.of()));
+        return;
+      }
+      write(ctx, 404, "not_found", message, List.of());
     }
+  }
+
+  private static boolean amplitudeApi(Context ctx) {
+    return ctx.path().startsWith("/2/");
+  }
+
+  private static void writeAmplitude(Context ctx, AmplitudeError.Body body) {
+    ctx.status(body.code()).contentType("application/json").result(toJson(body));
   }
 
   private static void write(Context ctx, int status, String code, String message, List<Violation> details) {

@@ -8,8 +8,11 @@ import dev.allot.resource.Kind;
 import dev.allot.server.access.Authenticator;
 import dev.allot.server.assignment.AssignmentHandlers;
 import dev.allot.server.access.TokenHandlers;
+import dev.allot.server.events.AmplitudeError;
+import dev.allot.server.events.AmplitudeHandlers;
 import dev.allot.server.events.EventHandlers;
 import dev.allot.server.resource.ResourceHandlers;
+import dev.allot.server.tls.TlsIdentity;
 import dev.allot.storage.Database;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
@@ -18,6 +21,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.security.RouteRole;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** The route table: every endpoint, the permission it needs, and the handler that serves it. */
 public final class HttpApi {
@@ -30,17 +34,23 @@ public final class HttpApi {
       ResourceHandlers resources,
       AssignmentHandlers assignments,
       EventHandlers events,
+      AmplitudeHandlers amplitude,
       TokenHandlers tokens) {}
 
   private HttpApi() {}
 
-  public static Javalin create(Handlers handlers) {
+  /** The server; with {@code tls} it speaks HTTPS on the host and port it is started on, else plain HTTP. */
+  public static Javalin create(Handlers handlers, Optional<TlsIdentity> tls) {
     return Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.startup.showOldJavalinVersionWarning = false;
       config.concurrency.useVirtualThreads = true;
       config.http.maxRequestSize = MAX_BODY_BYTES;
       config.router.ignoreTrailingSlashes = true;
+      // A connector of our own replaces Javalin's plain one. Javalin builds it when it starts,
+      // after start(host, port) has set the host and port it reads here.
+      tls.ifPresent(identity -> config.jetty.addConnector((server, http) ->
+          identity.connector(server, http, config.jetty.host, config.jetty.port)));
       routes(config.routes, handlers);
     });
   }
@@ -67,11 +77,15 @@ public final class HttpApi {
     routes.post("/v1/events", h.events()::ingest, needs(Permission.SEND_EVENTS));
     routes.get("/v1/subjects/{subjectId}/properties", h.events()::properties, needs(Permission.READ_ASSIGNMENTS));
 
+    // Outside /v1: the token is the body's api_key, as Amplitude's clients send it.
+    routes.post(AmplitudeHandlers.PATH, h.amplitude()::upload);
+
     routes.post("/v1/tokens", h.tokens()::create, needs(Permission.MANAGE_TOKENS));
     routes.get("/v1/tokens", h.tokens()::list, needs(Permission.MANAGE_TOKENS));
     routes.delete("/v1/tokens/{id}", h.tokens()::delete, needs(Permission.MANAGE_TOKENS));
 
     routes.exception(Bodies.ClientGone.class, ErrorMapper::clientGone);
+    routes.exception(AmplitudeError.class, ErrorMapper::amplitude);
     routes.exception(AllotException.class, ErrorMapper::allot);
     routes.exception(HttpResponseException.class, ErrorMapper::http);
     routes.exception(Exception.class, ErrorMapper::unexpected);

@@ -1,0 +1,68 @@
+package dev.allot.server.events;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.allot.access.Permission;
+import dev.allot.access.Token;
+import dev.allot.error.AllotException;
+import dev.allot.error.ErrorCode;
+import dev.allot.events.ExposureService;
+import dev.allot.events.Ingested;
+import dev.allot.server.access.Authenticator;
+import dev.allot.server.http.Bodies;
+import io.javalin.http.Context;
+import java.time.InstantSource;
+
+/**
+ * {@code POST /2/httpapi}: Amplitude's HTTP V2 upload (SPEC §3), so that Amplitude's own clients
+ * send exposures to Allot by changing only their server URL. The body's {@code api_key} is an
+ * Allot token whose role may send events; the events go through the same {@link ExposureService}
+ * as {@code POST /v1/events}, all or nothing. Answers and refusals are in Amplitude's shape.
+ */
+public final class AmplitudeHandlers {
+  public static final String PATH = "/2/httpapi";
+
+  private final ExposureService exposures;
+  private final Authenticator authenticator;
+  private final InstantSource clock;
+
+  public AmplitudeHandlers(ExposureService exposures, Authenticator authenticator, InstantSource clock) {
+    this.exposures = exposures;
+    this.authenticator = authenticator;
+    this.clock = clock;
+  }
+
+  /** Amplitude's success body; {@code events_ingested} counts the exposures stored, as /v1/events does. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record Uploaded(int code, int eventsIngested, int payloadSizeBytes, long serverUploadTime) {}
+
+  public void upload(Context ctx) {
+    long received = clock.millis();
+    byte[] body = AmplitudeUpload.readBody(ctx);
+    AmplitudeUpload upload = AmplitudeUpload.parse(body);
+    authorize(upload.apiKey());
+    if (!upload.violations().isEmpty()) {
+      throw AmplitudeError.invalidEvents(upload.violations());
+    }
+    Ingested ingested;
+    try {
+      ingested = EventHandlers.ingest(exposures, upload.exposures());
+    } catch (AllotException e) {
+      if (e.code() != ErrorCode.INVALID_REQUEST) {
+        throw e;
+      }
+      throw AmplitudeError.refusedBatch(e, upload.exposures());
+    }
+    Bodies.respondJson(ctx, 200, new Uploaded(200, ingested.stored(), body.length, received));
+  }
+
+  /** The key is a bearer token's secret; Amplitude answers a bad key with 400 "Invalid API key: ...". */
+  private void authorize(String apiKey) {
+    Token token = authenticator.authenticate(apiKey).orElseThrow(() ->
+        AmplitudeError.invalidApiKey("no Allot token has this secret; it is unknown or was deleted"));
+    if (!token.role().allows(Permission.SEND_EVENTS)) {
+      throw AmplitudeError.invalidApiKey("the " + token.role().word() + " role may not send events; "
+          + "use an sdk, editor or admin token");
+    }
+  }
+}
