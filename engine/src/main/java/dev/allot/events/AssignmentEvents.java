@@ -1,5 +1,6 @@
 package dev.allot.events;
 
+import dev.allot.events.AssignmentEvent.Answer;
 import dev.allot.events.EventStore.PropertyChange;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -39,28 +40,34 @@ public final class AssignmentEvents {
     for (AssignmentEvent event : events) {
       byInsertId.putIfAbsent(event.insertId(), event);
     }
-    List<AssignmentEvent> distinct = List.copyOf(byInsertId.values());
+    List<AssignmentEvent> distinct = new ArrayList<>(byInsertId.values());
     return store.inBatch(batch -> {
       // Keys first: registering one may lock, and taking locks before writing rows avoids deadlocks.
       PropertyKeys keys = new PropertyKeys(batch, propertyKeyLimit, now);
       for (AssignmentEvent event : distinct) {
-        event.set().keySet().forEach(keys::admit);
+        for (Answer answer : event.answers()) {
+          if (answer.variantId() != null) {
+            keys.admit(answer.propertyKey());
+          }
+        }
       }
       Set<String> inserted = batch.storeAssignmentEvents(distinct, now);
       Set<String> refused = new TreeSet<>();
-      List<PropertyChange> changes = new ArrayList<>();
+      List<PropertyChange> changes = new ArrayList<>(inserted.size());
       for (AssignmentEvent event : distinct) {
         if (!inserted.contains(event.insertId())) {
           continue;
         }
-        event.set().forEach((key, variant) -> {
-          if (keys.admit(key)) {
-            changes.add(new PropertyChange(event.subjectId(), key, variant));
+        for (Answer answer : event.answers()) {
+          String key = answer.propertyKey();
+          if (answer.variantId() == null) {
+            changes.add(new PropertyChange(event.subjectId(), key, null));
+          } else if (keys.admit(key)) {
+            changes.add(new PropertyChange(event.subjectId(), key, answer.variantId()));
           } else {
             refused.add(key);
           }
-        });
-        event.unset().keySet().forEach(key -> changes.add(new PropertyChange(event.subjectId(), key, null)));
+        }
       }
       batch.changeProperties(changes, now);
       return new Written(inserted.size(), events.size() - inserted.size(), refused);

@@ -19,11 +19,12 @@ public final class RecentResults {
   private record Result(String deviceId, long day, List<Decision> decisions) {}
 
   private final int generation;
-  private volatile ConcurrentHashMap<String, Result> young = new ConcurrentHashMap<>();
+  private volatile ConcurrentHashMap<String, Result> young;
   private volatile ConcurrentHashMap<String, Result> old = new ConcurrentHashMap<>();
 
   public RecentResults(int generation) {
     this.generation = generation;
+    this.young = new ConcurrentHashMap<>(generation);
   }
 
   /** Whether this call repeats the subject's last result that day; remembers it as the last if not. */
@@ -43,7 +44,7 @@ public final class RecentResults {
       synchronized (this) {
         if (young == current) {
           old = current;
-          young = new ConcurrentHashMap<>();
+          young = new ConcurrentHashMap<>(generation);
         }
       }
     }
