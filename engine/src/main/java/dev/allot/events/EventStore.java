@@ -16,8 +16,8 @@ import java.util.function.Function;
 public interface EventStore {
 
   /**
-   * Runs {@code work} in one transaction: everything it wrote is committed when it returns and
-   * nothing when it throws.
+   * Runs {@code work} in one transaction, which concurrent batches may share: everything it wrote
+   * is committed when it returns and nothing when it throws.
    */
   <T> T inBatch(Function<Batch, T> work);
 
@@ -60,14 +60,17 @@ public interface EventStore {
      */
     boolean registerPropertyKey(String key, int limit, Instant at);
 
-    /** Those of {@code insertIds} that a stored event has. */
+    /** Those of {@code insertIds} that a stored exposure has. */
     Set<String> storedInsertIds(Collection<String> insertIds);
 
     /** The stored assignments of those of {@code subjects} that have one. */
     Map<SubjectInExperiment, ResourceId> assignedVariants(Collection<SubjectInExperiment> subjects);
 
-    /** Stores the exposures, in order. */
-    void store(List<ToStore> exposures, Instant ingestedAt);
+    /**
+     * Stores the exposures whose insert_id no stored exposure has (or who have none), in order,
+     * and answers which were stored. Their insert_ids are distinct.
+     */
+    boolean[] store(List<ToStore> exposures, Instant ingestedAt);
 
     /**
      * Stores the assignment events whose insert_ids are not stored yet, in order, and answers

@@ -151,58 +151,73 @@ public final class ExposureService {
   }
 
   /**
-   * Reads the batch's stored insert_ids and assignments with one call each, decides every event in
-   * order as if one after another, then writes the exposures and the property changes with one call
-   * each.
+   * Decides every event in order, as if one after another, with one call of the store per kind of
+   * read or write: the assignments of the subjects, then the exposures, whose insert returns which
+   * ones the store already held, then the property changes.
    */
   private Ingested apply(EventStore.Batch batch, List<Exposure> exposures, Instant now) {
-    Set<String> insertIds = new LinkedHashSet<>();
-    for (Exposure exposure : exposures) {
-      if (exposure.insertId() != null) {
-        insertIds.add(exposure.insertId());
-      }
-    }
-    Set<String> stored = insertIds.isEmpty() ? Set.of() : batch.storedInsertIds(insertIds);
-    List<Exposure> fresh = new ArrayList<>(exposures.size());
     Set<String> seen = new HashSet<>();
+    boolean[] repeated = new boolean[exposures.size()];
+    Set<String> unsetInsertIds = new LinkedHashSet<>();
     Set<SubjectInExperiment> subjects = new LinkedHashSet<>();
-    for (Exposure exposure : exposures) {
-      String insertId = exposure.insertId();
-      boolean duplicate = insertId != null && (!seen.add(insertId) || stored.contains(insertId));
-      fresh.add(duplicate ? null : exposure);
-      if (!duplicate && exposure.variantId() != null) {
+    for (int i = 0; i < exposures.size(); i++) {
+      Exposure exposure = exposures.get(i);
+      repeated[i] = exposure.insertId() != null && !seen.add(exposure.insertId());
+      if (repeated[i]) {
+        continue;
+      }
+      if (exposure.variantId() == null) {
+        if (exposure.insertId() != null) {
+          unsetInsertIds.add(exposure.insertId());
+        }
+      } else {
         subjects.add(new SubjectInExperiment(exposure.experimentId(), exposure.subjectId()));
       }
     }
+    // An exposure that unsets is not stored, so only a read can tell whether its insert_id was.
+    Set<String> storedUnsets = unsetInsertIds.isEmpty() ? Set.of() : batch.storedInsertIds(unsetInsertIds);
     Map<SubjectInExperiment, ResourceId> assignments = subjects.isEmpty() ? Map.of()
         : batch.assignedVariants(subjects);
 
+    // Keys first: registering one may lock, and taking locks before writing rows avoids deadlocks.
     PropertyKeys keys = new PropertyKeys(batch, propertyKeyLimit, now);
-    List<Outcome> outcomes = new ArrayList<>(exposures.size());
     List<ToStore> toStore = new ArrayList<>(exposures.size());
-    List<PropertyChange> changes = new ArrayList<>(exposures.size());
     for (int i = 0; i < exposures.size(); i++) {
-      Exposure exposure = fresh.get(i);
-      if (exposure == null) {
-        outcomes.add(new Outcome.Duplicate(exposures.get(i)));
-        continue;
+      Exposure exposure = exposures.get(i);
+      if (!repeated[i] && exposure.variantId() != null) {
+        keys.admit(exposure.propertyKey());
+        toStore.add(new ToStore(exposure,
+            assignments.get(new SubjectInExperiment(exposure.experimentId(), exposure.subjectId()))));
       }
-      String key = exposure.propertyKey();
-      if (exposure.variantId() == null) {
-        changes.add(new PropertyChange(exposure.subjectId(), key, null));
-        outcomes.add(new Outcome.Unset(exposure));
-        continue;
-      }
-      ResourceId assigned = assignments.get(new SubjectInExperiment(exposure.experimentId(), exposure.subjectId()));
-      toStore.add(new ToStore(exposure, assigned));
-      boolean refused = !keys.admit(key);
-      if (!refused) {
-        changes.add(new PropertyChange(exposure.subjectId(), key, exposure.variantId().value()));
-      }
-      outcomes.add(new Outcome.Stored(exposure, assigned, refused));
     }
-    if (!toStore.isEmpty()) {
-      batch.store(toStore, now);
+    boolean[] inserted = toStore.isEmpty() ? new boolean[0] : batch.store(toStore, now);
+
+    List<Outcome> outcomes = new ArrayList<>(exposures.size());
+    List<PropertyChange> changes = new ArrayList<>(exposures.size());
+    int next = 0;
+    for (int i = 0; i < exposures.size(); i++) {
+      Exposure exposure = exposures.get(i);
+      if (repeated[i]) {
+        outcomes.add(new Outcome.Duplicate(exposure));
+      } else if (exposure.variantId() == null) {
+        if (exposure.insertId() != null && storedUnsets.contains(exposure.insertId())) {
+          outcomes.add(new Outcome.Duplicate(exposure));
+        } else {
+          changes.add(new PropertyChange(exposure.subjectId(), exposure.propertyKey(), null));
+          outcomes.add(new Outcome.Unset(exposure));
+        }
+      } else {
+        ToStore row = toStore.get(next);
+        if (!inserted[next++]) {
+          outcomes.add(new Outcome.Duplicate(exposure));
+          continue;
+        }
+        boolean refused = !keys.admit(exposure.propertyKey());
+        if (!refused) {
+          changes.add(new PropertyChange(exposure.subjectId(), exposure.propertyKey(), exposure.variantId().value()));
+        }
+        outcomes.add(new Outcome.Stored(exposure, row.assignedVariantId(), refused));
+      }
     }
     if (!changes.isEmpty()) {
       batch.changeProperties(changes, now);

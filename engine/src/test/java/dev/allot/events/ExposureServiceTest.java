@@ -212,11 +212,17 @@ class ExposureServiceTest {
         }
 
         @Override
-        public void store(List<ToStore> exposures, Instant ingestedAt) {
-          for (ToStore e : exposures) {
-            events.add(e.exposure());
-            assigned.add(e.assignedVariantId());
+        public boolean[] store(List<ToStore> exposures, Instant ingestedAt) {
+          boolean[] stored = new boolean[exposures.size()];
+          for (int i = 0; i < exposures.size(); i++) {
+            Exposure exposure = exposures.get(i).exposure();
+            if (exposure.insertId() == null || storedInsertIds(List.of(exposure.insertId())).isEmpty()) {
+              events.add(exposure);
+              assigned.add(exposures.get(i).assignedVariantId());
+              stored[i] = true;
+            }
           }
+          return stored;
         }
 
         @Override

@@ -5,6 +5,10 @@ import dev.allot.error.ErrorCode;
 import java.io.Closeable;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
@@ -24,6 +28,7 @@ public final class Database implements Closeable {
    * tries: two writers (group commit and the event writer) would otherwise stall each other.
    */
   private final ReentrantLock writers;
+  private final Queue<Share<?>> shares = new ConcurrentLinkedQueue<>();
 
   private Database(Dialect dialect, DataSource dataSource) {
     this.dialect = dialect;
@@ -74,6 +79,94 @@ public final class Database implements Closeable {
       return transaction(work);
     } finally {
       writers.unlock();
+    }
+  }
+
+  /**
+   * Runs {@code work} in a transaction, or in a share of one: where the database takes one writer
+   * at a time, the work that other threads queue meanwhile runs in the same transaction, one after
+   * another, and one commit (and its fsync) serves them all. Each work runs within a savepoint, so
+   * one that throws is undone alone and the others still commit; a failed commit fails them all.
+   * Elsewhere (PostgreSQL, whose writers run side by side) it is {@link #inTransaction}.
+   */
+  public <T> T inSharedTransaction(SqlWork<T> work) {
+    if (writers == null) {
+      return inTransaction(work);
+    }
+    Share<T> mine = new Share<>(work);
+    shares.add(mine);
+    writers.lock();
+    try {
+      if (!mine.done) {
+        // Whoever holds the lock runs everything queued: ours, and what queued behind it.
+        List<Share<?>> group = new ArrayList<>();
+        for (Share<?> share; (share = shares.poll()) != null; ) {
+          group.add(share);
+        }
+        runTogether(group);
+      }
+    } finally {
+      writers.unlock();
+    }
+    return mine.result();
+  }
+
+  private void runTogether(List<Share<?>> group) {
+    try {
+      transaction(connection -> {
+        for (Share<?> share : group) {
+          share.runIn(connection);
+        }
+        return null;
+      });
+    } catch (RuntimeException | Error e) {
+      group.forEach(share -> share.fail(e));
+      return;
+    }
+    group.forEach(share -> share.done = true);
+  }
+
+  /** One caller's work in a shared transaction, and what came of it. Read and written under {@code writers}. */
+  private final class Share<T> {
+    private final SqlWork<T> work;
+    private T value;
+    private Throwable failure;
+    private boolean done;
+
+    Share(SqlWork<T> work) {
+      this.work = work;
+    }
+
+    void runIn(Connection connection) throws SQLException {
+      Savepoint savepoint = connection.setSavepoint();
+      try {
+        value = work.run(connection);
+        connection.releaseSavepoint(savepoint);
+      } catch (SQLException e) {
+        connection.rollback(savepoint);
+        failure = translate(e);
+      } catch (RuntimeException e) {
+        connection.rollback(savepoint);
+        failure = e;
+      }
+    }
+
+    /** The transaction failed: a work that failed on its own keeps its own failure. */
+    void fail(Throwable e) {
+      if (failure == null) {
+        failure = e;
+      }
+      done = true;
+    }
+
+    T result() {
+      if (failure instanceof RuntimeException e) {
+        throw e;
+      }
+      if (failure instanceof Error e) {
+        throw e;
+      }
+      return value;
     }
   }
 

@@ -102,7 +102,7 @@ final class GroupCommit implements AutoCloseable {
     batch.forEach(p -> rows.addAll(p.rows()));
     Map<AssignmentKey, Assignment> stored;
     try {
-      stored = database.inTransaction(connection -> writer.write(connection, rows));
+      stored = database.inSharedTransaction(connection -> writer.write(connection, rows));
     } catch (RuntimeException | Error e) {
       // An Error too: left to escape, it would end the writer thread and leave every caller waiting forever.
       log.warn("a commit of {} assignments failed: {}", rows.size(), e.getMessage());

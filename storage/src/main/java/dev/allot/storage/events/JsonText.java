@@ -3,9 +3,24 @@ package dev.allot.storage.events;
 import dev.allot.events.AssignmentEvent;
 import dev.allot.events.AssignmentEvent.Answer;
 
-/** An assignment event's properties as JSON text, written by hand: a general serializer costs more than the rest of the event. */
+import java.util.Map;
+
+/** Events' properties as JSON text, written by hand: a general serializer costs more than the rest of the event. */
 final class JsonText {
   private JsonText() {}
+
+  /** A flat object of strings, in the map's order. */
+  static String object(Map<String, String> properties) {
+    StringBuilder json = new StringBuilder(32 * properties.size() + 2).append('{');
+    properties.forEach((key, value) -> {
+      if (json.length() > 1) {
+        json.append(',');
+      }
+      string(json, key).append(':');
+      string(json, value);
+    });
+    return json.append('}').toString();
+  }
 
   /** {@code {"[Experiment] <ID>.variant": "<VARIANT>" or "off", ...}} */
   static String eventProperties(AssignmentEvent event) {

@@ -1,7 +1,5 @@
 package dev.allot.storage.events;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.allot.events.AssignmentEvent;
 import dev.allot.events.Exposure;
 import dev.allot.events.EventStore;
@@ -34,7 +32,6 @@ import java.util.function.Function;
  * nodes; other batches run side by side where the database allows it (PostgreSQL).
  */
 public final class SqlEventStore implements EventStore {
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** Rows per multi-row INSERT: 10 parameters a row stays far below both databases' limits. */
   static final int ROWS_PER_INSERT = 100;
   /** Values per IN list. */
@@ -64,7 +61,7 @@ public final class SqlEventStore implements EventStore {
 
   @Override
   public <T> T inBatch(Function<Batch, T> work) {
-    return database.inTransaction(connection -> {
+    return database.inSharedTransaction(connection -> {
       try (SqlBatch batch = new SqlBatch(connection)) {
         return work.apply(batch);
       } catch (Failure failure) {
@@ -234,29 +231,33 @@ public final class SqlEventStore implements EventStore {
       return assigned;
     }
 
+    /** As {@link #storeAssignmentEvents}: one single-row statement in a JDBC batch, whose update counts say what was inserted. */
     @Override
-    public void store(List<ToStore> exposures, Instant ingestedAt) {
+    public boolean[] store(List<ToStore> exposures, Instant ingestedAt) {
       String ingested = Timestamps.format(ingestedAt);
-      for (List<ToStore> chunk : chunks(exposures, ROWS_PER_INSERT)) {
-        sql(() -> {
-          PreparedStatement insert = prepare(INSERT + marks(chunk.size(), INSERT_ROW));
-          int i = 1;
-          for (ToStore row : chunk) {
-            Exposure exposure = row.exposure();
-            insert.setString(i++, exposure.insertId());
-            insert.setString(i++, exposure.subjectId());
-            insert.setString(i++, exposure.deviceId());
-            insert.setString(i++, Timestamps.format(exposure.time()));
-            insert.setString(i++, Exposure.EVENT_TYPE);
-            insert.setString(i++, json(exposure.eventProperties()));
-            insert.setString(i++, exposure.experimentId().value());
-            insert.setString(i++, exposure.variantId().value());
-            insert.setString(i++, row.assignedVariantId() == null ? null : row.assignedVariantId().value());
-            insert.setString(i++, ingested);
-          }
-          return insert.executeUpdate();
-        });
-      }
+      return sql(() -> {
+        PreparedStatement insert = prepare(INSERT + INSERT_ROW + " ON CONFLICT (insert_id) DO NOTHING");
+        for (ToStore row : exposures) {
+          Exposure exposure = row.exposure();
+          insert.setString(1, exposure.insertId());
+          insert.setString(2, exposure.subjectId());
+          insert.setString(3, exposure.deviceId());
+          insert.setString(4, Timestamps.format(exposure.time()));
+          insert.setString(5, Exposure.EVENT_TYPE);
+          insert.setString(6, JsonText.object(exposure.eventProperties()));
+          insert.setString(7, exposure.experimentId().value());
+          insert.setString(8, exposure.variantId().value());
+          insert.setString(9, row.assignedVariantId() == null ? null : row.assignedVariantId().value());
+          insert.setString(10, ingested);
+          insert.addBatch();
+        }
+        int[] counts = insert.executeBatch();
+        boolean[] stored = new boolean[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+          stored[i] = counts[i] > 0;
+        }
+        return stored;
+      });
     }
 
     /**
@@ -359,13 +360,5 @@ public final class SqlEventStore implements EventStore {
       chunks.add(list.subList(from, Math.min(list.size(), from + size)));
     }
     return chunks;
-  }
-
-  private static String json(Map<String, ?> properties) {
-    try {
-      return JSON.writeValueAsString(properties);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("event properties are plain strings", e);
-    }
   }
 }
