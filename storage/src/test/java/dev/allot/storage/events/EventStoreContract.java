@@ -178,9 +178,8 @@ abstract class EventStoreContract extends StoreSuite {
       batch.changeProperties(List.of(new EventStore.PropertyChange("user-1", "[Experiment] HOME-CTA", "CONTROL")),
           START);
       batch.store(List.of(new EventStore.ToStore(exposure, null)), START);
-      batch.store(List.of(new EventStore.ToStore(exposure, null)), START); // insert_id is unique
-      return null;
-    })).isInstanceOf(AllotException.class);
+      throw new IllegalStateException("fails partway");
+    })).hasMessage("fails partway");
 
     assertThat(rows()).isEmpty();
     assertThat(store.properties("user-1")).isEmpty();
