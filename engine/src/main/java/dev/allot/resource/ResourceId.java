@@ -1,7 +1,6 @@
 package dev.allot.resource;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * An id of a resource or a variant: letters, digits, '.', '_' and '-', compared case-insensitively,
@@ -10,10 +9,9 @@ import java.util.regex.Pattern;
 public record ResourceId(String value) implements Comparable<ResourceId> {
   public static final int MAX_LENGTH = 128;
   static final String RULE = "must be 1 to 128 characters of A-Z, a-z, 0-9, '.', '_' or '-'";
-  private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
   public ResourceId {
-    if (value == null || !ALLOWED.matcher(value).matches()) {
+    if (!isValid(value)) {
       throw new IllegalArgumentException("id '" + value + "' " + RULE);
     }
     value = value.toUpperCase(Locale.ROOT);
@@ -23,8 +21,20 @@ public record ResourceId(String value) implements Comparable<ResourceId> {
     return new ResourceId(value);
   }
 
+  /** {@code [A-Za-z0-9._-]{1,128}}, checked by hand: ids are made on every request, and a loop is several times faster. */
   public static boolean isValid(String value) {
-    return value != null && ALLOWED.matcher(value).matches();
+    if (value == null || value.isEmpty() || value.length() > MAX_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+          || c == '.' || c == '_' || c == '-';
+      if (!allowed) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
