@@ -21,12 +21,6 @@ public interface EventStore {
    */
   <T> T inBatch(Function<Batch, T> work);
 
-  /**
-   * The stored assignments of those of {@code subjects} that have one: read outside any batch, so
-   * that the reading does not hold up other batches' writes.
-   */
-  Map<SubjectInExperiment, ResourceId> assignedVariants(Collection<SubjectInExperiment> subjects);
-
   /** A subject's experiment user properties, by key. */
   Map<String, String> properties(String subjectId);
 
@@ -68,6 +62,9 @@ public interface EventStore {
 
     /** Those of {@code insertIds} that a stored exposure has. */
     Set<String> storedInsertIds(Collection<String> insertIds);
+
+    /** The stored assignments of those of {@code subjects} that have one. */
+    Map<SubjectInExperiment, ResourceId> assignedVariants(Collection<SubjectInExperiment> subjects);
 
     /**
      * Stores the exposures whose insert_id no stored exposure has (or who have none), in order,

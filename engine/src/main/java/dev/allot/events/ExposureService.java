@@ -60,15 +60,7 @@ public final class ExposureService {
   public Ingested ingest(List<SentExposure> sent) {
     Instant now = clock.instant();
     List<Exposure> exposures = validate(sent, experiments.get(), now);
-    // The assignments the exposures are compared with, as stored just before the batch is written.
-    Set<SubjectInExperiment> subjects = new LinkedHashSet<>();
-    for (Exposure exposure : exposures) {
-      if (exposure.variantId() != null) {
-        subjects.add(new SubjectInExperiment(exposure.experimentId(), exposure.subjectId()));
-      }
-    }
-    Map<SubjectInExperiment, ResourceId> assignments = subjects.isEmpty() ? Map.of() : store.assignedVariants(subjects);
-    return store.inBatch(batch -> apply(batch, exposures, assignments, now));
+    return store.inBatch(batch -> apply(batch, exposures, now));
   }
 
   /** A subject's experiment user properties, keys in order. */
@@ -160,26 +152,32 @@ public final class ExposureService {
 
   /**
    * Decides every event in order, as if one after another, with one call of the store per kind of
-   * write: the exposures, whose insert tells which ones the store already held, then the property
-   * changes.
+   * read or write: the assignments of the subjects, then the exposures, whose insert returns which
+   * ones the store already held, then the property changes.
    */
-  private Ingested apply(EventStore.Batch batch, List<Exposure> exposures,
-      Map<SubjectInExperiment, ResourceId> assignments, Instant now) {
+  private Ingested apply(EventStore.Batch batch, List<Exposure> exposures, Instant now) {
     Set<String> seen = new HashSet<>();
     boolean[] repeated = new boolean[exposures.size()];
     Set<String> unsetInsertIds = new LinkedHashSet<>();
+    Set<SubjectInExperiment> subjects = new LinkedHashSet<>();
     for (int i = 0; i < exposures.size(); i++) {
       Exposure exposure = exposures.get(i);
       repeated[i] = exposure.insertId() != null && !seen.add(exposure.insertId());
       if (repeated[i]) {
         continue;
       }
-      if (exposure.variantId() == null && exposure.insertId() != null) {
-        unsetInsertIds.add(exposure.insertId());
+      if (exposure.variantId() == null) {
+        if (exposure.insertId() != null) {
+          unsetInsertIds.add(exposure.insertId());
+        }
+      } else {
+        subjects.add(new SubjectInExperiment(exposure.experimentId(), exposure.subjectId()));
       }
     }
     // An exposure that unsets is not stored, so only a read can tell whether its insert_id was.
     Set<String> storedUnsets = unsetInsertIds.isEmpty() ? Set.of() : batch.storedInsertIds(unsetInsertIds);
+    Map<SubjectInExperiment, ResourceId> assignments = subjects.isEmpty() ? Map.of()
+        : batch.assignedVariants(subjects);
 
     // Keys first: registering one may lock, and taking locks before writing rows avoids deadlocks.
     PropertyKeys keys = new PropertyKeys(batch, propertyKeyLimit, now);

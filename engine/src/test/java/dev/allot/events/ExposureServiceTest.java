@@ -200,6 +200,18 @@ class ExposureServiceTest {
         }
 
         @Override
+        public Map<SubjectInExperiment, ResourceId> assignedVariants(Collection<SubjectInExperiment> subjects) {
+          Map<SubjectInExperiment, ResourceId> found = new HashMap<>();
+          for (SubjectInExperiment s : subjects) {
+            ResourceId variant = assignments.get(s.experimentId().value() + " " + s.subjectId());
+            if (variant != null) {
+              found.put(s, variant);
+            }
+          }
+          return found;
+        }
+
+        @Override
         public boolean[] store(List<ToStore> exposures, Instant ingestedAt) {
           boolean[] stored = new boolean[exposures.size()];
           for (int i = 0; i < exposures.size(); i++) {
@@ -224,18 +236,6 @@ class ExposureServiceTest {
           }
         }
       });
-    }
-
-    @Override
-    public Map<SubjectInExperiment, ResourceId> assignedVariants(Collection<SubjectInExperiment> subjects) {
-      Map<SubjectInExperiment, ResourceId> found = new HashMap<>();
-      for (SubjectInExperiment s : subjects) {
-        ResourceId variant = assignments.get(s.experimentId().value() + " " + s.subjectId());
-        if (variant != null) {
-          found.put(s, variant);
-        }
-      }
-      return found;
     }
 
     @Override

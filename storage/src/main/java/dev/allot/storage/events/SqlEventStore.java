@@ -70,37 +70,6 @@ public final class SqlEventStore implements EventStore {
     });
   }
 
-  /** One experiment a query, so that both databases look the rows up by the primary key. */
-  @Override
-  public Map<SubjectInExperiment, ResourceId> assignedVariants(Collection<SubjectInExperiment> subjects) {
-    Map<ResourceId, List<String>> byExperiment = new LinkedHashMap<>();
-    for (SubjectInExperiment s : subjects) {
-      byExperiment.computeIfAbsent(s.experimentId(), e -> new ArrayList<>()).add(s.subjectId());
-    }
-    Map<SubjectInExperiment, ResourceId> assigned = new HashMap<>();
-    database.withConnection(connection -> {
-      for (Map.Entry<ResourceId, List<String>> experiment : byExperiment.entrySet()) {
-        for (List<String> chunk : chunks(experiment.getValue(), VALUES_PER_IN)) {
-          try (PreparedStatement select = connection.prepareStatement("SELECT subject_id, variant_id FROM assignment"
-              + " WHERE experiment_id = ? AND subject_id IN (" + marks(chunk.size(), "?") + ")")) {
-            select.setString(1, experiment.getKey().value());
-            int i = 2;
-            for (String subjectId : chunk) {
-              select.setString(i++, subjectId);
-            }
-            try (ResultSet rs = select.executeQuery()) {
-              while (rs.next()) {
-                assigned.put(new SubjectInExperiment(experiment.getKey(), rs.getString(1)), ResourceId.of(rs.getString(2)));
-              }
-            }
-          }
-        }
-      }
-      return null;
-    });
-    return assigned;
-  }
-
   @Override
   public Map<String, String> properties(String subjectId) {
     return database.withConnection(connection -> {
@@ -230,6 +199,36 @@ public final class SqlEventStore implements EventStore {
         });
       }
       return stored;
+    }
+
+    @Override
+    public Map<SubjectInExperiment, ResourceId> assignedVariants(Collection<SubjectInExperiment> subjects) {
+      // One experiment a query, so that both databases look the rows up by the primary key.
+      Map<ResourceId, List<String>> byExperiment = new LinkedHashMap<>();
+      for (SubjectInExperiment s : subjects) {
+        byExperiment.computeIfAbsent(s.experimentId(), e -> new ArrayList<>()).add(s.subjectId());
+      }
+      Map<SubjectInExperiment, ResourceId> assigned = new HashMap<>();
+      byExperiment.forEach((experimentId, subjectIds) -> {
+        for (List<String> chunk : chunks(subjectIds, VALUES_PER_IN)) {
+          sql(() -> {
+            PreparedStatement select = prepare("SELECT subject_id, variant_id FROM assignment WHERE experiment_id = ?"
+                + " AND subject_id IN (" + marks(chunk.size(), "?") + ")");
+            select.setString(1, experimentId.value());
+            int i = 2;
+            for (String subjectId : chunk) {
+              select.setString(i++, subjectId);
+            }
+            try (ResultSet rs = select.executeQuery()) {
+              while (rs.next()) {
+                assigned.put(new SubjectInExperiment(experimentId, rs.getString(1)), ResourceId.of(rs.getString(2)));
+              }
+            }
+            return null;
+          });
+        }
+      });
+      return assigned;
     }
 
     /** As {@link #storeAssignmentEvents}: one single-row statement in a JDBC batch, whose update counts say what was inserted. */
