@@ -25,6 +25,8 @@ import java.util.List;
 record AmplitudeUpload(String apiKey, List<SentExposure> exposures, List<EventViolation> violations) {
   /** Amplitude's limit of a request, 1 MiB; larger ones are refused with 413, as Amplitude does. */
   static final int MAX_BODY_BYTES = 1 << 20;
+  /** The most of a too-large body read before answering 413: the 4 MiB any request may have. */
+  private static final long DRAIN_LIMIT = 4L << 20;
   /**
    * Amplitude's minimum length of a user_id unless {@code options.min_id_length} says otherwise.
    * Allot keeps it, so that a request Amplitude takes is taken and one it refuses is refused:
@@ -41,6 +43,7 @@ record AmplitudeUpload(String apiKey, List<SentExposure> exposures, List<EventVi
   static byte[] readBody(Context ctx) {
     long length = ctx.contentLength();
     if (length > MAX_BODY_BYTES) {
+      drain(ctx, length);
       throw tooLarge(length);
     }
     try {
@@ -51,6 +54,19 @@ record AmplitudeUpload(String apiKey, List<SentExposure> exposures, List<EventVi
       return body;
     } catch (IOException e) {
       throw AmplitudeError.invalidJson("body", "the body could not be read: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Reads and drops a body refused for its size, up to the {@value #DRAIN_LIMIT} bytes any request
+   * may have: answered with the body unread, the connection is closed under a client still
+   * sending it, which may then lose the answer to a reset.
+   */
+  private static void drain(Context ctx, long length) {
+    try {
+      ctx.req().getInputStream().skipNBytes(Math.min(length, DRAIN_LIMIT));
+    } catch (IOException | RuntimeException e) {
+      // The client went away, or sent less than it said: the 413 is all there is left to say.
     }
   }
 
