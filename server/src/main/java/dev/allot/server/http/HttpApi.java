@@ -11,6 +11,7 @@ import dev.allot.server.access.TokenHandlers;
 import dev.allot.server.events.AmplitudeError;
 import dev.allot.server.events.AmplitudeHandlers;
 import dev.allot.server.events.EventHandlers;
+import dev.allot.server.metrics.Metrics;
 import dev.allot.server.resource.ResourceHandlers;
 import dev.allot.server.tls.TlsIdentity;
 import dev.allot.storage.Database;
@@ -35,7 +36,8 @@ public final class HttpApi {
       AssignmentHandlers assignments,
       EventHandlers events,
       AmplitudeHandlers amplitude,
-      TokenHandlers tokens) {}
+      TokenHandlers tokens,
+      Metrics metrics) {}
 
   private HttpApi() {}
 
@@ -57,6 +59,8 @@ public final class HttpApi {
 
   private static void routes(RoutesConfig routes, Handlers h) {
     routes.get("/healthz", ctx -> health(ctx, h.database()));
+    // Unauthenticated, as Prometheus scrapes: keep it to the internal network (docs/metrics.md).
+    routes.get("/metrics", h.metrics()::scrape);
 
     routes.beforeMatched("/v1/*", ctx -> authorize(ctx, h.authenticator()));
 
