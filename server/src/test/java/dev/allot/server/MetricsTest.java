@@ -68,7 +68,7 @@ class MetricsTest {
   }
 
   @Test
-  void refusedBatches_areCounted_perEndpoint() {
+  void refusedBatches_areCounted_perEndpoint_butNotARefusedKey() {
     Response refused = server.post("/v1/events", ADMIN_TOKEN, "application/json",
         json(Map.of("events", List.of(exposure("user-1", "no-such-variant", "a")))));
     assertThat(refused.status()).isEqualTo(400);
@@ -76,6 +76,8 @@ class MetricsTest {
     upload.put("api_key", ADMIN_TOKEN);
     upload.put("events", List.of(exposure("user-1", "treatment", "b")));
     assertThat(server.post("/2/httpapi", null, "application/json", json(upload)).status()).isEqualTo(200);
+    upload.put("events", List.of(exposure("user-1", "no-such-variant", "c")));
+    assertThat(server.post("/2/httpapi", null, "application/json", json(upload)).status()).isEqualTo(400);
     upload.put("api_key", "not-a-token-of-this-server");
     assertThat(server.post("/2/httpapi", null, "application/json", json(upload)).status()).isEqualTo(400);
 
@@ -83,7 +85,7 @@ class MetricsTest {
     assertThat(metrics).containsEntry("allot_exposure_batches_refused_total" + V1_EVENTS, 1.0)
         .containsEntry("allot_exposures_ingested_total" + V1_EVENTS, 0.0)
         .containsEntry("allot_exposures_ingested_total" + HTTPAPI, 1.0)
-        .containsEntry("allot_exposure_batches_refused_total" + HTTPAPI, 0.0);
+        .containsEntry("allot_exposure_batches_refused_total" + HTTPAPI, 1.0);
   }
 
   @Test

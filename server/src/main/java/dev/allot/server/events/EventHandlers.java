@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class EventHandlers {
   private static final Logger log = LoggerFactory.getLogger(EventHandlers.class);
 
-  static final String PATH = "/v1/events";
+  public static final String PATH = "/v1/events";
 
   private final ExposureService exposures;
   private final ExposureMeters meters;

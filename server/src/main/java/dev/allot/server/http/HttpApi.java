@@ -78,7 +78,7 @@ public final class HttpApi {
         needs(Permission.MAKE_ASSIGNMENTS));
     routes.get("/v1/experiments/{id}/assignments", h.assignments()::list, needs(Permission.LIST_ASSIGNMENTS));
 
-    routes.post("/v1/events", h.events()::ingest, needs(Permission.SEND_EVENTS));
+    routes.post(EventHandlers.PATH, h.events()::ingest, needs(Permission.SEND_EVENTS));
     routes.get("/v1/subjects/{subjectId}/properties", h.events()::properties, needs(Permission.READ_ASSIGNMENTS));
 
     // Outside /v1: the token is the body's api_key, as Amplitude's clients send it.
