@@ -15,6 +15,7 @@ import dev.allot.server.assignment.AssignmentHandlers;
 import dev.allot.server.events.AmplitudeHandlers;
 import dev.allot.server.events.EventHandlers;
 import dev.allot.server.http.HttpApi;
+import dev.allot.server.metrics.Metrics;
 import dev.allot.server.resource.ResourceHandlers;
 import dev.allot.server.tls.TlsFiles;
 import dev.allot.server.tls.TlsIdentity;
@@ -57,14 +58,16 @@ public final class Allot implements AutoCloseable {
   private final SqlAssignmentStore assignmentStore;
   private final AssignmentEventWriter assignmentEvents;
   private final ScheduledExecutorService poller;
+  private final Metrics metrics;
   private final Javalin http;
 
   private Allot(Database database, SqlAssignmentStore assignmentStore, AssignmentEventWriter assignmentEvents,
-      ScheduledExecutorService poller, Javalin http) {
+      ScheduledExecutorService poller, Metrics metrics, Javalin http) {
     this.database = database;
     this.assignmentStore = assignmentStore;
     this.assignmentEvents = assignmentEvents;
     this.poller = poller;
+    this.metrics = metrics;
     this.http = http;
   }
 
@@ -77,6 +80,7 @@ public final class Allot implements AutoCloseable {
     SqlAssignmentStore assignmentStore = null;
     AssignmentEventWriter assignmentEvents = null;
     ScheduledExecutorService poller = null;
+    Metrics metrics = new Metrics();
     try {
       SqlResourceStore resourceStore = new SqlResourceStore(database, clock);
       Catalog catalog = new Catalog(resourceStore);
@@ -87,10 +91,12 @@ public final class Allot implements AutoCloseable {
       if (config.assignmentEvents()) {
         assignmentEvents = new AssignmentEventWriter(
             new AssignmentEvents(eventStore, clock, config.propertyKeyLimit()), AssignmentEventWriter.DEFAULT_CAPACITY);
+        metrics.bind(assignmentEvents);
       }
       assignmentStore = new SqlAssignmentStore(database);
-      AssignmentService assignments = new AssignmentService(
-          catalog, new CachingAssignmentStore(assignmentStore, ASSIGNMENT_CACHE_SIZE), clock,
+      CachingAssignmentStore cachedAssignments = new CachingAssignmentStore(assignmentStore, ASSIGNMENT_CACHE_SIZE);
+      metrics.bind(cachedAssignments);
+      AssignmentService assignments = new AssignmentService(catalog, cachedAssignments, clock,
           assignmentEvents == null ? AnsweredCalls.NONE : assignmentEvents);
       ExposureService exposures = new ExposureService(() -> Experiments.of(catalog.current()),
           eventStore, clock, config.propertyKeyLimit());
@@ -101,14 +107,15 @@ public final class Allot implements AutoCloseable {
           database,
           authenticator,
           new ResourceHandlers(resources),
-          new AssignmentHandlers(assignments),
-          new EventHandlers(exposures),
-          new AmplitudeHandlers(exposures, authenticator, clock),
-          new TokenHandlers(tokens, authenticator)), tls);
+          new AssignmentHandlers(assignments, metrics.registry()),
+          new EventHandlers(exposures, metrics.registry()),
+          new AmplitudeHandlers(exposures, authenticator, clock, metrics.registry()),
+          new TokenHandlers(tokens, authenticator),
+          metrics), tls);
       http.start(config.host(), config.port());
       log.info("Allot is serving {} on port {} with {}", tls.isPresent() ? "HTTPS" : "HTTP", http.port(),
           config.jdbcUrl().replaceAll("(?i)(password=)[^&]*", "$1***"));
-      return new Allot(database, assignmentStore, assignmentEvents, poller, http);
+      return new Allot(database, assignmentStore, assignmentEvents, poller, metrics, http);
     } catch (RuntimeException e) {
       if (poller != null) {
         poller.shutdownNow();
@@ -120,6 +127,7 @@ public final class Allot implements AutoCloseable {
         assignmentEvents.close();
       }
       database.close();
+      metrics.close();
       throw e;
     }
   }
@@ -152,6 +160,7 @@ public final class Allot implements AutoCloseable {
       assignmentEvents.close();
     }
     database.close();
+    metrics.close();
   }
 
   private static void createDataDir(Path dataDir) {

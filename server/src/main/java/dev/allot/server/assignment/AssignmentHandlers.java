@@ -6,6 +6,8 @@ import dev.allot.assignment.Decision;
 import dev.allot.error.AllotException;
 import dev.allot.server.http.Bodies;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,9 +16,23 @@ import java.util.Map;
 /** {@code /v1/assignments:getOrMake}, {@code :get}, and an experiment's bulk getOrMake and listing. */
 public final class AssignmentHandlers {
   private final AssignmentService assignments;
+  private final Counter getOrMakeCalls;
+  private final Counter getCalls;
+  private final Counter bulkCalls;
+  private final Counter made;
 
-  public AssignmentHandlers(AssignmentService assignments) {
+  public AssignmentHandlers(AssignmentService assignments, MeterRegistry registry) {
     this.assignments = assignments;
+    this.getOrMakeCalls = calls(registry, "getOrMake");
+    this.getCalls = calls(registry, "get");
+    this.bulkCalls = calls(registry, "bulkGetOrMake");
+    this.made = Counter.builder("allot.assignments.made")
+        .description("assignments made: subjects assigned a variant for the first time").register(registry);
+  }
+
+  private static Counter calls(MeterRegistry registry, String call) {
+    return Counter.builder("allot.assignment.calls").tag("call", call)
+        .description("assignment calls answered").register(registry);
   }
 
   record SubjectRequest(String subjectId, List<String> experimentIds, String deviceId) {}
@@ -42,12 +58,28 @@ public final class AssignmentHandlers {
 
   public void getOrMake(Context ctx) {
     SubjectRequest request = Bodies.read(ctx, SubjectRequest.class);
-    answer(ctx, request, assignments.getOrMake(request.subjectId(), request.deviceId(), request.experimentIds()));
+    List<Decision> decisions = assignments.getOrMake(request.subjectId(), request.deviceId(), request.experimentIds());
+    getOrMakeCalls.increment();
+    countMade(decisions);
+    answer(ctx, request, decisions);
   }
 
   public void get(Context ctx) {
     SubjectRequest request = Bodies.read(ctx, SubjectRequest.class);
-    answer(ctx, request, assignments.get(request.subjectId(), request.deviceId(), request.experimentIds()));
+    List<Decision> decisions = assignments.get(request.subjectId(), request.deviceId(), request.experimentIds());
+    getCalls.increment();
+    answer(ctx, request, decisions);
+  }
+
+  /** Indexed, so that counting allocates no iterator. */
+  private void countMade(List<Decision> decisions) {
+    int n = 0;
+    for (int i = 0; i < decisions.size(); i++) {
+      n += decisions.get(i).newAssignment() ? 1 : 0;
+    }
+    if (n > 0) {
+      made.increment(n);
+    }
   }
 
   private static void answer(Context ctx, SubjectRequest request, List<Decision> decisions) {
@@ -58,6 +90,8 @@ public final class AssignmentHandlers {
     String experimentId = ctx.pathParam("id");
     SubjectsRequest request = Bodies.read(ctx, SubjectsRequest.class);
     Map<String, Decision> decisions = assignments.getOrMakeMany(experimentId, request.subjectIds());
+    bulkCalls.increment();
+    made.increment(decisions.values().stream().filter(Decision::newAssignment).count());
     Map<String, String> variants = new LinkedHashMap<>();
     decisions.forEach((subject, d) -> variants.put(subject, d.variantId() == null ? null : d.variantId().value()));
     Map<String, Object> body = new LinkedHashMap<>();

@@ -11,6 +11,7 @@ import dev.allot.events.Ingested;
 import dev.allot.server.access.Authenticator;
 import dev.allot.server.http.Bodies;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.InstantSource;
 
 /**
@@ -25,11 +26,14 @@ public final class AmplitudeHandlers {
   private final ExposureService exposures;
   private final Authenticator authenticator;
   private final InstantSource clock;
+  private final ExposureMeters meters;
 
-  public AmplitudeHandlers(ExposureService exposures, Authenticator authenticator, InstantSource clock) {
+  public AmplitudeHandlers(ExposureService exposures, Authenticator authenticator, InstantSource clock,
+      MeterRegistry registry) {
     this.exposures = exposures;
     this.authenticator = authenticator;
     this.clock = clock;
+    this.meters = new ExposureMeters(registry, PATH);
   }
 
   /** Amplitude's success body; {@code events_ingested} counts the exposures stored, as /v1/events does. */
@@ -37,6 +41,18 @@ public final class AmplitudeHandlers {
   record Uploaded(int code, int eventsIngested, int payloadSizeBytes, long serverUploadTime) {}
 
   public void upload(Context ctx) {
+    try {
+      ingest(ctx);
+    } catch (AmplitudeError e) {
+      // Counted as /v1/events counts its 400s: a refused key is not a refused batch, nor is a 413.
+      if (e.body().code() == 400 && !e.body().error().startsWith(AmplitudeError.INVALID_API_KEY)) {
+        meters.refused();
+      }
+      throw e;
+    }
+  }
+
+  private void ingest(Context ctx) {
     long received = clock.millis();
     byte[] body = AmplitudeUpload.readBody(ctx);
     AmplitudeUpload upload = AmplitudeUpload.parse(body);
@@ -46,7 +62,7 @@ public final class AmplitudeHandlers {
     }
     Ingested ingested;
     try {
-      ingested = EventHandlers.ingest(exposures, upload.exposures());
+      ingested = EventHandlers.ingest(exposures, meters, upload.exposures());
     } catch (AllotException e) {
       if (e.code() != ErrorCode.INVALID_REQUEST) {
         throw e;

@@ -2,12 +2,15 @@ package dev.allot.server.events;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.allot.error.AllotException;
+import dev.allot.error.ErrorCode;
 import dev.allot.events.ExposureService;
 import dev.allot.events.Ingested;
 import dev.allot.events.Outcome;
 import dev.allot.events.SentExposure;
 import dev.allot.server.http.Bodies;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +22,14 @@ import org.slf4j.LoggerFactory;
 public final class EventHandlers {
   private static final Logger log = LoggerFactory.getLogger(EventHandlers.class);
 
-  private final ExposureService exposures;
+  public static final String PATH = "/v1/events";
 
-  public EventHandlers(ExposureService exposures) {
+  private final ExposureService exposures;
+  private final ExposureMeters meters;
+
+  public EventHandlers(ExposureService exposures, MeterRegistry registry) {
     this.exposures = exposures;
+    this.meters = new ExposureMeters(registry, PATH);
   }
 
   record EventsRequest(List<Event> events) {}
@@ -46,21 +53,30 @@ public final class EventHandlers {
   record Properties(String subjectId, Map<String, String> properties) {}
 
   public void ingest(Context ctx) {
-    EventsRequest request = Bodies.read(ctx, EventsRequest.class);
-    List<SentExposure> sent = new ArrayList<>();
-    if (request.events() != null) {
-      for (Event event : request.events()) {
-        sent.add(event == null ? null : event.sent());
+    Ingested ingested;
+    try {
+      EventsRequest request = Bodies.read(ctx, EventsRequest.class);
+      List<SentExposure> sent = new ArrayList<>();
+      if (request.events() != null) {
+        for (Event event : request.events()) {
+          sent.add(event == null ? null : event.sent());
+        }
       }
+      ingested = ingest(exposures, meters, sent);
+    } catch (AllotException e) {
+      if (e.code() == ErrorCode.INVALID_REQUEST) {
+        meters.refused();
+      }
+      throw e;
     }
-    Ingested ingested = ingest(exposures, sent);
     Bodies.respond(ctx, 200, new Answer(200, ingested.stored(), ingested.duplicates(), ingested.mismatches(),
         ingested.propertiesRefused().size()));
   }
 
-  /** Ingests a batch, warning when the property key limit kept properties from being set. */
-  static Ingested ingest(ExposureService exposures, List<SentExposure> sent) {
+  /** Ingests a batch and counts what it did, warning when the property key limit kept properties from being set. */
+  static Ingested ingest(ExposureService exposures, ExposureMeters meters, List<SentExposure> sent) {
     Ingested ingested = exposures.ingest(sent);
+    meters.ingested(ingested);
     List<Outcome.Stored> refused = ingested.propertiesRefused();
     if (!refused.isEmpty()) {
       log.warn("the deployment has its {} experiment property keys: {} exposures were stored without setting {}",

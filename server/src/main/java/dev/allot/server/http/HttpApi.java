@@ -11,6 +11,7 @@ import dev.allot.server.access.TokenHandlers;
 import dev.allot.server.events.AmplitudeError;
 import dev.allot.server.events.AmplitudeHandlers;
 import dev.allot.server.events.EventHandlers;
+import dev.allot.server.metrics.Metrics;
 import dev.allot.server.resource.ResourceHandlers;
 import dev.allot.server.tls.TlsIdentity;
 import dev.allot.storage.Database;
@@ -35,7 +36,8 @@ public final class HttpApi {
       AssignmentHandlers assignments,
       EventHandlers events,
       AmplitudeHandlers amplitude,
-      TokenHandlers tokens) {}
+      TokenHandlers tokens,
+      Metrics metrics) {}
 
   private HttpApi() {}
 
@@ -57,6 +59,8 @@ public final class HttpApi {
 
   private static void routes(RoutesConfig routes, Handlers h) {
     routes.get("/healthz", ctx -> health(ctx, h.database()));
+    // Unauthenticated, as Prometheus scrapes: keep it to the internal network (docs/metrics.md).
+    routes.get("/metrics", h.metrics()::scrape);
 
     routes.beforeMatched("/v1/*", ctx -> authorize(ctx, h.authenticator()));
 
@@ -74,7 +78,7 @@ public final class HttpApi {
         needs(Permission.MAKE_ASSIGNMENTS));
     routes.get("/v1/experiments/{id}/assignments", h.assignments()::list, needs(Permission.LIST_ASSIGNMENTS));
 
-    routes.post("/v1/events", h.events()::ingest, needs(Permission.SEND_EVENTS));
+    routes.post(EventHandlers.PATH, h.events()::ingest, needs(Permission.SEND_EVENTS));
     routes.get("/v1/subjects/{subjectId}/properties", h.events()::properties, needs(Permission.READ_ASSIGNMENTS));
 
     // Outside /v1: the token is the body's api_key, as Amplitude's clients send it.

@@ -2,6 +2,7 @@ package dev.allot.storage.assignment;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.allot.assignment.Assignment;
 import dev.allot.assignment.AssignmentKey;
 import dev.allot.assignment.AssignmentStore;
@@ -27,7 +28,16 @@ public final class CachingAssignmentStore implements AssignmentStore {
     this.store = store;
     // Maintenance (eviction bookkeeping) runs on the calling thread: a hop to another pool per
     // write costs more than the work on a small machine.
-    this.cache = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).build();
+    // recordStats: a LongAdder increment per lookup, for the hits and misses that /metrics shows.
+    this.cache = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).recordStats().build();
+  }
+
+  /** Counts since start, read when asked: assignments cached now, and lookups the cache answered or missed. */
+  public record Stats(long size, long hits, long misses) {}
+
+  public Stats stats() {
+    CacheStats stats = cache.stats();
+    return new Stats(cache.estimatedSize(), stats.hitCount(), stats.missCount());
   }
 
   @Override

@@ -40,10 +40,11 @@ public final class AssignmentEventWriter implements AnsweredCalls, AutoCloseable
 
   /**
    * Counts since start: events stored; calls whose event was recorded already (by this server,
-   * another or before a restart); calls not recorded because the queue was full; and events lost to
-   * writes that failed while stopping, or to a bug.
+   * another or before a restart); calls not recorded because the queue was full; events lost to
+   * writes that failed while stopping, or to a bug; and experiment property keys that stored events
+   * could not set because the deployment has all the keys it may (each key once per batch written).
    */
-  public record Stats(long stored, long duplicates, long dropped, long lost) {}
+  public record Stats(long stored, long duplicates, long dropped, long lost, long propertyKeysRefused) {}
 
   private final AssignmentEvents events;
   private final BlockingQueue<Call> queue;
@@ -53,6 +54,7 @@ public final class AssignmentEventWriter implements AnsweredCalls, AutoCloseable
   private final LongAdder duplicates = new LongAdder();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder lost = new LongAdder();
+  private final LongAdder propertyKeysRefused = new LongAdder();
   private final LongAdder accepted = new LongAdder();
   /** Calls taken from the queue and written, skipped or lost; written by the writer thread only. */
   private volatile long handled;
@@ -90,7 +92,12 @@ public final class AssignmentEventWriter implements AnsweredCalls, AutoCloseable
   }
 
   public Stats stats() {
-    return new Stats(stored.sum(), duplicates.sum(), dropped.sum(), lost.sum());
+    return new Stats(stored.sum(), duplicates.sum(), dropped.sum(), lost.sum(), propertyKeysRefused.sum());
+  }
+
+  /** Calls waiting to be written now: a size read, cheap enough for every scrape. */
+  public int queued() {
+    return queue.size();
   }
 
   private void run() {
@@ -134,6 +141,7 @@ public final class AssignmentEventWriter implements AnsweredCalls, AutoCloseable
         stored.add(written.stored());
         duplicates.add(written.duplicates());
         if (!written.refusedKeys().isEmpty()) {
+          propertyKeysRefused.add(written.refusedKeys().size());
           log.warn("the deployment has all the experiment property keys it may: assignment events were stored "
               + "without setting {}", written.refusedKeys());
         }

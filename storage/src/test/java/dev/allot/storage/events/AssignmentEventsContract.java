@@ -113,7 +113,7 @@ abstract class AssignmentEventsContract extends StoreSuite {
     flush();
 
     assertThat(events()).hasSize(1);
-    assertThat(writer.stats()).isEqualTo(new AssignmentEventWriter.Stats(0, 1, 0, 0));
+    assertThat(writer.stats()).isEqualTo(new AssignmentEventWriter.Stats(0, 1, 0, 0, 0));
   }
 
   @Test
@@ -142,6 +142,7 @@ abstract class AssignmentEventsContract extends StoreSuite {
 
     assertThat(events()).hasSize(1);
     assertThat(store.properties("user-1")).containsOnlyKeys("[Experiment] HOME-CTA");
+    assertThat(writer.stats()).isEqualTo(new AssignmentEventWriter.Stats(1, 0, 0, 0, 1));
   }
 
   @Test
@@ -180,6 +181,7 @@ abstract class AssignmentEventsContract extends StoreSuite {
     for (int i = 1; i <= 5; i++) {
       small.get("user-" + i, List.of("home-cta"));
     }
+    assertThat(writer.queued()).isEqualTo(2);
     release.countDown();
     holder.join();
     flush();
