@@ -1,72 +1,41 @@
 package dev.allot.storage.events;
 
-import dev.allot.events.AssignmentEvent;
-import dev.allot.events.AssignmentEvent.Answer;
-
 import java.util.Map;
 
-/** Events' properties as JSON text, written by hand: a general serializer costs more than the rest of the event. */
+/**
+ * Events' properties as JSON text, written by hand: a general serializer cost more than the rest
+ * of an event. Values are strings or, for {@code $set} and {@code $unset}, objects of strings.
+ */
 final class JsonText {
   private JsonText() {}
 
-  /** A flat object of strings, in the map's order. */
-  static String object(Map<String, String> properties) {
-    StringBuilder json = new StringBuilder(32 * properties.size() + 2).append('{');
-    properties.forEach((key, value) -> {
-      if (json.length() > 1) {
-        json.append(',');
-      }
-      string(json, key).append(':');
-      string(json, value);
-    });
-    return json.append('}').toString();
+  /** An object of strings and objects, in the map's order. */
+  static String object(Map<String, ?> properties) {
+    StringBuilder json = new StringBuilder(48 * properties.size() + 2);
+    append(json, properties);
+    return json.toString();
   }
 
-  /** {@code {"[Experiment] <ID>.variant": "<VARIANT>" or "off", ...}} */
-  static String eventProperties(AssignmentEvent event) {
-    StringBuilder json = new StringBuilder(48 * event.answers().size()).append('{');
-    for (Answer answer : event.answers()) {
-      if (json.length() > 1) {
-        json.append(',');
-      }
-      string(json, answer.eventProperty()).append(':');
-      string(json, answer.variantId() == null ? AssignmentEvent.OFF : answer.variantId());
-    }
-    return json.append('}').toString();
-  }
-
-  /** {@code {"$set": {"[Experiment] <ID>": "<VARIANT>"}, "$unset": {"[Experiment] <ID>": "-"}}}, an empty one left out. */
-  static String userProperties(AssignmentEvent event) {
-    StringBuilder json = new StringBuilder(48 * event.answers().size() + 24).append('{');
-    appendProperties(json, event, "$set", true);
-    appendProperties(json, event, "$unset", false);
-    return json.append('}').toString();
-  }
-
-  private static void appendProperties(StringBuilder json, AssignmentEvent event, String operation, boolean set) {
-    int start = json.length();
-    for (Answer answer : event.answers()) {
-      if ((answer.variantId() != null) != set) {
-        continue;
-      }
-      if (json.length() == start) {
-        if (start > 1) {
-          json.append(',');
-        }
-        string(json, operation).append(":{");
+  private static void append(StringBuilder json, Map<String, ?> properties) {
+    json.append('{');
+    boolean first = true;
+    for (Map.Entry<String, ?> property : properties.entrySet()) {
+      json.append(first ? "" : ",");
+      first = false;
+      string(json, property.getKey()).append(':');
+      if (property.getValue() instanceof Map<?, ?> nested) {
+        @SuppressWarnings("unchecked")
+        Map<String, ?> object = (Map<String, ?>) nested;
+        append(json, object);
       } else {
-        json.append(',');
+        string(json, (String) property.getValue());
       }
-      string(json, answer.propertyKey()).append(':');
-      string(json, set ? answer.variantId() : AssignmentEvent.UNSET_VALUE);
     }
-    if (json.length() > start) {
-      json.append('}');
-    }
+    json.append('}');
   }
 
   /** A JSON string: quotes, backslashes and control characters escaped. */
-  static StringBuilder string(StringBuilder json, String text) {
+  private static StringBuilder string(StringBuilder json, String text) {
     json.append('"');
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);

@@ -32,20 +32,18 @@ import java.util.function.Function;
  * nodes; other batches run side by side where the database allows it (PostgreSQL).
  */
 public final class SqlEventStore implements EventStore {
-  /** Rows per multi-row INSERT: 10 parameters a row stays far below both databases' limits. */
+  /** Rows per multi-row property upsert: 4 parameters a row stays far below both databases' limits. */
   static final int ROWS_PER_INSERT = 100;
   /** Values per IN list. */
   static final int VALUES_PER_IN = 500;
-  private static final String INSERT = """
+  private static final String INSERT_EXPOSURE = """
       INSERT INTO exposure_event (insert_id, subject_id, device_id, event_time, event_type, event_properties,
                                   experiment_id, variant_id, assigned_variant_id, ingested_at)
-      VALUES\s""";
-  private static final String INSERT_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  private static final String INSERT_ASSIGNMENT = """
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (insert_id) DO NOTHING""";
+  private static final String INSERT_ASSIGNMENT_EVENT = """
       INSERT INTO assignment_event (insert_id, subject_id, device_id, event_time, event_properties, user_properties,
                                     ingested_at)
-      VALUES\s""";
-  private static final String INSERT_ASSIGNMENT_ROW = "(?, ?, ?, ?, ?, ?, ?)";
+      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (insert_id) DO NOTHING""";
   private static final String SET_PROPERTIES = "INSERT INTO subject_property (subject_id, key, value, updated_at) VALUES ";
   private static final String SET_PROPERTY_ROW = "(?, ?, ?, ?)";
   private static final String SET_PROPERTIES_END =
@@ -236,7 +234,7 @@ public final class SqlEventStore implements EventStore {
     public boolean[] store(List<ToStore> exposures, Instant ingestedAt) {
       String ingested = Timestamps.format(ingestedAt);
       return sql(() -> {
-        PreparedStatement insert = prepare(INSERT + INSERT_ROW + " ON CONFLICT (insert_id) DO NOTHING");
+        PreparedStatement insert = prepare(INSERT_EXPOSURE);
         for (ToStore row : exposures) {
           Exposure exposure = row.exposure();
           insert.setString(1, exposure.insertId());
@@ -268,14 +266,14 @@ public final class SqlEventStore implements EventStore {
     public Set<String> storeAssignmentEvents(List<AssignmentEvent> events, Instant ingestedAt) {
       String ingested = Timestamps.format(ingestedAt);
       return sql(() -> {
-        PreparedStatement insert = prepare(INSERT_ASSIGNMENT + INSERT_ASSIGNMENT_ROW + " ON CONFLICT (insert_id) DO NOTHING");
+        PreparedStatement insert = prepare(INSERT_ASSIGNMENT_EVENT);
         for (AssignmentEvent event : events) {
           insert.setString(1, event.insertId());
           insert.setString(2, event.subjectId());
           insert.setString(3, event.deviceId());
           insert.setString(4, Timestamps.format(event.time()));
-          insert.setString(5, JsonText.eventProperties(event));
-          insert.setString(6, JsonText.userProperties(event));
+          insert.setString(5, JsonText.object(event.eventProperties()));
+          insert.setString(6, JsonText.object(event.userProperties()));
           insert.setString(7, ingested);
           insert.addBatch();
         }
