@@ -11,5 +11,11 @@ public enum Permission {
   /** Page through every assignment of an experiment: an export, so not for applications. */
   LIST_ASSIGNMENTS,
   SEND_EVENTS,
+  /** Define, change and run assignment tables (SPEC §4). */
+  WRITE_ASSIGNMENT_TABLES,
+  /** See assignment tables, their runs and rejected rows. */
+  READ_ASSIGNMENT_TABLES,
+  /** Name the warehouses assignment tables read from, with their credentials. */
+  MANAGE_SOURCES,
   MANAGE_TOKENS
 }

@@ -2,10 +2,13 @@ package dev.allot.access;
 
 import static dev.allot.access.Permission.LIST_ASSIGNMENTS;
 import static dev.allot.access.Permission.MAKE_ASSIGNMENTS;
+import static dev.allot.access.Permission.MANAGE_SOURCES;
 import static dev.allot.access.Permission.MANAGE_TOKENS;
 import static dev.allot.access.Permission.READ_ASSIGNMENTS;
+import static dev.allot.access.Permission.READ_ASSIGNMENT_TABLES;
 import static dev.allot.access.Permission.READ_RESOURCES;
 import static dev.allot.access.Permission.SEND_EVENTS;
+import static dev.allot.access.Permission.WRITE_ASSIGNMENT_TABLES;
 import static dev.allot.access.Permission.WRITE_RESOURCES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
@@ -24,11 +27,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** SPEC §5, roles: who may do what. */
 class RoleTest {
-  /** The rights matrix of SPEC §5 (with issue 3: analysts may get and list assignments), one row per role. */
+  /**
+   * The rights matrix of SPEC §5 (with issue 3: analysts may get and list assignments; issue 6:
+   * sources and their credentials are the admin's), one row per role.
+   */
   private static final Map<Role, Set<Permission>> RIGHTS = Map.of(
       Role.ADMIN, EnumSet.allOf(Permission.class),
-      Role.EDITOR, EnumSet.complementOf(EnumSet.of(MANAGE_TOKENS)),
-      Role.ANALYST, EnumSet.of(READ_RESOURCES, READ_ASSIGNMENTS, LIST_ASSIGNMENTS),
+      Role.EDITOR, EnumSet.complementOf(EnumSet.of(MANAGE_TOKENS, MANAGE_SOURCES)),
+      Role.ANALYST, EnumSet.of(READ_RESOURCES, READ_ASSIGNMENTS, LIST_ASSIGNMENTS, READ_ASSIGNMENT_TABLES),
       Role.SDK, EnumSet.of(READ_ASSIGNMENTS, MAKE_ASSIGNMENTS, SEND_EVENTS));
 
   @TestFactory
@@ -47,17 +53,18 @@ class RoleTest {
   }
 
   @Test
-  void editor_mayDoEverythingButManageTokens() {
+  void editor_mayDoEverythingButManageTokensAndSources() {
     assertThat(Permission.values()).filteredOn(Role.EDITOR::allows)
-        .containsExactlyInAnyOrder(
-            READ_RESOURCES, WRITE_RESOURCES, READ_ASSIGNMENTS, MAKE_ASSIGNMENTS, LIST_ASSIGNMENTS, SEND_EVENTS);
+        .containsExactlyInAnyOrder(READ_RESOURCES, WRITE_RESOURCES, READ_ASSIGNMENTS, MAKE_ASSIGNMENTS,
+            LIST_ASSIGNMENTS, SEND_EVENTS, WRITE_ASSIGNMENT_TABLES, READ_ASSIGNMENT_TABLES);
   }
 
   @Test
   void analyst_mayReadResourcesButChangeNothing() {
     assertThat(Role.ANALYST.allows(READ_RESOURCES)).isTrue();
     assertThat(Permission.values()).filteredOn(Role.ANALYST::allows)
-        .doesNotContain(WRITE_RESOURCES, MAKE_ASSIGNMENTS, SEND_EVENTS, MANAGE_TOKENS);
+        .doesNotContain(WRITE_RESOURCES, MAKE_ASSIGNMENTS, SEND_EVENTS, WRITE_ASSIGNMENT_TABLES, MANAGE_SOURCES,
+            MANAGE_TOKENS);
   }
 
   @Test
