@@ -112,14 +112,35 @@ public final class SqlAssignmentStore implements AssignmentStore, AutoCloseable 
    */
   private static Map<AssignmentKey, Assignment> insertAll(Connection connection, List<Assignment> proposed)
       throws SQLException {
-    List<Assignment> rows = proposed.stream().sorted(BY_KEY).toList();
     Map<AssignmentKey, Assignment> stored = new HashMap<>();
     Set<AssignmentKey> lost = new LinkedHashSet<>();
+    for (Assignment row : insertNew(connection, proposed)) {
+      stored.put(row.key(), row);
+    }
+    for (Assignment row : proposed) {
+      if (!stored.containsKey(row.key())) {
+        lost.add(row.key());
+      }
+    }
+    for (AssignmentKey key : lost) {
+      stored.put(key, findOne(connection, key));
+    }
+    return stored;
+  }
+
+  /**
+   * Inserts the rows whose key has none yet, in the caller's transaction, first write wins (within
+   * {@code proposed} too, in its order), and returns those inserted. Rows go in key order: see
+   * {@link #insertAll}. For other stores that write assignments in their own transactions: imports.
+   */
+  public static List<Assignment> insertNew(Connection connection, List<Assignment> proposed) throws SQLException {
+    List<Assignment> rows = proposed.stream().sorted(BY_KEY).toList();
+    List<Assignment> inserted = new ArrayList<>();
     for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
       List<Assignment> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
       // Keys as "experiment\nsubject": subject ids hold no control characters, so this is unambiguous,
       // and it spares parsing each returned id back into a ResourceId.
-      Set<String> inserted = new HashSet<>();
+      Set<String> keys = new HashSet<>();
       String sql = chunk.size() == ROWS_PER_INSERT ? INSERT_FULL : insert(chunk.size());
       try (PreparedStatement insert = connection.prepareStatement(sql)) {
         int p = 1;
@@ -134,25 +155,18 @@ public final class SqlAssignmentStore implements AssignmentStore, AutoCloseable 
         }
         try (ResultSet rs = insert.executeQuery()) {
           while (rs.next()) {
-            inserted.add(rs.getString(1) + "\n" + rs.getString(2));
+            keys.add(rs.getString(1) + "\n" + rs.getString(2));
           }
         }
       }
       for (Assignment row : chunk) {
-        if (stored.containsKey(row.key())) {
-          continue;
-        }
-        if (inserted.contains(row.experimentId().value() + "\n" + row.subjectId())) {
-          stored.put(row.key(), row);
-        } else {
-          lost.add(row.key());
+        // remove: of two rows with one key in a statement, only the first inserted.
+        if (keys.remove(row.experimentId().value() + "\n" + row.subjectId())) {
+          inserted.add(row);
         }
       }
     }
-    for (AssignmentKey key : lost) {
-      stored.put(key, findOne(connection, key));
-    }
-    return stored;
+    return inserted;
   }
 
   private static Assignment findOne(Connection connection, AssignmentKey key) throws SQLException {

@@ -1,0 +1,38 @@
+package dev.allot.imports;
+
+import dev.allot.resource.ResourceId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One run of an assignment table: the windows it loaded ({@code [windowStart, windowEnd)}, empty
+ * when none was due) and what came of their rows.
+ *
+ * @param rowsRead rows the query returned in the windows
+ * @param rowsLoaded rows stored as new assignments
+ * @param alreadyAssigned rows whose subject already had an assignment in the experiment (first write wins)
+ * @param rejected rows kept as rejected, with their reason
+ * @param retriedLoaded earlier rejected rows this run loaded
+ */
+public record ImportRun(
+    String id,
+    ResourceId tableId,
+    Instant startedAt,
+    Instant finishedAt,
+    Optional<Instant> windowStart,
+    Optional<Instant> windowEnd,
+    long rowsRead,
+    long rowsLoaded,
+    long alreadyAssigned,
+    long rejected,
+    long retriedLoaded,
+    Status status,
+    Optional<String> error) {
+
+  public enum Status { SUCCEEDED, FAILED }
+
+  public Duration duration() {
+    return Duration.between(startedAt, finishedAt);
+  }
+}

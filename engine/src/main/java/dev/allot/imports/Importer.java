@@ -1,0 +1,234 @@
+package dev.allot.imports;
+
+import dev.allot.assignment.Assignment;
+import dev.allot.assignment.AssignmentIds;
+import dev.allot.assignment.Catalog;
+import dev.allot.error.AllotException;
+import dev.allot.imports.AssignmentTableStore.WatermarkMove;
+import dev.allot.resource.ResourceId;
+import dev.allot.resource.SubjectType;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Runs assignment tables (SPEC §4): loads every due window of a table's query into the assignment
+ * store and advances its watermark, in chunks. Each chunk is one transaction holding its rows,
+ * its rejected rows and the watermark's move to the first timestamp after them, so a run that
+ * stops halfway (a crash, a failing source) resumes exactly where its last commit ended: nothing
+ * loaded twice, nothing skipped. Chunks end only between two distinct timestamps. One run per
+ * table at a time in this process; across nodes, a chunk whose watermark moved meanwhile is
+ * refused by the store. Thread-safe.
+ */
+public final class Importer {
+  /** Rows per transaction: large enough to load fast, small enough not to hold SQLite's one writer for long. */
+  static final int CHUNK_ROWS = 10_000;
+  static final Duration FIRST_BACKOFF = Duration.ofSeconds(30);
+  static final Duration MAX_BACKOFF = Duration.ofHours(1);
+
+  private final AssignmentTableStore store;
+  private final Warehouses warehouses;
+  private final Supplier<Catalog.Snapshot> experiments;
+  private final Function<ResourceId, Optional<SubjectType>> subjectTypes;
+  private final InstantSource clock;
+  private final ConcurrentHashMap<ResourceId, ReentrantLock> running = new ConcurrentHashMap<>();
+
+  public Importer(AssignmentTableStore store, Warehouses warehouses, Supplier<Catalog.Snapshot> experiments,
+      Function<ResourceId, Optional<SubjectType>> subjectTypes, InstantSource clock) {
+    this.store = store;
+    this.warehouses = warehouses;
+    this.experiments = experiments;
+    this.subjectTypes = subjectTypes;
+    this.clock = clock;
+  }
+
+  /** Runs {@code work} while no other run, check or change of the table goes on in this process. */
+  <T> T exclusively(ResourceId tableId, Supplier<T> work) {
+    ReentrantLock lock = running.computeIfAbsent(tableId, id -> new ReentrantLock());
+    lock.lock();
+    try {
+      return work.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Runs the table now: when {@code manual} (asked for through the API) its rejected rows again
+   * first, then every window due. A failure is recorded in the run and the table (FAILED, with a
+   * backoff), not thrown. A scheduled run that found nothing to load, of a table that was fine, is
+   * not recorded: a table whose query returns no row yet would record one every tick.
+   */
+  public ImportRun run(ResourceId tableId, boolean manual) {
+    return exclusively(tableId, () -> {
+      AssignmentTable table = store.find(tableId)
+          .orElseThrow(() -> AllotException.notFound("no assignment table " + tableId));
+      Run run = new Run(table, manual, clock.instant());
+      try {
+        Warehouse warehouse = warehouses.open(table.definition().source());
+        ImportQuery query = Checks.query(table.definition(), warehouse);
+        RowRules rules = new RowRules(table, experiments.get(), subjectTypes, clock);
+        if (manual) {
+          run.retry(rules);
+        }
+        run.loadWindows(warehouse, query, rules);
+        return run.finish(table.succeeded(clock.instant()), null);
+      } catch (SourceException | AllotException e) {
+        return run.finish(null, e.getMessage());
+      }
+    });
+  }
+
+  /** Whether the scheduler should run the table now: a window is due, or its first one is unknown. */
+  boolean due(AssignmentTable table, Instant now) {
+    if (table.nextAttemptAt().isPresent() && now.isBefore(table.nextAttemptAt().get())) {
+      return false;
+    }
+    if (table.state() != AssignmentTable.State.ACTIVE) {
+      return true;
+    }
+    Optional<Instant> watermark = table.dataDeliveredUntil()
+        .or(() -> table.definition().startTime().map(table.definition().strategy()::firstWatermark));
+    return watermark.isEmpty() || table.definition().strategy().windowEnd(watermark.get(), now).isPresent();
+  }
+
+  static Instant retryAt(Instant now, int failures) {
+    Duration backoff = FIRST_BACKOFF.multipliedBy(1L << Math.min(failures, 20));
+    return now.plus(backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff);
+  }
+
+  /** One run's state: its table, its counts, and the span of windows it loaded. */
+  private final class Run {
+    private final AssignmentTable table;
+    private final boolean manual;
+    private final Instant startedAt;
+    private Optional<Instant> watermark;
+    private Instant windowStart;
+    private long read;
+    private long loaded;
+    private long alreadyAssigned;
+    private long rejected;
+    private long retriedLoaded;
+
+    Run(AssignmentTable table, boolean manual, Instant startedAt) {
+      this.table = table;
+      this.manual = manual;
+      this.startedAt = startedAt;
+      this.watermark = table.dataDeliveredUntil();
+    }
+
+    /** Loads the rejected rows that the rules now accept, and forgets them. */
+    void retry(RowRules rules) {
+      String after = null;
+      List<RejectedRow> page;
+      while (!(page = store.rejectedRows(table.id(), after, CHUNK_ROWS)).isEmpty()) {
+        List<Assignment> assignments = new ArrayList<>();
+        List<String> retried = new ArrayList<>();
+        for (RejectedRow row : page) {
+          if (rules.check(row.row()) instanceof RowRules.Verdict.Load load) {
+            assignments.add(load.assignment());
+            retried.add(row.id());
+          }
+        }
+        if (!retried.isEmpty()) {
+          long stored = store.load(table.id(), Optional.empty(), assignments, List.of(), retried);
+          retriedLoaded += stored;
+          alreadyAssigned += assignments.size() - stored;
+        }
+        after = page.getLast().id();
+      }
+    }
+
+    void loadWindows(Warehouse warehouse, ImportQuery query, RowRules rules) {
+      UpdateStrategy strategy = table.definition().strategy();
+      Optional<Instant> first = watermark
+          .or(() -> table.definition().startTime())
+          .or(() -> warehouse.earliest(query))
+          .map(at -> watermark.isPresent() ? at : strategy.firstWatermark(at));
+      if (first.isEmpty()) {
+        return;  // the query returns no row yet: the first window is not known
+      }
+      Instant from = first.get();
+      for (Optional<Instant> end; (end = strategy.windowEnd(from, clock.instant())).isPresent(); from = end.get()) {
+        if (windowStart == null) {
+          windowStart = from;
+        }
+        loadWindow(warehouse, query, rules, from, end.get());
+      }
+    }
+
+    private void loadWindow(Warehouse warehouse, ImportQuery query, RowRules rules, Instant from, Instant until) {
+      Chunk chunk = new Chunk(rules);
+      warehouse.read(query, from, until, row -> {
+        read++;
+        if (chunk.size() >= CHUNK_ROWS && row.time().isAfter(chunk.lastTime)) {
+          commit(chunk, row.time());
+        }
+        chunk.add(row);
+      });
+      // The window's end is committed even when it held no row: the watermark passes it.
+      commit(chunk, until);
+    }
+
+    private void commit(Chunk chunk, Instant to) {
+      long stored = store.load(table.id(), Optional.of(new WatermarkMove(watermark, to)), chunk.assignments,
+          chunk.rejected, List.of());
+      loaded += stored;
+      alreadyAssigned += chunk.assignments.size() - stored;
+      rejected += chunk.rejected.size();
+      watermark = Optional.of(to);
+      chunk.clear();
+    }
+
+    ImportRun finish(AssignmentTable succeeded, String error) {
+      Instant finishedAt = clock.instant();
+      AssignmentTable after = succeeded != null ? succeeded
+          : table.failed(AssignmentTable.State.FAILED, error, retryAt(finishedAt, table.failures()), finishedAt);
+      Optional<Instant> end = windowStart == null ? Optional.empty() : watermark;
+      ImportRun run = new ImportRun(AssignmentIds.next(startedAt), table.id(), startedAt, finishedAt,
+          Optional.ofNullable(windowStart), end, read, loaded, alreadyAssigned, rejected, retriedLoaded,
+          error == null ? ImportRun.Status.SUCCEEDED : ImportRun.Status.FAILED, Optional.ofNullable(error));
+      boolean idle = !manual && error == null && windowStart == null && table.equals(after.withUpdatedAt(table.updatedAt()));
+      if (!idle) {
+        store.recordRun(run, after);
+      }
+      return run;
+    }
+  }
+
+  /** The rows of one transaction, checked as they arrive. */
+  private static final class Chunk {
+    private final RowRules rules;
+    final List<Assignment> assignments = new ArrayList<>();
+    final List<RejectedRow> rejected = new ArrayList<>();
+    Instant lastTime;
+
+    Chunk(RowRules rules) {
+      this.rules = rules;
+    }
+
+    int size() {
+      return assignments.size() + rejected.size();
+    }
+
+    void add(SourceRow row) {
+      lastTime = row.time();
+      switch (rules.check(row)) {
+        case RowRules.Verdict.Load load -> assignments.add(load.assignment());
+        case RowRules.Verdict.Reject reject -> rejected.add(rules.rejected(row, reject.reason()));
+      }
+    }
+
+    void clear() {
+      assignments.clear();
+      rejected.clear();
+    }
+  }
+}
