@@ -27,4 +27,9 @@ public final class ManualClock implements InstantSource {
   public Instant advance(Duration by) {
     return now.updateAndGet(t -> t.plus(by));
   }
+
+  /** Sets the clock to {@code at}, forward or back. */
+  public void set(Instant at) {
+    now.set(at);
+  }
 }

@@ -11,6 +11,7 @@ import dev.allot.server.access.TokenHandlers;
 import dev.allot.server.events.AmplitudeError;
 import dev.allot.server.events.AmplitudeHandlers;
 import dev.allot.server.events.EventHandlers;
+import dev.allot.server.imports.AssignmentTableHandlers;
 import dev.allot.server.metrics.Metrics;
 import dev.allot.server.resource.ResourceHandlers;
 import dev.allot.server.tls.TlsIdentity;
@@ -37,6 +38,7 @@ public final class HttpApi {
       EventHandlers events,
       AmplitudeHandlers amplitude,
       TokenHandlers tokens,
+      AssignmentTableHandlers assignmentTables,
       Metrics metrics) {}
 
   private HttpApi() {}
@@ -83,6 +85,17 @@ public final class HttpApi {
 
     // Outside /v1: the token is the body's api_key, as Amplitude's clients send it.
     routes.post(AmplitudeHandlers.PATH, h.amplitude()::upload);
+
+    String tables = "/v1/assignmentTables";
+    routes.post(tables, h.assignmentTables()::create, needs(Permission.WRITE_ASSIGNMENT_TABLES));
+    routes.get(tables, h.assignmentTables()::list, needs(Permission.READ_ASSIGNMENT_TABLES));
+    routes.get(tables + "/{id}", h.assignmentTables()::get, needs(Permission.READ_ASSIGNMENT_TABLES));
+    routes.patch(tables + "/{id}", h.assignmentTables()::patch, needs(Permission.WRITE_ASSIGNMENT_TABLES));
+    routes.delete(tables + "/{id}", h.assignmentTables()::delete, needs(Permission.WRITE_ASSIGNMENT_TABLES));
+    routes.post(tables + "/{idAndVerb}", h.assignmentTables()::run, needs(Permission.WRITE_ASSIGNMENT_TABLES));
+    routes.get(tables + "/{id}/runs", h.assignmentTables()::runs, needs(Permission.READ_ASSIGNMENT_TABLES));
+    routes.get(tables + "/{id}/rejectedRows", h.assignmentTables()::rejectedRows,
+        needs(Permission.READ_ASSIGNMENT_TABLES));
 
     routes.post("/v1/tokens", h.tokens()::create, needs(Permission.MANAGE_TOKENS));
     routes.get("/v1/tokens", h.tokens()::list, needs(Permission.MANAGE_TOKENS));

@@ -1,0 +1,365 @@
+package dev.allot.storage.imports;
+
+import static dev.allot.testing.DocumentBuilder.experiment;
+import static dev.allot.testing.DocumentBuilder.subjectType;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.allot.assignment.Assignment;
+import dev.allot.assignment.AssignmentKey;
+import dev.allot.assignment.AssignmentService;
+import dev.allot.assignment.Catalog;
+import dev.allot.error.AllotException;
+import dev.allot.error.ErrorCode;
+import dev.allot.imports.AssignmentTable;
+import dev.allot.imports.AssignmentTableStore;
+import dev.allot.imports.AssignmentTables;
+import dev.allot.imports.ImportRun;
+import dev.allot.imports.ImportScheduler;
+import dev.allot.imports.Importer;
+import dev.allot.imports.RejectedRow;
+import dev.allot.imports.TableDefinition;
+import dev.allot.resource.Kind;
+import dev.allot.resource.ResourceId;
+import dev.allot.resource.ResourceService;
+import dev.allot.resource.SubjectType;
+import dev.allot.storage.StoreSuite;
+import dev.allot.storage.assignment.SqlAssignmentStore;
+import dev.allot.storage.resource.SqlResourceStore;
+import dev.allot.testing.ManualClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SPEC §4, assignment tables: runs that load a real source's rows (a SQLite file) into a real
+ * store, window by window. One subclass per store, a fresh one per test.
+ */
+abstract class ImportContract extends StoreSuite {
+  static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+
+  @TempDir Path dir;
+  final ManualClock clock = ManualClock.at("2026-03-10T00:00:00Z");
+  ResourceService resources;
+  SqlAssignmentStore assignmentStore;
+  AssignmentService assignments;
+  SqlAssignmentTableStore store;
+  Importer importer;
+  AssignmentTables tables;
+  ImportScheduler scheduler;
+  String sourceUrl;
+
+  @BeforeEach
+  final void build() throws SQLException {
+    SqlResourceStore resourceStore = new SqlResourceStore(database(), clock);
+    Catalog catalog = new Catalog(resourceStore);
+    resources = new ResourceService(resourceStore, clock, catalog::refresh);
+    resources.installBuiltIns();
+    resources.apply(List.of(
+        subjectType("user").build(),
+        subjectType("device").with("spec.matchType", "UUID").build(),
+        experiment("home-cta").with("spec.subjectType", "user").build(),
+        experiment("search").with("spec.subjectType", "user").build()), OptionalInt.empty());
+    assignmentStore = new SqlAssignmentStore(database());
+    assignments = new AssignmentService(catalog, assignmentStore, clock);
+    store = new SqlAssignmentTableStore(database());
+    sourceUrl = "jdbc:sqlite:" + dir.resolve("warehouse.db");
+    source("CREATE TABLE assignment_log (user_id TEXT, experiment TEXT, variant TEXT, ts TEXT)");
+    importer = new Importer(store, name -> JdbcWarehouse.of(sourceUrl, null, null), catalog::current,
+        this::subjectType, clock);
+    tables = new AssignmentTables(store, name -> JdbcWarehouse.of(sourceUrl, null, null), this::subjectType, importer,
+        clock);
+    scheduler = new ImportScheduler(store, importer, clock);
+  }
+
+  @AfterEach
+  final void closeStore() {
+    assignmentStore.close();
+  }
+
+  private Optional<SubjectType> subjectType(ResourceId id) {
+    try {
+      return Optional.of((SubjectType) resources.get(Kind.SUBJECT_TYPE, id.value()).resource());
+    } catch (AllotException e) {
+      return Optional.empty();
+    }
+  }
+
+  void source(String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(sourceUrl)) {
+      connection.createStatement().execute(sql);
+    }
+  }
+
+  /** Rows of the source's assignment log: subject, experiment, variant, timestamp (any may be null). */
+  void arrive(String[]... rows) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(sourceUrl);
+        PreparedStatement insert = connection.prepareStatement("INSERT INTO assignment_log VALUES (?, ?, ?, ?)")) {
+      for (String[] row : rows) {
+        for (int i = 0; i < 4; i++) {
+          insert.setString(i + 1, row[i]);
+        }
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  static String[] row(String subject, String experiment, String variant, Instant at) {
+    return new String[] {subject, experiment, variant, at.toString()};
+  }
+
+  AssignmentTable table(String increment, String commitDelay, String startTime) {
+    return tables.create(new TableDefinition.Draft("Legacy log", "warehouse", "SELECT * FROM assignment_log", "user_id",
+        "entities/user", "ts", "experiment", "variant", "AUTOMATIC", increment, commitDelay, startTime),
+        Optional.of("legacy"));
+  }
+
+  Assignment stored(String experiment, String subject) {
+    return assignmentStore.find(List.of(new AssignmentKey(ResourceId.of(experiment), subject)))
+        .get(new AssignmentKey(ResourceId.of(experiment), subject));
+  }
+
+  @Test
+  void run_loadsEveryRow_asAssignmentsFromTheTable_andAdvancesTheWatermark() throws SQLException {
+    arrive(row("u1", "home-cta", "control", T0), row("u2", "home-cta", "treatment", T0.plusSeconds(60)),
+        row("u1", "search", "treatment", T0.plus(Duration.ofDays(2))));
+    table("P1D", "PT0S", null);
+
+    ImportRun run = tables.run("legacy");
+
+    assertThat(run.status()).isEqualTo(ImportRun.Status.SUCCEEDED);
+    assertThat(run.rowsRead()).isEqualTo(3);
+    assertThat(run.rowsLoaded()).isEqualTo(3);
+    assertThat(run.windowStart()).contains(T0);
+    assertThat(run.windowEnd()).contains(clock.instant());
+    Assignment imported = stored("home-cta", "u2");
+    assertThat(imported.variantId()).isEqualTo(ResourceId.of("treatment"));
+    assertThat(imported.source()).isEqualTo("LEGACY");
+    assertThat(imported.createdAt()).isEqualTo(T0.plusSeconds(60));
+    assertThat(imported.cohortIndex()).isZero();
+    assertThat(tables.get("legacy").dataDeliveredUntil()).contains(clock.instant());
+    assertThat(tables.get("legacy").state()).isEqualTo(AssignmentTable.State.ACTIVE);
+    assertThat(tables.runs("legacy", 10)).containsExactly(run);
+  }
+
+  @Test
+  void importedSubject_keepsItsVariant_whenLaterServed() throws SQLException {
+    arrive(row("u1", "home-cta", "treatment", T0));
+    table("P30D", "PT0S", null);
+    tables.run("legacy");
+
+    assertThat(assignments.getOrMake("u1", List.of("home-cta")).getFirst().variantId())
+        .isEqualTo(ResourceId.of("treatment"));
+  }
+
+  @Test
+  void subjectAssignedAlready_keepsItsVariant_andTheRowCountsAsAlreadyAssigned() throws SQLException {
+    ResourceId served = assignments.getOrMake("u1", List.of("home-cta")).getFirst().variantId();
+    String other = served.value().equals("CONTROL") ? "treatment" : "control";
+    arrive(row("u1", "home-cta", other, T0));
+    table("P30D", "PT0S", null);
+
+    ImportRun run = tables.run("legacy");
+
+    assertThat(run.alreadyAssigned()).isEqualTo(1);
+    assertThat(run.rowsLoaded()).isZero();
+    assertThat(stored("home-cta", "u1").variantId()).isEqualTo(served);
+  }
+
+  @Test
+  void badRows_areKeptWithTheirReason_andLoadedByARunAfterTheFix() throws SQLException {
+    arrive(row("u1", "checkout", "control", T0), row("u2", "home-cta", "purple", T0),
+        row(null, "home-cta", "control", T0), row("u3", "home-cta", "control", T0));
+    table("P30D", "PT0S", null);
+
+    ImportRun first = tables.run("legacy");
+
+    assertThat(first.rowsLoaded()).isEqualTo(1);
+    assertThat(first.rejected()).isEqualTo(3);
+    assertThat(tables.rejectedRows("legacy", null, 100)).extracting(RejectedRow::reason).containsExactlyInAnyOrder(
+        "no experiment 'checkout'", "experiment HOME-CTA has no variant 'purple'", "user_id is null");
+
+    resources.apply(List.of(experiment("checkout").with("spec.subjectType", "user").build()), OptionalInt.empty());
+    ImportRun second = tables.run("legacy");
+
+    assertThat(second.retriedLoaded()).isEqualTo(1);
+    assertThat(stored("checkout", "u1").source()).isEqualTo("LEGACY");
+    assertThat(tables.rejectedRows("legacy", null, 100)).hasSize(2);
+  }
+
+  @Test
+  void subjectNotOfTheTablesSubjectType_isRejected() throws SQLException {
+    arrive(row("not-a-uuid", "home-cta", "control", T0));
+    tables.create(new TableDefinition.Draft("Devices", "warehouse", "SELECT * FROM assignment_log", "user_id",
+        "entities/device", "ts", "experiment", "variant", "AUTOMATIC", "P30D", null, null), Optional.of("devices"));
+
+    tables.run("devices");
+
+    assertThat(tables.rejectedRows("devices", null, 10)).extracting(RejectedRow::reason)
+        .containsExactly("subject id 'not-a-uuid' is not of subject type DEVICE (UUID)");
+  }
+
+  /**
+   * The scheduler over a source whose rows arrive late: every row that arrives within the commit
+   * delay is loaded exactly once, whatever the order in which rows and runs come.
+   */
+  @Test
+  void scheduler_rowsArrivingLate_areLoadedOnce_andNoneIsSkipped() throws SQLException {
+    clock.set(T0);
+    table("PT1H", "PT2H", T0.toString());
+    List<String[]> all = new ArrayList<>();
+    for (int hour = 0; hour < 24; hour++) {
+      // Each hour, rows stamped up to 110 minutes ago arrive, and the scheduler ticks twice.
+      for (int lag = 0; lag < 110; lag += 17) {
+        Instant stamp = clock.instant().minus(Duration.ofMinutes(lag));
+        if (!stamp.isBefore(T0)) {
+          String[] row = row("u-" + all.size(), all.size() % 2 == 0 ? "home-cta" : "search",
+              all.size() % 3 == 0 ? "control" : "treatment", stamp);
+          all.add(row);
+          arrive(row);
+        }
+      }
+      scheduler.tick();
+      clock.advance(Duration.ofMinutes(30));
+      scheduler.tick();
+      clock.advance(Duration.ofMinutes(30));
+    }
+    clock.advance(Duration.ofHours(3));
+    scheduler.tick();
+
+    List<ImportRun> runs = tables.runs("legacy", 1_000);
+    assertThat(runs).allMatch(r -> r.status() == ImportRun.Status.SUCCEEDED);
+    assertThat(runs.stream().mapToLong(ImportRun::rowsLoaded).sum()).isEqualTo(all.size());
+    assertThat(runs.stream().mapToLong(ImportRun::alreadyAssigned).sum()).isZero();
+    for (String[] row : all) {
+      assertThat(stored(row[1], row[0])).as(row[0]).isNotNull();
+      assertThat(stored(row[1], row[0]).variantId()).isEqualTo(ResourceId.of(row[2]));
+    }
+    assertThat(tables.get("legacy").dataDeliveredUntil()).contains(clock.instant().minus(Duration.ofHours(2)));
+  }
+
+  @Test
+  void catchUp_afterDowntime_runsWindowAfterWindow() throws SQLException {
+    arrive(IntStream.range(0, 48).mapToObj(h -> row("u" + h, "home-cta", "control", T0.plus(Duration.ofHours(h))))
+        .toArray(String[][]::new));
+    table("PT1H", "PT0S", null);
+
+    assertThat(scheduler.tick()).hasSize(1);
+
+    ImportRun run = tables.runs("legacy", 1).getFirst();
+    assertThat(run.rowsLoaded()).isEqualTo(48);
+    assertThat(run.windowStart()).contains(T0);
+    assertThat(run.windowEnd()).contains(clock.instant());
+    assertThat(scheduler.tick()).isEmpty();
+  }
+
+  @Test
+  void manyRows_areLoadedInChunks_eachMovingTheWatermark() throws SQLException {
+    arrive(IntStream.range(0, 25_000)
+        .mapToObj(i -> row("u" + i, "home-cta", "treatment", T0.plusMillis(i))).toArray(String[][]::new));
+    table("P1D", "PT0S", null);
+
+    ImportRun run = tables.run("legacy");
+
+    assertThat(run.rowsLoaded()).isEqualTo(25_000);
+    assertThat(stored("home-cta", "u24999").createdAt()).isEqualTo(T0.plusMillis(24_999));
+  }
+
+  @Test
+  void failingSource_failsTheRun_keepsTheWatermark_andIsRetriedAfterABackoff() throws Exception {
+    arrive(row("u1", "home-cta", "control", T0));
+    table("P1D", "PT0S", null);
+    tables.run("legacy");
+    Instant watermark = tables.get("legacy").dataDeliveredUntil().orElseThrow();
+    Path file = dir.resolve("warehouse.db");
+    Files.move(file, dir.resolve("away.db"));
+    Files.createDirectory(file);  // where the file was, a directory: SQLite cannot open it
+    clock.advance(Duration.ofDays(2));
+
+    ImportRun failed = scheduler.tick().getFirst();
+
+    assertThat(failed.status()).isEqualTo(ImportRun.Status.FAILED);
+    assertThat(failed.error()).isPresent();
+    AssignmentTable table = tables.get("legacy");
+    assertThat(table.state()).isEqualTo(AssignmentTable.State.FAILED);
+    assertThat(table.error()).isEqualTo(failed.error());
+    assertThat(table.dataDeliveredUntil()).contains(watermark);
+    assertThat(table.nextAttemptAt()).isPresent();
+    assertThat(scheduler.tick()).as("no retry before the backoff ends").isEmpty();
+
+    Files.delete(file);
+    Files.move(dir.resolve("away.db"), file);
+    clock.set(table.nextAttemptAt().get());
+    assertThat(scheduler.tick()).singleElement().extracting(ImportRun::status).isEqualTo(ImportRun.Status.SUCCEEDED);
+    assertThat(tables.get("legacy").state()).isEqualTo(AssignmentTable.State.ACTIVE);
+    assertThat(tables.get("legacy").dataDeliveredUntil()).contains(clock.instant());
+  }
+
+  @Test
+  void create_refusesAQueryThatLacksAMappedColumn_namingIt() {
+    AllotException e = catchThrowableOfType(AllotException.class, () -> tables.create(new TableDefinition.Draft(
+        "t", "warehouse", "SELECT user_id, ts FROM assignment_log", "user_id", "user", "ts", "experiment", "variant",
+        "DAILY", null, null, null), Optional.empty()));
+    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+    assertThat(e.violations()).extracting(v -> v.path())
+        .containsExactlyInAnyOrder("exposureKeyColumn.name", "variantKeyColumn.name");
+  }
+
+  @Test
+  void create_refusesSqlTheSourceRefuses() {
+    AllotException e = catchThrowableOfType(AllotException.class, () -> tables.create(new TableDefinition.Draft(
+        "t", "warehouse", "SELECT * FROM no_such_table", "user_id", "user", "ts", "experiment", "variant",
+        "DAILY", null, null, null), Optional.empty()));
+    assertThat(e.violations()).singleElement().satisfies(v -> {
+      assertThat(v.path()).isEqualTo("sql");
+      assertThat(v.message()).contains("no_such_table");
+    });
+    assertThat(tables.list()).isEmpty();
+  }
+
+  @Test
+  void load_refusesAWatermarkThatMovedMeanwhile_andStoresNothing() throws SQLException {
+    AssignmentTable table = table("P1D", "PT0S", T0.toString());
+    Assignment row = new Assignment("01J0000000000000000000000A", ResourceId.of("home-cta"), "u9",
+        ResourceId.of("control"), 0, T0, "LEGACY");
+    var move = new AssignmentTableStore.WatermarkMove(Optional.empty(), T0.plusSeconds(1));
+    store.load(table.id(), Optional.of(move), List.of(), List.of(), List.of());
+
+    AllotException e = catchThrowableOfType(AllotException.class,
+        () -> store.load(table.id(), Optional.of(move), List.of(row), List.of(), List.of()));
+
+    assertThat(e.code()).isEqualTo(ErrorCode.CONCURRENT_CHANGE);
+    assertThat(stored("home-cta", "u9")).isNull();
+  }
+
+  @Test
+  void deletedTable_runsNoMore_andItsAssignmentsStay() throws SQLException {
+    arrive(row("u1", "home-cta", "control", T0));
+    table("P30D", "PT0S", null);
+    tables.run("legacy");
+
+    tables.delete("legacy");
+
+    assertThat(tables.list()).isEmpty();
+    assertThat(scheduler.tick()).isEmpty();
+    assertThat(stored("home-cta", "u1").source()).isEqualTo("LEGACY");
+    assertThat(catchThrowableOfType(AllotException.class, () -> table("P1D", null, null)).code())
+        .isEqualTo(ErrorCode.CONFLICT);
+  }
+}
