@@ -28,8 +28,8 @@ public interface AssignmentTableStore {
   /** Marks the table deleted: it runs no more; what it imported stays. False when there was none. */
   boolean delete(ResourceId id, Instant at);
 
-  /** Whether a table that is not deleted reads from {@code source}. */
-  boolean usesSource(ResourceId source);
+  /** The tables, not deleted, that read from {@code source}. */
+  List<ResourceId> tablesUsing(ResourceId source);
 
   /**
    * Stores one chunk of an import in one transaction: the assignments, first write wins; the

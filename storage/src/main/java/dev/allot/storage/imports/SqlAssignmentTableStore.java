@@ -128,14 +128,18 @@ public final class SqlAssignmentTableStore implements AssignmentTableStore {
   }
 
   @Override
-  public boolean usesSource(ResourceId source) {
+  public List<ResourceId> tablesUsing(ResourceId source) {
     return database.withConnection(connection -> {
       try (PreparedStatement find = connection.prepareStatement(
-          "SELECT 1 FROM assignment_table WHERE source_name = ? AND deleted_at IS NULL")) {
+          "SELECT id FROM assignment_table WHERE source_name = ? AND deleted_at IS NULL ORDER BY id")) {
         find.setString(1, source.value());
+        List<ResourceId> ids = new ArrayList<>();
         try (ResultSet rs = find.executeQuery()) {
-          return rs.next();
+          while (rs.next()) {
+            ids.add(ResourceId.of(rs.getString(1)));
+          }
         }
+        return ids;
       }
     });
   }
