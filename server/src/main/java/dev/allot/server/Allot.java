@@ -7,6 +7,8 @@ import dev.allot.assignment.Catalog;
 import dev.allot.events.AssignmentEvents;
 import dev.allot.events.Experiments;
 import dev.allot.events.ExposureService;
+import dev.allot.imports.SourceService;
+import dev.allot.imports.SourceUsers;
 import dev.allot.access.TokenService;
 import dev.allot.resource.ResourceService;
 import dev.allot.server.access.Authenticator;
@@ -15,6 +17,8 @@ import dev.allot.server.assignment.AssignmentHandlers;
 import dev.allot.server.events.AmplitudeHandlers;
 import dev.allot.server.events.EventHandlers;
 import dev.allot.server.http.HttpApi;
+import dev.allot.server.imports.SecretKeys;
+import dev.allot.server.imports.SourceHandlers;
 import dev.allot.server.metrics.Metrics;
 import dev.allot.server.resource.ResourceHandlers;
 import dev.allot.server.tls.TlsFiles;
@@ -25,6 +29,8 @@ import dev.allot.storage.assignment.CachingAssignmentStore;
 import dev.allot.storage.assignment.SqlAssignmentStore;
 import dev.allot.storage.events.AssignmentEventWriter;
 import dev.allot.storage.events.SqlEventStore;
+import dev.allot.storage.imports.SecretBox;
+import dev.allot.storage.imports.SqlSourceStore;
 import dev.allot.storage.resource.SqlResourceStore;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -75,6 +81,8 @@ public final class Allot implements AutoCloseable {
     // Before the database: a server that cannot serve HTTPS as asked refuses at once, naming the file.
     Optional<TlsIdentity> tls = config.tls().map(TlsFiles::load);
     createDataDir(config.dataDir());
+    SecretBox secrets = new SecretBox(
+        SecretKeys.load(config.secretKey(), config.secretKeyFile(), new SecureRandom()), new SecureRandom());
     InstantSource clock = InstantSource.system();
     Database database = Database.open(config.jdbcUrl(), config.database());
     SqlAssignmentStore assignmentStore = null;
@@ -103,6 +111,10 @@ public final class Allot implements AutoCloseable {
       TokenService tokens = new TokenService(new SqlTokenStore(database), clock, new SecureRandom());
       tokens.createFirstAdmin(config.adminToken()).ifPresent(issued -> announce(issued, config));
       Authenticator authenticator = new Authenticator(tokens);
+      SqlSourceStore sourceStore = new SqlSourceStore(database, secrets);
+      SecretKeys.checkAgainst(sourceStore);
+      // Until assignment tables exist nothing uses a source; they will answer the tables reading from one.
+      SourceService sources = new SourceService(sourceStore, clock, SourceUsers.NONE);
       Javalin http = HttpApi.create(new HttpApi.Handlers(
           database,
           authenticator,
@@ -111,6 +123,7 @@ public final class Allot implements AutoCloseable {
           new EventHandlers(exposures, metrics.registry()),
           new AmplitudeHandlers(exposures, authenticator, clock, metrics.registry()),
           new TokenHandlers(tokens, authenticator),
+          new SourceHandlers(sources),
           metrics), tls);
       http.start(config.host(), config.port());
       log.info("Allot is serving {} on port {} with {}", tls.isPresent() ? "HTTPS" : "HTTP", http.port(),
