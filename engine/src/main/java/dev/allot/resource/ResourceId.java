@@ -8,7 +8,7 @@ import java.util.Locale;
  */
 public record ResourceId(String value) implements Comparable<ResourceId> {
   public static final int MAX_LENGTH = 128;
-  static final String RULE = "must be 1 to 128 characters of A-Z, a-z, 0-9, '.', '_' or '-'";
+  public static final String RULE = "must be 1 to 128 characters of A-Z, a-z, 0-9, '.', '_' or '-'";
 
   public ResourceId {
     if (!isValid(value)) {

@@ -7,6 +7,18 @@ import dev.allot.assignment.Catalog;
 import dev.allot.events.AssignmentEvents;
 import dev.allot.events.Experiments;
 import dev.allot.events.ExposureService;
+import dev.allot.error.AllotException;
+import dev.allot.imports.AssignmentTables;
+import dev.allot.imports.ImportRun;
+import dev.allot.imports.ImportScheduler;
+import dev.allot.imports.Importer;
+import dev.allot.imports.Source;
+import dev.allot.imports.SourceService;
+import dev.allot.imports.Warehouses;
+import dev.allot.resource.Kind;
+import dev.allot.resource.ResourceId;
+import dev.allot.resource.ResourceKey;
+import dev.allot.resource.SubjectType;
 import dev.allot.access.TokenService;
 import dev.allot.resource.ResourceService;
 import dev.allot.server.access.Authenticator;
@@ -15,6 +27,9 @@ import dev.allot.server.assignment.AssignmentHandlers;
 import dev.allot.server.events.AmplitudeHandlers;
 import dev.allot.server.events.EventHandlers;
 import dev.allot.server.http.HttpApi;
+import dev.allot.server.imports.AssignmentTableHandlers;
+import dev.allot.server.imports.SecretKeys;
+import dev.allot.server.imports.SourceHandlers;
 import dev.allot.server.metrics.Metrics;
 import dev.allot.server.resource.ResourceHandlers;
 import dev.allot.server.tls.TlsFiles;
@@ -25,6 +40,10 @@ import dev.allot.storage.assignment.CachingAssignmentStore;
 import dev.allot.storage.assignment.SqlAssignmentStore;
 import dev.allot.storage.events.AssignmentEventWriter;
 import dev.allot.storage.events.SqlEventStore;
+import dev.allot.storage.imports.JdbcWarehouse;
+import dev.allot.storage.imports.SecretBox;
+import dev.allot.storage.imports.SqlAssignmentTableStore;
+import dev.allot.storage.imports.SqlSourceStore;
 import dev.allot.storage.resource.SqlResourceStore;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -36,10 +55,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,20 +74,24 @@ public final class Allot implements AutoCloseable {
   /** How often a node looks for resource changes made through other nodes sharing its database. */
   public static final Duration CATALOG_POLL = Duration.ofSeconds(1);
   private static final long ASSIGNMENT_CACHE_SIZE = 1_000_000;
+  /** How often a node looks for assignment tables that are due. */
+  public static final Duration IMPORT_TICK = Duration.ofSeconds(30);
 
   private final Database database;
   private final SqlAssignmentStore assignmentStore;
   private final AssignmentEventWriter assignmentEvents;
   private final ScheduledExecutorService poller;
+  private final ScheduledExecutorService importScheduler;
   private final Metrics metrics;
   private final Javalin http;
 
   private Allot(Database database, SqlAssignmentStore assignmentStore, AssignmentEventWriter assignmentEvents,
-      ScheduledExecutorService poller, Metrics metrics, Javalin http) {
+      ScheduledExecutorService poller, ScheduledExecutorService importScheduler, Metrics metrics, Javalin http) {
     this.database = database;
     this.assignmentStore = assignmentStore;
     this.assignmentEvents = assignmentEvents;
     this.poller = poller;
+    this.importScheduler = importScheduler;
     this.metrics = metrics;
     this.http = http;
   }
@@ -75,11 +100,14 @@ public final class Allot implements AutoCloseable {
     // Before the database: a server that cannot serve HTTPS as asked refuses at once, naming the file.
     Optional<TlsIdentity> tls = config.tls().map(TlsFiles::load);
     createDataDir(config.dataDir());
+    SecretBox secrets = new SecretBox(
+        SecretKeys.load(config.secretKey(), config.secretKeyFile(), new SecureRandom()), new SecureRandom());
     InstantSource clock = InstantSource.system();
     Database database = Database.open(config.jdbcUrl(), config.database());
     SqlAssignmentStore assignmentStore = null;
     AssignmentEventWriter assignmentEvents = null;
     ScheduledExecutorService poller = null;
+    ScheduledExecutorService importScheduler = null;
     Metrics metrics = new Metrics();
     try {
       SqlResourceStore resourceStore = new SqlResourceStore(database, clock);
@@ -103,6 +131,20 @@ public final class Allot implements AutoCloseable {
       TokenService tokens = new TokenService(new SqlTokenStore(database), clock, new SecureRandom());
       tokens.createFirstAdmin(config.adminToken()).ifPresent(issued -> announce(issued, config));
       Authenticator authenticator = new Authenticator(tokens);
+      SqlSourceStore sourceStore = new SqlSourceStore(database, secrets);
+      SecretKeys.checkAgainst(sourceStore);
+      SqlAssignmentTableStore tableStore = new SqlAssignmentTableStore(database);
+      SourceService sources = new SourceService(sourceStore, clock, tableStore::tablesUsing);
+      Warehouses warehouses = name -> {
+        Source source = sourceStore.find(name).orElseThrow(() -> AllotException.notFound("no source " + name));
+        return JdbcWarehouse.of(source.jdbcUrl(), source.user().orElse(null), sourceStore.password(name).orElse(null));
+      };
+      Function<ResourceId, Optional<SubjectType>> subjectTypes = id -> Optional.ofNullable(
+          resourceStore.find(List.of(new ResourceKey(Kind.SUBJECT_TYPE, id))).get(new ResourceKey(Kind.SUBJECT_TYPE, id)))
+          .map(stored -> (SubjectType) stored.resource());
+      Importer importer = new Importer(tableStore, warehouses, catalog::current, subjectTypes, clock);
+      AssignmentTables assignmentTables = new AssignmentTables(tableStore, warehouses, subjectTypes, importer, clock);
+      importScheduler = scheduleImports(new ImportScheduler(tableStore, importer, clock));
       Javalin http = HttpApi.create(new HttpApi.Handlers(
           database,
           authenticator,
@@ -111,14 +153,19 @@ public final class Allot implements AutoCloseable {
           new EventHandlers(exposures, metrics.registry()),
           new AmplitudeHandlers(exposures, authenticator, clock, metrics.registry()),
           new TokenHandlers(tokens, authenticator),
+          new SourceHandlers(sources),
+          new AssignmentTableHandlers(assignmentTables),
           metrics), tls);
       http.start(config.host(), config.port());
       log.info("Allot is serving {} on port {} with {}", tls.isPresent() ? "HTTPS" : "HTTP", http.port(),
           config.jdbcUrl().replaceAll("(?i)(password=)[^&]*", "$1***"));
-      return new Allot(database, assignmentStore, assignmentEvents, poller, metrics, http);
+      return new Allot(database, assignmentStore, assignmentEvents, poller, importScheduler, metrics, http);
     } catch (RuntimeException e) {
       if (poller != null) {
         poller.shutdownNow();
+      }
+      if (importScheduler != null) {
+        importScheduler.shutdownNow();
       }
       if (assignmentStore != null) {
         assignmentStore.close();
@@ -146,6 +193,27 @@ public final class Allot implements AutoCloseable {
     return poller;
   }
 
+  /** Assignment tables that are due run every {@link #IMPORT_TICK}, one after another, on one thread. */
+  private static ScheduledExecutorService scheduleImports(ImportScheduler scheduler) {
+    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("allot-imports").daemon().factory());
+    executor.scheduleWithFixedDelay(() -> {
+      try {
+        for (ImportRun run : scheduler.tick()) {
+          if (run.status() == ImportRun.Status.FAILED) {
+            log.warn("assignment table {} failed: {}", run.tableId(), run.error().orElse(""));
+          } else {
+            log.info("assignment table {} loaded {} rows ({} already assigned, {} rejected)", run.tableId(),
+                run.rowsLoaded(), run.alreadyAssigned(), run.rejected());
+          }
+        }
+      } catch (RuntimeException e) {
+        log.warn("running assignment tables failed; trying again in {}: {}", IMPORT_TICK, e.getMessage());
+      }
+    }, IMPORT_TICK.toMillis(), IMPORT_TICK.toMillis(), TimeUnit.MILLISECONDS);
+    return executor;
+  }
+
   public int port() {
     return http.port();
   }
@@ -155,6 +223,8 @@ public final class Allot implements AutoCloseable {
   public void close() {
     http.stop();
     poller.shutdownNow();
+    // A run stopped halfway resumes where its last chunk committed (docs/imports.md).
+    importScheduler.shutdownNow();
     assignmentStore.close();
     if (assignmentEvents != null) {
       assignmentEvents.close();

@@ -3,6 +3,7 @@ package dev.allot.server;
 import dev.allot.events.ExposureService;
 import dev.allot.server.tls.TlsFiles;
 import dev.allot.storage.DatabaseOptions;
+import dev.allot.storage.imports.SecretBox;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,6 +18,8 @@ import java.util.Optional;
  * @param assignmentEvents whether get and getOrMake record assignment events (SPEC §3)
  * @param tls the certificate and key to serve HTTPS with ({@code --tls-cert}, {@code --tls-key});
  *     without them the server speaks plain HTTP
+ * @param secretKey the key that seals the passwords of sources, base64 of 32 bytes
+ *     ({@code ALLOT_SECRET_KEY}); without it, the key in {@link #secretKeyFile()}, made on first start
  */
 public record AllotConfig(
     String host,
@@ -27,26 +30,35 @@ public record AllotConfig(
     Optional<String> adminToken,
     int propertyKeyLimit,
     boolean assignmentEvents,
-    Optional<TlsFiles> tls) {
+    Optional<TlsFiles> tls,
+    Optional<String> secretKey) {
 
   public AllotConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(secretKey, "secretKey");
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("--port must be 0 to 65535, is " + port);
     }
     if (propertyKeyLimit < 0) {
       throw new IllegalArgumentException("--property-key-limit must be 0 or more, is " + propertyKeyLimit);
     }
+    secretKey.ifPresent(key -> {
+      try {
+        SecretBox.decodeKey(key);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("ALLOT_SECRET_KEY " + e.getMessage());
+      }
+    });
   }
 
   /** A configuration with the default limit of experiment property keys, 700, recording assignment events, serving plain HTTP. */
   public AllotConfig(String host, int port, Path dataDir, Optional<String> databaseUrl, DatabaseOptions database,
       Optional<String> adminToken) {
     this(host, port, dataDir, databaseUrl, database, adminToken, ExposureService.DEFAULT_PROPERTY_KEY_LIMIT, true,
-        Optional.empty());
+        Optional.empty(), Optional.empty());
   }
 
   public String jdbcUrl() {
@@ -57,21 +69,44 @@ public record AllotConfig(
     return dataDir.resolve("admin-token");
   }
 
+  /** Where the secret key is kept when {@code ALLOT_SECRET_KEY} is not set. */
+  public Path secretKeyFile() {
+    return dataDir.resolve("secret-key");
+  }
+
   public AllotConfig withAdminToken(String secret) {
     return new AllotConfig(host, port, dataDir, databaseUrl, database, Optional.of(secret), propertyKeyLimit,
-        assignmentEvents, tls);
+        assignmentEvents, tls, secretKey);
   }
 
   public AllotConfig withPropertyKeyLimit(int limit) {
-    return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, limit, assignmentEvents, tls);
+    return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, limit, assignmentEvents, tls,
+        secretKey);
   }
 
   public AllotConfig withAssignmentEvents(boolean record) {
-    return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, propertyKeyLimit, record, tls);
+    return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, propertyKeyLimit, record, tls,
+        secretKey);
   }
 
   public AllotConfig withTls(TlsFiles files) {
     return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, propertyKeyLimit,
-        assignmentEvents, Optional.of(files));
+        assignmentEvents, Optional.of(files), secretKey);
+  }
+
+  public AllotConfig withSecretKey(String key) {
+    return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, propertyKeyLimit,
+        assignmentEvents, tls, Optional.of(key));
+  }
+
+  /** Never the secrets: the passwords, the admin token and the secret key show only whether they are set. */
+  @Override
+  public String toString() {
+    return "AllotConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir
+        + ", databaseUrl=" + databaseUrl.map(url -> url.replaceAll("(?i)(password=)[^&]*", "$1***"))
+        + ", database=[password=" + database.password().map(p -> "***") + ", durability=" + database.durability()
+        + ", poolSize=" + database.poolSize() + "], adminToken=" + adminToken.map(t -> "***")
+        + ", propertyKeyLimit=" + propertyKeyLimit + ", assignmentEvents=" + assignmentEvents + ", tls=" + tls
+        + ", secretKey=" + secretKey.map(k -> "***") + "]";
   }
 }

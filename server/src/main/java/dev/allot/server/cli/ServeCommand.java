@@ -21,7 +21,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "8080", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--data-dir", defaultValue = "allot-data", description = "Where the embedded database and the first admin token live (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--data-dir", defaultValue = "allot-data", description = "Where the embedded database, the first admin token and the secret key (unless $ALLOT_SECRET_KEY is set) live (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
   @Option(names = "--database", description = "JDBC URL of the database: jdbc:sqlite:FILE or "
@@ -67,7 +67,8 @@ final class ServeCommand implements Callable<Integer> {
         databasePoolSize == null ? OptionalInt.empty() : OptionalInt.of(databasePoolSize));
     AllotConfig config = new AllotConfig(host, port, dataDir, Optional.ofNullable(database), databaseOptions,
         Optional.ofNullable(System.getenv("ALLOT_ADMIN_TOKEN")).filter(s -> !s.isEmpty()), propertyKeyLimit,
-        assignmentEvents, TlsFiles.of(tlsCert, tlsKey));
+        assignmentEvents, TlsFiles.of(tlsCert, tlsKey),
+        Optional.ofNullable(System.getenv("ALLOT_SECRET_KEY")).filter(s -> !s.isEmpty()));
     Allot allot = Allot.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -12,6 +12,7 @@ import dev.allot.server.events.AmplitudeError;
 import dev.allot.server.events.AmplitudeHandlers;
 import dev.allot.server.events.EventHandlers;
 import dev.allot.server.imports.AssignmentTableHandlers;
+import dev.allot.server.imports.SourceHandlers;
 import dev.allot.server.metrics.Metrics;
 import dev.allot.server.resource.ResourceHandlers;
 import dev.allot.server.tls.TlsIdentity;
@@ -38,6 +39,7 @@ public final class HttpApi {
       EventHandlers events,
       AmplitudeHandlers amplitude,
       TokenHandlers tokens,
+      SourceHandlers sources,
       AssignmentTableHandlers assignmentTables,
       Metrics metrics) {}
 
@@ -100,6 +102,11 @@ public final class HttpApi {
     routes.post("/v1/tokens", h.tokens()::create, needs(Permission.MANAGE_TOKENS));
     routes.get("/v1/tokens", h.tokens()::list, needs(Permission.MANAGE_TOKENS));
     routes.delete("/v1/tokens/{id}", h.tokens()::delete, needs(Permission.MANAGE_TOKENS));
+
+    routes.post("/v1/sources", h.sources()::create, needs(Permission.MANAGE_SOURCES));
+    routes.get("/v1/sources", h.sources()::list, needs(Permission.MANAGE_SOURCES));
+    routes.get("/v1/sources/{name}", h.sources()::get, needs(Permission.MANAGE_SOURCES));
+    routes.delete("/v1/sources/{name}", h.sources()::delete, needs(Permission.MANAGE_SOURCES));
 
     routes.exception(Bodies.ClientGone.class, ErrorMapper::clientGone);
     routes.exception(AmplitudeError.class, ErrorMapper::amplitude);

@@ -1,0 +1,107 @@
+package dev.allot.imports;
+
+import dev.allot.error.AllotException;
+import dev.allot.error.ErrorCode;
+import dev.allot.error.Violation;
+import dev.allot.resource.ResourceId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A source to create, checked: what {@code POST /v1/sources} asks for. The password is in clear
+ * here and nowhere after: the store seals it, and {@link #toString()} does not show it.
+ *
+ * @param user the user to connect as; empty when none was given (or an empty string)
+ * @param password the password; empty when none was given (or an empty string)
+ */
+public record NewSource(ResourceId name, String jdbcUrl, Optional<String> user, Optional<String> password) {
+  public static final int MAX_URL_LENGTH = 4096;
+  public static final int MAX_USER_LENGTH = 256;
+  public static final int MAX_PASSWORD_LENGTH = 1024;
+  static final String DRIVERS_RULE =
+      "must start with jdbc:postgresql:, jdbc:sqlite: or jdbc:duckdb: (the drivers Allot ships)";
+  private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]{0,30}:([A-Za-z][A-Za-z0-9+.-]{0,30}:)?");
+
+  public NewSource {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(password, "password");
+    List<Violation> violations = new ArrayList<>();
+    checkUrl(jdbcUrl, violations);
+    user.ifPresent(u -> checkLength("user", u, MAX_USER_LENGTH, violations));
+    password.ifPresent(p -> checkLength("password", p, MAX_PASSWORD_LENGTH, violations));
+    if (!violations.isEmpty()) {
+      throw new IllegalArgumentException(violations.getFirst().message());
+    }
+  }
+
+  /**
+   * Checks a request's fields, all of them: a refusal names every bad field at once, as an
+   * {@link ErrorCode#INVALID_REQUEST}. Empty strings for {@code user} and {@code password} mean none.
+   */
+  public static NewSource of(String name, String jdbcUrl, String user, String password) {
+    List<Violation> violations = new ArrayList<>();
+    if (name == null || name.isEmpty()) {
+      violations.add(Violation.invalid("name", "name is required: an id " + ResourceId.RULE));
+    } else if (!ResourceId.isValid(name)) {
+      violations.add(Violation.invalid("name", "name '" + name + "' " + ResourceId.RULE));
+    }
+    checkUrl(jdbcUrl, violations);
+    if (user != null) {
+      checkLength("user", user, MAX_USER_LENGTH, violations);
+    }
+    if (password != null) {
+      checkLength("password", password, MAX_PASSWORD_LENGTH, violations);
+    }
+    if (!violations.isEmpty()) {
+      String message = violations.size() == 1 ? violations.getFirst().message() : "the source is invalid";
+      throw new AllotException(ErrorCode.INVALID_REQUEST, message, violations, null);
+    }
+    return new NewSource(ResourceId.of(name), jdbcUrl, given(user), given(password));
+  }
+
+  private static Optional<String> given(String value) {
+    return Optional.ofNullable(value).filter(v -> !v.isEmpty());
+  }
+
+  /**
+   * A URL of a driver Allot ships, and no password in it: a URL is stored and shown as given, so a
+   * password goes in the password field, which is sealed and never shown.
+   */
+  private static void checkUrl(String jdbcUrl, List<Violation> violations) {
+    if (jdbcUrl == null || jdbcUrl.isBlank()) {
+      violations.add(Violation.invalid("jdbcUrl", "jdbcUrl is required and " + DRIVERS_RULE));
+      return;
+    }
+    if (SourceDriver.of(jdbcUrl).isEmpty()) {
+      // Only the scheme is echoed: the rest of a URL may hold credentials.
+      Matcher scheme = SCHEME.matcher(jdbcUrl);
+      violations.add(Violation.invalid("jdbcUrl", "jdbcUrl " + DRIVERS_RULE
+          + (scheme.lookingAt() ? ", starts with '" + scheme.group() + "'" : "")));
+    } else if (jdbcUrl.toLowerCase(Locale.ROOT).contains("password=")) {
+      violations.add(Violation.invalid("jdbcUrl",
+          "jdbcUrl must not hold a password (password=): send it as password, which is stored sealed and never shown"));
+    }
+    if (jdbcUrl.length() > MAX_URL_LENGTH) {
+      violations.add(Violation.invalid("jdbcUrl", "jdbcUrl must be at most " + MAX_URL_LENGTH + " characters"));
+    }
+  }
+
+  private static void checkLength(String field, String value, int max, List<Violation> violations) {
+    if (value.length() > max) {
+      violations.add(Violation.invalid(field, field + " must be at most " + max + " characters"));
+    }
+  }
+
+  /** Never the password. */
+  @Override
+  public String toString() {
+    return "NewSource[name=" + name + ", jdbcUrl=" + jdbcUrl + ", user=" + user + ", password="
+        + (password.isPresent() ? "***" : "none") + "]";
+  }
+}

@@ -1,0 +1,63 @@
+package dev.allot.imports;
+
+import dev.allot.error.AllotException;
+import dev.allot.error.ErrorCode;
+import dev.allot.resource.ResourceId;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Creates, shows and deletes the named sources assignment tables read from (SPEC §4). Thread-safe. */
+public final class SourceService {
+  private final SourceStore store;
+  private final InstantSource clock;
+  private final SourceUsers users;
+
+  /** @param users what keeps a source in use from being deleted: the assignment tables reading from it */
+  public SourceService(SourceStore store, InstantSource clock, SourceUsers users) {
+    this.store = store;
+    this.clock = clock;
+    this.users = users;
+  }
+
+  /** Checks every field (400 naming each bad one), then stores the source (409 when the name is taken). */
+  public Source create(String name, String jdbcUrl, String user, String password) {
+    return store.create(NewSource.of(name, jdbcUrl, user, password), clock.instant().truncatedTo(ChronoUnit.MILLIS));
+  }
+
+  public List<Source> list() {
+    return store.list();
+  }
+
+  /** The source, or 404. */
+  public Source get(String name) {
+    ResourceId id = id(name);
+    return store.find(id).orElseThrow(() -> notFound(id));
+  }
+
+  /** Deletes a source: 404 when there is none, 409 while an assignment table reads from it. */
+  public void delete(String name) {
+    ResourceId id = get(name).name();
+    List<ResourceId> tables = users.tablesUsing(id);
+    if (!tables.isEmpty()) {
+      throw new AllotException(ErrorCode.CONFLICT, "source " + id + " is used by assignment table"
+          + (tables.size() == 1 ? " " : "s ") + tables.stream().map(ResourceId::value).collect(Collectors.joining(", "))
+          + ": delete " + (tables.size() == 1 ? "it" : "them") + " first");
+    }
+    if (!store.delete(id)) {
+      throw notFound(id);
+    }
+  }
+
+  private static ResourceId id(String name) {
+    if (!ResourceId.isValid(name)) {
+      throw AllotException.notFound("source '" + name + "' does not exist: a name " + ResourceId.RULE);
+    }
+    return ResourceId.of(name);
+  }
+
+  private static AllotException notFound(ResourceId name) {
+    return AllotException.notFound("source " + name + " does not exist");
+  }
+}

@@ -1,0 +1,212 @@
+package dev.allot.server.imports;
+
+import static dev.allot.server.TestServer.ADMIN_TOKEN;
+import static dev.allot.server.TestServer.parseJson;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.allot.server.TestServer;
+import dev.allot.server.TestServer.Response;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code /v1/sources}: admins name the warehouses assignment tables read from (SPEC §4, docs/imports.md). */
+class SourceApiTest {
+  static final String PASSWORD = "correct-horse-battery-staple";
+  static final String WAREHOUSE = """
+      {"name": "warehouse", "jdbcUrl": "jdbc:postgresql://127.0.0.1:5432/analytics", "user": "reader",
+       "password": "%s"}""".formatted(PASSWORD);
+
+  @RegisterExtension final TestServer server = new TestServer();
+
+  @Test
+  void create_asAdmin_is201WithTheSourceButNotItsPassword() {
+    Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    Response response = create(WAREHOUSE);
+
+    assertThat(response.status()).as(response.body()).isEqualTo(201);
+    JsonNode created = response.json();
+    assertThat(fieldNames(created)).containsExactly("name", "jdbcUrl", "user", "hasPassword", "createdAt");
+    assertThat(Instant.parse(created.get("createdAt").asText())).isBetween(before, Instant.now());
+    ((ObjectNode) created).remove("createdAt");
+    assertThat(created).isEqualTo(parseJson("""
+        {"name": "WAREHOUSE", "jdbcUrl": "jdbc:postgresql://127.0.0.1:5432/analytics", "user": "reader",
+         "hasPassword": true}"""));
+    assertThat(response.body()).doesNotContain(PASSWORD);
+  }
+
+  @Test
+  void create_withoutUserOrPassword_showsNoUserAndNoPassword() {
+    Response response = create("{\"name\": \"lake\", \"jdbcUrl\": \"jdbc:duckdb:\"}");
+
+    assertThat(response.status()).isEqualTo(201);
+    assertThat(response.json().get("user").isNull()).isTrue();
+    assertThat(response.json().get("hasPassword").asBoolean()).isFalse();
+  }
+
+  @Test
+  void getAndList_showTheSourceButNeverItsPasswordNorTheSealedText() {
+    JsonNode created = create(WAREHOUSE).json();
+    create("{\"name\": \"files\", \"jdbcUrl\": \"jdbc:sqlite:/var/data/assignments.db\"}");
+
+    Response one = server.get("/v1/sources/Warehouse");
+    Response all = server.get("/v1/sources");
+
+    assertThat(one.status()).isEqualTo(200);
+    assertThat(one.json()).isEqualTo(created);
+    assertThat(all.status()).isEqualTo(200);
+    assertThat(all.json().get("sources")).extracting(s -> s.get("name").asText()).containsExactly("FILES", "WAREHOUSE");
+    assertThat(all.json().get("sources").get(1)).isEqualTo(created);
+    for (Response response : List.of(one, all)) {
+      assertThat(response.body()).doesNotContain(PASSWORD, "v1:", "sealed");
+    }
+  }
+
+  static Stream<Arguments> badCreateBodies() {
+    return Stream.of(
+        Arguments.of("no name", "{\"jdbcUrl\": \"jdbc:duckdb:\"}", "name"),
+        Arguments.of("a name that is no id", "{\"name\": \"main warehouse\", \"jdbcUrl\": \"jdbc:duckdb:\"}", "name"),
+        Arguments.of("no jdbcUrl", "{\"name\": \"wh\"}", "jdbcUrl"),
+        Arguments.of("a driver Allot does not ship", "{\"name\": \"wh\", \"jdbcUrl\": \"jdbc:mysql://db/x\"}", "jdbcUrl"),
+        Arguments.of("a password in the URL",
+            "{\"name\": \"wh\", \"jdbcUrl\": \"jdbc:postgresql://db/x?user=u&password=p\"}", "jdbcUrl"),
+        Arguments.of("user as a number", "{\"name\": \"wh\", \"jdbcUrl\": \"jdbc:duckdb:\", \"user\": 12}", "user"),
+        Arguments.of("password as an object",
+            "{\"name\": \"wh\", \"jdbcUrl\": \"jdbc:duckdb:\", \"password\": {\"v\": 1}}", "password"),
+        Arguments.of("password too long",
+            "{\"name\": \"wh\", \"jdbcUrl\": \"jdbc:duckdb:\", \"password\": \"" + "p".repeat(1025) + "\"}", "password"),
+        Arguments.of("unknown field", "{\"name\": \"wh\", \"jdbcUrl\": \"jdbc:duckdb:\", \"driver\": \"duckdb\"}", "driver"),
+        Arguments.of("empty body", "", "name"),
+        Arguments.of("JSON null", "null", "body"),
+        Arguments.of("JSON array", "[]", "body"),
+        Arguments.of("malformed JSON", "{\"name\": ", "body"),
+        Arguments.of("YAML", "name: wh\njdbcUrl: 'jdbc:duckdb:'\n", "body"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badCreateBodies")
+  void create_badBody_is400NamingTheFieldAndCreatesNothing(String name, String body, String path) {
+    Response response = create(body);
+
+    assertThat(response.status()).as(response.body()).isEqualTo(400);
+    assertThat(response.json().get("error").asText()).isEqualTo("invalid_request");
+    assertThat(response.json().at("/details/0/path").asText()).isEqualTo(path);
+    assertThat(server.get("/v1/sources").json().get("sources")).isEmpty();
+  }
+
+  @Test
+  void create_withEveryFieldWrong_is400NamingEachField() {
+    Response response = create("""
+        {"name": "no good", "jdbcUrl": "jdbc:oracle:thin:@db", "user": "%s", "password": "%s"}"""
+        .formatted("u".repeat(257), "p".repeat(1025)));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json()).isEqualTo(parseJson("""
+        {"error": "invalid_request", "message": "the source is invalid", "details": [
+          {"path": "name", "message": "name 'no good' must be 1 to 128 characters of A-Z, a-z, 0-9, '.', '_' or '-'"},
+          {"path": "jdbcUrl", "message": "jdbcUrl must start with jdbc:postgresql:, jdbc:sqlite: or jdbc:duckdb: (the drivers Allot ships), starts with 'jdbc:oracle:'"},
+          {"path": "user", "message": "user must be at most 256 characters"},
+          {"path": "password", "message": "password must be at most 1024 characters"}]}"""));
+  }
+
+  @Test
+  void create_aTakenName_inAnyCase_is409AndKeepsTheFirst() {
+    JsonNode first = create(WAREHOUSE).json();
+
+    Response response = create("{\"name\": \"WareHouse\", \"jdbcUrl\": \"jdbc:duckdb:\"}");
+
+    assertThat(response.status()).isEqualTo(409);
+    assertThat(response.json()).isEqualTo(parseJson("""
+        {"error": "conflict", "message": "source WAREHOUSE already exists"}"""));
+    assertThat(server.get("/v1/sources/warehouse").json()).isEqualTo(first);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"editor", "analyst", "sdk"})
+  void everyRoute_forAnyoneButAnAdmin_is403(String role) {
+    create(WAREHOUSE);
+    String token = server.token(role);
+
+    List<Response> responses = List.of(
+        server.post("/v1/sources", token, "application/json", "{\"name\": \"mine\", \"jdbcUrl\": \"jdbc:duckdb:\"}"),
+        server.get("/v1/sources", token),
+        server.get("/v1/sources/warehouse", token),
+        server.delete("/v1/sources/warehouse", token));
+
+    for (Response response : responses) {
+      assertThat(response.status()).as(response.body()).isEqualTo(403);
+      assertThat(response.json().get("message").asText())
+          .isEqualTo("the " + role + " role may not manage sources");
+      assertThat(response.body()).doesNotContain(PASSWORD);
+    }
+    assertThat(server.get("/v1/sources").json().get("sources")).extracting(s -> s.get("name").asText())
+        .containsExactly("WAREHOUSE");
+  }
+
+  @Test
+  void everyRoute_withoutAToken_is401() {
+    assertThat(server.get("/v1/sources", null).status()).isEqualTo(401);
+    assertThat(server.post("/v1/sources", null, "application/json", WAREHOUSE).status()).isEqualTo(401);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ghost", "no%20such%20name"})
+  void get_unknownSource_is404(String name) {
+    Response response = server.get("/v1/sources/" + name);
+
+    assertThat(response.status()).isEqualTo(404);
+    assertThat(response.json().get("error").asText()).isEqualTo("not_found");
+  }
+
+  @Test
+  void delete_is204AndTheSourceIsGone() {
+    create(WAREHOUSE);
+    create("{\"name\": \"lake\", \"jdbcUrl\": \"jdbc:duckdb:\"}");
+
+    Response response = server.delete("/v1/sources/Warehouse", ADMIN_TOKEN);
+
+    assertThat(response.status()).isEqualTo(204);
+    assertThat(response.body()).isEmpty();
+    assertThat(server.get("/v1/sources/warehouse").status()).isEqualTo(404);
+    assertThat(server.get("/v1/sources").json().get("sources")).extracting(s -> s.get("name").asText())
+        .containsExactly("LAKE");
+  }
+
+  @Test
+  void delete_unknownSource_is404() {
+    Response response = server.delete("/v1/sources/ghost", ADMIN_TOKEN);
+
+    assertThat(response.status()).isEqualTo(404);
+    assertThat(response.json()).isEqualTo(parseJson("""
+        {"error": "not_found", "message": "source GHOST does not exist"}"""));
+  }
+
+  @Test
+  void delete_thenCreateAgain_isAllowed() {
+    create(WAREHOUSE);
+    server.delete("/v1/sources/warehouse", ADMIN_TOKEN);
+
+    assertThat(create("{\"name\": \"warehouse\", \"jdbcUrl\": \"jdbc:duckdb:\"}").status()).isEqualTo(201);
+  }
+
+  private Response create(String body) {
+    return server.post("/v1/sources", ADMIN_TOKEN, "application/json", body);
+  }
+
+  private static List<String> fieldNames(JsonNode object) {
+    List<String> names = new ArrayList<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+}

@@ -1,0 +1,291 @@
+package dev.allot.storage.imports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.allot.error.AllotException;
+import dev.allot.error.ErrorCode;
+import dev.allot.imports.Source;
+import dev.allot.imports.SourceService;
+import dev.allot.imports.SourceUsers;
+import dev.allot.resource.ResourceId;
+import dev.allot.storage.Database;
+import dev.allot.storage.StoreSuite;
+import dev.allot.testing.ManualClock;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** SPEC §4, sources: kept over a real store, their passwords sealed. */
+abstract class SourceStoreContract extends StoreSuite {
+  private static final String URL = "jdbc:postgresql://warehouse.internal:5432/analytics";
+  private static final String PASSWORD = "correct-horse-battery-staple";
+
+  final ManualClock clock = ManualClock.at("2026-03-01T10:00:00.123456Z");
+  final SecretBox secrets = new SecretBox(SecretBoxTest.key(1), new Random(11));
+  SqlSourceStore store;
+  SourceService sources;
+
+  @BeforeEach
+  final void startService() {
+    store = new SqlSourceStore(database(), secrets);
+    sources = new SourceService(store, clock, SourceUsers.NONE);
+  }
+
+  // create, get, list
+
+  @Test
+  void create_givesTheSourceWithoutItsPassword() {
+    Source created = sources.create("main-warehouse", URL, "reader", PASSWORD);
+
+    assertThat(created).isEqualTo(new Source(ResourceId.of("MAIN-WAREHOUSE"), URL, Optional.of("reader"), true,
+        Instant.parse("2026-03-01T10:00:00.123Z")));
+    assertThat(sources.get("Main-Warehouse")).isEqualTo(created);
+  }
+
+  @Test
+  void create_withoutUserOrPassword_hasNeither() {
+    Source created = sources.create("lake", "jdbc:duckdb:", null, null);
+
+    assertThat(sources.get("lake")).isEqualTo(created);
+    assertThat(created.user()).isEmpty();
+    assertThat(created.hasPassword()).isFalse();
+    assertThat(store.password(created.name())).isEmpty();
+  }
+
+  @Test
+  void list_givesEverySourceByName() {
+    Source second = sources.create("zeta", "jdbc:sqlite:/data/z.db", null, null);
+    clock.advance(Duration.ofMinutes(1));
+    Source first = sources.create("alpha", URL, "reader", PASSWORD);
+
+    assertThat(sources.list()).containsExactly(first, second);
+  }
+
+  @Test
+  void create_withATakenName_inAnyCase_isAConflictAndKeepsTheFirst() {
+    Source first = sources.create("warehouse", URL, "reader", PASSWORD);
+
+    AllotException refusal = catchThrowableOfType(AllotException.class,
+        () -> sources.create("WareHouse", "jdbc:duckdb:", null, "other"));
+
+    assertThat(refusal.code()).isEqualTo(ErrorCode.CONFLICT);
+    assertThat(refusal.getMessage()).isEqualTo("source WAREHOUSE already exists");
+    assertThat(sources.list()).containsExactly(first);
+    assertThat(store.password(first.name())).contains(PASSWORD);
+  }
+
+  @Test
+  void create_sameNameOnManyThreadsAtOnce_createsOne() throws Exception {
+    int threads = 4;
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Boolean>> running = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+      for (int t = 0; t < threads; t++) {
+        String password = "password-" + t;
+        running.add(pool.submit(() -> {
+          start.await();
+          try {
+            sources.create("warehouse", URL, "reader", password);
+            return true;
+          } catch (AllotException e) {
+            assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+            return false;
+          }
+        }));
+      }
+      start.countDown();
+    }
+
+    int created = 0;
+    for (Future<Boolean> f : running) {
+      created += f.get() ? 1 : 0;
+    }
+    assertThat(created).isEqualTo(1);
+    assertThat(sources.list()).hasSize(1);
+  }
+
+  @Test
+  void create_invalid_storesNothing() {
+    catchThrowableOfType(AllotException.class, () -> sources.create("bad name", "jdbc:mysql://db", null, PASSWORD));
+
+    assertThat(sources.list()).isEmpty();
+  }
+
+  @Test
+  void get_ofAnUnknownSource_isNotFound() {
+    AllotException refusal = catchThrowableOfType(AllotException.class, () -> sources.get("ghost"));
+
+    assertThat(refusal.code()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(refusal.getMessage()).isEqualTo("source GHOST does not exist");
+  }
+
+  @Test
+  void get_ofANameThatIsNoId_isNotFound() {
+    AllotException refusal = catchThrowableOfType(AllotException.class, () -> sources.get("no such name"));
+
+    assertThat(refusal.code()).isEqualTo(ErrorCode.NOT_FOUND);
+  }
+
+  // the password, sealed
+
+  @Test
+  void password_isTheClearPassword() {
+    Source created = sources.create("warehouse", URL, "reader", PASSWORD);
+
+    assertThat(store.password(created.name())).contains(PASSWORD);
+  }
+
+  @Test
+  void password_ofAnUnknownSource_isEmpty() {
+    assertThat(store.password(ResourceId.of("ghost"))).isEmpty();
+  }
+
+  @Test
+  void storedRow_neverHoldsTheClearPassword() {
+    sources.create("warehouse", URL, "reader", PASSWORD);
+
+    List<String> stored = database().withConnection(connection -> {
+      List<String> values = new ArrayList<>();
+      try (ResultSet rs = connection.createStatement().executeQuery("SELECT * FROM source")) {
+        while (rs.next()) {
+          for (int column = 1; column <= rs.getMetaData().getColumnCount(); column++) {
+            values.add(rs.getString(column));
+          }
+        }
+      }
+      return values;
+    });
+
+    assertThat(stored).isNotEmpty().noneMatch(value -> value != null && value.contains(PASSWORD));
+    assertThat(sealed("WAREHOUSE")).startsWith("v1:");
+  }
+
+  @Test
+  void password_afterReopeningTheDatabaseWithTheSameKey_isUnsealed() {
+    sources.create("warehouse", URL, "reader", PASSWORD);
+
+    try (Database reopened = Database.open(jdbcUrl())) {
+      SqlSourceStore restarted = new SqlSourceStore(reopened, new SecretBox(SecretBoxTest.key(1), new Random(3)));
+
+      assertThat(restarted.password(ResourceId.of("warehouse"))).contains(PASSWORD);
+    }
+  }
+
+  @Test
+  void password_withAnotherKey_failsSayingTheDeploymentsKeyDiffers() {
+    sources.create("warehouse", URL, "reader", PASSWORD);
+    SqlSourceStore otherNode = new SqlSourceStore(database(), new SecretBox(SecretBoxTest.key(2), new Random(3)));
+
+    AllotException refusal = catchThrowableOfType(AllotException.class,
+        () -> otherNode.password(ResourceId.of("warehouse")));
+
+    assertThat(refusal.getMessage())
+        .startsWith("cannot unseal the password of source WAREHOUSE: it was sealed with another secret key")
+        .contains("set the same ALLOT_SECRET_KEY on every node")
+        .doesNotContain(PASSWORD);
+    assertThat(otherNode.find(ResourceId.of("warehouse"))).isPresent();
+  }
+
+  @Test
+  void password_whoseSealedTextWasAltered_fails() {
+    sources.create("warehouse", URL, "reader", PASSWORD);
+    String sealed = sealed("WAREHOUSE");
+    int data = sealed.lastIndexOf(':') + 1;
+    byte[] bytes = Base64.getDecoder().decode(sealed.substring(data));
+    bytes[15] ^= 0x40;
+    setSealed("WAREHOUSE", sealed.substring(0, data) + Base64.getEncoder().encodeToString(bytes));
+
+    AllotException refusal = catchThrowableOfType(AllotException.class,
+        () -> store.password(ResourceId.of("warehouse")));
+
+    assertThat(refusal.getMessage()).isEqualTo("cannot unseal the password of source WAREHOUSE: the sealed text "
+        + "was altered, or copied from another row; enter the password again");
+  }
+
+  @Test
+  void password_whoseSealedTextWasCopiedFromAnotherSource_fails() {
+    sources.create("production", URL, "reader", PASSWORD);
+    sources.create("staging", URL, "reader", "staging-password");
+    setSealed("STAGING", sealed("PRODUCTION"));
+
+    AllotException refusal = catchThrowableOfType(AllotException.class,
+        () -> store.password(ResourceId.of("staging")));
+
+    assertThat(refusal.getMessage()).contains("copied from another row").doesNotContain(PASSWORD);
+    assertThat(store.password(ResourceId.of("production"))).contains(PASSWORD);
+  }
+
+  // delete
+
+  @Test
+  void delete_removesTheSourceAndItsPassword() {
+    Source kept = sources.create("kept", "jdbc:duckdb:", null, null);
+    sources.create("gone", URL, "reader", PASSWORD);
+
+    sources.delete("Gone");
+
+    assertThat(sources.list()).containsExactly(kept);
+    assertThat(store.password(ResourceId.of("gone"))).isEmpty();
+    assertThat(catchThrowableOfType(AllotException.class, () -> sources.get("gone")).code())
+        .isEqualTo(ErrorCode.NOT_FOUND);
+  }
+
+  @Test
+  void delete_ofAnUnknownSource_isNotFound() {
+    AllotException refusal = catchThrowableOfType(AllotException.class, () -> sources.delete("ghost"));
+
+    assertThat(refusal.code()).isEqualTo(ErrorCode.NOT_FOUND);
+  }
+
+  @Test
+  void delete_ofASourceThatAssignmentTablesUse_isAConflictNamingThem() {
+    SourceService guarded = new SourceService(store, clock,
+        source -> source.equals(ResourceId.of("warehouse"))
+            ? List.of(ResourceId.of("checkout-test"), ResourceId.of("pricing"))
+            : List.of());
+    Source used = guarded.create("warehouse", URL, "reader", PASSWORD);
+
+    AllotException refusal = catchThrowableOfType(AllotException.class, () -> guarded.delete("warehouse"));
+
+    assertThat(refusal.code()).isEqualTo(ErrorCode.CONFLICT);
+    assertThat(refusal.getMessage())
+        .isEqualTo("source WAREHOUSE is used by assignment tables CHECKOUT-TEST, PRICING: delete them first");
+    assertThat(guarded.list()).containsExactly(used);
+  }
+
+  private String sealed(String name) {
+    return database().withConnection(connection -> {
+      try (PreparedStatement find = connection.prepareStatement("SELECT password_sealed FROM source WHERE name = ?")) {
+        find.setString(1, name);
+        try (ResultSet rs = find.executeQuery()) {
+          rs.next();
+          return rs.getString(1);
+        }
+      }
+    });
+  }
+
+  private void setSealed(String name, String sealed) {
+    database().inTransaction(connection -> {
+      try (PreparedStatement update = connection.prepareStatement(
+          "UPDATE source SET password_sealed = ? WHERE name = ?")) {
+        update.setString(1, sealed);
+        update.setString(2, name);
+        return update.executeUpdate();
+      }
+    });
+  }
+}
