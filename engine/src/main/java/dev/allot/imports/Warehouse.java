@@ -20,7 +20,9 @@ public interface Warehouse {
 
   /**
    * Passes {@code rows} every row of the query whose timestamp is in {@code [from, until)}, in
-   * timestamp order, streaming: the rows are never all in memory at once.
+   * timestamp order, streaming: the rows are never all in memory at once. A row whose timestamp is
+   * null is in no window, so no read passes it. What {@code rows} throws ends the read and passes
+   * through as it is.
    */
   void read(ImportQuery query, Instant from, Instant until, Consumer<SourceRow> rows);
 
@@ -30,7 +32,8 @@ public interface Warehouse {
   /**
    * What a column holds, as far as the import cares: text or an integer for ids, a timestamp or a
    * date for the timestamp column. UNTYPED is a column whose type the source cannot tell before
-   * reading it (SQLite's expressions); it is accepted for any mapping and each value checked as read.
+   * reading it (SQLite's expressions, and its text columns, which hold its timestamps as ISO-8601
+   * text as well as ids); it is accepted for any mapping and each value checked as read.
    */
   enum ColumnKind { TEXT, INTEGER, TIMESTAMP, DATE, UNTYPED, OTHER }
 }
