@@ -81,8 +81,8 @@ abstract class ImportContract extends StoreSuite {
     sourceUrl = "jdbc:sqlite:" + dir.resolve("warehouse.db");
     source("CREATE TABLE assignment_log (user_id TEXT, experiment TEXT, variant TEXT, ts TEXT)");
     importer = new Importer(store, name -> JdbcWarehouse.of(sourceUrl, null, null), catalog::current,
-        this::subjectType, clock);
-    tables = new AssignmentTables(store, name -> JdbcWarehouse.of(sourceUrl, null, null), this::subjectType, importer,
+        this::findSubjectType, clock);
+    tables = new AssignmentTables(store, name -> JdbcWarehouse.of(sourceUrl, null, null), this::findSubjectType, importer,
         clock);
     scheduler = new ImportScheduler(store, importer, clock);
   }
@@ -92,7 +92,7 @@ abstract class ImportContract extends StoreSuite {
     assignmentStore.close();
   }
 
-  private Optional<SubjectType> subjectType(ResourceId id) {
+  private Optional<SubjectType> findSubjectType(ResourceId id) {
     try {
       return Optional.of((SubjectType) resources.get(Kind.SUBJECT_TYPE, id.value()).resource());
     } catch (AllotException e) {
@@ -110,6 +110,7 @@ abstract class ImportContract extends StoreSuite {
   void arrive(String[]... rows) throws SQLException {
     try (Connection connection = DriverManager.getConnection(sourceUrl);
         PreparedStatement insert = connection.prepareStatement("INSERT INTO assignment_log VALUES (?, ?, ?, ?)")) {
+      connection.setAutoCommit(false);
       for (String[] row : rows) {
         for (int i = 0; i < 4; i++) {
           insert.setString(i + 1, row[i]);
@@ -117,6 +118,7 @@ abstract class ImportContract extends StoreSuite {
         insert.addBatch();
       }
       insert.executeBatch();
+      connection.commit();
     }
   }
 

@@ -1,0 +1,114 @@
+package dev.allot.bench;
+
+import dev.allot.assignment.Catalog;
+import dev.allot.error.AllotException;
+import dev.allot.imports.AssignmentTables;
+import dev.allot.imports.ImportRun;
+import dev.allot.imports.Importer;
+import dev.allot.imports.TableDefinition;
+import dev.allot.resource.Kind;
+import dev.allot.resource.ResourceService;
+import dev.allot.resource.SubjectType;
+import dev.allot.storage.Database;
+import dev.allot.storage.Durability;
+import dev.allot.storage.imports.JdbcWarehouse;
+import dev.allot.storage.imports.SqlAssignmentTableStore;
+import dev.allot.storage.resource.SqlResourceStore;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Import throughput (issue 6): one assignment table run loading {@code rows} rows from a DuckDB file
+ * or a PostgreSQL table into a new embedded (SQLite) store, timed end to end: the query, the
+ * checks, the writes and the watermark. Not JMH: one import is one long operation.
+ *
+ * <pre>java -cp bench/target/benchmarks.jar dev.allot.bench.ImportBenchmark [duckdb|postgres] [rows]</pre>
+ */
+public final class ImportBenchmark {
+  private static final String SQL = "SELECT user_id, experiment, variant, ts FROM assignment_log";
+
+  public static void main(String[] args) throws Exception {
+    String kind = args.length > 0 ? args[0] : "duckdb";
+    int rows = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+    Path dir = Files.createTempDirectory("allot-import-bench-");
+    String sourceUrl = switch (kind) {
+      case "duckdb" -> "jdbc:duckdb:" + dir.resolve("warehouse.duckdb");
+      case "postgres" -> BenchDatabase.LOCAL_POSTGRES;
+      default -> throw new IllegalArgumentException("source must be duckdb or postgres, is '" + kind + "'");
+    };
+    long fill = System.nanoTime();
+    fillSource(kind, sourceUrl, rows);
+    System.out.printf("source %s: %,d rows written in %.1f s%n", kind, rows, (System.nanoTime() - fill) / 1e9);
+
+    try (BenchDatabase allotStore = BenchDatabase.create("sqlite");
+        Database database = Database.open(allotStore.jdbcUrl(), Durability.FSYNC)) {
+      InstantSource clock = InstantSource.system();
+      SqlResourceStore resourceStore = new SqlResourceStore(database, clock);
+      Catalog catalog = new Catalog(resourceStore);
+      ResourceService resources = new ResourceService(resourceStore, clock, catalog::refresh);
+      resources.installBuiltIns();
+      resources.apply(List.of(Map.of("kind", "experiment", "metadata", Map.of("id", "bench", "status", "active"),
+          "spec", Map.of("variants", List.of(Map.of("id", "control", "isControl", true), Map.of("id", "treatment")),
+              "cohorts", List.of(Map.of("index", 1, "variants", List.of(
+                  Map.of("variant", "control", "split", new BigDecimal("0.5")),
+                  Map.of("variant", "treatment", "split", new BigDecimal("0.5")))))))), OptionalInt.empty());
+      SqlAssignmentTableStore store = new SqlAssignmentTableStore(database);
+      java.util.function.Function<dev.allot.resource.ResourceId, Optional<SubjectType>> subjectTypes = id -> {
+        try {
+          return Optional.of((SubjectType) resources.get(Kind.SUBJECT_TYPE, id.value()).resource());
+        } catch (AllotException e) {
+          return Optional.empty();
+        }
+      };
+      String user = kind.equals("postgres") ? "postgres" : null;
+      Importer importer = new Importer(store, name -> JdbcWarehouse.of(sourceUrl, user, null), catalog::current,
+          subjectTypes, clock);
+      AssignmentTables tables = new AssignmentTables(store, name -> JdbcWarehouse.of(sourceUrl, user, null),
+          subjectTypes, importer, clock);
+      tables.create(new TableDefinition.Draft("bench", "warehouse", SQL, "user_id", "ANY", "ts", "experiment",
+          "variant", "AUTOMATIC", "P3650D", "PT0S", null), Optional.of("bench"));
+
+      long start = System.nanoTime();
+      ImportRun run = tables.run("bench");
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf("import: %s, %,d rows read, %,d loaded, %,d rejected in %.2f s: %,.0f rows/s%n",
+          run.status(), run.rowsRead(), run.rowsLoaded(), run.rejected(), seconds, run.rowsRead() / seconds);
+      run.error().ifPresent(error -> System.out.println("error: " + error));
+    } finally {
+      if (kind.equals("postgres")) {
+        try (Connection c = DriverManager.getConnection(sourceUrl)) {
+          c.createStatement().execute("DROP TABLE IF EXISTS assignment_log");
+        }
+      }
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /** {@code rows} assignments of distinct subjects to BENCH, one second apart from 2026-01-01. */
+  private static void fillSource(String kind, String url, int rows) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url)) {
+      if (kind.equals("duckdb")) {
+        c.createStatement().execute("CREATE TABLE assignment_log AS SELECT 'user-' || i AS user_id, "
+            + "'bench' AS experiment, CASE WHEN i % 2 = 0 THEN 'control' ELSE 'treatment' END AS variant, "
+            + "TIMESTAMP '2026-01-01 00:00:00' + to_seconds(i) AS ts FROM range(" + rows + ") t(i)");
+      } else {
+        c.createStatement().execute("DROP TABLE IF EXISTS assignment_log");
+        c.createStatement().execute("CREATE TABLE assignment_log AS SELECT 'user-' || i AS user_id, "
+            + "'bench' AS experiment, CASE WHEN i % 2 = 0 THEN 'control' ELSE 'treatment' END AS variant, "
+            + "TIMESTAMPTZ '2026-01-01 00:00:00+00' + make_interval(secs => i) AS ts "
+            + "FROM generate_series(0, " + (rows - 1) + ") i");
+      }
+    }
+  }
+}
