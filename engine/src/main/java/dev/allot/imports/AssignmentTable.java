@@ -2,6 +2,7 @@ package dev.allot.imports;
 
 import dev.allot.resource.ResourceId;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -39,6 +40,15 @@ public record AssignmentTable(
     Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
+    // Stores keep microseconds; holding no more here keeps an answer equal to a later read.
+    dataDeliveredUntil = dataDeliveredUntil.map(AssignmentTable::micros);
+    nextAttemptAt = nextAttemptAt.map(AssignmentTable::micros);
+    createdAt = micros(createdAt);
+    updatedAt = micros(updatedAt);
+  }
+
+  static Instant micros(Instant at) {
+    return at.truncatedTo(ChronoUnit.MICROS);
   }
 
   /** The value of {@code source} in the assignments this table imports. */

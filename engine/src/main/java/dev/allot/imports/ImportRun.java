@@ -32,6 +32,14 @@ public record ImportRun(
 
   public enum Status { SUCCEEDED, FAILED }
 
+  public ImportRun {
+    // Stores keep microseconds; holding no more here keeps the run answered equal to the run read.
+    startedAt = AssignmentTable.micros(startedAt);
+    finishedAt = AssignmentTable.micros(finishedAt);
+    windowStart = windowStart.map(AssignmentTable::micros);
+    windowEnd = windowEnd.map(AssignmentTable::micros);
+  }
+
   public Duration duration() {
     return Duration.between(startedAt, finishedAt);
   }

@@ -155,8 +155,11 @@ public final class Importer {
       if (first.isEmpty()) {
         return;  // the query returns no row yet: the first window is not known
       }
-      Instant from = first.get();
-      for (Optional<Instant> end; (end = strategy.windowEnd(from, clock.instant())).isPresent(); from = end.get()) {
+      // Windows end by the time the run started: asked anew each window, a moving clock would
+      // always allow one more window of the milliseconds the last one took, and the run never end.
+      Instant now = AssignmentTable.micros(clock.instant());
+      Instant from = AssignmentTable.micros(first.get());
+      for (Optional<Instant> end; (end = strategy.windowEnd(from, now)).isPresent(); from = end.get()) {
         if (windowStart == null) {
           windowStart = from;
         }
@@ -168,8 +171,10 @@ public final class Importer {
       Chunk chunk = new Chunk(rules);
       warehouse.read(query, from, until, row -> {
         read++;
-        if (chunk.size() >= CHUNK_ROWS && row.time().isAfter(chunk.lastTime)) {
-          commit(chunk, row.time());
+        // Cut in microseconds, as the watermark is stored: every row before the cut is in the chunk.
+        Instant cut = AssignmentTable.micros(row.time());
+        if (chunk.size() >= CHUNK_ROWS && cut.isAfter(chunk.lastTime)) {
+          commit(chunk, cut);
         }
         chunk.add(row);
       });

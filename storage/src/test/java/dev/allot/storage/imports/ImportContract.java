@@ -35,6 +35,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -63,6 +65,7 @@ abstract class ImportContract extends StoreSuite {
   AssignmentTables tables;
   ImportScheduler scheduler;
   String sourceUrl;
+  Catalog.Snapshot catalogAtStart;
 
   @BeforeEach
   final void build() throws SQLException {
@@ -80,6 +83,7 @@ abstract class ImportContract extends StoreSuite {
     store = new SqlAssignmentTableStore(database());
     sourceUrl = "jdbc:sqlite:" + dir.resolve("warehouse.db");
     source("CREATE TABLE assignment_log (user_id TEXT, experiment TEXT, variant TEXT, ts TEXT)");
+    catalogAtStart = catalog.current();
     importer = new Importer(store, name -> JdbcWarehouse.of(sourceUrl, null, null), catalog::current,
         this::findSubjectType, clock);
     tables = new AssignmentTables(store, name -> JdbcWarehouse.of(sourceUrl, null, null), this::findSubjectType, importer,
@@ -254,6 +258,23 @@ abstract class ImportContract extends StoreSuite {
       assertThat(stored(row[1], row[0]).variantId()).isEqualTo(ResourceId.of(row[2]));
     }
     assertThat(tables.get("legacy").dataDeliveredUntil()).contains(clock.instant().minus(Duration.ofHours(2)));
+  }
+
+  /** Regression: each window once asked for the time anew, so the windows of a moving clock never ran out. */
+  @Test
+  @Timeout(30)
+  void run_endsAtTheTimeItStarted_whileTheClockMoves() throws SQLException {
+    arrive(row("u1", "home-cta", "control", T0));
+    table("PT1H", "PT0S", null);
+    Instant started = clock.instant();
+    InstantSource ticking = () -> clock.advance(Duration.ofMillis(1));
+    Importer moving = new Importer(store, name -> JdbcWarehouse.of(sourceUrl, null, null),
+        () -> catalogAtStart, this::findSubjectType, ticking);
+
+    ImportRun run = moving.run(ResourceId.of("legacy"), true);
+
+    assertThat(run.rowsLoaded()).isEqualTo(1);
+    assertThat(run.windowEnd().orElseThrow()).isBetween(started, started.plusMillis(5));
   }
 
   @Test
