@@ -27,26 +27,35 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Import throughput (issue 6): one assignment table run loading {@code rows} rows from a DuckDB file
- * or a PostgreSQL table into a new embedded (SQLite) store, timed end to end: the query, the
- * checks, the writes and the watermark. Not JMH: one import is one long operation.
+ * Import throughput (issue 6): one assignment table run loading {@code rows} rows from a DuckDB file,
+ * a CSV file read by DuckDB, or a PostgreSQL table into a new embedded (SQLite) store, timed end to
+ * end: the query, the checks, the writes and the watermark. Not JMH: one import is one long operation.
  *
- * <pre>java -cp bench/target/benchmarks.jar dev.allot.bench.ImportBenchmark [duckdb|postgres] [rows]</pre>
+ * <pre>java -cp bench/target/benchmarks.jar dev.allot.bench.ImportBenchmark [duckdb|csv|postgres] [rows]</pre>
  */
 public final class ImportBenchmark {
-  private static final String SQL = "SELECT user_id, experiment, variant, ts FROM assignment_log";
 
   public static void main(String[] args) throws Exception {
     String kind = args.length > 0 ? args[0] : "duckdb";
     int rows = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
     Path dir = Files.createTempDirectory("allot-import-bench-");
+    Path csv = dir.resolve("assignment_log.csv");
     String sourceUrl = switch (kind) {
-      case "duckdb" -> "jdbc:duckdb:" + dir.resolve("warehouse.duckdb");
+      case "duckdb", "csv" -> "jdbc:duckdb:" + dir.resolve("warehouse.duckdb");
       case "postgres" -> BenchDatabase.LOCAL_POSTGRES;
-      default -> throw new IllegalArgumentException("source must be duckdb or postgres, is '" + kind + "'");
+      default -> throw new IllegalArgumentException("source must be duckdb, csv or postgres, is '" + kind + "'");
     };
     long fill = System.nanoTime();
     fillSource(kind, sourceUrl, rows);
+    String sql = "SELECT user_id, experiment, variant, ts FROM assignment_log";
+    if (kind.equals("csv")) {
+      try (Connection c = DriverManager.getConnection(sourceUrl)) {
+        c.createStatement().execute("COPY assignment_log TO '" + csv + "' (HEADER)");
+      }
+      sourceUrl = "jdbc:duckdb:";
+      sql = "SELECT * FROM read_csv('" + csv + "')";
+    }
+    String url = sourceUrl;
     System.out.printf("source %s: %,d rows written in %.1f s%n", kind, rows, (System.nanoTime() - fill) / 1e9);
 
     try (BenchDatabase allotStore = BenchDatabase.create("sqlite");
@@ -70,11 +79,11 @@ public final class ImportBenchmark {
         }
       };
       String user = kind.equals("postgres") ? "postgres" : null;
-      Importer importer = new Importer(store, name -> JdbcWarehouse.of(sourceUrl, user, null), catalog::current,
+      Importer importer = new Importer(store, name -> JdbcWarehouse.of(url, user, null), catalog::current,
           subjectTypes, clock);
-      AssignmentTables tables = new AssignmentTables(store, name -> JdbcWarehouse.of(sourceUrl, user, null),
+      AssignmentTables tables = new AssignmentTables(store, name -> JdbcWarehouse.of(url, user, null),
           subjectTypes, importer, clock);
-      tables.create(new TableDefinition.Draft("bench", "warehouse", SQL, "user_id", "ANY", "ts", "experiment",
+      tables.create(new TableDefinition.Draft("bench", "warehouse", sql, "user_id", "ANY", "ts", "experiment",
           "variant", "AUTOMATIC", "P3650D", "PT0S", null), Optional.of("bench"));
 
       long start = System.nanoTime();
@@ -85,7 +94,7 @@ public final class ImportBenchmark {
       run.error().ifPresent(error -> System.out.println("error: " + error));
     } finally {
       if (kind.equals("postgres")) {
-        try (Connection c = DriverManager.getConnection(sourceUrl)) {
+        try (Connection c = DriverManager.getConnection(BenchDatabase.LOCAL_POSTGRES)) {
           c.createStatement().execute("DROP TABLE IF EXISTS assignment_log");
         }
       }
@@ -98,7 +107,7 @@ public final class ImportBenchmark {
   /** {@code rows} assignments of distinct subjects to BENCH, one second apart from 2026-01-01. */
   private static void fillSource(String kind, String url, int rows) throws SQLException {
     try (Connection c = DriverManager.getConnection(url)) {
-      if (kind.equals("duckdb")) {
+      if (!kind.equals("postgres")) {
         c.createStatement().execute("CREATE TABLE assignment_log AS SELECT 'user-' || i AS user_id, "
             + "'bench' AS experiment, CASE WHEN i % 2 = 0 THEN 'control' ELSE 'treatment' END AS variant, "
             + "TIMESTAMP '2026-01-01 00:00:00' + to_seconds(i) AS ts FROM range(" + rows + ") t(i)");
