@@ -293,6 +293,25 @@ abstract class ImportContract extends StoreSuite {
   }
 
   @Test
+  void daily_loadsWholeUtcDays_onceEachIsOver() throws SQLException {
+    arrive(row("d1", "home-cta", "control", T0.plus(Duration.ofHours(5))),
+        row("d2", "home-cta", "control", T0.plus(Duration.ofHours(23 + 24))),
+        row("d3", "home-cta", "control", T0.plus(Duration.ofHours(1 + 48))));
+    tables.create(new TableDefinition.Draft("Daily", "warehouse", "SELECT * FROM assignment_log", "user_id", "user",
+        "ts", "experiment", "variant", "DAILY", null, null, null), Optional.of("daily"));
+    clock.set(T0.plus(Duration.ofHours(50)));
+
+    ImportRun run = tables.run("daily");
+
+    assertThat(run.windowStart()).contains(T0);
+    assertThat(run.windowEnd()).contains(T0.plus(Duration.ofDays(2)));
+    assertThat(run.rowsLoaded()).isEqualTo(2);
+    assertThat(stored("home-cta", "d3")).isNull();
+    clock.set(T0.plus(Duration.ofDays(3)));
+    assertThat(tables.run("daily").rowsLoaded()).isEqualTo(1);
+  }
+
+  @Test
   void manyRows_areLoadedInChunks_eachMovingTheWatermark() throws SQLException {
     arrive(IntStream.range(0, 25_000)
         .mapToObj(i -> row("u" + i, "home-cta", "treatment", T0.plusMillis(i))).toArray(String[][]::new));
