@@ -1,5 +1,7 @@
 package dev.allot.imports;
 
+import dev.allot.error.AllotException;
+import dev.allot.error.ErrorCode;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +28,14 @@ public final class ImportScheduler {
     List<ImportRun> runs = new ArrayList<>();
     for (AssignmentTable table : store.list()) {
       if (importer.due(table, clock.instant())) {
-        runs.add(importer.run(table.id(), false));
+        try {
+          runs.add(importer.run(table.id(), false));
+        } catch (AllotException e) {
+          if (e.code() != ErrorCode.NOT_FOUND) {
+            throw e;
+          }
+          // Deleted since the list was read: nothing to run.
+        }
       }
     }
     return runs;
