@@ -13,8 +13,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A source to create, checked: what {@code POST /v1/sources} asks for. The password is in clear
- * here and nowhere after: the store seals it, and {@link #toString()} does not show it.
+ * A source to create or replace, checked: what {@code POST /v1/sources} and {@code PUT
+ * /v1/sources/{name}} ask for. The password is in clear here and nowhere after: the store seals
+ * it, and {@link #toString()} does not show it.
  *
  * @param user the user to connect as; empty when none was given (or an empty string)
  * @param password the password; empty when none was given (or an empty string)
@@ -51,6 +52,25 @@ public record NewSource(ResourceId name, String jdbcUrl, Optional<String> user, 
     } else if (!ResourceId.isValid(name)) {
       violations.add(Violation.invalid("name", "name '" + name + "' " + ResourceId.RULE));
     }
+    return checked(name, jdbcUrl, user, password, violations);
+  }
+
+  /**
+   * Checks a request to replace the source {@code name} ({@code PUT /v1/sources/{name}}) as
+   * {@link #of} does; {@code bodyName}, when given, must be {@code name} ignoring case: a source is
+   * not renamed.
+   */
+  public static NewSource replacing(ResourceId name, String bodyName, String jdbcUrl, String user, String password) {
+    List<Violation> violations = new ArrayList<>();
+    if (bodyName != null && !(ResourceId.isValid(bodyName) && ResourceId.of(bodyName).equals(name))) {
+      violations.add(Violation.invalid("name", "name '" + bodyName + "' must be the path's, " + name
+          + ", or left out: a source cannot be renamed"));
+    }
+    return checked(name.value(), jdbcUrl, user, password, violations);
+  }
+
+  private static NewSource checked(String name, String jdbcUrl, String user, String password,
+      List<Violation> violations) {
     checkUrl(jdbcUrl, violations);
     if (user != null) {
       checkLength("user", user, MAX_USER_LENGTH, violations);

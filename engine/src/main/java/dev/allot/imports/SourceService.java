@@ -8,7 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Creates, shows and deletes the named sources assignment tables read from (SPEC §4). Thread-safe. */
+/** Creates, shows, replaces and deletes the named sources assignment tables read from (SPEC §4). Thread-safe. */
 public final class SourceService {
   private final SourceStore store;
   private final InstantSource clock;
@@ -24,6 +24,16 @@ public final class SourceService {
   /** Checks every field (400 naming each bad one), then stores the source (409 when the name is taken). */
   public Source create(String name, String jdbcUrl, String user, String password) {
     return store.create(NewSource.of(name, jdbcUrl, user, password), clock.instant().truncatedTo(ChronoUnit.MILLIS));
+  }
+
+  /**
+   * Replaces the source's URL, user and password, even while assignment tables read from it: 404
+   * when there is none, 400 naming each bad field (a {@code bodyName}, when given, must be {@code
+   * name} ignoring case).
+   */
+  public Source replace(String name, String bodyName, String jdbcUrl, String user, String password) {
+    ResourceId id = id(name);
+    return store.replace(NewSource.replacing(id, bodyName, jdbcUrl, user, password)).orElseThrow(() -> notFound(id));
   }
 
   public List<Source> list() {

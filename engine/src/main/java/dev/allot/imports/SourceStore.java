@@ -19,6 +19,14 @@ public interface SourceStore {
    */
   Source create(NewSource source, Instant createdAt);
 
+  /**
+   * Replaces the URL, user and password of the source {@code source} names, its password sealed
+   * anew (none when it has none); its creation time stays.
+   *
+   * @return the source as now stored; empty when there is no such source
+   */
+  Optional<Source> replace(NewSource source);
+
   /** Every source, by name. */
   List<Source> list();
 

@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** SPEC §4, sources: what a request to create one must hold. */
+/** SPEC §4, sources: what a request to create or replace one must hold. */
 class NewSourceTest {
   private static final String URL = "jdbc:postgresql://warehouse.internal:5432/analytics";
 
@@ -107,6 +108,31 @@ class NewSourceTest {
     assertThat(refusal.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
     assertThat(refusal.getMessage()).isEqualTo("the source is invalid");
     assertThat(refusal.violations()).extracting(Violation::path).containsExactly("name", "jdbcUrl", "user", "password");
+  }
+
+  @ParameterizedTest
+  @NullSource
+  @ValueSource(strings = {"warehouse", "WareHouse"})
+  void replacing_takesThePathsName_withTheBodysOnlyIfTheSameIgnoringCase(String bodyName) {
+    NewSource source = NewSource.replacing(ResourceId.of("warehouse"), bodyName, URL, "reader", "s3cret");
+
+    assertThat(source).isEqualTo(
+        new NewSource(ResourceId.of("WAREHOUSE"), URL, Optional.of("reader"), Optional.of("s3cret")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"lake", "", "ware house"})
+  void replacing_withAnotherNameInTheBody_isRefusedNamingName(String bodyName) {
+    assertRefused(() -> NewSource.replacing(ResourceId.of("warehouse"), bodyName, URL, null, null), "name",
+        "must be the path's, WAREHOUSE, or left out: a source cannot be renamed");
+  }
+
+  @Test
+  void replacing_namesEveryBadFieldAtOnce() {
+    AllotException refusal = catchThrowableOfType(AllotException.class,
+        () -> NewSource.replacing(ResourceId.of("warehouse"), "lake", null, null, "p".repeat(2000)));
+
+    assertThat(refusal.violations()).extracting(Violation::path).containsExactly("name", "jdbcUrl", "password");
   }
 
   @Test

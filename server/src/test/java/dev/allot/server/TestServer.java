@@ -135,6 +135,11 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
         .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  public Response put(String path, String token, String contentType, String body) {
+    return send(request(path, token).header("Content-Type", contentType)
+        .PUT(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   /** {@code POST /v1/resources:apply} with a YAML body, as the admin. */
   public Response applyYaml(String yaml) {
     return post(APPLY, ADMIN_TOKEN, "application/yaml", yaml);

@@ -106,6 +106,7 @@ public final class HttpApi {
     routes.post("/v1/sources", h.sources()::create, needs(Permission.MANAGE_SOURCES));
     routes.get("/v1/sources", h.sources()::list, needs(Permission.MANAGE_SOURCES));
     routes.get("/v1/sources/{name}", h.sources()::get, needs(Permission.MANAGE_SOURCES));
+    routes.put("/v1/sources/{name}", h.sources()::replace, needs(Permission.MANAGE_SOURCES));
     routes.delete("/v1/sources/{name}", h.sources()::delete, needs(Permission.MANAGE_SOURCES));
 
     routes.exception(Bodies.ClientGone.class, ErrorMapper::clientGone);

@@ -15,11 +15,12 @@ public final class SourceHandlers {
     this.sources = sources;
   }
 
-  record CreateRequest(String name, String jdbcUrl, String user, String password) {
+  /** What POST and PUT send; PUT's name, if any, must be the path's. */
+  record SourceRequest(String name, String jdbcUrl, String user, String password) {
     /** Never the password. */
     @Override
     public String toString() {
-      return "CreateRequest[name=" + name + ", jdbcUrl=" + jdbcUrl + ", user=" + user + "]";
+      return "SourceRequest[name=" + name + ", jdbcUrl=" + jdbcUrl + ", user=" + user + "]";
     }
   }
 
@@ -32,7 +33,7 @@ public final class SourceHandlers {
   }
 
   public void create(Context ctx) {
-    CreateRequest request = Bodies.read(ctx, CreateRequest.class);
+    SourceRequest request = Bodies.read(ctx, SourceRequest.class);
     Source created = sources.create(request.name(), request.jdbcUrl(), request.user(), request.password());
     Bodies.respond(ctx, 201, View.of(created));
   }
@@ -43,6 +44,14 @@ public final class SourceHandlers {
 
   public void get(Context ctx) {
     Bodies.respond(ctx, 200, View.of(sources.get(ctx.pathParam("name"))));
+  }
+
+  /** Replaces the whole source: what the body leaves out (a user, a password), it no longer has. */
+  public void replace(Context ctx) {
+    SourceRequest request = Bodies.read(ctx, SourceRequest.class);
+    Source replaced = sources.replace(ctx.pathParam("name"), request.name(), request.jdbcUrl(), request.user(),
+        request.password());
+    Bodies.respond(ctx, 200, View.of(replaced));
   }
 
   public void delete(Context ctx) {

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.allot.server.TestServer;
 import dev.allot.server.TestServer.Response;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -142,6 +146,7 @@ class SourceApiTest {
         server.post("/v1/sources", token, "application/json", "{\"name\": \"mine\", \"jdbcUrl\": \"jdbc:duckdb:\"}"),
         server.get("/v1/sources", token),
         server.get("/v1/sources/warehouse", token),
+        server.put("/v1/sources/warehouse", token, "application/json", "{\"jdbcUrl\": \"jdbc:duckdb:\"}"),
         server.delete("/v1/sources/warehouse", token));
 
     for (Response response : responses) {
@@ -152,6 +157,7 @@ class SourceApiTest {
     }
     assertThat(server.get("/v1/sources").json().get("sources")).extracting(s -> s.get("name").asText())
         .containsExactly("WAREHOUSE");
+    assertThat(server.get("/v1/sources/warehouse").json().get("jdbcUrl").asText()).startsWith("jdbc:postgresql:");
   }
 
   @Test
@@ -167,6 +173,108 @@ class SourceApiTest {
 
     assertThat(response.status()).isEqualTo(404);
     assertThat(response.json().get("error").asText()).isEqualTo("not_found");
+  }
+
+  @Test
+  void replace_is200WithTheSourceAsGetShowsIt_keepingCreatedAt() {
+    JsonNode created = create(WAREHOUSE).json();
+
+    Response response = replace("Warehouse", """
+        {"jdbcUrl": "jdbc:postgresql://10.0.0.9:5432/analytics", "user": "writer", "password": "rotated-password"}""");
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(response.json()).isEqualTo(parseJson("""
+        {"name": "WAREHOUSE", "jdbcUrl": "jdbc:postgresql://10.0.0.9:5432/analytics", "user": "writer",
+         "hasPassword": true, "createdAt": "%s"}""".formatted(created.get("createdAt").asText())));
+    assertThat(server.get("/v1/sources/warehouse").json()).isEqualTo(response.json());
+    assertThat(response.body()).doesNotContain(PASSWORD, "rotated-password", "v1:");
+  }
+
+  @Test
+  void replace_withoutUserOrPassword_leavesTheSourceWithNeither() {
+    create(WAREHOUSE);
+
+    Response response = replace("warehouse", "{\"name\": \"WareHouse\", \"jdbcUrl\": \"jdbc:duckdb:\"}");
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(response.json().get("user").isNull()).isTrue();
+    assertThat(response.json().get("hasPassword").asBoolean()).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ghost", "no%20such%20name"})
+  void replace_unknownSource_is404AndCreatesNothing(String name) {
+    Response response = replace(name, "{\"jdbcUrl\": \"jdbc:duckdb:\"}");
+
+    assertThat(response.status()).as(response.body()).isEqualTo(404);
+    assertThat(response.json().get("error").asText()).isEqualTo("not_found");
+    assertThat(server.get("/v1/sources").json().get("sources")).isEmpty();
+  }
+
+  static Stream<Arguments> badReplaceBodies() {
+    return Stream.of(
+        Arguments.of("another name", "{\"name\": \"lake\", \"jdbcUrl\": \"jdbc:duckdb:\"}", "name"),
+        Arguments.of("a name that is no id", "{\"name\": \"ware house\", \"jdbcUrl\": \"jdbc:duckdb:\"}", "name"),
+        Arguments.of("an empty name", "{\"name\": \"\", \"jdbcUrl\": \"jdbc:duckdb:\"}", "name"),
+        Arguments.of("no jdbcUrl", "{\"user\": \"reader\"}", "jdbcUrl"),
+        Arguments.of("a password in the URL", "{\"jdbcUrl\": \"jdbc:postgresql://db/x?password=p\"}", "jdbcUrl"),
+        Arguments.of("password too long",
+            "{\"jdbcUrl\": \"jdbc:duckdb:\", \"password\": \"" + "p".repeat(1025) + "\"}", "password"),
+        Arguments.of("unknown field", "{\"jdbcUrl\": \"jdbc:duckdb:\", \"createdAt\": \"2026-01-01T00:00:00Z\"}",
+            "createdAt"),
+        Arguments.of("malformed JSON", "{\"jdbcUrl\": ", "body"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badReplaceBodies")
+  void replace_badBody_is400NamingTheFieldAndChangesNothing(String name, String body, String path) {
+    JsonNode created = create(WAREHOUSE).json();
+
+    Response response = replace("warehouse", body);
+
+    assertThat(response.status()).as(response.body()).isEqualTo(400);
+    assertThat(response.json().get("error").asText()).isEqualTo("invalid_request");
+    assertThat(response.json().at("/details/0/path").asText()).isEqualTo(path);
+    assertThat(server.get("/v1/sources/warehouse").json()).isEqualTo(created);
+  }
+
+  @Test
+  void replace_ofASourceAnAssignmentTableReads_is200_andTheTableReadsTheNewUrl(@TempDir Path dir) throws Exception {
+    server.applied("""
+        kind: subjecttype
+        metadata: {id: user}
+        spec: {matchType: ANY}
+        """);
+    Path old = sqliteLog(dir.resolve("old.db"), "('u1', 'home-cta', 'control', '2026-01-01T10:00:00Z')");
+    Path moved = sqliteLog(dir.resolve("moved.db"), """
+        ('u1', 'home-cta', 'control', '2026-01-01T10:00:00Z'), ('u2', 'home-cta', 'control', '2026-01-01T11:00:00Z')""");
+    create("{\"name\": \"warehouse\", \"jdbcUrl\": \"jdbc:sqlite:" + old + "\"}");
+    Response table = server.post("/v1/assignmentTables?assignmentTableId=legacy", ADMIN_TOKEN, "application/json", """
+        {"displayName": "Legacy", "source": "warehouse", "sql": "SELECT * FROM log",
+         "entityColumnMapping": {"column": {"name": "user_id"}, "entity": "entities/user"},
+         "timestampColumn": {"name": "ts"}, "exposureKeyColumn": {"name": "experiment"},
+         "variantKeyColumn": {"name": "grp"},
+         "dataDeliveredUntilUpdateStrategyConfig": {"strategy": "AUTOMATIC",
+           "automaticUpdateConfig": {"incrementDuration": "P13H", "commitDelay": "P13H"}}}""");
+    assertThat(table.status()).as(table.body()).isEqualTo(201);
+    assertThat(server.delete("/v1/sources/warehouse", ADMIN_TOKEN).status()).as("the table reads it").isEqualTo(409);
+
+    Response response = replace("warehouse", "{\"jdbcUrl\": \"jdbc:sqlite:" + moved + "\"}");
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(response.json().get("jdbcUrl").asText()).isEqualTo("jdbc:sqlite:" + moved);
+    Response run = server.post("/v1/assignmentTables/legacy:run", ADMIN_TOKEN, "application/json", "");
+    assertThat(run.status()).as(run.body()).isEqualTo(200);
+    assertThat(run.json().get("rowsRead").asLong()).isEqualTo(2);
+  }
+
+  /** A SQLite file holding the table {@code log} with {@code rows}. */
+  private static Path sqliteLog(Path file, String rows) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+      c.createStatement().execute("CREATE TABLE log (user_id TEXT, experiment TEXT, grp TEXT, ts TEXT)");
+      c.createStatement().execute("INSERT INTO log VALUES " + rows);
+    }
+    return file;
   }
 
   @Test
@@ -202,6 +310,10 @@ class SourceApiTest {
 
   private Response create(String body) {
     return server.post("/v1/sources", ADMIN_TOKEN, "application/json", body);
+  }
+
+  private Response replace(String name, String body) {
+    return server.put("/v1/sources/" + name, ADMIN_TOKEN, "application/json", body);
   }
 
   private static List<String> fieldNames(JsonNode object) {

@@ -24,6 +24,8 @@ public final class SqlSourceStore implements SourceStore {
   private static final String INSERT = """
       INSERT INTO source (name, jdbc_url, user_name, password_sealed, created_at) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (name) DO NOTHING""";
+  private static final String REPLACE = """
+      UPDATE source SET jdbc_url = ?, user_name = ?, password_sealed = ? WHERE name = ? RETURNING created_at""";
   private static final String COLUMNS = "SELECT name, jdbc_url, user_name, password_sealed, created_at FROM source";
   private static final String PASSWORD = "SELECT password_sealed FROM source WHERE name = ?";
   private static final String DELETE = "DELETE FROM source WHERE name = ?";
@@ -53,6 +55,23 @@ public final class SqlSourceStore implements SourceStore {
       throw new AllotException(ErrorCode.CONFLICT, "source " + source.name() + " already exists");
     }
     return new Source(source.name(), source.jdbcUrl(), source.user(), sealed != null, createdAt);
+  }
+
+  @Override
+  public Optional<Source> replace(NewSource source) {
+    String sealed = source.password().map(p -> secrets.seal(p, owner(source.name()))).orElse(null);
+    Optional<Instant> createdAt = database.inTransaction(connection -> {
+      try (PreparedStatement replace = connection.prepareStatement(REPLACE)) {
+        replace.setString(1, source.jdbcUrl());
+        replace.setString(2, source.user().orElse(null));
+        replace.setString(3, sealed);
+        replace.setString(4, source.name().value());
+        try (ResultSet rs = replace.executeQuery()) {
+          return rs.next() ? Optional.of(Instant.parse(rs.getString("created_at"))) : Optional.<Instant>empty();
+        }
+      }
+    });
+    return createdAt.map(at -> new Source(source.name(), source.jdbcUrl(), source.user(), sealed != null, at));
   }
 
   @Override

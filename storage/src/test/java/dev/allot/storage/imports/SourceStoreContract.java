@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
+import dev.allot.error.Violation;
+import dev.allot.imports.NewSource;
 import dev.allot.imports.Source;
 import dev.allot.imports.SourceService;
 import dev.allot.imports.SourceUsers;
@@ -228,6 +230,82 @@ abstract class SourceStoreContract extends StoreSuite {
     assertThat(store.password(ResourceId.of("production"))).contains(PASSWORD);
   }
 
+  // replace
+
+  @Test
+  void replace_changesUrlUserAndPassword_keepsCreatedAt_andForgetsTheOldSealedText() {
+    Source created = sources.create("warehouse", URL, "reader", PASSWORD);
+    String oldSealed = sealed("WAREHOUSE");
+    clock.advance(Duration.ofHours(1));
+    String newUrl = "jdbc:postgresql://replica.internal:5432/analytics";
+
+    Source replaced = sources.replace("Warehouse", null, newUrl, "writer", "new-password");
+
+    assertThat(replaced).isEqualTo(new Source(created.name(), newUrl, Optional.of("writer"), true, created.createdAt()));
+    assertThat(sources.get("warehouse")).isEqualTo(replaced);
+    assertThat(store.password(created.name())).contains("new-password");
+    assertThat(row("WAREHOUSE")).doesNotContain(oldSealed).noneMatch(value -> value != null
+        && (value.contains(PASSWORD) || value.contains("new-password")));
+  }
+
+  @Test
+  void replace_withoutUserOrPassword_leavesNeither() {
+    sources.create("warehouse", URL, "reader", PASSWORD);
+
+    Source replaced = sources.replace("warehouse", "WAREHOUSE", "jdbc:duckdb:", null, "");
+
+    assertThat(replaced.user()).isEmpty();
+    assertThat(replaced.hasPassword()).isFalse();
+    assertThat(sources.get("warehouse")).isEqualTo(replaced);
+    assertThat(store.password(replaced.name())).isEmpty();
+  }
+
+  @Test
+  void replace_afterTheKeyWasLost_sealsThePasswordUnderTheNewKey() {
+    sources.create("warehouse", URL, "reader", PASSWORD);
+    SqlSourceStore newKey = new SqlSourceStore(database(), new SecretBox(SecretBoxTest.key(2), new Random(3)));
+
+    newKey.replace(NewSource.of("warehouse", URL, "reader", PASSWORD));
+
+    assertThat(newKey.password(ResourceId.of("warehouse"))).contains(PASSWORD);
+  }
+
+  @Test
+  void replace_ofAnUnknownSource_isEmptyAndCreatesNothing() {
+    assertThat(store.replace(NewSource.of("ghost", URL, "reader", PASSWORD))).isEmpty();
+
+    AllotException refusal = catchThrowableOfType(AllotException.class,
+        () -> sources.replace("ghost", null, URL, "reader", PASSWORD));
+
+    assertThat(refusal.code()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(refusal.getMessage()).isEqualTo("source GHOST does not exist");
+    assertThat(sources.list()).isEmpty();
+  }
+
+  @Test
+  void replace_ofASourceThatAssignmentTablesUse_isAllowed() {
+    SourceService guarded = new SourceService(store, clock, source -> List.of(ResourceId.of("checkout-test")));
+    guarded.create("warehouse", URL, "reader", PASSWORD);
+
+    Source replaced = guarded.replace("warehouse", null, URL, "reader", "rotated");
+
+    assertThat(guarded.list()).containsExactly(replaced);
+    assertThat(store.password(replaced.name())).contains("rotated");
+  }
+
+  @Test
+  void replace_invalid_changesNothing() {
+    Source created = sources.create("warehouse", URL, "reader", PASSWORD);
+
+    AllotException refusal = catchThrowableOfType(AllotException.class,
+        () -> sources.replace("warehouse", "lake", "jdbc:mysql://db", null, null));
+
+    assertThat(refusal.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+    assertThat(refusal.violations()).extracting(Violation::path).containsExactly("name", "jdbcUrl");
+    assertThat(sources.list()).containsExactly(created);
+    assertThat(store.password(created.name())).contains(PASSWORD);
+  }
+
   // delete
 
   @Test
@@ -264,6 +342,23 @@ abstract class SourceStoreContract extends StoreSuite {
     assertThat(refusal.getMessage())
         .isEqualTo("source WAREHOUSE is used by assignment tables CHECKOUT-TEST, PRICING: delete them first");
     assertThat(guarded.list()).containsExactly(used);
+  }
+
+  /** Every column of the source's row. */
+  private List<String> row(String name) {
+    return database().withConnection(connection -> {
+      List<String> values = new ArrayList<>();
+      try (PreparedStatement find = connection.prepareStatement("SELECT * FROM source WHERE name = ?")) {
+        find.setString(1, name);
+        try (ResultSet rs = find.executeQuery()) {
+          rs.next();
+          for (int column = 1; column <= rs.getMetaData().getColumnCount(); column++) {
+            values.add(rs.getString(column));
+          }
+        }
+      }
+      return values;
+    });
   }
 
   private String sealed(String name) {
