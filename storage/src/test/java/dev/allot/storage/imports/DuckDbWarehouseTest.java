@@ -12,10 +12,7 @@ import dev.allot.imports.Warehouse.ColumnKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -37,16 +34,6 @@ class DuckDbWarehouseTest extends WarehouseContract {
   @Override
   String jdbcUrl() {
     return "jdbc:duckdb:" + dir.resolve("source.duckdb");
-  }
-
-  @Override
-  void execute(String... sql) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(jdbcUrl());
-        Statement statement = connection.createStatement()) {
-      for (String each : sql) {
-        statement.execute(each);
-      }
-    }
   }
 
   @Override

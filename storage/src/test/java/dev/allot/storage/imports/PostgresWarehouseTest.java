@@ -8,10 +8,7 @@ import dev.allot.imports.SourceException.Problem;
 import dev.allot.imports.Warehouse.Column;
 import dev.allot.imports.Warehouse.ColumnKind;
 import dev.allot.storage.PostgresTestDatabase;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -28,16 +25,6 @@ class PostgresWarehouseTest extends WarehouseContract {
   @Override
   String jdbcUrl() {
     return db.jdbcUrl();
-  }
-
-  @Override
-  void execute(String... sql) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(db.jdbcUrl());
-        Statement statement = connection.createStatement()) {
-      for (String each : sql) {
-        statement.execute(each);
-      }
-    }
   }
 
   @Override

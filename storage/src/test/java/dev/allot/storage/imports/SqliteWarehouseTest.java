@@ -8,10 +8,7 @@ import dev.allot.imports.SourceRow;
 import dev.allot.imports.Warehouse.Column;
 import dev.allot.imports.Warehouse.ColumnKind;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -27,16 +24,6 @@ class SqliteWarehouseTest extends WarehouseContract {
   @Override
   String jdbcUrl() {
     return "jdbc:sqlite:" + dir.resolve("source.db");
-  }
-
-  @Override
-  void execute(String... sql) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(jdbcUrl());
-        Statement statement = connection.createStatement()) {
-      for (String each : sql) {
-        statement.execute(each);
-      }
-    }
   }
 
   @Override

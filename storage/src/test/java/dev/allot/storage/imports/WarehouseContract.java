@@ -10,7 +10,10 @@ import dev.allot.imports.SourceException.Problem;
 import dev.allot.imports.SourceRow;
 import dev.allot.imports.Warehouse;
 import dev.allot.imports.Warehouse.Column;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -47,7 +50,14 @@ abstract class WarehouseContract {
   abstract String jdbcUrl();
 
   /** Runs {@code sql} on a read-write connection of the test's own, closed before it returns. */
-  abstract void execute(String... sql) throws SQLException;
+  final void execute(String... sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(jdbcUrl());
+        Statement statement = connection.createStatement()) {
+      for (String each : sql) {
+        statement.execute(each);
+      }
+    }
+  }
 
   /** CREATE TABLE assignments (...) in the database's own types. */
   abstract String createAssignments();
