@@ -1,14 +1,11 @@
 package dev.allot.bench;
 
 import dev.allot.assignment.Catalog;
-import dev.allot.error.AllotException;
 import dev.allot.imports.AssignmentTables;
 import dev.allot.imports.ImportRun;
 import dev.allot.imports.Importer;
 import dev.allot.imports.TableDefinition;
-import dev.allot.resource.Kind;
 import dev.allot.resource.ResourceService;
-import dev.allot.resource.SubjectType;
 import dev.allot.storage.Database;
 import dev.allot.storage.Durability;
 import dev.allot.storage.imports.JdbcWarehouse;
@@ -71,18 +68,11 @@ public final class ImportBenchmark {
                   Map.of("variant", "control", "split", new BigDecimal("0.5")),
                   Map.of("variant", "treatment", "split", new BigDecimal("0.5")))))))), OptionalInt.empty());
       SqlAssignmentTableStore store = new SqlAssignmentTableStore(database);
-      java.util.function.Function<dev.allot.resource.ResourceId, Optional<SubjectType>> subjectTypes = id -> {
-        try {
-          return Optional.of((SubjectType) resources.get(Kind.SUBJECT_TYPE, id.value()).resource());
-        } catch (AllotException e) {
-          return Optional.empty();
-        }
-      };
       String user = kind.equals("postgres") ? "postgres" : null;
       Importer importer = new Importer(store, name -> JdbcWarehouse.of(url, user, null), catalog::current,
-          subjectTypes, clock);
+          resources::subjectType, clock);
       AssignmentTables tables = new AssignmentTables(store, name -> JdbcWarehouse.of(url, user, null),
-          subjectTypes, importer, clock);
+          resources::subjectType, importer, clock);
       tables.create(new TableDefinition.Draft("bench", "warehouse", sql, "user_id", "ANY", "ts", "experiment",
           "variant", "AUTOMATIC", "P3650D", "PT0S", null), Optional.of("bench"));
 

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -165,6 +166,12 @@ public final class ResourceService {
       throw AllotException.notFound(key + " does not exist");
     }
     return stored;
+  }
+
+  /** The subject type with this id, if there is one: what imports check subject ids against. */
+  public Optional<SubjectType> subjectType(ResourceId id) {
+    ResourceKey key = new ResourceKey(Kind.SUBJECT_TYPE, id);
+    return Optional.ofNullable(store.find(List.of(key)).get(key)).map(stored -> (SubjectType) stored.resource());
   }
 
   /** Every version, oldest first; 404 when the resource does not exist. */

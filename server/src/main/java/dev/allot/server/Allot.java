@@ -15,10 +15,6 @@ import dev.allot.imports.Importer;
 import dev.allot.imports.Source;
 import dev.allot.imports.SourceService;
 import dev.allot.imports.Warehouses;
-import dev.allot.resource.Kind;
-import dev.allot.resource.ResourceId;
-import dev.allot.resource.ResourceKey;
-import dev.allot.resource.SubjectType;
 import dev.allot.access.TokenService;
 import dev.allot.resource.ResourceService;
 import dev.allot.server.access.Authenticator;
@@ -55,12 +51,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,11 +133,9 @@ public final class Allot implements AutoCloseable {
         Source source = sourceStore.find(name).orElseThrow(() -> AllotException.notFound("no source " + name));
         return JdbcWarehouse.of(source.jdbcUrl(), source.user().orElse(null), sourceStore.password(name).orElse(null));
       };
-      Function<ResourceId, Optional<SubjectType>> subjectTypes = id -> Optional.ofNullable(
-          resourceStore.find(List.of(new ResourceKey(Kind.SUBJECT_TYPE, id))).get(new ResourceKey(Kind.SUBJECT_TYPE, id)))
-          .map(stored -> (SubjectType) stored.resource());
-      Importer importer = new Importer(tableStore, warehouses, catalog::current, subjectTypes, clock);
-      AssignmentTables assignmentTables = new AssignmentTables(tableStore, warehouses, subjectTypes, importer, clock);
+      Importer importer = new Importer(tableStore, warehouses, catalog::current, resources::subjectType, clock);
+      AssignmentTables assignmentTables =
+          new AssignmentTables(tableStore, warehouses, resources::subjectType, importer, clock);
       importScheduler = scheduleImports(new ImportScheduler(tableStore, importer, clock));
       Javalin http = HttpApi.create(new HttpApi.Handlers(
           database,

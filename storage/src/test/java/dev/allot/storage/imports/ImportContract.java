@@ -19,10 +19,8 @@ import dev.allot.imports.ImportScheduler;
 import dev.allot.imports.Importer;
 import dev.allot.imports.RejectedRow;
 import dev.allot.imports.TableDefinition;
-import dev.allot.resource.Kind;
 import dev.allot.resource.ResourceId;
 import dev.allot.resource.ResourceService;
-import dev.allot.resource.SubjectType;
 import dev.allot.storage.StoreSuite;
 import dev.allot.storage.assignment.SqlAssignmentStore;
 import dev.allot.storage.resource.SqlResourceStore;
@@ -85,8 +83,8 @@ abstract class ImportContract extends StoreSuite {
     source("CREATE TABLE assignment_log (user_id TEXT, experiment TEXT, variant TEXT, ts TEXT)");
     catalogAtStart = catalog.current();
     importer = new Importer(store, name -> JdbcWarehouse.of(sourceUrl, null, null), catalog::current,
-        this::findSubjectType, clock);
-    tables = new AssignmentTables(store, name -> JdbcWarehouse.of(sourceUrl, null, null), this::findSubjectType, importer,
+        resources::subjectType, clock);
+    tables = new AssignmentTables(store, name -> JdbcWarehouse.of(sourceUrl, null, null), resources::subjectType, importer,
         clock);
     scheduler = new ImportScheduler(store, importer, clock);
   }
@@ -96,13 +94,6 @@ abstract class ImportContract extends StoreSuite {
     assignmentStore.close();
   }
 
-  private Optional<SubjectType> findSubjectType(ResourceId id) {
-    try {
-      return Optional.of((SubjectType) resources.get(Kind.SUBJECT_TYPE, id.value()).resource());
-    } catch (AllotException e) {
-      return Optional.empty();
-    }
-  }
 
   void source(String sql) throws SQLException {
     try (Connection connection = DriverManager.getConnection(sourceUrl)) {
@@ -269,7 +260,7 @@ abstract class ImportContract extends StoreSuite {
     Instant started = clock.instant();
     InstantSource ticking = () -> clock.advance(Duration.ofMillis(1));
     Importer moving = new Importer(store, name -> JdbcWarehouse.of(sourceUrl, null, null),
-        () -> catalogAtStart, this::findSubjectType, ticking);
+        () -> catalogAtStart, resources::subjectType, ticking);
 
     ImportRun run = moving.run(ResourceId.of("legacy"), true);
 
