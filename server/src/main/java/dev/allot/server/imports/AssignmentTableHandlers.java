@@ -12,6 +12,7 @@ import dev.allot.server.http.Bodies;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,7 @@ public final class AssignmentTableHandlers {
     /** The fields the body sets, for a patch that names none in its update mask. */
     Set<String> fieldsSet() {
       Set<String> set = new LinkedHashSet<>();
-      Map<String, Object> fields = new java.util.LinkedHashMap<>();
+      Map<String, Object> fields = new LinkedHashMap<>();
       fields.put("displayName", displayName);
       fields.put("source", source);
       fields.put("sql", sql);
