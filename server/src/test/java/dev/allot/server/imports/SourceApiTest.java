@@ -41,12 +41,13 @@ class SourceApiTest {
 
     assertThat(response.status()).as(response.body()).isEqualTo(201);
     JsonNode created = response.json();
-    assertThat(fieldNames(created)).containsExactly("name", "jdbcUrl", "user", "hasPassword", "createdAt");
+    assertThat(fieldNames(created)).containsExactly("name", "jdbcUrl", "user", "allowedPaths", "hasPassword",
+        "createdAt");
     assertThat(Instant.parse(created.get("createdAt").asText())).isBetween(before, Instant.now());
     ((ObjectNode) created).remove("createdAt");
     assertThat(created).isEqualTo(parseJson("""
         {"name": "WAREHOUSE", "jdbcUrl": "jdbc:postgresql://127.0.0.1:5432/analytics", "user": "reader",
-         "hasPassword": true}"""));
+         "allowedPaths": [], "hasPassword": true}"""));
     assertThat(response.body()).doesNotContain(PASSWORD);
   }
 
@@ -185,7 +186,7 @@ class SourceApiTest {
     assertThat(response.status()).as(response.body()).isEqualTo(200);
     assertThat(response.json()).isEqualTo(parseJson("""
         {"name": "WAREHOUSE", "jdbcUrl": "jdbc:postgresql://10.0.0.9:5432/analytics", "user": "writer",
-         "hasPassword": true, "createdAt": "%s"}""".formatted(created.get("createdAt").asText())));
+         "allowedPaths": [], "hasPassword": true, "createdAt": "%s"}""".formatted(created.get("createdAt").asText())));
     assertThat(server.get("/v1/sources/warehouse").json()).isEqualTo(response.json());
     assertThat(response.body()).doesNotContain(PASSWORD, "rotated-password", "v1:");
   }
