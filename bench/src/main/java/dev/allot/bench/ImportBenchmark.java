@@ -69,9 +69,11 @@ public final class ImportBenchmark {
                   Map.of("variant", "treatment", "split", new BigDecimal("0.5")))))))), OptionalInt.empty());
       SqlAssignmentTableStore store = new SqlAssignmentTableStore(database);
       String user = kind.equals("postgres") ? "postgres" : null;
-      Importer importer = new Importer(store, name -> JdbcWarehouse.of(url, user, null), catalog::current,
+      // The CSV file is read through an in-memory DuckDB, which reads only the paths it is allowed.
+      List<String> allowedPaths = kind.equals("csv") ? List.of(csv.toString()) : List.of();
+      Importer importer = new Importer(store, name -> JdbcWarehouse.of(url, user, null, allowedPaths), catalog::current,
           resources::subjectType, clock);
-      AssignmentTables tables = new AssignmentTables(store, name -> JdbcWarehouse.of(url, user, null),
+      AssignmentTables tables = new AssignmentTables(store, name -> JdbcWarehouse.of(url, user, null, allowedPaths),
           resources::subjectType, importer, clock);
       tables.create(new TableDefinition.Draft("bench", "warehouse", sql, "user_id", "ANY", "ts", "experiment",
           "variant", "AUTOMATIC", "P3650D", "PT0S", null), Optional.of("bench"));

@@ -13,27 +13,38 @@ public final class SourceService {
   private final SourceStore store;
   private final InstantSource clock;
   private final SourceUsers users;
+  private final ReservedFiles reserved;
 
-  /** @param users what keeps a source in use from being deleted: the assignment tables reading from it */
-  public SourceService(SourceStore store, InstantSource clock, SourceUsers users) {
+  /**
+   * @param users what keeps a source in use from being deleted: the assignment tables reading from it
+   * @param reserved the files no source may read, nor be allowed to: Allot's own
+   */
+  public SourceService(SourceStore store, InstantSource clock, SourceUsers users, ReservedFiles reserved) {
     this.store = store;
     this.clock = clock;
     this.users = users;
-  }
-
-  /** Checks every field (400 naming each bad one), then stores the source (409 when the name is taken). */
-  public Source create(String name, String jdbcUrl, String user, String password) {
-    return store.create(NewSource.of(name, jdbcUrl, user, password), clock.instant().truncatedTo(ChronoUnit.MILLIS));
+    this.reserved = reserved;
   }
 
   /**
-   * Replaces the source's URL, user and password, even while assignment tables read from it: 404
-   * when there is none, 400 naming each bad field (a {@code bodyName}, when given, must be {@code
-   * name} ignoring case).
+   * Checks every field (400 naming each bad one, a database file or an allowed path among Allot's
+   * own files included), then stores the source (409 when the name is taken).
    */
-  public Source replace(String name, String bodyName, String jdbcUrl, String user, String password) {
+  public Source create(String name, String jdbcUrl, String user, String password, List<String> allowedPaths) {
+    return store.create(NewSource.of(name, jdbcUrl, user, password, allowedPaths, reserved),
+        clock.instant().truncatedTo(ChronoUnit.MILLIS));
+  }
+
+  /**
+   * Replaces the source's URL, user, password and allowed paths, even while assignment tables read
+   * from it: 404 when there is none, 400 naming each bad field (a {@code bodyName}, when given, must
+   * be {@code name} ignoring case).
+   */
+  public Source replace(String name, String bodyName, String jdbcUrl, String user, String password,
+      List<String> allowedPaths) {
     ResourceId id = id(name);
-    return store.replace(NewSource.replacing(id, bodyName, jdbcUrl, user, password)).orElseThrow(() -> notFound(id));
+    return store.replace(NewSource.replacing(id, bodyName, jdbcUrl, user, password, allowedPaths, reserved))
+        .orElseThrow(() -> notFound(id));
   }
 
   public List<Source> list() {

@@ -20,8 +20,8 @@ public interface SourceStore {
   Source create(NewSource source, Instant createdAt);
 
   /**
-   * Replaces the URL, user and password of the source {@code source} names, its password sealed
-   * anew (none when it has none); its creation time stays.
+   * Replaces the URL, user, password and allowed paths of the source {@code source} names, its
+   * password sealed anew (none when it has none); its creation time stays.
    *
    * @return the source as now stored; empty when there is no such source
    */

@@ -7,12 +7,10 @@ import dev.allot.assignment.Catalog;
 import dev.allot.events.AssignmentEvents;
 import dev.allot.events.Experiments;
 import dev.allot.events.ExposureService;
-import dev.allot.error.AllotException;
 import dev.allot.imports.AssignmentTables;
 import dev.allot.imports.ImportRun;
 import dev.allot.imports.ImportScheduler;
 import dev.allot.imports.Importer;
-import dev.allot.imports.Source;
 import dev.allot.imports.SourceService;
 import dev.allot.imports.Warehouses;
 import dev.allot.access.TokenService;
@@ -36,9 +34,10 @@ import dev.allot.storage.assignment.CachingAssignmentStore;
 import dev.allot.storage.assignment.SqlAssignmentStore;
 import dev.allot.storage.events.AssignmentEventWriter;
 import dev.allot.storage.events.SqlEventStore;
-import dev.allot.storage.imports.JdbcWarehouse;
+import dev.allot.storage.imports.PrivateDataDirectory;
 import dev.allot.storage.imports.SecretBox;
 import dev.allot.storage.imports.SqlAssignmentTableStore;
+import dev.allot.storage.imports.SourceWarehouses;
 import dev.allot.storage.imports.SqlSourceStore;
 import dev.allot.storage.resource.SqlResourceStore;
 import io.javalin.Javalin;
@@ -128,11 +127,10 @@ public final class Allot implements AutoCloseable {
       SqlSourceStore sourceStore = new SqlSourceStore(database, secrets);
       SecretKeys.checkAgainst(sourceStore);
       SqlAssignmentTableStore tableStore = new SqlAssignmentTableStore(database);
-      SourceService sources = new SourceService(sourceStore, clock, tableStore::tablesUsing);
-      Warehouses warehouses = name -> {
-        Source source = sourceStore.find(name).orElseThrow(() -> AllotException.notFound("no source " + name));
-        return JdbcWarehouse.of(source.jdbcUrl(), source.user().orElse(null), sourceStore.password(name).orElse(null));
-      };
+      // No source reads Allot's own files: checked when a source is stored, and again when it is opened.
+      PrivateDataDirectory reservedFiles = new PrivateDataDirectory(config.dataDir());
+      SourceService sources = new SourceService(sourceStore, clock, tableStore::tablesUsing, reservedFiles);
+      Warehouses warehouses = new SourceWarehouses(sourceStore, reservedFiles);
       Importer importer = new Importer(tableStore, warehouses, catalog::current, resources::subjectType, clock);
       AssignmentTables assignmentTables =
           new AssignmentTables(tableStore, warehouses, resources::subjectType, importer, clock);

@@ -5,6 +5,7 @@ import dev.allot.imports.SourceService;
 import dev.allot.server.http.Bodies;
 import io.javalin.http.Context;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** {@code /v1/sources}: admins name the warehouses assignment tables read from. Passwords go in, never out. */
@@ -15,26 +16,29 @@ public final class SourceHandlers {
     this.sources = sources;
   }
 
-  /** What POST and PUT send; PUT's name, if any, must be the path's. */
-  record SourceRequest(String name, String jdbcUrl, String user, String password) {
+  /** What POST and PUT send; PUT's name, if any, must be the path's. No allowedPaths is none. */
+  record SourceRequest(String name, String jdbcUrl, String user, String password, List<String> allowedPaths) {
     /** Never the password. */
     @Override
     public String toString() {
-      return "SourceRequest[name=" + name + ", jdbcUrl=" + jdbcUrl + ", user=" + user + "]";
+      return "SourceRequest[name=" + name + ", jdbcUrl=" + jdbcUrl + ", user=" + user + ", allowedPaths="
+          + allowedPaths + "]";
     }
   }
 
   /** The source as shown: whether it has a password, never the password. */
-  record View(String name, String jdbcUrl, String user, boolean hasPassword, Instant createdAt) {
+  record View(String name, String jdbcUrl, String user, List<String> allowedPaths, boolean hasPassword,
+      Instant createdAt) {
     static View of(Source source) {
-      return new View(source.name().value(), source.jdbcUrl(), source.user().orElse(null), source.hasPassword(),
-          source.createdAt());
+      return new View(source.name().value(), source.jdbcUrl(), source.user().orElse(null), source.allowedPaths(),
+          source.hasPassword(), source.createdAt());
     }
   }
 
   public void create(Context ctx) {
     SourceRequest request = Bodies.read(ctx, SourceRequest.class);
-    Source created = sources.create(request.name(), request.jdbcUrl(), request.user(), request.password());
+    Source created = sources.create(request.name(), request.jdbcUrl(), request.user(), request.password(),
+        request.allowedPaths());
     Bodies.respond(ctx, 201, View.of(created));
   }
 
@@ -46,11 +50,11 @@ public final class SourceHandlers {
     Bodies.respond(ctx, 200, View.of(sources.get(ctx.pathParam("name"))));
   }
 
-  /** Replaces the whole source: what the body leaves out (a user, a password), it no longer has. */
+  /** Replaces the whole source: what the body leaves out (a user, a password, allowed paths), it no longer has. */
   public void replace(Context ctx) {
     SourceRequest request = Bodies.read(ctx, SourceRequest.class);
     Source replaced = sources.replace(ctx.pathParam("name"), request.name(), request.jdbcUrl(), request.user(),
-        request.password());
+        request.password(), request.allowedPaths());
     Bodies.respond(ctx, 200, View.of(replaced));
   }
 

@@ -198,7 +198,7 @@ class AssignmentTableApiTest {
         a1,home-cta,treatment,2025-11-02T09:15:00Z
         a2,HOME-CTA,control,2025-11-02 10:40:00
         """);
-    post("/v1/sources", "{\"name\":\"files\",\"jdbcUrl\":\"jdbc:duckdb:\"}");
+    post("/v1/sources", "{\"name\":\"files\",\"jdbcUrl\":\"jdbc:duckdb:\",\"allowedPaths\":[\"" + dir + "\"]}");
     String body = table("SELECT * FROM read_csv('" + csv + "')", null)
         .replace("\"warehouse\"", "\"files\"").replace("\"ts\"", "\"assigned_at\"").replace("\"grp\"", "\"variant\"")
         .replace("\"P13H\", \"commitDelay\": \"P13H\"", "\"P3650D\", \"commitDelay\": \"PT0S\"");

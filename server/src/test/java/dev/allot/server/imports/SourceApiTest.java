@@ -41,12 +41,13 @@ class SourceApiTest {
 
     assertThat(response.status()).as(response.body()).isEqualTo(201);
     JsonNode created = response.json();
-    assertThat(fieldNames(created)).containsExactly("name", "jdbcUrl", "user", "hasPassword", "createdAt");
+    assertThat(fieldNames(created)).containsExactly("name", "jdbcUrl", "user", "allowedPaths", "hasPassword",
+        "createdAt");
     assertThat(Instant.parse(created.get("createdAt").asText())).isBetween(before, Instant.now());
     ((ObjectNode) created).remove("createdAt");
     assertThat(created).isEqualTo(parseJson("""
         {"name": "WAREHOUSE", "jdbcUrl": "jdbc:postgresql://127.0.0.1:5432/analytics", "user": "reader",
-         "hasPassword": true}"""));
+         "allowedPaths": [], "hasPassword": true}"""));
     assertThat(response.body()).doesNotContain(PASSWORD);
   }
 
@@ -185,7 +186,7 @@ class SourceApiTest {
     assertThat(response.status()).as(response.body()).isEqualTo(200);
     assertThat(response.json()).isEqualTo(parseJson("""
         {"name": "WAREHOUSE", "jdbcUrl": "jdbc:postgresql://10.0.0.9:5432/analytics", "user": "writer",
-         "hasPassword": true, "createdAt": "%s"}""".formatted(created.get("createdAt").asText())));
+         "allowedPaths": [], "hasPassword": true, "createdAt": "%s"}""".formatted(created.get("createdAt").asText())));
     assertThat(server.get("/v1/sources/warehouse").json()).isEqualTo(response.json());
     assertThat(response.body()).doesNotContain(PASSWORD, "rotated-password", "v1:");
   }
@@ -275,6 +276,135 @@ class SourceApiTest {
       c.createStatement().execute("INSERT INTO log VALUES " + rows);
     }
     return file;
+  }
+
+  // allowedPaths (docs/imports.md, what a source may read)
+
+  @Test
+  void allowedPaths_areShown_byCreateGetAndList_andReplacedWholeByPut(@TempDir Path dir) {
+    String exports = dir.resolve("exports").toString();
+    String legacy = dir.resolve("legacy.csv").toString();
+
+    Response created = create(TestServer.json(java.util.Map.of("name", "files", "jdbcUrl", "jdbc:duckdb:",
+        "allowedPaths", List.of(exports, legacy))));
+
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    assertThat(created.json().get("allowedPaths")).isEqualTo(parseJson(TestServer.json(List.of(exports, legacy))));
+    assertThat(server.get("/v1/sources/files").json()).isEqualTo(created.json());
+    assertThat(server.get("/v1/sources").json().get("sources")).containsExactly(created.json());
+
+    Response narrowed = replace("files", TestServer.json(java.util.Map.of("jdbcUrl", "jdbc:duckdb:",
+        "allowedPaths", List.of(legacy))));
+    assertThat(narrowed.json().get("allowedPaths")).isEqualTo(parseJson(TestServer.json(List.of(legacy))));
+
+    Response closed = replace("files", "{\"jdbcUrl\": \"jdbc:duckdb:\"}");
+    assertThat(closed.json().get("allowedPaths")).isEmpty();
+    assertThat(server.get("/v1/sources/files").json().get("allowedPaths")).isEmpty();
+  }
+
+  /** Bad allowedPaths, as a function of Allot's data directory: a name, the body, and the field refused. */
+  static Stream<Arguments> badAllowedPaths() {
+    return Stream.of(
+        Arguments.of("the data directory", "[\"DATA\"]", "allowedPaths[0]", "is Allot's data directory"),
+        Arguments.of("the admin token", "[\"/srv/ok\", \"DATA/admin-token\"]", "allowedPaths[1]",
+            "is inside Allot's data directory"),
+        Arguments.of("allot.db", "[\"DATA/allot.db\"]", "allowedPaths[0]", "is inside Allot's data directory"),
+        Arguments.of("the root", "[\"/\"]", "allowedPaths[0]", "is above Allot's data directory"),
+        Arguments.of("the data directory's parent", "[\"PARENT\"]", "allowedPaths[0]", "is above Allot's data directory"),
+        Arguments.of("/proc", "[\"/proc/self\"]", "allowedPaths[0]", "is under /proc"),
+        Arguments.of("a relative path", "[\"exports\"]", "allowedPaths[0]", "must be an absolute path"),
+        Arguments.of("an empty path", "[\"\"]", "allowedPaths[0]", "must be an absolute path, not empty"),
+        Arguments.of("a null path", "[null]", "allowedPaths[0]", "must be an absolute path, not null"),
+        Arguments.of("a .. segment", "[\"DATA/../x\"]", "allowedPaths[0]", "must not hold . or .. segments"),
+        Arguments.of("a NUL", "[\"/srv/a\\u0000b\"]", "allowedPaths[0]", "must not contain control characters"),
+        Arguments.of("a line break", "[\"/srv/a\\nb\"]", "allowedPaths[0]", "must not contain control characters"),
+        Arguments.of("a path too long", "[\"/" + "p".repeat(4096) + "\"]", "allowedPaths[0]",
+            "must be at most 4096 characters"),
+        Arguments.of("too many paths", TestServer.json(java.util.stream.IntStream.range(0, 101)
+            .mapToObj(i -> "/srv/" + i).toList()), "allowedPaths", "must hold at most 100 paths"),
+        Arguments.of("a number", "[12]", "allowedPaths[0]", "allowedPaths[0] must be"),
+        Arguments.of("a string, not a list", "\"/srv/exports\"", "allowedPaths", "allowedPaths must be"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badAllowedPaths")
+  void create_withBadAllowedPaths_is400NamingTheField_andCreatesNothing(String name, String paths, String field,
+      String rule) {
+    Response response = create("{\"name\": \"files\", \"jdbcUrl\": \"jdbc:duckdb:\", \"allowedPaths\": "
+        + withDataDir(paths) + "}");
+
+    assertThat(response.status()).as(response.body()).isEqualTo(400);
+    assertThat(response.json().get("error").asText()).isEqualTo("invalid_request");
+    assertThat(response.json().at("/details/0/path").asText()).isEqualTo(field);
+    assertThat(response.json().at("/details/0/message").asText()).contains(rule);
+    assertThat(server.get("/v1/sources").json().get("sources")).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badAllowedPaths")
+  void replace_withBadAllowedPaths_is400NamingTheField_andChangesNothing(String name, String paths, String field,
+      String rule) {
+    JsonNode created = create("{\"name\": \"files\", \"jdbcUrl\": \"jdbc:duckdb:\", \"allowedPaths\": [\"/srv/exports\"]}")
+        .json();
+
+    Response response = replace("files", "{\"jdbcUrl\": \"jdbc:duckdb:\", \"allowedPaths\": " + withDataDir(paths) + "}");
+
+    assertThat(response.status()).as(response.body()).isEqualTo(400);
+    assertThat(response.json().at("/details/0/path").asText()).isEqualTo(field);
+    assertThat(server.get("/v1/sources/files").json()).isEqualTo(created);
+  }
+
+  @Test
+  void allowedPaths_areRefused_forASourceOtherThanDuckDb() {
+    Response postgres = create(WAREHOUSE.replace("}", ", \"allowedPaths\": [\"/srv/exports\"]}"));
+    Response sqlite = create("{\"name\": \"app\", \"jdbcUrl\": \"jdbc:sqlite:/srv/app.db\", "
+        + "\"allowedPaths\": [\"/srv/exports\"]}");
+
+    assertThat(postgres.status()).isEqualTo(400);
+    assertThat(postgres.json().at("/details/0/path").asText()).isEqualTo("allowedPaths");
+    assertThat(postgres.json().at("/details/0/message").asText()).contains("PostgreSQL source reads no file");
+    assertThat(sqlite.status()).isEqualTo(400);
+    assertThat(sqlite.json().at("/details/0/message").asText()).contains("SQLite source reads its database file");
+    assertThat(create(WAREHOUSE.replace("}", ", \"allowedPaths\": []}")).status()).isEqualTo(201);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jdbc:sqlite:DATA/allot.db", "jdbc:sqlite:file:DATA/allot.db?mode=ro",
+      "jdbc:duckdb:DATA/mine.duckdb"})
+  void aDatabaseFileInAllotsDataDirectory_isRefusedNamingJdbcUrl(String url) {
+    Response response = create(TestServer.json(java.util.Map.of("name", "allot", "jdbcUrl", withDataDir(url))));
+
+    assertThat(response.status()).as(response.body()).isEqualTo(400);
+    assertThat(response.json().at("/details/0/path").asText()).isEqualTo("jdbcUrl");
+    assertThat(response.json().at("/details/0/message").asText())
+        .startsWith("jdbcUrl names a database file in Allot's data directory");
+    assertThat(server.get("/v1/sources").json().get("sources")).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jdbc:duckdb:/srv/a\\u0000.duckdb", "jdbc:postgresql://db/x\\r\\n", "jdbc:duckdb:\\u001b[31m"})
+  void jdbcUrl_withControlCharacters_is400NamingIt(String url) {
+    Response response = create("{\"name\": \"wh\", \"jdbcUrl\": \"" + url + "\"}");
+
+    assertThat(response.status()).as(response.body()).isEqualTo(400);
+    assertThat(response.json().at("/details/0/path").asText()).isEqualTo("jdbcUrl");
+    assertThat(response.json().at("/details/0/message").asText())
+        .isEqualTo("jdbcUrl must not contain control characters");
+  }
+
+  @Test
+  void user_withControlCharacters_is400NamingIt() {
+    Response response = create("{\"name\": \"wh\", \"jdbcUrl\": \"jdbc:postgresql://db/x\", \"user\": \"a\\u0000b\"}");
+
+    assertThat(response.status()).as(response.body()).isEqualTo(400);
+    assertThat(response.json().at("/details/0/path").asText()).isEqualTo("user");
+    assertThat(server.get("/v1/sources").json().get("sources")).isEmpty();
+  }
+
+  /** DATA is the server's data directory, PARENT the directory above it. */
+  private String withDataDir(String text) {
+    return text.replace("PARENT", server.dataDir().getParent().toString())
+        .replace("DATA", server.dataDir().toString());
   }
 
   @Test

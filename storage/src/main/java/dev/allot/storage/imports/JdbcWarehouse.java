@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * <p>Every call opens a connection of its own and closes it (imports run a few times an hour, so a
  * pool would only hold connections open). Connections are read-only (all but an in-memory DuckDB,
  * which holds nothing to change), so a query can change nothing, and a SQLite or DuckDB path that
- * names no file is an unavailable source rather than a new empty database. Connecting may take {@link #CONNECT_TIMEOUT}; each call
+ * names no file is an unavailable source rather than a new empty database. A DuckDB connection
+ * reads no file but the source's allowed paths and its own database file. Connecting may take {@link #CONNECT_TIMEOUT}; each call
  * then has the query timeout for its statements and, for {@link #read}, for passing every row to
  * the consumer too: past it the statement is cancelled and the call fails as
  * {@link Problem#UNAVAILABLE}.
@@ -52,18 +53,32 @@ public final class JdbcWarehouse implements Warehouse {
 
   /** The source at {@code jdbcUrl}, with the {@link #DEFAULT_QUERY_TIMEOUT}; {@code user} and {@code password} may be null. */
   public static JdbcWarehouse of(String jdbcUrl, String user, String password) {
-    return of(jdbcUrl, user, password, DEFAULT_QUERY_TIMEOUT);
+    return of(jdbcUrl, user, password, List.of(), DEFAULT_QUERY_TIMEOUT);
+  }
+
+  /** As {@link #of(String, String, String, List, Duration)}, with the {@link #DEFAULT_QUERY_TIMEOUT}. */
+  public static JdbcWarehouse of(String jdbcUrl, String user, String password, List<String> allowedPaths) {
+    return of(jdbcUrl, user, password, allowedPaths, DEFAULT_QUERY_TIMEOUT);
+  }
+
+  /** As {@link #of(String, String, String, List, Duration)}, reading no file. */
+  public static JdbcWarehouse of(String jdbcUrl, String user, String password, Duration queryTimeout) {
+    return of(jdbcUrl, user, password, List.of(), queryTimeout);
   }
 
   /**
    * The source at {@code jdbcUrl} ({@code jdbc:postgresql:}, {@code jdbc:sqlite:} or
    * {@code jdbc:duckdb:}); {@code user} and {@code password} may be null (SQLite and DuckDB
-   * ignore them).
+   * ignore them). A DuckDB source's SQL may read {@code allowedPaths} (absolute paths of files and
+   * directories) and no other file; the other sources read no file and take none.
    *
-   * @throws IllegalArgumentException when the URL names another database, or the timeout is not positive
+   * @throws IllegalArgumentException when the URL names another database, allowed paths are given
+   *     for a source other than DuckDB, or the timeout is not positive
    */
-  public static JdbcWarehouse of(String jdbcUrl, String user, String password, Duration queryTimeout) {
+  public static JdbcWarehouse of(String jdbcUrl, String user, String password, List<String> allowedPaths,
+      Duration queryTimeout) {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+    Objects.requireNonNull(allowedPaths, "allowedPaths");
     Objects.requireNonNull(queryTimeout, "queryTimeout");
     if (queryTimeout.isNegative() || queryTimeout.isZero()) {
       throw new IllegalArgumentException("queryTimeout must be positive, not " + queryTimeout);
@@ -71,7 +86,19 @@ public final class JdbcWarehouse implements Warehouse {
     SourceDialect dialect = SourceDialect.forUrl(jdbcUrl).orElseThrow(() -> new IllegalArgumentException(
         "unsupported source URL " + SourceAddress.scheme(jdbcUrl) + "...: Allot reads from "
             + SourceDialect.SUPPORTED));
-    return new JdbcWarehouse(dialect, new SourceAddress(jdbcUrl, user, password), queryTimeout);
+    if (!allowedPaths.isEmpty() && !(dialect instanceof DuckDbSource)) {
+      throw new IllegalArgumentException("only a DuckDB source reads files: " + SourceAddress.scheme(jdbcUrl)
+          + "... takes no allowed paths");
+    }
+    return new JdbcWarehouse(dialect, new SourceAddress(jdbcUrl, user, password, allowedPaths), queryTimeout);
+  }
+
+  /**
+   * The database file {@code jdbcUrl} opens, as its driver reads it (relative to the working
+   * directory unless absolute); empty for a server, a database in memory, or a URL Allot does not read.
+   */
+  public static Optional<String> databaseFile(String jdbcUrl) {
+    return SourceDialect.forUrl(jdbcUrl).flatMap(dialect -> dialect.databaseFile(jdbcUrl));
   }
 
   @Override

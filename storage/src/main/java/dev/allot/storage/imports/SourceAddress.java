@@ -1,13 +1,23 @@
 package dev.allot.storage.imports;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 
-/** Where a source is, and who Allot is there; {@code user} and {@code password} may be null. */
-record SourceAddress(String jdbcUrl, String user, String password) {
+/**
+ * Where a source is, who Allot is there, and which files its SQL may read (a DuckDB source's
+ * allowed paths; none for the others); {@code user} and {@code password} may be null.
+ */
+record SourceAddress(String jdbcUrl, String user, String password, List<String> allowedPaths) {
 
   SourceAddress {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+    allowedPaths = List.copyOf(allowedPaths);
+  }
+
+  /** A source that may read no file. */
+  SourceAddress(String jdbcUrl, String user, String password) {
+    this(jdbcUrl, user, password, List.of());
   }
 
   /** The user and password as JDBC connection properties, those that are set. */
@@ -31,6 +41,6 @@ record SourceAddress(String jdbcUrl, String user, String password) {
   /** Never the password, nor the URL's parameters, where one may be. */
   @Override
   public String toString() {
-    return "SourceAddress[" + scheme(jdbcUrl) + "..., user=" + user + "]";
+    return "SourceAddress[" + scheme(jdbcUrl) + "..., user=" + user + ", allowedPaths=" + allowedPaths + "]";
   }
 }

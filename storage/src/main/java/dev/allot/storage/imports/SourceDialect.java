@@ -34,6 +34,14 @@ sealed interface SourceDialect permits PostgresSource, SqliteSource, DuckDbSourc
    */
   Connection connect(SourceAddress address, Duration queryTimeout) throws SQLException;
 
+  /**
+   * The database file {@code jdbcUrl} opens, as the driver reads it (relative to the working
+   * directory unless absolute), or empty when it opens none: a server, or a database in memory.
+   */
+  default Optional<String> databaseFile(String jdbcUrl) {
+    return Optional.empty();
+  }
+
   /** A statement that streams its result rather than holding it all. */
   default Statement statement(Connection connection) throws SQLException {
     return connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);

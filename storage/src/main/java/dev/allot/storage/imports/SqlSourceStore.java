@@ -1,5 +1,8 @@
 package dev.allot.storage.imports;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
 import dev.allot.imports.NewSource;
@@ -8,6 +11,7 @@ import dev.allot.imports.SourceStore;
 import dev.allot.resource.ResourceId;
 import dev.allot.storage.Database;
 import dev.allot.storage.Timestamps;
+import java.io.UncheckedIOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,11 +26,17 @@ import java.util.Optional;
  */
 public final class SqlSourceStore implements SourceStore {
   private static final String INSERT = """
-      INSERT INTO source (name, jdbc_url, user_name, password_sealed, created_at) VALUES (?, ?, ?, ?, ?)
+      INSERT INTO source (name, jdbc_url, user_name, password_sealed, allowed_paths, created_at)
+      VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (name) DO NOTHING""";
   private static final String REPLACE = """
-      UPDATE source SET jdbc_url = ?, user_name = ?, password_sealed = ? WHERE name = ? RETURNING created_at""";
-  private static final String COLUMNS = "SELECT name, jdbc_url, user_name, password_sealed, created_at FROM source";
+      UPDATE source SET jdbc_url = ?, user_name = ?, password_sealed = ?, allowed_paths = ? WHERE name = ?
+      RETURNING created_at""";
+  private static final String COLUMNS =
+      "SELECT name, jdbc_url, user_name, password_sealed, allowed_paths, created_at FROM source";
+  /** allowed_paths holds a JSON array of strings. */
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<List<String>> PATHS = new TypeReference<>() {};
   private static final String PASSWORD = "SELECT password_sealed FROM source WHERE name = ?";
   private static final String DELETE = "DELETE FROM source WHERE name = ?";
 
@@ -47,14 +57,16 @@ public final class SqlSourceStore implements SourceStore {
         insert.setString(2, source.jdbcUrl());
         insert.setString(3, source.user().orElse(null));
         insert.setString(4, sealed);
-        insert.setString(5, Timestamps.format(createdAt));
+        insert.setString(5, json(source.allowedPaths()));
+        insert.setString(6, Timestamps.format(createdAt));
         return insert.executeUpdate();
       }
     });
     if (inserted == 0) {
       throw new AllotException(ErrorCode.CONFLICT, "source " + source.name() + " already exists");
     }
-    return new Source(source.name(), source.jdbcUrl(), source.user(), sealed != null, createdAt);
+    return new Source(source.name(), source.jdbcUrl(), source.user(), source.allowedPaths(), sealed != null,
+        createdAt);
   }
 
   @Override
@@ -65,13 +77,15 @@ public final class SqlSourceStore implements SourceStore {
         replace.setString(1, source.jdbcUrl());
         replace.setString(2, source.user().orElse(null));
         replace.setString(3, sealed);
-        replace.setString(4, source.name().value());
+        replace.setString(4, json(source.allowedPaths()));
+        replace.setString(5, source.name().value());
         try (ResultSet rs = replace.executeQuery()) {
           return rs.next() ? Optional.of(Instant.parse(rs.getString("created_at"))) : Optional.<Instant>empty();
         }
       }
     });
-    return createdAt.map(at -> new Source(source.name(), source.jdbcUrl(), source.user(), sealed != null, at));
+    return createdAt.map(at -> new Source(source.name(), source.jdbcUrl(), source.user(), source.allowedPaths(),
+        sealed != null, at));
   }
 
   @Override
@@ -126,10 +140,26 @@ public final class SqlSourceStore implements SourceStore {
     try (ResultSet rs = query.executeQuery()) {
       while (rs.next()) {
         sources.add(new Source(ResourceId.of(rs.getString("name")), rs.getString("jdbc_url"),
-            Optional.ofNullable(rs.getString("user_name")), rs.getString("password_sealed") != null,
-            Instant.parse(rs.getString("created_at"))));
+            Optional.ofNullable(rs.getString("user_name")), paths(rs.getString("allowed_paths")),
+            rs.getString("password_sealed") != null, Instant.parse(rs.getString("created_at"))));
       }
     }
     return sources;
+  }
+
+  private static String json(List<String> paths) {
+    try {
+      return JSON.writeValueAsString(paths);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e); // a list of strings always writes
+    }
+  }
+
+  private static List<String> paths(String json) {
+    try {
+      return JSON.readValue(json, PATHS);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("source.allowed_paths holds no JSON array of strings: " + json, e);
+    }
   }
 }

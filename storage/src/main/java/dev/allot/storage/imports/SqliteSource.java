@@ -4,6 +4,8 @@ import dev.allot.imports.SourceException;
 import dev.allot.imports.SourceException.Problem;
 import dev.allot.imports.Warehouse.Column;
 import dev.allot.imports.Warehouse.ColumnKind;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,6 +15,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.Optional;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 
@@ -44,6 +47,34 @@ final class SqliteSource implements SourceDialect {
     config.setReadOnly(true);
     config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
     return config.createConnection(address.jdbcUrl());
+  }
+
+  /**
+   * {@code jdbc:sqlite:/path/file.db}, also as a {@code file:} URI ({@code jdbc:sqlite:file:/path?mode=ro});
+   * none for {@code :memory:}, a resource on the class path, or nothing (a temporary database).
+   */
+  @Override
+  public Optional<String> databaseFile(String jdbcUrl) {
+    String database = jdbcUrl.substring("jdbc:sqlite:".length());
+    boolean uri = database.startsWith("file:");
+    if (uri) {
+      database = database.substring("file:".length());
+      if (database.startsWith("//")) { // file://HOST/path: only an empty host is a local file
+        int path = database.indexOf('/', 2);
+        database = path < 0 ? "" : database.substring(path);
+      }
+    }
+    int query = database.indexOf('?');
+    database = query < 0 ? database : database.substring(0, query);
+    if (uri) {
+      int fragment = database.indexOf('#');
+      database = fragment < 0 ? database : database.substring(0, fragment);
+      database = URLDecoder.decode(database.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+    if (database.isEmpty() || database.startsWith(":memory:") || database.startsWith(":resource:")) {
+      return Optional.empty();
+    }
+    return Optional.of(database);
   }
 
   @Override

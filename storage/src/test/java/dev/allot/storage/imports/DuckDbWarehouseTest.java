@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link WarehouseContract} on a DuckDB file, and DuckDB in memory reading the CSV and Parquet
- * files that users point assignment tables at.
+ * files that users point assignment tables at, in a directory it is allowed to read. Both run
+ * locked down ({@link DuckDbLockdownTest}).
  */
 class DuckDbWarehouseTest extends WarehouseContract {
   /** An in-memory database, for queries that read files. */
@@ -93,7 +94,7 @@ class DuckDbWarehouseTest extends WarehouseContract {
         43,E1,,2026-01-31 12:00:01.5
         44,E2,B,2026-01-31 13:00:00
         """);
-    Warehouse files = JdbcWarehouse.of(IN_MEMORY, null, null);
+    Warehouse files = files();
     String sql = "SELECT * FROM read_csv('" + csv + "')";
 
     assertThat(files.describe(sql)).containsExactly(
@@ -116,7 +117,7 @@ class DuckDbWarehouseTest extends WarehouseContract {
         """ + "44,E1,A,2026-01-31 12:00:02\n".repeat(5000) + """
         45,E1,A,not a time
         """);
-    Warehouse files = JdbcWarehouse.of(IN_MEMORY, null, null);
+    Warehouse files = files();
     ImportQuery query = new ImportQuery("SELECT * FROM read_csv('" + csv + "', columns = {'user_id': 'BIGINT', "
         + "'experiment': 'VARCHAR', 'variant': 'VARCHAR', 'assigned_at': 'TIMESTAMP'}, header = true)",
         "user_id", "assigned_at", "experiment", "variant");
@@ -142,7 +143,7 @@ class DuckDbWarehouseTest extends WarehouseContract {
 
   @Test
   void read_ofACsvFileThatDoesNotExist_isAQueryProblem() {
-    Warehouse files = JdbcWarehouse.of(IN_MEMORY, null, null);
+    Warehouse files = files();
 
     SourceException e = failure(() -> files.describe("SELECT * FROM read_csv('" + dir.resolve("nope.csv") + "')"));
 
@@ -156,7 +157,7 @@ class DuckDbWarehouseTest extends WarehouseContract {
     insert(2, "E", null, T0.plusSeconds(1));
     Path parquet = dir.resolve("assignments.parquet");
     execute("COPY assignments TO '" + parquet + "' (FORMAT parquet)");
-    Warehouse files = JdbcWarehouse.of(IN_MEMORY, null, null);
+    Warehouse files = files();
     String sql = "SELECT * FROM '" + parquet + "'";
 
     assertThat(files.describe(sql)).isEqualTo(assignmentColumns());
@@ -183,6 +184,11 @@ class DuckDbWarehouseTest extends WarehouseContract {
 
     assertThat(read(query, T0, T0.plusSeconds(1))).containsExactly(
         new SourceRow("1", "E", "A", Instant.parse("2026-01-31T12:00:00.123456789Z")));
+  }
+
+  /** An in-memory DuckDB allowed to read the test's directory, and nothing else. */
+  private Warehouse files() {
+    return JdbcWarehouse.of(IN_MEMORY, null, null, List.of(dir.toString()));
   }
 
   private static List<SourceRow> readFrom(Warehouse warehouse, ImportQuery query, Instant from, Instant until) {

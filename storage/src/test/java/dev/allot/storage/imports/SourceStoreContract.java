@@ -14,6 +14,7 @@ import dev.allot.resource.ResourceId;
 import dev.allot.storage.Database;
 import dev.allot.storage.StoreSuite;
 import dev.allot.testing.ManualClock;
+import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** SPEC §4, sources: kept over a real store, their passwords sealed. */
 abstract class SourceStoreContract extends StoreSuite {
@@ -37,29 +39,32 @@ abstract class SourceStoreContract extends StoreSuite {
 
   final ManualClock clock = ManualClock.at("2026-03-01T10:00:00.123456Z");
   final SecretBox secrets = new SecretBox(SecretBoxTest.key(1), new Random(11));
+  @TempDir Path dataDir;
+  PrivateDataDirectory reserved;
   SqlSourceStore store;
   SourceService sources;
 
   @BeforeEach
   final void startService() {
+    reserved = new PrivateDataDirectory(dataDir);
     store = new SqlSourceStore(database(), secrets);
-    sources = new SourceService(store, clock, SourceUsers.NONE);
+    sources = new SourceService(store, clock, SourceUsers.NONE, reserved);
   }
 
   // create, get, list
 
   @Test
   void create_givesTheSourceWithoutItsPassword() {
-    Source created = sources.create("main-warehouse", URL, "reader", PASSWORD);
+    Source created = sources.create("main-warehouse", URL, "reader", PASSWORD, List.of());
 
-    assertThat(created).isEqualTo(new Source(ResourceId.of("MAIN-WAREHOUSE"), URL, Optional.of("reader"), true,
-        Instant.parse("2026-03-01T10:00:00.123Z")));
+    assertThat(created).isEqualTo(new Source(ResourceId.of("MAIN-WAREHOUSE"), URL, Optional.of("reader"), List.of(),
+        true, Instant.parse("2026-03-01T10:00:00.123Z")));
     assertThat(sources.get("Main-Warehouse")).isEqualTo(created);
   }
 
   @Test
   void create_withoutUserOrPassword_hasNeither() {
-    Source created = sources.create("lake", "jdbc:duckdb:", null, null);
+    Source created = sources.create("lake", "jdbc:duckdb:", null, null, List.of());
 
     assertThat(sources.get("lake")).isEqualTo(created);
     assertThat(created.user()).isEmpty();
@@ -69,19 +74,19 @@ abstract class SourceStoreContract extends StoreSuite {
 
   @Test
   void list_givesEverySourceByName() {
-    Source second = sources.create("zeta", "jdbc:sqlite:/data/z.db", null, null);
+    Source second = sources.create("zeta", "jdbc:sqlite:/data/z.db", null, null, List.of());
     clock.advance(Duration.ofMinutes(1));
-    Source first = sources.create("alpha", URL, "reader", PASSWORD);
+    Source first = sources.create("alpha", URL, "reader", PASSWORD, List.of());
 
     assertThat(sources.list()).containsExactly(first, second);
   }
 
   @Test
   void create_withATakenName_inAnyCase_isAConflictAndKeepsTheFirst() {
-    Source first = sources.create("warehouse", URL, "reader", PASSWORD);
+    Source first = sources.create("warehouse", URL, "reader", PASSWORD, List.of());
 
     AllotException refusal = catchThrowableOfType(AllotException.class,
-        () -> sources.create("WareHouse", "jdbc:duckdb:", null, "other"));
+        () -> sources.create("WareHouse", "jdbc:duckdb:", null, "other", List.of()));
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.CONFLICT);
     assertThat(refusal.getMessage()).isEqualTo("source WAREHOUSE already exists");
@@ -100,7 +105,7 @@ abstract class SourceStoreContract extends StoreSuite {
         running.add(pool.submit(() -> {
           start.await();
           try {
-            sources.create("warehouse", URL, "reader", password);
+            sources.create("warehouse", URL, "reader", password, List.of());
             return true;
           } catch (AllotException e) {
             assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
@@ -121,7 +126,8 @@ abstract class SourceStoreContract extends StoreSuite {
 
   @Test
   void create_invalid_storesNothing() {
-    catchThrowableOfType(AllotException.class, () -> sources.create("bad name", "jdbc:mysql://db", null, PASSWORD));
+    catchThrowableOfType(AllotException.class,
+        () -> sources.create("bad name", "jdbc:mysql://db", null, PASSWORD, List.of()));
 
     assertThat(sources.list()).isEmpty();
   }
@@ -145,7 +151,7 @@ abstract class SourceStoreContract extends StoreSuite {
 
   @Test
   void password_isTheClearPassword() {
-    Source created = sources.create("warehouse", URL, "reader", PASSWORD);
+    Source created = sources.create("warehouse", URL, "reader", PASSWORD, List.of());
 
     assertThat(store.password(created.name())).contains(PASSWORD);
   }
@@ -157,7 +163,7 @@ abstract class SourceStoreContract extends StoreSuite {
 
   @Test
   void storedRow_neverHoldsTheClearPassword() {
-    sources.create("warehouse", URL, "reader", PASSWORD);
+    sources.create("warehouse", URL, "reader", PASSWORD, List.of());
 
     List<String> stored = database().withConnection(connection -> {
       List<String> values = new ArrayList<>();
@@ -177,7 +183,7 @@ abstract class SourceStoreContract extends StoreSuite {
 
   @Test
   void password_afterReopeningTheDatabaseWithTheSameKey_isUnsealed() {
-    sources.create("warehouse", URL, "reader", PASSWORD);
+    sources.create("warehouse", URL, "reader", PASSWORD, List.of());
 
     try (Database reopened = Database.open(jdbcUrl())) {
       SqlSourceStore restarted = new SqlSourceStore(reopened, new SecretBox(SecretBoxTest.key(1), new Random(3)));
@@ -188,7 +194,7 @@ abstract class SourceStoreContract extends StoreSuite {
 
   @Test
   void password_withAnotherKey_failsSayingTheDeploymentsKeyDiffers() {
-    sources.create("warehouse", URL, "reader", PASSWORD);
+    sources.create("warehouse", URL, "reader", PASSWORD, List.of());
     SqlSourceStore otherNode = new SqlSourceStore(database(), new SecretBox(SecretBoxTest.key(2), new Random(3)));
 
     AllotException refusal = catchThrowableOfType(AllotException.class,
@@ -203,7 +209,7 @@ abstract class SourceStoreContract extends StoreSuite {
 
   @Test
   void password_whoseSealedTextWasAltered_fails() {
-    sources.create("warehouse", URL, "reader", PASSWORD);
+    sources.create("warehouse", URL, "reader", PASSWORD, List.of());
     String sealed = sealed("WAREHOUSE");
     int data = sealed.lastIndexOf(':') + 1;
     byte[] bytes = Base64.getDecoder().decode(sealed.substring(data));
@@ -219,8 +225,8 @@ abstract class SourceStoreContract extends StoreSuite {
 
   @Test
   void password_whoseSealedTextWasCopiedFromAnotherSource_fails() {
-    sources.create("production", URL, "reader", PASSWORD);
-    sources.create("staging", URL, "reader", "staging-password");
+    sources.create("production", URL, "reader", PASSWORD, List.of());
+    sources.create("staging", URL, "reader", "staging-password", List.of());
     setSealed("STAGING", sealed("PRODUCTION"));
 
     AllotException refusal = catchThrowableOfType(AllotException.class,
@@ -234,14 +240,15 @@ abstract class SourceStoreContract extends StoreSuite {
 
   @Test
   void replace_changesUrlUserAndPassword_keepsCreatedAt_andForgetsTheOldSealedText() {
-    Source created = sources.create("warehouse", URL, "reader", PASSWORD);
+    Source created = sources.create("warehouse", URL, "reader", PASSWORD, List.of());
     String oldSealed = sealed("WAREHOUSE");
     clock.advance(Duration.ofHours(1));
     String newUrl = "jdbc:postgresql://replica.internal:5432/analytics";
 
-    Source replaced = sources.replace("Warehouse", null, newUrl, "writer", "new-password");
+    Source replaced = sources.replace("Warehouse", null, newUrl, "writer", "new-password", List.of());
 
-    assertThat(replaced).isEqualTo(new Source(created.name(), newUrl, Optional.of("writer"), true, created.createdAt()));
+    assertThat(replaced).isEqualTo(new Source(created.name(), newUrl, Optional.of("writer"), List.of(), true,
+        created.createdAt()));
     assertThat(sources.get("warehouse")).isEqualTo(replaced);
     assertThat(store.password(created.name())).contains("new-password");
     assertThat(row("WAREHOUSE")).doesNotContain(oldSealed).noneMatch(value -> value != null
@@ -250,9 +257,9 @@ abstract class SourceStoreContract extends StoreSuite {
 
   @Test
   void replace_withoutUserOrPassword_leavesNeither() {
-    sources.create("warehouse", URL, "reader", PASSWORD);
+    sources.create("warehouse", URL, "reader", PASSWORD, List.of());
 
-    Source replaced = sources.replace("warehouse", "WAREHOUSE", "jdbc:duckdb:", null, "");
+    Source replaced = sources.replace("warehouse", "WAREHOUSE", "jdbc:duckdb:", null, "", List.of());
 
     assertThat(replaced.user()).isEmpty();
     assertThat(replaced.hasPassword()).isFalse();
@@ -262,20 +269,20 @@ abstract class SourceStoreContract extends StoreSuite {
 
   @Test
   void replace_afterTheKeyWasLost_sealsThePasswordUnderTheNewKey() {
-    sources.create("warehouse", URL, "reader", PASSWORD);
+    sources.create("warehouse", URL, "reader", PASSWORD, List.of());
     SqlSourceStore newKey = new SqlSourceStore(database(), new SecretBox(SecretBoxTest.key(2), new Random(3)));
 
-    newKey.replace(NewSource.of("warehouse", URL, "reader", PASSWORD));
+    newKey.replace(NewSource.of("warehouse", URL, "reader", PASSWORD, List.of(), reserved));
 
     assertThat(newKey.password(ResourceId.of("warehouse"))).contains(PASSWORD);
   }
 
   @Test
   void replace_ofAnUnknownSource_isEmptyAndCreatesNothing() {
-    assertThat(store.replace(NewSource.of("ghost", URL, "reader", PASSWORD))).isEmpty();
+    assertThat(store.replace(NewSource.of("ghost", URL, "reader", PASSWORD, List.of(), reserved))).isEmpty();
 
     AllotException refusal = catchThrowableOfType(AllotException.class,
-        () -> sources.replace("ghost", null, URL, "reader", PASSWORD));
+        () -> sources.replace("ghost", null, URL, "reader", PASSWORD, List.of()));
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.NOT_FOUND);
     assertThat(refusal.getMessage()).isEqualTo("source GHOST does not exist");
@@ -284,10 +291,11 @@ abstract class SourceStoreContract extends StoreSuite {
 
   @Test
   void replace_ofASourceThatAssignmentTablesUse_isAllowed() {
-    SourceService guarded = new SourceService(store, clock, source -> List.of(ResourceId.of("checkout-test")));
-    guarded.create("warehouse", URL, "reader", PASSWORD);
+    SourceService guarded = new SourceService(store, clock, source -> List.of(ResourceId.of("checkout-test")),
+        reserved);
+    guarded.create("warehouse", URL, "reader", PASSWORD, List.of());
 
-    Source replaced = guarded.replace("warehouse", null, URL, "reader", "rotated");
+    Source replaced = guarded.replace("warehouse", null, URL, "reader", "rotated", List.of());
 
     assertThat(guarded.list()).containsExactly(replaced);
     assertThat(store.password(replaced.name())).contains("rotated");
@@ -295,10 +303,10 @@ abstract class SourceStoreContract extends StoreSuite {
 
   @Test
   void replace_invalid_changesNothing() {
-    Source created = sources.create("warehouse", URL, "reader", PASSWORD);
+    Source created = sources.create("warehouse", URL, "reader", PASSWORD, List.of());
 
     AllotException refusal = catchThrowableOfType(AllotException.class,
-        () -> sources.replace("warehouse", "lake", "jdbc:mysql://db", null, null));
+        () -> sources.replace("warehouse", "lake", "jdbc:mysql://db", null, null, List.of()));
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
     assertThat(refusal.violations()).extracting(Violation::path).containsExactly("name", "jdbcUrl");
@@ -306,12 +314,80 @@ abstract class SourceStoreContract extends StoreSuite {
     assertThat(store.password(created.name())).contains(PASSWORD);
   }
 
+  // allowed paths (docs/imports.md, what a source may read)
+
+  @Test
+  void allowedPaths_areKept_andShown() {
+    List<String> paths = List.of("/srv/exports", "/srv/legacy/assignments.csv", "/srv/it's here");
+
+    Source created = sources.create("files", "jdbc:duckdb:", null, null, paths);
+
+    assertThat(created.allowedPaths()).isEqualTo(paths);
+    assertThat(sources.get("files")).isEqualTo(created);
+    assertThat(sources.list()).containsExactly(created);
+  }
+
+  @Test
+  void allowedPaths_areReplacedWhole_byReplace() {
+    sources.create("files", "jdbc:duckdb:", null, null, List.of("/srv/exports", "/srv/old"));
+
+    Source narrowed = sources.replace("files", null, "jdbc:duckdb:", null, null, List.of("/srv/new"));
+    assertThat(narrowed.allowedPaths()).containsExactly("/srv/new");
+    assertThat(sources.get("files").allowedPaths()).containsExactly("/srv/new");
+
+    Source closed = sources.replace("files", null, "jdbc:duckdb:", null, null, null);
+    assertThat(closed.allowedPaths()).isEmpty();
+    assertThat(sources.get("files").allowedPaths()).isEmpty();
+  }
+
+  @Test
+  void allowedPaths_ofASourceStoredBeforeThereWereAny_areNone() {
+    database().inTransaction(connection -> {
+      try (PreparedStatement insert = connection.prepareStatement(
+          "INSERT INTO source (name, jdbc_url, created_at) VALUES ('OLD', 'jdbc:duckdb:', '2026-01-01T00:00:00Z')")) {
+        return insert.executeUpdate();
+      }
+    });
+
+    assertThat(sources.get("old").allowedPaths()).isEmpty();
+  }
+
+  @Test
+  void allowedPaths_thatReachAllotsDataDirectory_areRefused_andNothingIsStored() {
+    AllotException refusal = catchThrowableOfType(AllotException.class, () -> sources.create("files", "jdbc:duckdb:",
+        null, null, List.of("/srv/exports", dataDir.resolve("secret-key").toString(), "/")));
+
+    assertThat(refusal.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+    assertThat(refusal.violations()).extracting(Violation::path).containsExactly("allowedPaths[1]", "allowedPaths[2]");
+    assertThat(sources.list()).isEmpty();
+  }
+
+  @Test
+  void replace_withAPathIntoAllotsDataDirectory_changesNothing() {
+    Source created = sources.create("files", "jdbc:duckdb:", null, null, List.of("/srv/exports"));
+
+    AllotException refusal = catchThrowableOfType(AllotException.class, () -> sources.replace("files", null,
+        "jdbc:duckdb:", null, null, List.of(dataDir.toString())));
+
+    assertThat(refusal.violations()).extracting(Violation::path).containsExactly("allowedPaths[0]");
+    assertThat(sources.list()).containsExactly(created);
+  }
+
+  @Test
+  void create_ofADatabaseFileInAllotsDataDirectory_isRefusedNamingJdbcUrl() {
+    AllotException refusal = catchThrowableOfType(AllotException.class, () -> sources.create("allot",
+        "jdbc:sqlite:" + dataDir.resolve("allot.db"), null, null, List.of()));
+
+    assertThat(refusal.violations()).extracting(Violation::path).containsExactly("jdbcUrl");
+    assertThat(sources.list()).isEmpty();
+  }
+
   // delete
 
   @Test
   void delete_removesTheSourceAndItsPassword() {
-    Source kept = sources.create("kept", "jdbc:duckdb:", null, null);
-    sources.create("gone", URL, "reader", PASSWORD);
+    Source kept = sources.create("kept", "jdbc:duckdb:", null, null, List.of());
+    sources.create("gone", URL, "reader", PASSWORD, List.of());
 
     sources.delete("Gone");
 
@@ -333,8 +409,8 @@ abstract class SourceStoreContract extends StoreSuite {
     SourceService guarded = new SourceService(store, clock,
         source -> source.equals(ResourceId.of("warehouse"))
             ? List.of(ResourceId.of("checkout-test"), ResourceId.of("pricing"))
-            : List.of());
-    Source used = guarded.create("warehouse", URL, "reader", PASSWORD);
+            : List.of(), reserved);
+    Source used = guarded.create("warehouse", URL, "reader", PASSWORD, List.of());
 
     AllotException refusal = catchThrowableOfType(AllotException.class, () -> guarded.delete("warehouse"));
 
