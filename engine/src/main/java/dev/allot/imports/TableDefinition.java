@@ -104,6 +104,10 @@ public record TableDefinition(
     List<Violation> violations = new ArrayList<>();
     String displayName = text(draft.displayName(), DISPLAY_NAME, MAX_DISPLAY_NAME, violations);
     String sql = text(draft.sql(), SQL, MAX_SQL, violations);
+    if (sql != null && !sql.isBlank() && sql.length() <= MAX_SQL
+        && ReadOnlyQuery.check(sql) instanceof ReadOnlyQuery.Refused refused) {
+      violations.add(Violation.invalid(SQL, refused.reason()));
+    }
     ResourceId source = id(draft.source(), SOURCE, "a source name", violations);
     String subjectColumn = column(draft.subjectColumn(), SUBJECT_COLUMN, violations);
     String timestampColumn = column(draft.timestampColumn(), TIMESTAMP_COLUMN, violations);
