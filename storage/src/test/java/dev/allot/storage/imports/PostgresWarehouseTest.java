@@ -1,6 +1,7 @@
 package dev.allot.storage.imports;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.allot.imports.ImportQuery;
 import dev.allot.imports.SourceException;
@@ -8,7 +9,11 @@ import dev.allot.imports.SourceException.Problem;
 import dev.allot.imports.Warehouse.Column;
 import dev.allot.imports.Warehouse.ColumnKind;
 import dev.allot.storage.PostgresTestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -108,5 +113,29 @@ class PostgresWarehouseTest extends WarehouseContract {
         row -> rows.increment());
 
     assertThat(rows.sum()).isEqualTo(200_000);
+  }
+
+  /**
+   * Were a statement to end the driver's read-only transaction, the next one is read-only too, and
+   * backslashes stay plain characters in strings, as the query check reads them.
+   */
+  @Test
+  void sourceSessions_areReadOnly_beyondTheFirstTransaction() throws SQLException {
+    try (Connection connection = new PostgresSource().connect(new SourceAddress(jdbcUrl(), null, null),
+        Duration.ofSeconds(30));
+        Statement statement = connection.createStatement()) {
+      statement.execute("COMMIT");
+      // Outside the driver's BEGIN READ ONLY: only the session's default stands in the way.
+      connection.setAutoCommit(true);
+      SQLException refused = catchThrowableOfType(SQLException.class,
+          () -> statement.execute("INSERT INTO assignments (subject_id) VALUES (1)"));
+
+      assertThat(refused.getSQLState()).isEqualTo("25006"); // read_only_sql_transaction
+      try (ResultSet setting = statement.executeQuery("SHOW standard_conforming_strings")) {
+        setting.next();
+        assertThat(setting.getString(1)).isEqualTo("on");
+      }
+    }
+    assertThat(assignmentRows()).isZero();
   }
 }
