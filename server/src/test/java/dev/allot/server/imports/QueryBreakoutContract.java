@@ -132,6 +132,11 @@ abstract class QueryBreakoutContract {
       assertThat(run.json().get("status").asText()).isEqualTo("FAILED");
       assertThat(run.json().get("error").asText()).contains(RULE).doesNotContain(statement);
     }
+    // The table still lists, with its error, so that an editor can see and fix it.
+    JsonNode stored = server.get(TABLES + "/legacy", editor).json();
+    assertThat(stored.get("state").asText()).isEqualTo("FAILED");
+    assertThat(stored.get("error").asText()).contains(RULE);
+    assertThat(server.get(TABLES, editor).json().get("assignmentTables")).hasSize(1);
     assertNothingLeft();
   }
 
