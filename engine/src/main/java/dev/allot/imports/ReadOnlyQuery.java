@@ -32,14 +32,14 @@ import net.sf.jsqlparser.util.TablesNamesFinder;
  * {@code ;} that the parser took for part of a string stays in that string.
  *
  * <p>Refused, each with a message naming the rule: several statements; any statement but a
- * query (COPY, ATTACH, INSTALL, PRAGMA, SET, CALL, COMMIT, INSERT, CREATE, ...); {@code SELECT ...
- * INTO}, which writes a table; {@code FOR UPDATE} and {@code FOR SHARE}, which lock rows; a WITH
- * query holding an INSERT, UPDATE, DELETE or MERGE; string literals that databases lex in ways of
- * their own ({@code E'...'} with backslash escapes, {@code $$...$$}, Oracle's {@code q'[...]'}),
- * where the parser and a source could disagree on where the string ends; functions that run SQL
- * text the parser never saw ({@code query}, {@code query_table} in DuckDB, {@code dblink} in
- * PostgreSQL) or change session settings the next statement is lexed by ({@code set_config});
- * and text the parser cannot read.
+ * query (COPY, ATTACH, INSTALL, LOAD, PRAGMA, SET, CALL, COMMIT, INSERT, CREATE, EXPORT, ...);
+ * {@code SELECT ... INTO}, which writes a table; {@code FOR UPDATE} and {@code FOR SHARE}, which
+ * lock rows; a WITH query holding an INSERT, UPDATE, DELETE or MERGE; string literals that
+ * databases lex in ways of their own ({@code E'...'} with backslash escapes, {@code $$...$$},
+ * prefixed forms), where the parser and a source could disagree on where a string ends; a
+ * rendering that a database could read otherwise than the parser did ({@code ambiguity}); a few
+ * functions by name ({@code REFUSED_FUNCTIONS}); and text the parser cannot read, named by line
+ * and column, never echoed whole.
  *
  * <p>The check lives in the engine because the definition is validated here, where every broken
  * rule of a create or patch body is collected with its field's name; the parser is a pure
@@ -58,13 +58,17 @@ public final class ReadOnlyQuery {
   /** Longer parser tokens are not repeated in a refusal. */
   private static final int MAX_QUOTED_TOKEN = 40;
   /**
-   * Functions that run SQL text the parser has not checked, or change how the session lexes the
-   * next statement: DuckDB's {@code query} and {@code query_table} and its JSON extension's
-   * {@code json_execute_serialized_sql}; PostgreSQL's {@code set_config} and the dblink extension.
+   * Functions that run SQL text the check never sees, change how the session reads the next
+   * statement, or write files: DuckDB's {@code query}, {@code query_table},
+   * {@code json_execute_serialized_sql} and its extensions' {@code postgres_execute},
+   * {@code postgres_query}, {@code mysql_execute}, {@code mysql_query}, {@code sqlite_attach};
+   * PostgreSQL's {@code set_config}, {@code lo_export}, {@code lo_import}, adminpack's
+   * {@code pg_file_write}, and every {@code dblink} function (by prefix).
    */
   private static final Set<String> REFUSED_FUNCTIONS = Set.of("query", "query_table",
-      "json_execute_serialized_sql", "set_config", "dblink", "dblink_exec", "dblink_open", "dblink_fetch",
-      "dblink_send_query", "dblink_get_result", "dblink_connect", "dblink_connect_u");
+      "json_execute_serialized_sql", "postgres_execute", "postgres_query", "mysql_execute", "mysql_query",
+      "sqlite_attach", "set_config", "lo_export", "lo_import", "pg_file_write");
+  private static final String REFUSED_PREFIX = "dblink";
   private static final Pattern POSITION = Pattern.compile("line (\\d+), column (\\d+)");
   /** How the parser names the token it stopped at: {@code Encountered: <CLOSING_BRACKET> / ")", at line ...}. */
   private static final Pattern ENCOUNTERED = Pattern.compile("Encountered: \\S+ / \"([^\"\\n]*)\", at line");
@@ -108,7 +112,13 @@ public final class ReadOnlyQuery {
     if (!(statement instanceof Select select)) {
       return refused("a " + firstWord(statement) + " statement is not a SELECT");
     }
-    String problem = new Inspector().problem(select);
+    String problem;
+    try {
+      problem = new Inspector().problem(select);
+    } catch (RuntimeException e) {
+      // A node the walk does not know: refuse what cannot be inspected rather than pass it.
+      problem = "the check cannot inspect a part of it (" + e.getClass().getSimpleName() + ")";
+    }
     if (problem != null) {
       return refused(problem);
     }
@@ -310,8 +320,9 @@ public final class ReadOnlyQuery {
         return;
       }
       String last = name.substring(name.lastIndexOf('.') + 1).replace("\"", "").toLowerCase(Locale.ROOT);
-      if (REFUSED_FUNCTIONS.contains(last)) {
-        note("the function " + last + " is refused: it runs SQL text that is not checked, or changes the session");
+      if (REFUSED_FUNCTIONS.contains(last) || last.startsWith(REFUSED_PREFIX)) {
+        note("the function " + last + " is refused: it runs SQL that this check cannot see, changes the "
+            + "session, or writes files");
       }
     }
 

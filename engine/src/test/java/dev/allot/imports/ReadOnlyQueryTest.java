@@ -101,10 +101,18 @@ class ReadOnlyQueryTest {
             "the function set_config is refused"),
         new Refusal("postgres dblink", "SELECT * FROM dblink('dbname=x', 'DELETE FROM log') AS t(a int)",
             "the function dblink is refused"),
+        new Refusal("postgres dblink_exec", "SELECT dblink_exec('dbname=x', 'DELETE FROM log')",
+            "the function dblink_exec is refused"),
+        new Refusal("postgres lo_export", "SELECT lo_export(1, '/tmp/x')", "the function lo_export is refused"),
+        new Refusal("duckdb postgres_execute", "SELECT * FROM postgres_execute('pg', 'DROP TABLE log')",
+            "the function postgres_execute is refused"),
+        new Refusal("quoted function name", "SELECT * FROM \"query\"('SELECT 1')", "the function query is refused"),
         new Refusal("schema-qualified set_config", "SELECT pg_catalog.set_config('a', 'b', false)",
             "the function set_config is refused"),
         new Refusal("unreadable text", "SELEC 1", "the parser cannot read it at line 1, column 1"),
-        new Refusal("empty statement", ";", "RULE"));
+        new Refusal("empty statement", ";", "RULE"),
+        new Refusal("national string", "SELECT N'abc' AS a", "not N'...' strings"),
+        new Refusal("duckdb from-first", "FROM log SELECT user_id", "cannot read it"));
   }
 
   @TestFactory
