@@ -88,7 +88,8 @@ public final class AssignmentTables {
     return importer.exclusively(tableId, () -> {
       AssignmentTable table = store.find(tableId)
           .orElseThrow(() -> AllotException.notFound("no assignment table " + id));
-      TableDefinition changed = TableDefinition.parseRequested(merge(TableDefinition.Draft.of(table.definition()), patch, mask));
+      TableDefinition changed =
+          TableDefinition.parseRequested(merge(TableDefinition.Draft.of(table.definition()), patch, mask));
       if (mask.contains("startTime") && table.dataDeliveredUntil().isPresent()
           && !changed.startTime().equals(table.definition().startTime())) {
         throw new AllotException(ErrorCode.CONFLICT, "the start time cannot change once rows are loaded",

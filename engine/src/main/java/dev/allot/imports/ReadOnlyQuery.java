@@ -180,7 +180,8 @@ public final class ReadOnlyQuery {
         case '(' -> depth++;
         case ')' -> {
           if (--depth < 0) {
-            return "it closes a parenthesis it did not open" + (bracketIdentifiers ? " (reading [...] as SQLite does)" : "");
+            return "it closes a parenthesis it did not open"
+                + (bracketIdentifiers ? " (reading [...] as SQLite does)" : "");
           }
         }
         default -> { }

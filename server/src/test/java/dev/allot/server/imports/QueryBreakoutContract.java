@@ -103,7 +103,8 @@ abstract class QueryBreakoutContract {
 
   @Test
   void breakouts_areRefusedOnPatch_andLeaveNothingBehind() throws Exception {
-    Response created = server.post(TABLES + "?assignmentTableId=legacy", editor, "application/json", table(validQuery()));
+    Response created = server.post(TABLES + "?assignmentTableId=legacy", editor, "application/json",
+        table(validQuery()));
     assertThat(created.status()).as(created.body()).isEqualTo(201);
 
     for (String statement : statements()) {
@@ -120,7 +121,8 @@ abstract class QueryBreakoutContract {
   /** A table stored before the check existed: its run and the scheduler's go through the same source calls. */
   @Test
   void storedBreakout_failsItsRun_withoutRunningIt() throws Exception {
-    Response created = server.post(TABLES + "?assignmentTableId=legacy", editor, "application/json", table(validQuery()));
+    Response created = server.post(TABLES + "?assignmentTableId=legacy", editor, "application/json",
+        table(validQuery()));
     assertThat(created.status()).as(created.body()).isEqualTo(201);
 
     for (String statement : statements()) {

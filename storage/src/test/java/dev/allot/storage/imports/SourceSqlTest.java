@@ -19,7 +19,8 @@ class SourceSqlTest {
   void describe_wrapsTheRendering_withoutCommentsOrSemicolons() {
     assertThat(SourceSql.describe(checked("SELECT a /* a ) */ FROM t -- ) AS q\n ; ;\n\t ")))
         .isEqualTo("SELECT * FROM (SELECT a FROM t) AS q LIMIT 0");
-    assertThat(SourceSql.describe(checked("SELECT ';)' AS s"))).isEqualTo("SELECT * FROM (SELECT ';)' AS s) AS q LIMIT 0");
+    assertThat(SourceSql.describe(checked("SELECT ';)' AS s")))
+        .isEqualTo("SELECT * FROM (SELECT ';)' AS s) AS q LIMIT 0");
   }
 
   @Test
