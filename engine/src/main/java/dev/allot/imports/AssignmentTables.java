@@ -46,7 +46,7 @@ public final class AssignmentTables {
   /** Creates a table with {@code requestedId}, or a generated id. */
   public AssignmentTable create(TableDefinition.Draft draft, Optional<String> requestedId) {
     ResourceId id = requestedId.map(AssignmentTables::validId).orElseGet(AssignmentTables::newId);
-    TableDefinition definition = TableDefinition.parse(draft);
+    TableDefinition definition = TableDefinition.parseRequested(draft);
     Optional<String> unreachable = check(definition);
     Instant now = clock.instant();
     AssignmentTable table = new AssignmentTable(id, definition, AssignmentTable.State.ACTIVE, Optional.empty(),
@@ -88,7 +88,8 @@ public final class AssignmentTables {
     return importer.exclusively(tableId, () -> {
       AssignmentTable table = store.find(tableId)
           .orElseThrow(() -> AllotException.notFound("no assignment table " + id));
-      TableDefinition changed = TableDefinition.parse(merge(TableDefinition.Draft.of(table.definition()), patch, mask));
+      TableDefinition changed =
+          TableDefinition.parseRequested(merge(TableDefinition.Draft.of(table.definition()), patch, mask));
       if (mask.contains("startTime") && table.dataDeliveredUntil().isPresent()
           && !changed.startTime().equals(table.definition().startTime())) {
         throw new AllotException(ErrorCode.CONFLICT, "the start time cannot change once rows are loaded",

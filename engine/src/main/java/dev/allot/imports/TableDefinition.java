@@ -99,11 +99,31 @@ public record TableDefinition(
   static final String COMMIT_DELAY = "dataDeliveredUntilUpdateStrategyConfig.automaticUpdateConfig.commitDelay";
   static final String START_TIME = "startTime";
 
-  /** The definition, or every rule the draft breaks, each naming its field. */
+  /**
+   * The definition a create or patch asks for, or every rule the draft breaks, each naming its
+   * field: {@link #parse}'s rules, and that the query is one read-only SELECT ({@link ReadOnlyQuery}).
+   */
+  public static TableDefinition parseRequested(Draft draft) {
+    return parse(draft, true);
+  }
+
+  /**
+   * The definition, or every rule the draft breaks, each naming its field; the query's shape is
+   * not checked, so that a table stored before that rule still loads (and lists). Its runs are
+   * refused all the same: the warehouse checks every query before it reaches a source.
+   */
   public static TableDefinition parse(Draft draft) {
+    return parse(draft, false);
+  }
+
+  private static TableDefinition parse(Draft draft, boolean checkQuery) {
     List<Violation> violations = new ArrayList<>();
     String displayName = text(draft.displayName(), DISPLAY_NAME, MAX_DISPLAY_NAME, violations);
     String sql = text(draft.sql(), SQL, MAX_SQL, violations);
+    if (checkQuery && sql != null && !sql.isBlank() && sql.length() <= MAX_SQL
+        && ReadOnlyQuery.check(sql) instanceof ReadOnlyQuery.Refused refused) {
+      violations.add(Violation.invalid(SQL, refused.reason()));
+    }
     ResourceId source = id(draft.source(), SOURCE, "a source name", violations);
     String subjectColumn = column(draft.subjectColumn(), SUBJECT_COLUMN, violations);
     String timestampColumn = column(draft.timestampColumn(), TIMESTAMP_COLUMN, violations);

@@ -82,4 +82,28 @@ class TableDefinitionTest {
     assertThat(d.strategy()).isEqualTo(new UpdateStrategy.Automatic(Duration.ofHours(1), Duration.ZERO));
     assertThat(d.startTime()).isEqualTo(Optional.empty());
   }
+
+  @Test
+  void requestedQuery_mustBeOneReadOnlySelect_namedWithTheOtherBrokenRules() {
+    AllotException e = catchThrowableOfType(AllotException.class, () -> TableDefinition.parseRequested(
+        new TableDefinition.Draft("t", "w", "SELECT 1 AS s) AS q; COPY (SELECT 1) TO '/tmp/x.csv'; SELECT (1",
+            "u", "user", "ts", "e", "v", "HOURLY", null, null, null)));
+
+    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+    assertThat(e.violations()).extracting(Violation::path)
+        .containsExactlyInAnyOrder("sql", "dataDeliveredUntilUpdateStrategyConfig.strategy");
+    assertThat(e.violations()).filteredOn(v -> v.path().equals("sql")).singleElement()
+        .extracting(Violation::message).asString().startsWith(ReadOnlyQuery.RULE);
+  }
+
+  /** A table stored before the rule still loads; the warehouse refuses its runs. */
+  @Test
+  void storedQuery_isNotCheckedWhenRead() {
+    TableDefinition.Draft stored = new TableDefinition.Draft("t", "w", "SELECT 1; SELECT 2", "u", "user", "ts", "e",
+        "v", "DAILY", null, null, null);
+
+    assertThat(TableDefinition.parse(stored).sql()).isEqualTo("SELECT 1; SELECT 2");
+    assertThat(catchThrowableOfType(AllotException.class, () -> TableDefinition.parseRequested(stored)).violations())
+        .extracting(Violation::path).containsExactly("sql");
+  }
 }

@@ -1,6 +1,7 @@
 package dev.allot.storage.imports;
 
 import dev.allot.imports.ImportQuery;
+import dev.allot.imports.ReadOnlyQuery;
 import dev.allot.imports.SourceException;
 import dev.allot.imports.SourceException.Problem;
 import dev.allot.imports.SourceRow;
@@ -18,6 +19,9 @@ import java.util.function.Consumer;
  * A {@link Warehouse} reached through JDBC: a PostgreSQL database, a SQLite file, or DuckDB (a
  * database file, or in memory to query CSV and Parquet files). What differs between them lives in
  * one {@link SourceDialect} each, picked by the URL's prefix.
+ *
+ * <p>Every call first checks the user's SQL ({@link ReadOnlyQuery}) and runs only statements built
+ * from the checked query, so a refused query never reaches the source.
  *
  * <p>Every call opens a connection of its own and closes it (imports run a few times an hour, so a
  * pool would only hold connections open). Connections are read-only (all but an in-memory DuckDB,
@@ -104,14 +108,16 @@ public final class JdbcWarehouse implements Warehouse {
   @Override
   public List<Column> describe(String sql) {
     Objects.requireNonNull(sql, "sql");
-    return call(session -> session.describe(sql));
+    ReadOnlyQuery checked = checked(sql);
+    return call(session -> session.describe(checked));
   }
 
   @Override
   public Optional<Instant> earliest(ImportQuery query) {
     Objects.requireNonNull(query, "query");
+    ReadOnlyQuery checked = checked(query.sql());
     return call(session -> {
-      MappedQuery mapped = session.map(query);
+      MappedQuery mapped = session.map(checked, query);
       return session.query(SourceSql.earliest(mapped), result -> {
         result.next();
         return Optional.ofNullable(mapped.timestamp().read(result, 1));
@@ -131,8 +137,9 @@ public final class JdbcWarehouse implements Warehouse {
     if (until.equals(from)) {
       return;
     }
+    ReadOnlyQuery checked = checked(query.sql());
     call(session -> {
-      MappedQuery mapped = session.map(query);
+      MappedQuery mapped = session.map(checked, query);
       return session.query(SourceSql.window(mapped, from, until), result -> {
         while (result.next()) {
           // DuckDB's cancel does not stop a result that is already streaming, so the loop checks too.
@@ -143,6 +150,18 @@ public final class JdbcWarehouse implements Warehouse {
         return null;
       });
     });
+  }
+
+  /**
+   * The user's SQL as one read-only SELECT, rendered from its parse tree, before anything connects.
+   * Tables are checked when created and patched; this is for every run too, so that a query stored
+   * before the check existed, or put in the store by other means, never reaches the source.
+   */
+  private static ReadOnlyQuery checked(String sql) {
+    return switch (ReadOnlyQuery.check(sql)) {
+      case ReadOnlyQuery.Accepted accepted -> accepted.query();
+      case ReadOnlyQuery.Refused refused -> throw new SourceException(Problem.QUERY, refused.reason(), null);
+    };
   }
 
   /**

@@ -15,12 +15,22 @@ import java.util.Properties;
  * A PostgreSQL database (or one that speaks its protocol and SQL). The driver holds a whole result
  * in memory unless a statement has a fetch size inside a transaction, so connections leave
  * autocommit off (harmless: they are read-only, and closing one rolls back).
+ *
+ * <p>Read-only three ways: the transaction (the driver's own BEGIN READ ONLY), the session
+ * ({@code default_transaction_read_only}, so a transaction begun after one ended is read-only
+ * too), and, as docs/imports.md recommends, a database user that has only SELECT.
  */
 final class PostgresSource implements SourceDialect {
   /** Rows per round trip while streaming: a few MB of ids and timestamps. */
   static final int FETCH_SIZE = 10_000;
   /** Beyond the query timeout, how long a read may wait on the socket before the connection counts as lost. */
   private static final Duration SOCKET_MARGIN = Duration.ofMinutes(1);
+  /**
+   * Set when the session starts: every transaction read-only, so that even one begun after a
+   * COMMIT could change nothing; and backslashes plain characters in '...' strings, as the query
+   * check reads them.
+   */
+  static final String SESSION_OPTIONS = "-c default_transaction_read_only=on -c standard_conforming_strings=on";
 
   @Override
   public Connection connect(SourceAddress address, Duration queryTimeout) throws SQLException {
@@ -31,14 +41,20 @@ final class PostgresSource implements SourceDialect {
     // timeout then ends a read that waits for a server that is gone.
     properties.setProperty("socketTimeout", Long.toString(queryTimeout.plus(SOCKET_MARGIN).toSeconds()));
     properties.setProperty("ApplicationName", "allot-import");
+    // Every transaction of the session is read-only from the start, whatever ends one.
+    properties.setProperty("options", SESSION_OPTIONS);
     Connection connection = DriverManager.getConnection(address.jdbcUrl(), properties);
     try {
       try (Statement statement = connection.createStatement()) {
         // The driver sets the session's zone to the JVM's: UTC makes the user's SQL (casts to date,
         // date_trunc of a timestamptz) mean the same whichever machine Allot runs on.
         statement.execute("SET TIME ZONE 'UTC'");
+        // Again as statements of their own, for a URL whose own options= replaced the property.
+        statement.execute("SET default_transaction_read_only = on");
+        statement.execute("SET standard_conforming_strings = on");
       }
       connection.setReadOnly(true);
+      // The driver begins each transaction itself, with BEGIN READ ONLY, as a message of its own.
       connection.setAutoCommit(false);
       return connection;
     } catch (SQLException e) {

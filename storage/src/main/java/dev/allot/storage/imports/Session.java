@@ -1,6 +1,7 @@
 package dev.allot.storage.imports;
 
 import dev.allot.imports.ImportQuery;
+import dev.allot.imports.ReadOnlyQuery;
 import dev.allot.imports.SourceException;
 import dev.allot.imports.SourceException.Problem;
 import dev.allot.imports.Warehouse.Column;
@@ -46,8 +47,8 @@ final class Session implements AutoCloseable {
     }
   }
 
-  List<Column> describe(String sql) throws SQLException {
-    return query(SourceSql.describe(sql), result -> {
+  List<Column> describe(ReadOnlyQuery query) throws SQLException {
+    return query(SourceSql.describe(query), result -> {
       ResultSetMetaData meta = result.getMetaData();
       List<Column> columns = new ArrayList<>(meta.getColumnCount());
       for (int i = 1; i <= meta.getColumnCount(); i++) {
@@ -63,10 +64,10 @@ final class Session implements AutoCloseable {
    * case-insensitively, and its timestamp column's type: a column the query no longer returns, or
    * a timestamp column of another type, is a {@link Problem#QUERY}.
    */
-  MappedQuery map(ImportQuery query) throws SQLException {
-    List<Column> columns = describe(query.sql());
+  MappedQuery map(ReadOnlyQuery checked, ImportQuery query) throws SQLException {
+    List<Column> columns = describe(checked);
     Column timestamp = column(columns, query.timestampColumn());
-    return new MappedQuery(query.sql(),
+    return new MappedQuery(checked,
         column(columns, query.subjectColumn()).name(),
         column(columns, query.experimentColumn()).name(),
         column(columns, query.variantColumn()).name(),

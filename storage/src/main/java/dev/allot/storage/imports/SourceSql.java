@@ -1,26 +1,28 @@
 package dev.allot.storage.imports;
 
+import dev.allot.imports.ReadOnlyQuery;
 import java.time.Instant;
 
 /**
- * The statements Allot runs on a source, each wrapping the user's SQL as a subquery {@code q}. The
- * user's SQL goes on lines of its own, so that a trailing line comment cannot swallow the wrapper,
- * and loses its trailing semicolons, which no database accepts inside parentheses. Identifiers are
- * quoted as the source spells them, so all three databases (which quote the same way) find them
- * whatever their case.
+ * The statements Allot runs on a source, each wrapping the user's query as a subquery {@code q}.
+ * What goes inside the parentheses is never the user's text but {@link ReadOnlyQuery#sql()}, the
+ * checked SELECT rendered again from its parse tree (no comments, no semicolon, parentheses
+ * balanced), so what runs is exactly what was checked and nothing in it can close the wrapper.
+ * Identifiers are quoted as the source spells them, so all three databases (which quote the same
+ * way) find them whatever their case.
  */
 final class SourceSql {
 
   private SourceSql() {}
 
   /** The query's columns, without its rows: every database here plans a LIMIT 0 without reading any. */
-  static String describe(String sql) {
-    return "SELECT * FROM (\n" + body(sql) + "\n) AS q LIMIT 0";
+  static String describe(ReadOnlyQuery query) {
+    return "SELECT * FROM (" + query.sql() + ") AS q LIMIT 0";
   }
 
   /** The earliest timestamp, a null where the query has no row (or only null timestamps). */
   static String earliest(MappedQuery query) {
-    return "SELECT MIN(" + timestamp(query) + ") FROM (\n" + body(query.sql()) + "\n) AS q";
+    return "SELECT MIN(" + timestamp(query) + ") FROM (" + query.query().sql() + ") AS q";
   }
 
   /**
@@ -33,7 +35,7 @@ final class SourceSql {
         + ", q." + quoted(query.experimentColumn())
         + ", q." + quoted(query.variantColumn())
         + ", " + timestamp
-        + " FROM (\n" + body(query.sql()) + "\n) AS q"
+        + " FROM (" + query.query().sql() + ") AS q"
         + " WHERE " + timestamp + " >= " + query.timestamp().literal(from)
         + " AND " + timestamp + " < " + query.timestamp().literal(until)
         + " ORDER BY " + timestamp;
@@ -42,15 +44,6 @@ final class SourceSql {
   /** {@code identifier} as a quoted SQL identifier, its own double quotes doubled. */
   static String quoted(String identifier) {
     return '"' + identifier.replace("\"", "\"\"") + '"';
-  }
-
-  /** The user's SQL without trailing whitespace and semicolons. */
-  static String body(String sql) {
-    int end = sql.length();
-    while (end > 0 && (Character.isWhitespace(sql.charAt(end - 1)) || sql.charAt(end - 1) == ';')) {
-      end--;
-    }
-    return sql.substring(0, end);
   }
 
   private static String timestamp(MappedQuery query) {

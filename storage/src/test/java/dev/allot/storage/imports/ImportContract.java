@@ -17,6 +17,7 @@ import dev.allot.imports.AssignmentTables;
 import dev.allot.imports.ImportRun;
 import dev.allot.imports.ImportScheduler;
 import dev.allot.imports.Importer;
+import dev.allot.imports.ReadOnlyQuery;
 import dev.allot.imports.RejectedRow;
 import dev.allot.imports.TableDefinition;
 import dev.allot.resource.ResourceId;
@@ -342,6 +343,37 @@ abstract class ImportContract extends StoreSuite {
     assertThat(scheduler.tick()).singleElement().extracting(ImportRun::status).isEqualTo(ImportRun.Status.SUCCEEDED);
     assertThat(tables.get("legacy").state()).isEqualTo(AssignmentTable.State.ACTIVE);
     assertThat(tables.get("legacy").dataDeliveredUntil()).contains(clock.instant());
+  }
+
+  /** docs/imports.md, "What a query may be": a table stored before the check is refused by its scheduled runs. */
+  @Test
+  void storedBreakout_failsItsScheduledRun_andRunsNothing() throws SQLException {
+    arrive(row("u1", "home-cta", "control", T0));
+    AssignmentTable table = table("P1D", "PT0S", T0.toString());
+    String breakout = "SELECT 1 AS s) AS q; ATTACH '" + dir.resolve("new.db") + "' AS x; "
+        + "INSERT INTO assignment_log VALUES ('u9', 'home-cta', 'control', '" + T0 + "'); SELECT * FROM (SELECT 1 AS s";
+    int updated = database().inTransaction(connection -> {
+      try (PreparedStatement update = connection.prepareStatement(
+          "UPDATE assignment_table SET sql_text = ? WHERE id = ?")) {
+        update.setString(1, breakout);
+        update.setString(2, table.id().value());
+        return update.executeUpdate();
+      }
+    });
+    assertThat(updated).isEqualTo(1);
+    assertThat(tables.get("legacy").definition().sql()).isEqualTo(breakout);
+
+    ImportRun failed = scheduler.tick().getFirst();
+
+    assertThat(failed.status()).isEqualTo(ImportRun.Status.FAILED);
+    assertThat(failed.error()).hasValueSatisfying(error -> assertThat(error).startsWith(ReadOnlyQuery.RULE));
+    assertThat(dir.resolve("new.db")).doesNotExist();
+    try (Connection connection = DriverManager.getConnection(sourceUrl);
+        var rows = connection.createStatement().executeQuery("SELECT count(*) FROM assignment_log")) {
+      rows.next();
+      assertThat(rows.getLong(1)).isEqualTo(1);
+    }
+    assertThat(stored("home-cta", "u1")).isNull();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.allot.storage.imports;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.allot.imports.ImportQuery;
 import dev.allot.imports.SourceException;
@@ -8,7 +9,12 @@ import dev.allot.imports.SourceException.Problem;
 import dev.allot.imports.Warehouse.Column;
 import dev.allot.imports.Warehouse.ColumnKind;
 import dev.allot.storage.PostgresTestDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -108,5 +114,64 @@ class PostgresWarehouseTest extends WarehouseContract {
         row -> rows.increment());
 
     assertThat(rows.sum()).isEqualTo(200_000);
+  }
+
+  /**
+   * Were a statement to end the driver's read-only transaction, the next one is read-only too, and
+   * backslashes stay plain characters in strings, as the query check reads them.
+   */
+  @Test
+  void sourceSessions_areReadOnly_beyondTheFirstTransaction() throws SQLException {
+    try (Connection connection = new PostgresSource().connect(new SourceAddress(jdbcUrl(), null, null),
+        Duration.ofSeconds(30));
+        Statement statement = connection.createStatement()) {
+      statement.execute("COMMIT");
+      // Outside the driver's BEGIN READ ONLY: only the session's default stands in the way.
+      connection.setAutoCommit(true);
+      SQLException refused = catchThrowableOfType(SQLException.class,
+          () -> statement.execute("INSERT INTO assignments (subject_id) VALUES (1)"));
+
+      assertThat(refused.getSQLState()).isEqualTo("25006"); // read_only_sql_transaction
+      try (ResultSet setting = statement.executeQuery("SHOW standard_conforming_strings")) {
+        setting.next();
+        assertThat(setting.getString(1)).isEqualTo("on");
+      }
+    }
+    assertThat(assignmentRows()).isZero();
+  }
+
+  /** docs/imports.md: the read-only user those GRANTs make reads the log, and can write nothing even outside Allot. */
+  @Test
+  void readOnlyUser_asTheDocsGrantIt_readsAndCannotWrite() throws SQLException {
+    String role = "allot_reader_" + Long.toHexString(System.nanoTime());
+    String database = jdbcUrl().substring(jdbcUrl().lastIndexOf('/') + 1, jdbcUrl().indexOf('?'));
+    execute("CREATE SCHEMA legacy", "CREATE TABLE legacy.assignment_log AS SELECT * FROM assignments",
+        "CREATE ROLE " + role + " LOGIN PASSWORD 'choose-a-password'",
+        "GRANT CONNECT ON DATABASE " + database + " TO " + role,
+        "GRANT USAGE ON SCHEMA legacy TO " + role,
+        "GRANT SELECT ON legacy.assignment_log TO " + role,
+        "ALTER ROLE " + role + " SET default_transaction_read_only = on",
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+    String readerUrl = jdbcUrl().replace("user=postgres", "user=" + role);
+    try {
+      insert(1, "exp", "a", T0);
+      execute("INSERT INTO legacy.assignment_log SELECT * FROM assignments");
+      assertThat(JdbcWarehouse.of(readerUrl, null, null).earliest(new ImportQuery(
+          "SELECT * FROM legacy.assignment_log", "subject_id", "assigned_at", "experiment_id", "variant_id")))
+          .contains(T0);
+
+      try (Connection connection = DriverManager.getConnection(readerUrl);
+          Statement statement = connection.createStatement()) {
+        statement.execute("SET default_transaction_read_only = off"); // as if the session's default were gone
+        for (String write : List.of("INSERT INTO legacy.assignment_log (subject_id) VALUES (2)",
+            "CREATE TABLE public.x (a int)", "CREATE TABLE legacy.x (a int)")) {
+          SQLException refused = catchThrowableOfType(SQLException.class, () -> statement.execute(write));
+          assertThat(refused.getSQLState()).as(write).isEqualTo("42501"); // insufficient_privilege
+        }
+      }
+    } finally {
+      execute("DROP OWNED BY " + role);
+      PostgresTestDatabase.execute("DROP ROLE " + role);
+    }
   }
 }

@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.allot.imports.ImportQuery;
+import dev.allot.imports.ReadOnlyQuery;
 import dev.allot.imports.SourceException;
 import dev.allot.imports.SourceException.Problem;
 import dev.allot.imports.SourceRow;
 import dev.allot.imports.Warehouse;
 import dev.allot.imports.Warehouse.Column;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -26,6 +29,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SPEC §4, assignment tables: a source's rows read through {@link JdbcWarehouse}, window by window,
@@ -134,6 +138,80 @@ abstract class WarehouseContract {
     Warehouse unreachable = JdbcWarehouse.of(unreachableUrl(), null, null);
 
     assertThat(failure(() -> unreachable.describe("SELECT 1")).problem()).isEqualTo(Problem.UNAVAILABLE);
+  }
+
+  // what a query may be (docs/imports.md): checked before the source is asked, on every call
+
+  @TempDir Path scratch;
+
+  /** The body that closed the old wrapper, ran {@code statement}, and opened a new subquery. */
+  static String breakout(String statement) {
+    return "SELECT 1 AS s) AS q; " + statement + "; SELECT * FROM (SELECT 1 AS s";
+  }
+
+  long assignmentRows() throws SQLException {
+    try (Connection connection = DriverManager.getConnection(jdbcUrl());
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT count(*) FROM assignments")) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  @Test
+  void breakouts_areRefusedByEveryCall_andRunNothing() throws SQLException {
+    insert(1, "exp", "a", T0);
+    List<String> statements = List.of(
+        "COPY (SELECT 1) TO '" + scratch.resolve("x.csv") + "'",
+        "ATTACH '" + scratch.resolve("new.duckdb") + "' AS x",
+        "ATTACH '" + scratch.resolve("new.db") + "' AS x",
+        "INSTALL httpfs",
+        "COMMIT; INSERT INTO assignments (subject_id) VALUES (2)",
+        "INSERT INTO assignments (subject_id) VALUES (2)");
+
+    for (String statement : statements) {
+      ImportQuery query = new ImportQuery(breakout(statement), "subject_id", "assigned_at", "experiment_id",
+          "variant_id");
+      List<SourceException> failures = List.of(
+          failure(() -> warehouse.describe(query.sql())),
+          failure(() -> warehouse.earliest(query)),
+          failure(() -> warehouse.read(query, T0, T0.plusSeconds(1), row -> { })));
+
+      assertThat(failures).as(statement).allSatisfy(e -> {
+        assertThat(e.problem()).isEqualTo(Problem.QUERY);
+        assertThat(e.getMessage()).startsWith(ReadOnlyQuery.RULE);
+      });
+    }
+    assertThat(scratch.resolve("x.csv")).doesNotExist();
+    assertThat(scratch.resolve("new.duckdb")).doesNotExist();
+    assertThat(scratch.resolve("new.db")).doesNotExist();
+    assertThat(assignmentRows()).isEqualTo(1);
+  }
+
+  @Test
+  void aRefusedQuery_neverReachesTheSource_evenOneThatIsDown() {
+    Warehouse unreachable = JdbcWarehouse.of(unreachableUrl(), null, null);
+
+    assertThat(failure(() -> unreachable.describe("SELECT 1; SELECT 2")).problem()).isEqualTo(Problem.QUERY);
+  }
+
+  /**
+   * Text each database lexes its own way (PostgreSQL nests block comments, SQLite and DuckDB do
+   * not) runs as the parser read it: the rendering holds no comment, and strings holding ';', ')'
+   * and comment marks stay strings.
+   */
+  @Test
+  void lexingDifferences_runAsTheParserReadThem() throws SQLException {
+    insert(1, "exp", "a", T0);
+
+    assertThat(warehouse.describe("/* /* */ SELECT 1 AS s) AS q; COMMIT; --*/ SELECT * FROM assignments -- )"))
+        .isEqualTo(assignmentColumns());
+    List<SourceRow> rows = read(new ImportQuery("""
+        SELECT * FROM assignments -- ) AS q; COMMIT;
+        WHERE experiment_id <> ') AS q; COMMIT; --' /* ; */ AND variant_id <> '/*\\' AND variant_id <> '$$'
+        """, "subject_id", "assigned_at", "experiment_id", "variant_id"), T0, T0.plusSeconds(1));
+    assertThat(rows).extracting(SourceRow::subjectId).containsExactly("1");
+    assertThat(assignmentRows()).isEqualTo(1);
   }
 
   // read
