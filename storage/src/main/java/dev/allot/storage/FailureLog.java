@@ -56,7 +56,7 @@ public final class FailureLog {
   }
 
   /** The messages of a failure and its causes, without stack traces. */
-  static String messages(Throwable failure) {
+  public static String messages(Throwable failure) {
     StringBuilder text = new StringBuilder();
     for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
       if (!text.isEmpty()) {
