@@ -39,11 +39,13 @@ public final class Database implements Closeable {
    */
   static final Duration WRITER_WAIT = SqliteDialect.BUSY_TIMEOUT;
   /**
-   * A failed write makes the store unhealthy until a write succeeds, or until this long passes
-   * without another failing: a node that a load balancer took out of rotation (and so gets no
-   * writes) is not kept out for good.
+   * A write that fails for an outage makes the store unhealthy for this long. Writes that succeed
+   * meanwhile do not end it: on a full disk, a row that fits into a page with room commits while
+   * the next that needs a new page fails, so health would flap with every request. Once writes stop
+   * failing, the store is healthy again this long after the last failure, also on a node that a
+   * load balancer took out of rotation and so gets no writes.
    */
-  static final Duration WRITE_FAILURE_MEMORY = Duration.ofSeconds(15);
+  static final Duration WRITE_FAILURE_MEMORY = Duration.ofSeconds(5);
   private static final Logger log = LoggerFactory.getLogger(Database.class);
 
   private final Dialect dialect;
@@ -59,7 +61,7 @@ public final class Database implements Closeable {
   /** Failures of the store itself (down, slow, full), and other failed statements: each logged at a bounded rate. */
   private final FailureLog outages = new FailureLog(log);
   private final FailureLog otherFailures = new FailureLog(log);
-  /** When the last write failed for an outage (System.nanoTime), while no write succeeded since; else null. */
+  /** When the last write failed for an outage (System.nanoTime); null when none did. */
   private final AtomicReference<Long> writeFailedAt = new AtomicReference<>();
   /** The liveness probe running now, if any: {@link #healthy} starts at most one at a time. */
   private final AtomicReference<CompletableFuture<Boolean>> probe = new AtomicReference<>();
@@ -258,7 +260,6 @@ public final class Database implements Closeable {
         undo(connection, e);
         throw e;
       }
-      writeSucceeded();
       try {
         connection.setAutoCommit(true);
       } catch (SQLException e) {
@@ -317,8 +318,8 @@ public final class Database implements Closeable {
   }
 
   /**
-   * Whether the store serves: no write failed for an outage since the last that succeeded (within
-   * {@link #WRITE_FAILURE_MEMORY}), and a {@link #ping} answers within {@code wait}. At most one
+   * Whether the store serves: no write failed for an outage within {@link #WRITE_FAILURE_MEMORY},
+   * and a {@link #ping} answers within {@code wait}. At most one
    * ping runs at a time, however many callers ask: a caller that finds one running waits for it,
    * so a frozen database holds one thread, not one per health check.
    */
@@ -348,7 +349,7 @@ public final class Database implements Closeable {
     }
   }
 
-  /** Whether the last write failed because the store could not take it (down, slow, full), and none succeeded since. */
+  /** Whether a write failed within {@link #WRITE_FAILURE_MEMORY} because the store could not take it (down, slow, full). */
   public boolean writesFailing() {
     Long failedAt = writeFailedAt.get();
     return failedAt != null && System.nanoTime() - failedAt < WRITE_FAILURE_MEMORY.toNanos();
@@ -356,12 +357,6 @@ public final class Database implements Closeable {
 
   private void writeFailed() {
     writeFailedAt.set(System.nanoTime());
-  }
-
-  private void writeSucceeded() {
-    if (writeFailedAt.get() != null) {
-      writeFailedAt.set(null);
-    }
   }
 
   /**

@@ -39,18 +39,24 @@ public final class Authenticator {
   public static final Duration LAST_KNOWN_FOR = Duration.ofHours(1);
   static final Duration FRESH_WAIT = Duration.ofMillis(250);
   static final Duration NEW_SECRET_WAIT = Duration.ofSeconds(2);
-  /** After the store failed to answer, requests use the last answer without waiting for this long. */
-  static final Duration DOWN_FOR = Duration.ofSeconds(1);
+  /**
+   * After the store failed to answer, requests use the last answer without waiting for this long,
+   * and so do requests that find a lookup under way for longer than {@link #FRESH_WAIT}.
+   */
+  static final Duration DOWN_FOR = Duration.ofSeconds(5);
   private static final int MAX_REMEMBERED = 10_000;
 
   /** A token and when the store last confirmed it ({@link Ticker#read()}). */
   private record Known(Token token, long confirmedAt) {}
 
+  /** A store lookup under way, and when it began. */
+  private record Lookup(CompletableFuture<Optional<Token>> answer, long startedAt) {}
+
   private final TokenService tokens;
   private final Ticker ticker;
   private final Cache<String, Known> known;
   /** The store lookups under way, at most one per secret. */
-  private final ConcurrentMap<String, CompletableFuture<Optional<Token>>> asking = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Lookup> asking = new ConcurrentHashMap<>();
   /** Changed by {@link #forgetAll()}, so that a lookup begun before it cannot bring back what it forgot. */
   private final AtomicLong generation = new AtomicLong();
   private volatile long storeFailedAt;
@@ -77,11 +83,12 @@ public final class Authenticator {
     if (last != null && now - last.confirmedAt() < REMEMBER_FOR.toNanos()) {
       return Optional.of(last.token());
     }
-    CompletableFuture<Optional<Token>> answer = ask(secret);
-    Duration wait = last == null ? NEW_SECRET_WAIT
-        : storeFailed && now - storeFailedAt < DOWN_FOR.toNanos() ? Duration.ZERO : FRESH_WAIT;
+    Lookup lookup = ask(secret, now);
+    boolean storeSlow = now - lookup.startedAt() > FRESH_WAIT.toNanos()
+        || storeFailed && now - storeFailedAt < DOWN_FOR.toNanos();
+    Duration wait = last == null ? NEW_SECRET_WAIT : storeSlow ? Duration.ZERO : FRESH_WAIT;
     try {
-      return answer.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+      return lookup.answer().get(wait.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       return lastKnown(last, null);
     } catch (ExecutionException e) {
@@ -107,9 +114,10 @@ public final class Authenticator {
   }
 
   /** The lookup of {@code secret} under way, or a new one on a thread of its own. */
-  private CompletableFuture<Optional<Token>> ask(String secret) {
+  private Lookup ask(String secret, long now) {
     CompletableFuture<Optional<Token>> mine = new CompletableFuture<>();
-    CompletableFuture<Optional<Token>> running = asking.putIfAbsent(secret, mine);
+    Lookup lookup = new Lookup(mine, now);
+    Lookup running = asking.putIfAbsent(secret, lookup);
     if (running != null) {
       return running;
     }
@@ -133,10 +141,10 @@ public final class Authenticator {
       } catch (RuntimeException | Error e) {
         mine.completeExceptionally(e);
       } finally {
-        asking.remove(secret, mine);
+        asking.remove(secret, lookup);
       }
     });
-    return mine;
+    return lookup;
   }
 
   /** Forgets every answer: after a token is deleted here, it stops working at once. */
