@@ -39,8 +39,9 @@ public final class Database implements Closeable {
    */
   static final Duration WRITER_WAIT = SqliteDialect.BUSY_TIMEOUT;
   /**
-   * A write that fails for an outage makes the store unhealthy for this long. Writes that succeed
-   * meanwhile do not end it: on a full disk, a row that fits into a page with room commits while
+   * A write that fails because the store is full (or waits too long for the writers ahead) makes
+   * the store unhealthy for this long, although reads, and so the health probe's ping, still work.
+   * Writes that succeed meanwhile do not end it: on a full disk, a row that fits into a page with room commits while
    * the next that needs a new page fails, so health would flap with every request. Once writes stop
    * failing, the store is healthy again this long after the last failure, also on a node that a
    * load balancer took out of rotation and so gets no writes.
@@ -61,7 +62,7 @@ public final class Database implements Closeable {
   /** Failures of the store itself (down, slow, full), and other failed statements: each logged at a bounded rate. */
   private final FailureLog outages = new FailureLog(log);
   private final FailureLog otherFailures = new FailureLog(log);
-  /** When the last write failed for an outage (System.nanoTime); null when none did. */
+  /** When the last write failed for a full store (System.nanoTime); null when none did. */
   private final AtomicReference<Long> writeFailedAt = new AtomicReference<>();
   /** The liveness probe running now, if any: {@link #healthy} starts at most one at a time. */
   private final AtomicReference<CompletableFuture<Boolean>> probe = new AtomicReference<>();
@@ -318,7 +319,7 @@ public final class Database implements Closeable {
   }
 
   /**
-   * Whether the store serves: no write failed for an outage within {@link #WRITE_FAILURE_MEMORY},
+   * Whether the store serves: no write failed for a full store within {@link #WRITE_FAILURE_MEMORY},
    * and a {@link #ping} answers within {@code wait}. At most one
    * ping runs at a time, however many callers ask: a caller that finds one running waits for it,
    * so a frozen database holds one thread, not one per health check.
@@ -349,7 +350,7 @@ public final class Database implements Closeable {
     }
   }
 
-  /** Whether a write failed within {@link #WRITE_FAILURE_MEMORY} because the store could not take it (down, slow, full). */
+  /** Whether a write failed within {@link #WRITE_FAILURE_MEMORY} because the store is full, or stuck behind other writers. */
   public boolean writesFailing() {
     Long failedAt = writeFailedAt.get();
     return failedAt != null && System.nanoTime() - failedAt < WRITE_FAILURE_MEMORY.toNanos();
@@ -372,7 +373,9 @@ public final class Database implements Closeable {
     }
     boolean full = dialect.isFull(e);
     if (full || dialect.isOutage(e)) {
-      if (write) {
+      // Only a full store: one that is down or frozen fails the health probe's ping by itself, and
+      // is healthy again as soon as that answers, without waiting out WRITE_FAILURE_MEMORY.
+      if (write && full) {
         writeFailed();
       }
       outages.warn(full ? "the store is full: a write failed" : "the store failed", e);

@@ -49,6 +49,7 @@ final class PostgresDialect implements Dialect {
   private static final String SERIALIZATION_FAILURE = "40001";
   private static final String DEADLOCK = "40P01";
   private static final String DISK_FULL = "53100";
+  private static final String QUERY_CANCELED = "57014";
   private static final Set<String> OUTAGE_CLASSES = Set.of("08", "53", "57", "58");
 
   @Override
@@ -120,13 +121,18 @@ final class PostgresDialect implements Dialect {
   }
 
   /**
-   * SQL state classes 08 (connection), 53 (insufficient resources), 57 (operator intervention,
-   * which holds the statement timeout's query_canceled and a shutting-down server) and 58 (system
-   * error, such as I/O), and what the pool and driver throw without a state.
+   * SQL state classes 08 (connection), 53 (insufficient resources), 57 (operator intervention: a
+   * server shutting down, a database dropped) and 58 (system error, such as I/O), and what the pool
+   * and driver throw without a state. Not query_canceled: the statement timeout also ends waits for
+   * a lock that a busy moment queues up (event batches take one in turn), which says nothing about
+   * the database's health; a database that stops answering fails the health probe instead.
    */
   @Override
   public boolean isOutage(SQLException e) {
     String state = e.getSQLState();
+    if (QUERY_CANCELED.equals(state)) {
+      return false;
+    }
     if (state != null && state.length() == 5 && OUTAGE_CLASSES.contains(state.substring(0, 2))) {
       return true;
     }
