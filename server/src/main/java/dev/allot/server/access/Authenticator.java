@@ -78,6 +78,9 @@ public final class Authenticator {
   }
 
   public Optional<Token> authenticate(String secret) {
+    if (secret == null || secret.isEmpty()) {
+      return Optional.empty();
+    }
     Known last = known.getIfPresent(secret);
     long now = ticker.read();
     if (last != null && now - last.confirmedAt() < REMEMBER_FOR.toNanos()) {
