@@ -41,10 +41,10 @@ public final class Database implements Closeable {
   /**
    * A write that fails because the store is full (or waits too long for the writers ahead) makes
    * the store unhealthy for this long, although reads, and so the health probe's ping, still work.
-   * Writes that succeed meanwhile do not end it: on a full disk, a row that fits into a page with room commits while
-   * the next that needs a new page fails, so health would flap with every request. Once writes stop
-   * failing, the store is healthy again this long after the last failure, also on a node that a
-   * load balancer took out of rotation and so gets no writes.
+   * Writes that succeed meanwhile do not end it: on a full disk, a row that fits into a page with
+   * room commits while the next that needs a new page fails, so health would flap with every
+   * request. Once writes stop failing, the store is healthy again this long after the last
+   * failure, also on a node that a load balancer took out of rotation and so gets no writes.
    */
   static final Duration WRITE_FAILURE_MEMORY = Duration.ofSeconds(5);
   private static final Logger log = LoggerFactory.getLogger(Database.class);
@@ -173,9 +173,8 @@ public final class Database implements Closeable {
   /** The writers ahead took longer than {@link #WRITER_WAIT}: a stuck disk, or a commit that hangs. */
   private AllotException busy() {
     writeFailed();
-    AllotException e = new AllotException(ErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE);
     outages.warn("a write waited " + WRITER_WAIT.toSeconds() + " s for the writers ahead of it and gave up", null);
-    return e;
+    return new AllotException(ErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE);
   }
 
   private void runTogether(List<Share<?>> group) {
@@ -319,10 +318,10 @@ public final class Database implements Closeable {
   }
 
   /**
-   * Whether the store serves: no write failed for a full store within {@link #WRITE_FAILURE_MEMORY},
-   * and a {@link #ping} answers within {@code wait}. At most one
-   * ping runs at a time, however many callers ask: a caller that finds one running waits for it,
-   * so a frozen database holds one thread, not one per health check.
+   * Whether the store serves: no write failed for a full store within {@link
+   * #WRITE_FAILURE_MEMORY}, and a {@link #ping} answers within {@code wait}. At most one ping runs
+   * at a time, however many callers ask: a caller that finds one running waits for it, so a frozen
+   * database holds one thread, not one per health check.
    */
   public boolean healthy(Duration wait) {
     if (writesFailing()) {
@@ -332,7 +331,14 @@ public final class Database implements Closeable {
     if (running == null || running.isDone()) {
       CompletableFuture<Boolean> mine = new CompletableFuture<>();
       if (probe.compareAndSet(running, mine)) {
-        Thread.ofVirtual().name("allot-store-probe").start(() -> mine.complete(ping()));
+        Thread.ofVirtual().name("allot-store-probe").start(() -> {
+          try {
+            mine.complete(ping());
+          } catch (RuntimeException | Error e) {
+            // Completed either way: a probe left pending would make every later check wait and fail.
+            mine.completeExceptionally(e);
+          }
+        });
         running = mine;
       } else {
         running = probe.get();
@@ -350,7 +356,7 @@ public final class Database implements Closeable {
     }
   }
 
-  /** Whether a write failed within {@link #WRITE_FAILURE_MEMORY} because the store is full, or stuck behind other writers. */
+  /** Whether a write failed within {@link #WRITE_FAILURE_MEMORY} for a full store, or stuck behind other writers. */
   public boolean writesFailing() {
     Long failedAt = writeFailedAt.get();
     return failedAt != null && System.nanoTime() - failedAt < WRITE_FAILURE_MEMORY.toNanos();

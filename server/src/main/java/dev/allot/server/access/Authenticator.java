@@ -153,6 +153,8 @@ public final class Authenticator {
   /** Forgets every answer: after a token is deleted here, it stops working at once. */
   public void forgetAll() {
     generation.incrementAndGet();
+    // Lookups under way may have read the token before it was deleted: later requests start their own.
+    asking.clear();
     known.invalidateAll();
   }
 }

@@ -43,6 +43,7 @@ final class GroupCommit implements AutoCloseable {
   static final Duration DEADLINE = Duration.ofSeconds(2);
   /** Callers that may wait for commits at once; more are refused without waiting. */
   static final int CAPACITY = 10_000;
+  private static final String CAPACITY_MESSAGE = "callers were answered 503 at once: the queue of commits is full";
 
   /** Stores one transaction's rows: what is stored for each key afterwards. */
   @FunctionalInterface
@@ -72,7 +73,7 @@ final class GroupCommit implements AutoCloseable {
     this.thread = Thread.ofPlatform().name("allot-assignment-writer").daemon().start(this::run);
   }
 
-  /** Stores {@code rows} in the next commit and waits for it, at most {@link #DEADLINE}. */
+  /** Stores {@code rows} in the next commit and waits for it, at most the deadline ({@link #DEADLINE} unless a test says). */
   Map<AssignmentKey, Assignment> submit(List<Assignment> rows) {
     if (closed) {
       throw new AllotException(ErrorCode.UNAVAILABLE, "the assignment writer is stopped");
@@ -119,8 +120,6 @@ final class GroupCommit implements AutoCloseable {
     }
     return new AllotException(ErrorCode.UNAVAILABLE, "storing assignments failed", List.of(), cause);
   }
-
-  private static final String CAPACITY_MESSAGE = "callers were answered 503 at once: the queue of commits is full";
 
   private void run() {
     List<Pending> batch = new ArrayList<>();
