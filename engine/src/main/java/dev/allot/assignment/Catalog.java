@@ -6,7 +6,10 @@ import dev.allot.resource.ResourceId;
 import dev.allot.resource.ResourceStore;
 import dev.allot.resource.StoredResource;
 import dev.allot.resource.SubjectType;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,10 +22,21 @@ public final class Catalog {
   private final ResourceStore store;
   private final AtomicReference<Snapshot> current = new AtomicReference<>();
 
-  /** Every experiment by its upper-case id, and the store's change marker it was built at. */
-  public record Snapshot(Map<String, LiveExperiment> experiments, long marker) {
+  /**
+   * Every experiment by its upper-case id, the store's change marker it was built at, and the
+   * current version of every resource by kind, ordered by id: what resource reads answer from while
+   * the store cannot be asked.
+   */
+  public record Snapshot(Map<String, LiveExperiment> experiments, long marker, Map<Kind, List<StoredResource>> resources) {
     public Snapshot {
       experiments = Map.copyOf(experiments);
+      Map<Kind, List<StoredResource>> copied = new EnumMap<>(Kind.class);
+      resources.forEach((kind, list) -> copied.put(kind, List.copyOf(list)));
+      resources = Collections.unmodifiableMap(copied);
+    }
+
+    public Snapshot(Map<String, LiveExperiment> experiments, long marker) {
+      this(experiments, marker, Map.of());
     }
 
     /**
@@ -55,18 +69,22 @@ public final class Catalog {
   /** Reloads from the store. Serialised, so a slower reload never replaces a newer snapshot. */
   public synchronized void refresh() {
     long marker = store.changeMarker();
+    Map<Kind, List<StoredResource>> resources = new EnumMap<>(Kind.class);
+    for (Kind kind : Kind.values()) {
+      resources.put(kind, store.list(kind));
+    }
     Map<ResourceId, SubjectType> subjectTypes = new HashMap<>();
-    for (StoredResource stored : store.list(Kind.SUBJECT_TYPE)) {
+    for (StoredResource stored : resources.get(Kind.SUBJECT_TYPE)) {
       subjectTypes.put(stored.resource().id(), (SubjectType) stored.resource());
     }
     Map<String, LiveExperiment> experiments = new HashMap<>();
-    for (StoredResource stored : store.list(Kind.EXPERIMENT)) {
+    for (StoredResource stored : resources.get(Kind.EXPERIMENT)) {
       Experiment experiment = (Experiment) stored.resource();
       SubjectType subjectType = subjectTypes.get(experiment.subjectType());
       if (subjectType != null) {
         experiments.put(experiment.id().value(), new LiveExperiment(experiment, subjectType));
       }
     }
-    current.set(new Snapshot(experiments, marker));
+    current.set(new Snapshot(experiments, marker, resources));
   }
 }

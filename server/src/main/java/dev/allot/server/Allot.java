@@ -14,6 +14,7 @@ import dev.allot.imports.Importer;
 import dev.allot.imports.SourceService;
 import dev.allot.imports.Warehouses;
 import dev.allot.access.TokenService;
+import dev.allot.resource.LastKnownResources;
 import dev.allot.resource.ResourceService;
 import dev.allot.server.access.Authenticator;
 import dev.allot.server.access.TokenHandlers;
@@ -29,6 +30,7 @@ import dev.allot.server.resource.ResourceHandlers;
 import dev.allot.server.tls.TlsFiles;
 import dev.allot.server.tls.TlsIdentity;
 import dev.allot.storage.Database;
+import dev.allot.storage.FailureLog;
 import dev.allot.storage.access.SqlTokenStore;
 import dev.allot.storage.assignment.CachingAssignmentStore;
 import dev.allot.storage.assignment.SqlAssignmentStore;
@@ -105,7 +107,9 @@ public final class Allot implements AutoCloseable {
     try {
       SqlResourceStore resourceStore = new SqlResourceStore(database, clock);
       Catalog catalog = new Catalog(resourceStore);
-      ResourceService resources = new ResourceService(resourceStore, clock, catalog::refresh);
+      // While the store is down, reads of current resources answer from the catalog's snapshot.
+      ResourceService resources = new ResourceService(
+          new LastKnownResources(resourceStore, () -> catalog.current().resources()), clock, catalog::refresh);
       resources.installBuiltIns();
       poller = pollForChanges(catalog);
       SqlEventStore eventStore = new SqlEventStore(database);
@@ -173,11 +177,13 @@ public final class Allot implements AutoCloseable {
   private static ScheduledExecutorService pollForChanges(Catalog catalog) {
     ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("allot-catalog-poller").daemon().factory());
+    // Every poll fails while the store is down: a line per poll would flood the log.
+    FailureLog failures = new FailureLog(log);
     poller.scheduleWithFixedDelay(() -> {
       try {
         catalog.refreshIfChanged();
       } catch (RuntimeException e) {
-        log.warn("reloading experiments failed; serving the last ones loaded: {}", e.getMessage());
+        failures.warn("reloading experiments failed; serving the last ones loaded: " + e.getMessage(), null);
       }
     }, CATALOG_POLL.toMillis(), CATALOG_POLL.toMillis(), TimeUnit.MILLISECONDS);
     return poller;
@@ -206,6 +212,11 @@ public final class Allot implements AutoCloseable {
 
   public int port() {
     return http.port();
+  }
+
+  /** The store, for tests that make it fail. */
+  Database database() {
+    return database;
   }
 
   /** Stops taking requests, stores the assignments and assignment events in flight, then closes the database. */

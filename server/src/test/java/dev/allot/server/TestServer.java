@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -33,6 +34,7 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final Optional<String> adminToken;
+  private Supplier<Optional<String>> databaseUrl = Optional::empty;
   private Path dataDir;
   private AllotConfig config;
   private Allot allot;
@@ -50,10 +52,17 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
     return new TestServer(Optional.empty());
   }
 
+  /** A server on the database at the URL {@code jdbcUrl} gives when the test starts, instead of SQLite. */
+  public TestServer onDatabase(Supplier<String> jdbcUrl) {
+    databaseUrl = () -> Optional.of(jdbcUrl.get());
+    return this;
+  }
+
   @Override
   public void beforeEach(ExtensionContext context) throws IOException {
     dataDir = Files.createTempDirectory("allot-server-test-");
-    config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), DatabaseOptions.of(Durability.FSYNC), adminToken);
+    config = new AllotConfig("127.0.0.1", 0, dataDir, databaseUrl.get(), DatabaseOptions.of(Durability.FSYNC),
+        adminToken);
     start();
   }
 
@@ -82,6 +91,11 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
 
   private void start() {
     allot = Allot.start(config);
+  }
+
+  /** The running server, for tests that reach into it (its store). */
+  Allot allot() {
+    return allot;
   }
 
   public Path dataDir() {

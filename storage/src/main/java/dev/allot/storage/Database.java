@@ -4,21 +4,51 @@ import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
 import java.io.Closeable;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A migrated database and its connection pool. Opening it runs the versioned migrations, so every
  * caller (server, CLI, tests) sees the same schema. Thread-safe.
  */
 public final class Database implements Closeable {
+  /** What a 503 says when the store failed: the driver's and pool's words go to the log only. */
+  public static final String UNAVAILABLE_MESSAGE = "the store is unavailable; try again shortly";
+  public static final String FULL_MESSAGE =
+      "the store is full (its disk or size limit is reached); writes are refused until space is freed";
+  /**
+   * How long a write waits for this process's other writers where the database takes one at a
+   * time: as long as SQLite waits for another process's lock.
+   */
+  static final Duration WRITER_WAIT = SqliteDialect.BUSY_TIMEOUT;
+  /**
+   * A write that fails because the store is full (or waits too long for the writers ahead) makes
+   * the store unhealthy for this long, although reads, and so the health probe's ping, still work.
+   * Writes that succeed meanwhile do not end it: on a full disk, a row that fits into a page with
+   * room commits while the next that needs a new page fails, so health would flap with every
+   * request. Once writes stop failing, the store is healthy again this long after the last
+   * failure, also on a node that a load balancer took out of rotation and so gets no writes.
+   */
+  static final Duration WRITE_FAILURE_MEMORY = Duration.ofSeconds(5);
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+
   private final Dialect dialect;
   private final DataSource dataSource;
   private final AutoCloseable maintenance;
@@ -29,6 +59,13 @@ public final class Database implements Closeable {
    */
   private final ReentrantLock writers;
   private final Queue<Share<?>> shares = new ConcurrentLinkedQueue<>();
+  /** Failures of the store itself (down, slow, full), and other failed statements: each logged at a bounded rate. */
+  private final FailureLog outages = new FailureLog(log);
+  private final FailureLog otherFailures = new FailureLog(log);
+  /** When the last write failed for a full store (System.nanoTime); null when none did. */
+  private final AtomicReference<Long> writeFailedAt = new AtomicReference<>();
+  /** The liveness probe running now, if any: {@link #healthy} starts at most one at a time. */
+  private final AtomicReference<CompletableFuture<Boolean>> probe = new AtomicReference<>();
 
   private Database(Dialect dialect, DataSource dataSource) {
     this.dialect = dialect;
@@ -55,9 +92,10 @@ public final class Database implements Closeable {
   public static Database open(String jdbcUrl, DatabaseOptions options) {
     Dialect dialect = Dialect.forUrl(jdbcUrl);
     DataSource dataSource = dialect.dataSource(jdbcUrl, options);
+    DataSource migrations = dialect.migrationSource(jdbcUrl, options, dataSource);
     try {
       Flyway.configure()
-          .dataSource(dataSource)
+          .dataSource(migrations)
           .locations(dialect.migrations())
           .placeholders(dialect.placeholders())
           .load()
@@ -65,6 +103,10 @@ public final class Database implements Closeable {
     } catch (RuntimeException e) {
       close(dataSource);
       throw e;
+    } finally {
+      if (migrations != dataSource) {
+        close(migrations);
+      }
     }
     return new Database(dialect, dataSource);
   }
@@ -74,7 +116,9 @@ public final class Database implements Closeable {
     if (writers == null) {
       return transaction(work);
     }
-    writers.lock();
+    if (!lockWriters()) {
+      throw busy();
+    }
     try {
       return transaction(work);
     } finally {
@@ -95,7 +139,13 @@ public final class Database implements Closeable {
     }
     Share<T> mine = new Share<>(work);
     shares.add(mine);
-    writers.lock();
+    if (!lockWriters()) {
+      if (shares.remove(mine)) {
+        throw busy();
+      }
+      // A running group took it: wait for that group's commit, which its statements' timeouts bound.
+      writers.lock();
+    }
     try {
       if (!mine.done) {
         // Whoever holds the lock runs everything queued: ours, and what queued behind it.
@@ -109,6 +159,22 @@ public final class Database implements Closeable {
       writers.unlock();
     }
     return mine.result();
+  }
+
+  private boolean lockWriters() {
+    try {
+      return writers.tryLock(WRITER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The writers ahead took longer than {@link #WRITER_WAIT}: a stuck disk, or a commit that hangs. */
+  private AllotException busy() {
+    writeFailed();
+    outages.warn("a write waited " + WRITER_WAIT.toSeconds() + " s for the writers ahead of it and gave up", null);
+    return new AllotException(ErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE);
   }
 
   private void runTogether(List<Share<?>> group) {
@@ -143,11 +209,24 @@ public final class Database implements Closeable {
         value = work.run(connection);
         connection.releaseSavepoint(savepoint);
       } catch (SQLException e) {
-        connection.rollback(savepoint);
-        failure = translate(e);
+        rollBackTo(connection, savepoint, e);
+        failure = translate(e, true);
       } catch (RuntimeException e) {
-        connection.rollback(savepoint);
+        rollBackTo(connection, savepoint, e);
         failure = e;
+      }
+    }
+
+    /** Undoes this work alone; when even that fails, the transaction is lost, and the work's own failure says why. */
+    private static void rollBackTo(Connection connection, Savepoint savepoint, Exception failure) throws SQLException {
+      try {
+        connection.rollback(savepoint);
+      } catch (SQLException | RuntimeException e) {
+        failure.addSuppressed(e);
+        if (failure instanceof SQLException sql) {
+          throw sql;
+        }
+        throw new SQLException("rolling back to a savepoint failed after: " + failure, e);
       }
     }
 
@@ -172,19 +251,42 @@ public final class Database implements Closeable {
 
   private <T> T transaction(SqlWork<T> work) {
     try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
+      T result;
       try {
-        T result = work.run(connection);
+        connection.setAutoCommit(false);
+        result = work.run(connection);
         connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
+      } catch (SQLException | RuntimeException | Error e) {
+        undo(connection, e);
         throw e;
-      } finally {
-        connection.setAutoCommit(true);
       }
+      try {
+        connection.setAutoCommit(true);
+      } catch (SQLException e) {
+        // Committed already; the pool resets the connection, or drops it, when it comes back.
+        log.debug("restoring auto-commit after a commit failed: {}", e.toString());
+      }
+      return result;
     } catch (SQLException e) {
-      throw translate(e);
+      throw translate(e, true);
+    }
+  }
+
+  /**
+   * Rolls back after {@code failure}. What fails meanwhile is added to it, never put in its place:
+   * after SQLITE_FULL, SQLite has rolled back already, and "cannot commit - no transaction is
+   * active" from restoring auto-commit would hide why the write failed.
+   */
+  private static void undo(Connection connection, Throwable failure) {
+    try {
+      connection.rollback();
+    } catch (SQLException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+    try {
+      connection.setAutoCommit(true);
+    } catch (SQLException | RuntimeException e) {
+      failure.addSuppressed(e);
     }
   }
 
@@ -193,7 +295,7 @@ public final class Database implements Closeable {
     try (Connection connection = dataSource.getConnection()) {
       return work.run(connection);
     } catch (SQLException e) {
-      throw translate(e);
+      throw translate(e, false);
     }
   }
 
@@ -202,23 +304,91 @@ public final class Database implements Closeable {
     dialect.lockForWrite(connection, table);
   }
 
-  /** Whether the database answers a trivial query. */
+  /** Whether the database answers a trivial query; bounded by the pool's and driver's timeouts. */
   public boolean ping() {
     try {
-      return withConnection(c -> c.createStatement().executeQuery("SELECT 1").next());
+      return withConnection(c -> {
+        try (Statement statement = c.createStatement(); ResultSet rs = statement.executeQuery("SELECT 1")) {
+          return rs.next();
+        }
+      });
     } catch (AllotException e) {
       return false;
     }
   }
 
-  private AllotException translate(SQLException e) {
+  /**
+   * Whether the store serves: no write failed for a full store within {@link
+   * #WRITE_FAILURE_MEMORY}, and a {@link #ping} answers within {@code wait}. At most one ping runs
+   * at a time, however many callers ask: a caller that finds one running waits for it, so a frozen
+   * database holds one thread, not one per health check.
+   */
+  public boolean healthy(Duration wait) {
+    if (writesFailing()) {
+      return false;
+    }
+    CompletableFuture<Boolean> running = probe.get();
+    if (running == null || running.isDone()) {
+      CompletableFuture<Boolean> mine = new CompletableFuture<>();
+      if (probe.compareAndSet(running, mine)) {
+        Thread.ofVirtual().name("allot-store-probe").start(() -> {
+          try {
+            mine.complete(ping());
+          } catch (RuntimeException | Error e) {
+            // Completed either way: a probe left pending would make every later check wait and fail.
+            mine.completeExceptionally(e);
+          }
+        });
+        running = mine;
+      } else {
+        running = probe.get();
+      }
+    }
+    try {
+      return running.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException e) {
+      return false;
+    }
+  }
+
+  /** Whether a write failed within {@link #WRITE_FAILURE_MEMORY} for a full store, or stuck behind other writers. */
+  public boolean writesFailing() {
+    Long failedAt = writeFailedAt.get();
+    return failedAt != null && System.nanoTime() - failedAt < WRITE_FAILURE_MEMORY.toNanos();
+  }
+
+  private void writeFailed() {
+    writeFailedAt.set(System.nanoTime());
+  }
+
+  /**
+   * One {@code AllotException} per failure, whose message never carries the driver's or pool's
+   * words (those name hosts, pools and their counts): the log has them, at a bounded rate.
+   */
+  private AllotException translate(SQLException e, boolean write) {
     if (dialect.isUniqueViolation(e)) {
       return new AllotException(ErrorCode.CONCURRENT_CHANGE, "another writer stored the same row first", List.of(), e);
     }
     if (dialect.isConflict(e)) {
       return new AllotException(ErrorCode.CONCURRENT_CHANGE, "a concurrent transaction got in the way", List.of(), e);
     }
-    return new AllotException(ErrorCode.UNAVAILABLE, "the store failed: " + e.getMessage(), List.of(), e);
+    boolean full = dialect.isFull(e);
+    if (full || dialect.isOutage(e)) {
+      // Only a full store: one that is down or frozen fails the health probe's ping by itself, and
+      // is healthy again as soon as that answers, without waiting out WRITE_FAILURE_MEMORY.
+      if (write && full) {
+        writeFailed();
+      }
+      outages.warn(full ? "the store is full: a write failed" : "the store failed", e);
+    } else {
+      otherFailures.warn("a statement failed", e);
+    }
+    return new AllotException(ErrorCode.UNAVAILABLE, full ? FULL_MESSAGE : UNAVAILABLE_MESSAGE, List.of(), e);
   }
 
   @Override

@@ -2,6 +2,10 @@ package dev.allot.storage;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Map;
 import javax.sql.DataSource;
 
@@ -16,8 +20,17 @@ interface Dialect {
     return Map.of();
   }
 
-  /** A connection pool, as the operator's options say. */
+  /** A connection pool, as the operator's options say, whose waits are bounded for the request path. */
   DataSource dataSource(String jdbcUrl, DatabaseOptions options);
+
+  /**
+   * Where the migrations run at start: by default the pool itself. A schema change may rightly take
+   * longer than any request may wait, so a database whose pool cuts long statements short gives
+   * Flyway connections of its own, closed once the schema is up to date.
+   */
+  default DataSource migrationSource(String jdbcUrl, DatabaseOptions options, DataSource pool) {
+    return pool;
+  }
 
   /** Starts what the database needs done in the background while it is open; closing it stops that. */
   default AutoCloseable maintain(DataSource dataSource) {
@@ -38,6 +51,21 @@ interface Dialect {
   /** Whether the transaction lost to a concurrent one (and may succeed if retried). */
   default boolean isConflict(SQLException e) {
     return false;
+  }
+
+  /** Whether the write found no room: the disk is full, or the database reached a size limit. */
+  boolean isFull(SQLException e);
+
+  /**
+   * Whether the error says the database cannot serve now (unreachable, too slow, out of resources),
+   * rather than that one statement was wrong: what makes {@code /healthz} answer 503.
+   */
+  default boolean isOutage(SQLException e) {
+    return isFull(e)
+        || e instanceof SQLTransientConnectionException
+        || e instanceof SQLNonTransientConnectionException
+        || e instanceof SQLRecoverableException
+        || e instanceof SQLTimeoutException;
   }
 
   static Dialect forUrl(String jdbcUrl) {

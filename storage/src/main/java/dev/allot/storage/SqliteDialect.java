@@ -4,10 +4,13 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * The embedded store: one SQLite file in WAL mode. Write transactions begin IMMEDIATE, so two
@@ -18,7 +21,17 @@ import org.sqlite.SQLiteErrorCode;
  */
 final class SqliteDialect implements Dialect {
   static final int DEFAULT_POOL_SIZE = 8;
-  private static final int BUSY_TIMEOUT_MILLIS = 30_000;
+  /**
+   * How long a statement waits for a lock another process holds (this process's writers queue in
+   * {@link Database} first), and how long a caller waits for a connection from the pool: seconds,
+   * so that a stuck disk or a long foreign transaction costs a request a 503, not a hang. Group
+   * commit holds the write lock for milliseconds per commit, far below it.
+   */
+  static final Duration BUSY_TIMEOUT = Duration.ofSeconds(5);
+  private static final Set<SQLiteErrorCode> OUTAGES = Set.of(SQLiteErrorCode.SQLITE_FULL, SQLiteErrorCode.SQLITE_IOERR,
+      SQLiteErrorCode.SQLITE_READONLY, SQLiteErrorCode.SQLITE_CORRUPT, SQLiteErrorCode.SQLITE_NOTADB,
+      SQLiteErrorCode.SQLITE_CANTOPEN, SQLiteErrorCode.SQLITE_BUSY, SQLiteErrorCode.SQLITE_LOCKED,
+      SQLiteErrorCode.SQLITE_NOMEM);
 
   @Override
   public String migrations() {
@@ -32,7 +45,7 @@ final class SqliteDialect implements Dialect {
     sqlite.setSynchronous(options.durability() == Durability.FSYNC
         ? SQLiteConfig.SynchronousMode.FULL
         : SQLiteConfig.SynchronousMode.NORMAL);
-    sqlite.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+    sqlite.setBusyTimeout((int) BUSY_TIMEOUT.toMillis());
     sqlite.enforceForeignKeys(true);
     sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     SQLiteDataSource sqliteSource = new SQLiteDataSource(sqlite);
@@ -43,7 +56,7 @@ final class SqliteDialect implements Dialect {
     // Commits leave checkpoints to the Checkpointer, unless it falls this far behind.
     pool.setConnectionInitSql("PRAGMA wal_autocheckpoint=" + Checkpointer.BACKSTOP_PAGES);
     pool.setMaximumPoolSize(options.poolSize().orElse(DEFAULT_POOL_SIZE));
-    pool.setConnectionTimeout(BUSY_TIMEOUT_MILLIS);
+    pool.setConnectionTimeout(BUSY_TIMEOUT.toMillis());
     return new HikariDataSource(pool);
   }
 
@@ -60,6 +73,24 @@ final class SqliteDialect implements Dialect {
   /** Nothing to do: write transactions begin IMMEDIATE, so a transaction that may write holds the only write lock. */
   @Override
   public void lockForWrite(Connection connection, String table) {}
+
+  /** SQLITE_FULL: the disk is full, or the database reached its max_page_count. */
+  @Override
+  public boolean isFull(SQLException e) {
+    return primaryCode(e) == SQLiteErrorCode.SQLITE_FULL.code;
+  }
+
+  @Override
+  public boolean isOutage(SQLException e) {
+    int code = primaryCode(e);
+    return OUTAGES.stream().anyMatch(outage -> outage.code == code) || Dialect.super.isOutage(e);
+  }
+
+  /** The result code without its extended part: SQLITE_IOERR_WRITE is SQLITE_IOERR. */
+  private static int primaryCode(SQLException e) {
+    int code = e instanceof SQLiteException sqlite ? sqlite.getResultCode().code : e.getErrorCode();
+    return code & 0xff;
+  }
 
   @Override
   public boolean isUniqueViolation(SQLException e) {

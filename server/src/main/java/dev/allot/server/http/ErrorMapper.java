@@ -5,6 +5,7 @@ import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
 import dev.allot.error.Violation;
 import dev.allot.server.events.AmplitudeError;
+import dev.allot.storage.FailureLog;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.LinkedHashMap;
@@ -22,6 +23,13 @@ import org.slf4j.LoggerFactory;
  */
 final class ErrorMapper {
   private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
+  /** When a client may try again after a 503: the store's own recovery takes a few seconds. */
+  static final int RETRY_AFTER_SECONDS = 5;
+  /**
+   * While the store is down every request fails alike: logged at a bounded rate, without stack
+   * traces (the store logs its failures, with the first one's stack trace).
+   */
+  private static final FailureLog unavailable = new FailureLog(log);
 
   private ErrorMapper() {}
 
@@ -31,7 +39,10 @@ final class ErrorMapper {
 
   static void allot(AllotException e, Context ctx) {
     if (e.code() == ErrorCode.UNAVAILABLE) {
-      log.warn("store failure on {} {}: {}", ctx.method(), ctx.path(), e.getMessage(), e.getCause());
+      // The body says only the exception's message, which never holds the driver's or pool's words.
+      unavailable.warn("answered 503 to " + ctx.method() + " " + ctx.path() + ": " + e.getMessage()
+          + (e.getCause() == null ? "" : " (" + FailureLog.messages(e.getCause()) + ")"), null);
+      ctx.header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
     }
     if (amplitudeApi(ctx)) {
       writeAmplitude(ctx, AmplitudeError.Body.of(status(e.code()), e.getMessage(),

@@ -22,6 +22,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.security.RouteRole;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +30,7 @@ import java.util.Optional;
 /** The route table: every endpoint, the permission it needs, and the handler that serves it. */
 public final class HttpApi {
   static final long MAX_BODY_BYTES = 4 * 1024 * 1024;
+  static final Duration HEALTH_WAIT = Duration.ofMillis(800);
 
   /** What the handlers need, built by the composition root. */
   public record Handlers(
@@ -121,8 +123,12 @@ public final class HttpApi {
     return new Requires(permission);
   }
 
+  /**
+   * Within {@link #HEALTH_WAIT} whatever the store does: 503 while the store does not answer a
+   * probe in time, or while its writes fail (a full disk leaves reads working).
+   */
   private static void health(Context ctx, Database database) {
-    boolean up = database.ping();
+    boolean up = database.healthy(HEALTH_WAIT);
     Bodies.respond(ctx, up ? 200 : 503, Map.of("status", up ? "ok" : "unavailable"));
   }
 

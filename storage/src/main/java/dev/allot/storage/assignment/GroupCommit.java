@@ -5,6 +5,7 @@ import dev.allot.assignment.AssignmentKey;
 import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
 import dev.allot.storage.Database;
+import dev.allot.storage.FailureLog;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -12,10 +13,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +28,22 @@ import org.slf4j.LoggerFactory;
  * takes everything waiting, stores it in a single transaction and wakes every caller. Under load
  * a commit (and its fsync) carries hundreds of requests instead of one; with one caller it costs a
  * queue hand-off and nothing more.
+ *
+ * <p>While the store is slow or down, callers do not pile up: one waits at most {@link #DEADLINE}
+ * for its commit, and one that finds {@link #CAPACITY} callers waiting is refused at once; both
+ * get {@code UNAVAILABLE} (503). A caller that gave up was told nothing was stored, so nothing
+ * acknowledged is lost; its rows may still be committed later (its commit was under way, or the
+ * writer had not yet seen that it left), which is harmless: the next call for the key reads the
+ * row, whose variant is the one bucketing gives anyway, and the first write wins.
  */
 final class GroupCommit implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
   private static final int MAX_ROWS_PER_COMMIT = 5_000;
+  /** How long a caller waits for its commit before it answers 503. */
+  static final Duration DEADLINE = Duration.ofSeconds(2);
+  /** Callers that may wait for commits at once; more are refused without waiting. */
+  static final int CAPACITY = 10_000;
+  private static final String CAPACITY_MESSAGE = "callers were answered 503 at once: the queue of commits is full";
 
   /** Stores one transaction's rows: what is stored for each key afterwards. */
   @FunctionalInterface
@@ -39,39 +55,70 @@ final class GroupCommit implements AutoCloseable {
 
   private final Database database;
   private final Writer writer;
-  private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final Duration deadline;
+  private final BlockingQueue<Pending> queue;
+  private final FailureLog refusals = new FailureLog(log);
   private final Thread thread;
   private volatile boolean closed;
 
   GroupCommit(Database database, Writer writer) {
+    this(database, writer, DEADLINE, CAPACITY);
+  }
+
+  GroupCommit(Database database, Writer writer, Duration deadline, int capacity) {
     this.database = database;
     this.writer = writer;
+    this.deadline = deadline;
+    this.queue = new LinkedBlockingQueue<>(capacity);
     this.thread = Thread.ofPlatform().name("allot-assignment-writer").daemon().start(this::run);
   }
 
-  /** Stores {@code rows} in the next commit and waits for it. */
+  /** Stores {@code rows} in the next commit and waits for it, at most the deadline ({@link #DEADLINE} unless a test says). */
   Map<AssignmentKey, Assignment> submit(List<Assignment> rows) {
     if (closed) {
       throw new AllotException(ErrorCode.UNAVAILABLE, "the assignment writer is stopped");
     }
     Pending pending = new Pending(rows, new CompletableFuture<>());
-    queue.add(pending);
+    if (!queue.offer(pending)) {
+      refusals.warn(CAPACITY_MESSAGE, null);
+      throw new AllotException(ErrorCode.UNAVAILABLE, Database.UNAVAILABLE_MESSAGE);
+    }
     if (closed && queue.remove(pending)) {
       // close() began between the check above and the add, and the writer may have stopped already:
       // left in the queue, this caller would wait forever. Still queued means no commit took it.
       throw new AllotException(ErrorCode.UNAVAILABLE, "the assignment writer is stopped");
     }
     try {
-      return pending.result().get();
+      return pending.result().get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      // Whoever completes the future first decides: the writer (this caller is answered after all) or we.
+      if (pending.result().completeExceptionally(e)) {
+        refusals.warn("callers waited " + deadline.toMillis() + " ms for their commit and were answered 503", null);
+        throw new AllotException(ErrorCode.UNAVAILABLE, Database.UNAVAILABLE_MESSAGE);
+      }
+      return answer(pending);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      pending.result().completeExceptionally(e);
       throw new AllotException(ErrorCode.UNAVAILABLE, "interrupted while storing assignments");
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof AllotException allot) {
-        throw allot;
-      }
-      throw new AllotException(ErrorCode.UNAVAILABLE, "storing assignments failed", List.of(), e.getCause());
+      throw failure(e.getCause());
     }
+  }
+
+  private static Map<AssignmentKey, Assignment> answer(Pending pending) {
+    try {
+      return pending.result().join();
+    } catch (CompletionException e) {
+      throw failure(e.getCause());
+    }
+  }
+
+  private static AllotException failure(Throwable cause) {
+    if (cause instanceof AllotException allot) {
+      return allot;
+    }
+    return new AllotException(ErrorCode.UNAVAILABLE, "storing assignments failed", List.of(), cause);
   }
 
   private void run() {
@@ -82,19 +129,28 @@ final class GroupCommit implements AutoCloseable {
         if (first == null) {
           continue;
         }
-        batch.add(first);
-        int rows = first.rows().size();
+        int rows = take(batch, first, 0);
         for (Pending next; rows < MAX_ROWS_PER_COMMIT && (next = queue.poll()) != null; ) {
-          batch.add(next);
-          rows += next.rows().size();
+          rows = take(batch, next, rows);
         }
-        commit(batch);
+        if (!batch.isEmpty()) {
+          commit(batch);
+        }
       } catch (InterruptedException e) {
         // close() interrupts a waiting poll; the loop drains what is left, then ends.
       } finally {
         batch.clear();
       }
     }
+  }
+
+  /** Adds a caller to the batch unless it gave up already (its deadline passed while the store was slow). */
+  private static int take(List<Pending> batch, Pending pending, int rows) {
+    if (pending.result().isDone()) {
+      return rows;
+    }
+    batch.add(pending);
+    return rows + pending.rows().size();
   }
 
   private void commit(List<Pending> batch) {
@@ -105,7 +161,12 @@ final class GroupCommit implements AutoCloseable {
       stored = database.inSharedTransaction(connection -> writer.write(connection, rows));
     } catch (RuntimeException | Error e) {
       // An Error too: left to escape, it would end the writer thread and leave every caller waiting forever.
-      log.warn("a commit of {} assignments failed: {}", rows.size(), e.getMessage());
+      if (e instanceof AllotException) {
+        // The store's own failures are logged, at a bounded rate, where they are translated.
+        log.debug("a commit of {} assignments failed: {}", rows.size(), e.toString());
+      } else {
+        log.error("a commit of {} assignments failed", rows.size(), e);
+      }
       batch.forEach(p -> p.result().completeExceptionally(e));
       return;
     }

@@ -207,8 +207,58 @@ class GroupCommitTest {
     }
   }
 
+  @Test
+  void callerWhoseCommitDoesNotComeWithinTheDeadline_isAnsweredUnavailable_andItsRowsAreNotWrittenAfterwards()
+      throws Exception {
+    RecordingWriter writer = new RecordingWriter();
+    GroupCommit commit = start(writer, Duration.ofMillis(300), GroupCommit.CAPACITY);
+    writer.holdNextCommit();
+    Assignment first = row("first");
+    Future<AllotException> held = call(() -> refusal(commit, first));
+    writer.awaitHeld();
+
+    long start = System.nanoTime();
+    AllotException late = refusalWithin(commit, row("late"));
+    Duration waited = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(late.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+    assertThat(late.getMessage()).isEqualTo("the store is unavailable; try again shortly");
+    assertThat(waited).isBetween(Duration.ofMillis(250), PATIENCE);
+    assertThat(answered(held)).as("the held caller's deadline passed too").isNotNull();
+    writer.release();
+    Assignment after = row("after");
+    assertThat(answered(call(() -> commit.submit(List.of(after))))).isEqualTo(Map.of(after.key(), after));
+    assertThat(writer.commits).as("the late caller gave up before its commit began, so it was skipped")
+        .containsExactly(List.of(first), List.of(after));
+  }
+
+  @Test
+  void fullQueue_refusesACallerAtOnce() throws Exception {
+    RecordingWriter writer = new RecordingWriter();
+    GroupCommit commit = start(writer, PATIENCE, 2);
+    Future<Map<AssignmentKey, Assignment>> first = holdACommit(commit, writer);
+    List<Future<Map<AssignmentKey, Assignment>>> queued = queueBehindIt(commit, 2);
+
+    long start = System.nanoTime();
+    AllotException refused = refusal(commit, row("one-too-many"));
+    Duration waited = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(refused).isNotNull();
+    assertThat(refused.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+    assertThat(waited).as("refused without waiting for a commit").isLessThan(Duration.ofSeconds(1));
+    writer.release();
+    assertThat(answered(first)).hasSize(1);
+    for (Future<Map<AssignmentKey, Assignment>> caller : queued) {
+      assertThat(answered(caller)).hasSize(1);
+    }
+  }
+
   private GroupCommit start(GroupCommit.Writer writer) {
-    GroupCommit commit = new GroupCommit(db.database(), writer);
+    return start(writer, PATIENCE, GroupCommit.CAPACITY);
+  }
+
+  private GroupCommit start(GroupCommit.Writer writer, Duration deadline, int capacity) {
+    GroupCommit commit = new GroupCommit(db.database(), writer, deadline, capacity);
     opened.add(commit);
     return commit;
   }
@@ -228,7 +278,7 @@ class GroupCommitTest {
   private void awaitWaiting(int count) throws InterruptedException {
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     while (callerThreads.size() < count
-        || !callerThreads.stream().allMatch(t -> t.getState() == Thread.State.WAITING)) {
+        || !callerThreads.stream().allMatch(t -> t.getState() == Thread.State.TIMED_WAITING)) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("callers did not all start waiting");
       }
