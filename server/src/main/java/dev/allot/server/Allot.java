@@ -210,6 +210,11 @@ public final class Allot implements AutoCloseable {
     return http.port();
   }
 
+  /** The HTTP server, for the tests that call every route it has. */
+  Javalin http() {
+    return http;
+  }
+
   /** Stops taking requests, stores the assignments and assignment events in flight, then closes the database. */
   @Override
   public void close() {

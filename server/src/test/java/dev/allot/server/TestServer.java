@@ -92,6 +92,16 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
     return allot.port();
   }
 
+  /** Every route of the running server, as Javalin's router holds it, HEAD and GET twins included. */
+  public List<Route> routes() {
+    return allot.http().unsafe.internalRouter.allHttpHandlers().stream()
+        .map(entry -> new Route(entry.endpoint.method.name(), entry.endpoint.path))
+        .toList();
+  }
+
+  /** A route: its HTTP method and its path pattern, with {@code {param}} placeholders. */
+  public record Route(String method, String path) {}
+
   public String url() {
     return "http://127.0.0.1:" + allot.port();
   }
