@@ -110,7 +110,8 @@ public final class Bodies {
     } catch (JsonProcessingException e) {
       throw malformed(e);
     } catch (IOException e) {
-      throw AllotException.invalidRequest("body", "the body could not be read: " + e.getMessage());
+      throw AllotException.invalidRequest("body",
+          "the body could not be read: " + withoutJavaNames(String.valueOf(e.getMessage())));
     }
   }
 
@@ -141,7 +142,8 @@ public final class Bodies {
     } catch (JsonProcessingException e) {
       throw malformed(e);
     } catch (IOException e) {
-      throw AllotException.invalidRequest("body", "the body could not be read: " + e.getMessage());
+      throw AllotException.invalidRequest("body",
+          "the body could not be read: " + withoutJavaNames(String.valueOf(e.getMessage())));
     }
   }
 
@@ -195,12 +197,23 @@ public final class Bodies {
       String what = path.equals("body") ? "the body" : path;
       return AllotException.invalidRequest(path, what + " must be " + expected(mismatch.getTargetType()) + where);
     }
-    if (e instanceof MismatchedInputException) {
-      return AllotException.invalidRequest("body", "malformed body: one JSON value is expected, and more follows it"
-          + where);
+    String path = e instanceof JsonMappingException mapping && !(e instanceof MismatchedInputException)
+        ? path(mapping) : "body";
+    return AllotException.invalidRequest(path, "malformed body: " + syntaxError(e));
+  }
+
+  /**
+   * What is wrong with text that is not one JSON value, and where: Jackson's message, which is
+   * about JSON, without the Java names some of its messages carry.
+   */
+  public static String syntaxError(JsonProcessingException e) {
+    String where = e.getLocation() == null ? ""
+        : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    String message = e.getOriginalMessage();
+    if (message.startsWith("Trailing token")) {
+      return "one JSON value is expected, and more follows it" + where;
     }
-    String path = e instanceof JsonMappingException mapping ? path(mapping) : "body";
-    return AllotException.invalidRequest(path, "malformed body: " + withoutJavaNames(e.getOriginalMessage()) + where);
+    return withoutJavaNames(message) + where;
   }
 
   /** {@code events[0].time}: the field's JSON path as our error details name it; {@code body} for the whole. */
@@ -269,7 +282,7 @@ public final class Bodies {
    * Jackson's parse messages are about JSON, but some end in where the input came from ({@code
    * [Source: REDACTED (`StreamReadFeature...` disabled); line: 1...]}) or the limit's getter.
    */
-  private static String withoutJavaNames(String message) {
+  static String withoutJavaNames(String message) {
     return message
         .replaceAll("\\[Source: [^;\\]]*; ", "[")
         .replaceAll(", from `[^`]*`", "")
