@@ -167,7 +167,7 @@ public final class Bodies {
    * Java classes ({@code Unrecognized field "x" (class dev.allot...)}), which mean nothing to a
    * client and tell an attacker what runs here: every message is ours, or cleaned of them.
    */
-  static AllotException malformed(JsonProcessingException e) {
+  private static AllotException malformed(JsonProcessingException e) {
     if (e instanceof ValueInstantiationException && e.getCause() instanceof AllotException refused) {
       return refused;
     }
