@@ -34,8 +34,9 @@ public final class TokenService {
   }
 
   public IssuedToken create(String name, String role) {
-    if (name == null || name.isBlank() || name.length() > MAX_NAME_LENGTH) {
-      throw AllotException.invalidRequest("name", "name is required, 1 to " + MAX_NAME_LENGTH + " characters");
+    if (!isWellFormedName(name)) {
+      throw AllotException.invalidRequest("name", "name is required: 1 to " + MAX_NAME_LENGTH
+          + " characters of valid Unicode, not only spaces, with no control characters or line breaks");
     }
     if (role == null) {
       throw AllotException.invalidRequest("role", "role is required: admin, editor, analyst or sdk");
@@ -80,6 +81,28 @@ public final class TokenService {
       throw AllotException.notFound("token " + id + " does not exist");
     }
     throw new AllotException(ErrorCode.CONFLICT, "token " + id + " is the last admin token and cannot be deleted");
+  }
+
+  /**
+   * A name shows in listings, logs and terminals: a NUL, an escape sequence or a line break in it
+   * could cut or forge what an operator reads there, so none is taken.
+   */
+  static boolean isWellFormedName(String name) {
+    if (name == null || name.isBlank()) {
+      return false;
+    }
+    int length = 0;
+    for (int i = 0; i < name.length(); ) {
+      int c = name.codePointAt(i);
+      int type = Character.getType(c);
+      if (type == Character.CONTROL || type == Character.SURROGATE || type == Character.LINE_SEPARATOR
+          || type == Character.PARAGRAPH_SEPARATOR) {
+        return false;
+      }
+      i += Character.charCount(c);
+      length++;
+    }
+    return length <= MAX_NAME_LENGTH;
   }
 
   private IssuedToken issue(String name, Role role, String secret) {

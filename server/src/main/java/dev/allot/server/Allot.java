@@ -45,14 +45,19 @@ import dev.allot.storage.resource.SqlResourceStore;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +70,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Allot implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Allot.class);
+  private static final Set<PosixFilePermission> PRIVATE_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
 
   /** How often a node looks for resource changes made through other nodes sharing its database. */
   public static final Duration CATALOG_POLL = Duration.ofSeconds(1);
@@ -94,7 +101,7 @@ public final class Allot implements AutoCloseable {
   public static Allot start(AllotConfig config) {
     // Before the database: a server that cannot serve HTTPS as asked refuses at once, naming the file.
     Optional<TlsIdentity> tls = config.tls().map(TlsFiles::load);
-    createDataDir(config.dataDir());
+    createDataDir(config.dataDir(), config.jdbcUrl());
     SecretBox secrets = new SecretBox(
         SecretKeys.load(config.secretKey(), config.secretKeyFile(), new SecureRandom()), new SecureRandom());
     InstantSource clock = InstantSource.system();
@@ -219,6 +226,11 @@ public final class Allot implements AutoCloseable {
     return database;
   }
 
+  /** The HTTP server, for the tests that call every route it has. */
+  Javalin http() {
+    return http;
+  }
+
   /** Stops taking requests, stores the assignments and assignment events in flight, then closes the database. */
   @Override
   public void close() {
@@ -234,12 +246,55 @@ public final class Allot implements AutoCloseable {
     metrics.close();
   }
 
-  private static void createDataDir(Path dataDir) {
+  /**
+   * The data directory holds the admin token, the secret key and the database: it is its user's
+   * alone (0700) and so is every file in it (0600), also when an older version made them readable
+   * by others. SQLite makes a new database file 0644, and its -wal and -shm files take the
+   * database file's mode, so the file is made 0600 before SQLite opens it.
+   */
+  private static void createDataDir(Path dataDir, String jdbcUrl) {
     try {
       Files.createDirectories(dataDir);
+      if (Files.getFileStore(dataDir).supportsFileAttributeView(PosixFileAttributeView.class)) {
+        makePrivate(dataDir, PRIVATE_DIRECTORY);
+        try (var files = Files.list(dataDir)) {
+          for (Path file : files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
+            makePrivate(file, PRIVATE_FILE);
+          }
+        }
+        Optional<Path> database = sqliteFile(jdbcUrl);
+        if (database.isPresent() && Files.notExists(database.get()) && Files.isDirectory(database.get().getParent())) {
+          try {
+            Files.createFile(database.get(), PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
+          } catch (FileAlreadyExistsException e) {
+            // another server on this data directory made it first, as private
+          }
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
     }
+  }
+
+  private static void makePrivate(Path path, Set<PosixFilePermission> permissions) throws IOException {
+    Set<PosixFilePermission> before = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+    if (!before.equals(permissions)) {
+      Files.setPosixFilePermissions(path, permissions);
+      log.info("made {} private to the server's user: {}, was {}", path, PosixFilePermissions.toString(permissions),
+          PosixFilePermissions.toString(before));
+    }
+  }
+
+  /** The file of a {@code jdbc:sqlite:} URL, if it names one (not {@code :memory:} or a {@code file:} URI). */
+  private static Optional<Path> sqliteFile(String jdbcUrl) {
+    if (!jdbcUrl.startsWith("jdbc:sqlite:")) {
+      return Optional.empty();
+    }
+    String path = jdbcUrl.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", "");
+    if (path.isEmpty() || path.startsWith("file:") || path.contains(":memory:")) {
+      return Optional.empty();
+    }
+    return Optional.of(Path.of(path).toAbsolutePath());
   }
 
   /** The first admin token: a generated secret is shown once and kept in a file only its owner can read. */
@@ -251,7 +306,7 @@ public final class Allot implements AutoCloseable {
     Path file = config.adminTokenFile();
     try {
       Files.deleteIfExists(file);
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
       Files.writeString(file, issued.secret() + "\n", StandardOpenOption.TRUNCATE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the admin token to " + file, e);

@@ -3,6 +3,8 @@ package dev.allot.server;
 import dev.allot.storage.DatabaseOptions;
 import dev.allot.storage.Durability;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.security.RouteRole;
+import io.javalin.security.Roles;
 import dev.allot.server.http.Bodies;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -105,6 +108,20 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
   public int port() {
     return allot.port();
   }
+
+  /** Every route of the running server, as Javalin's router holds it, HEAD and GET twins included. */
+  public List<Route> routes() {
+    return allot.http().unsafe.internalRouter.allHttpHandlers().stream()
+        .filter(entry -> entry.endpoint.method.isHttpMethod())
+        .map(entry -> {
+          Roles roles = entry.endpoint.metadata(Roles.class);
+          return new Route(entry.endpoint.method.name(), entry.endpoint.path, roles == null ? Set.of() : roles.getRoles());
+        })
+        .toList();
+  }
+
+  /** A route: its HTTP method, its path pattern with {@code {param}} placeholders, and what it requires. */
+  public record Route(String method, String path, Set<RouteRole> roles) {}
 
   public String url() {
     return "http://127.0.0.1:" + allot.port();

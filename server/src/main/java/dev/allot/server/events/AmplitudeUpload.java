@@ -84,9 +84,7 @@ record AmplitudeUpload(String apiKey, List<SentExposure> exposures, List<EventVi
     try {
       request = Bodies.JSON.readTree(body);
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? ""
-          : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-      throw AmplitudeError.invalidJson("body", "malformed JSON: " + e.getOriginalMessage() + where);
+      throw AmplitudeError.invalidJson("body", "malformed JSON: " + Bodies.syntaxError(e));
     } catch (IOException e) {
       throw AmplitudeError.invalidJson("body", "the body could not be read: " + e.getMessage());
     }

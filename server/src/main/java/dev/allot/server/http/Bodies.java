@@ -3,6 +3,8 @@ package dev.allot.server.http;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -11,7 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.PropertyBindingException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -24,9 +27,13 @@ import io.javalin.http.Context;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -56,12 +63,20 @@ public final class Bodies {
         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    // A whole-number field takes a JSON integer: 1.5, 1e300 or "12" is refused, not truncated or
+    // parsed (Jackson's default read 1.5 as 1 and 1e-999999999 as 0).
+    mapper.coercionConfigFor(LogicalType.Integer)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
     return mapper
         .registerModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature())
         .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
   }
@@ -95,7 +110,8 @@ public final class Bodies {
     } catch (JsonProcessingException e) {
       throw malformed(e);
     } catch (IOException e) {
-      throw AllotException.invalidRequest("body", "the body could not be read: " + e.getMessage());
+      throw AllotException.invalidRequest("body",
+          "the body could not be read: " + withoutJavaNames(String.valueOf(e.getMessage())));
     }
   }
 
@@ -126,7 +142,8 @@ public final class Bodies {
     } catch (JsonProcessingException e) {
       throw malformed(e);
     } catch (IOException e) {
-      throw AllotException.invalidRequest("body", "the body could not be read: " + e.getMessage());
+      throw AllotException.invalidRequest("body",
+          "the body could not be read: " + withoutJavaNames(String.valueOf(e.getMessage())));
     }
   }
 
@@ -145,33 +162,132 @@ public final class Bodies {
     return new ByteArrayInputStream(body.length == 0 ? EMPTY_OBJECT : body);
   }
 
+  /**
+   * Jackson's exception as our 400, naming the field by its JSON path. Jackson's own messages name
+   * Java classes ({@code Unrecognized field "x" (class dev.allot...)}), which mean nothing to a
+   * client and tell an attacker what runs here: every message is ours, or cleaned of them.
+   */
   private static AllotException malformed(JsonProcessingException e) {
-    String path = "body";
-    if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-      path = mapping.getPath().stream()
-          .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
-          .collect(Collectors.joining("", "", "")).replaceFirst("^\\.", "");
+    if (e instanceof ValueInstantiationException && e.getCause() instanceof AllotException refused) {
+      return refused;
+    }
+    if (e instanceof JsonMappingException && e.getCause() instanceof JsonProcessingException syntax
+        && !(syntax instanceof JsonMappingException) && !(syntax instanceof InputCoercionException)) {
+      return malformed(syntax); // broken JSON, which databind met inside a field: the body is what is wrong
     }
     String where = e.getLocation() == null ? ""
         : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-    if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
-        && !(e instanceof UnrecognizedPropertyException)) {
-      return AllotException.invalidRequest(path, path + " must be " + expected(mismatch.getTargetType()) + where);
+    if (e instanceof PropertyBindingException unknown) {
+      String path = path(unknown);
+      return AllotException.invalidRequest(path, "unknown field " + path + "; known fields: "
+          + knownFields(unknown) + where);
     }
-    return AllotException.invalidRequest(path, "malformed body: " + e.getOriginalMessage() + where);
+    if (e instanceof JsonMappingException mapping && mapping.getCause() instanceof InputCoercionException number) {
+      String path = path(mapping);
+      return AllotException.invalidRequest(path, path + " must be " + expected(number.getTargetType()) + where);
+    }
+    if (e instanceof InputCoercionException number) {
+      // A number past a long, thrown by the parser: databind knows no path, but the parser does.
+      String path = path(number.getProcessor() instanceof JsonParser parser ? parser.getParsingContext() : null);
+      return AllotException.invalidRequest(path, path + " must be " + expected(number.getTargetType()) + where);
+    }
+    if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
+        && !e.getOriginalMessage().startsWith("Trailing token")) {
+      String path = path(mismatch);
+      String what = path.equals("body") ? "the body" : path;
+      return AllotException.invalidRequest(path, what + " must be " + expected(mismatch.getTargetType()) + where);
+    }
+    String path = e instanceof JsonMappingException mapping && !(e instanceof MismatchedInputException)
+        ? path(mapping) : "body";
+    return AllotException.invalidRequest(path, "malformed body: " + syntaxError(e));
+  }
+
+  /**
+   * What is wrong with text that is not one JSON value, and where: Jackson's message, which is
+   * about JSON, without the Java names some of its messages carry.
+   */
+  public static String syntaxError(JsonProcessingException e) {
+    String where = e.getLocation() == null ? ""
+        : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    String message = e.getOriginalMessage();
+    if (message.startsWith("Trailing token")) {
+      return "one JSON value is expected, and more follows it" + where;
+    }
+    return withoutJavaNames(message) + where;
+  }
+
+  /** {@code events[0].time}: the field's JSON path as our error details name it; {@code body} for the whole. */
+  private static String path(JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.isEmpty() ? "body" : path.toString();
+  }
+
+  private static String path(JsonStreamContext context) {
+    List<String> parts = new ArrayList<>();
+    for (JsonStreamContext at = context; at != null && !at.inRoot(); at = at.getParent()) {
+      if (at.inArray()) {
+        parts.addFirst("[" + Math.max(0, at.getCurrentIndex()) + "]");
+      } else if (at.getCurrentName() != null) {
+        parts.addFirst("." + at.getCurrentName());
+      }
+    }
+    String path = String.join("", parts).replaceFirst("^\\.", "");
+    return path.isEmpty() ? "body" : path;
+  }
+
+  private static String knownFields(PropertyBindingException e) {
+    if (e.getKnownPropertyIds() == null || e.getKnownPropertyIds().isEmpty()) {
+      return "none";
+    }
+    return e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
   }
 
   private static String expected(Class<?> type) {
-    if (type == String.class) {
+    if (type == null) {
+      return "of another type";
+    }
+    if (type == String.class || type == Character.class || type == char.class) {
       return "a string";
     }
-    if (java.util.Collection.class.isAssignableFrom(type)) {
+    if (Collection.class.isAssignableFrom(type) || type.isArray()) {
       return "a list";
     }
-    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class
+        || type == Short.class || type == short.class || type == BigInteger.class) {
       return "a whole number";
     }
-    return type.isRecord() || java.util.Map.class.isAssignableFrom(type) ? "an object" : "a " + type.getSimpleName();
+    if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
+      return "a number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (type.isEnum()) {
+      return "one of " + Arrays.stream(type.getEnumConstants()).map(String::valueOf).collect(Collectors.joining(", "));
+    }
+    if (type.isRecord() || Map.class.isAssignableFrom(type)) {
+      return "an object";
+    }
+    return "of another type";
+  }
+
+  /**
+   * Jackson's parse messages are about JSON, but some end in where the input came from ({@code
+   * [Source: REDACTED (`StreamReadFeature...` disabled); line: 1...]}) or the limit's getter.
+   */
+  static String withoutJavaNames(String message) {
+    return message
+        .replaceAll("\\[Source: [^;\\]]*; ", "[")
+        .replaceAll(", from `[^`]*`", "")
+        .replaceAll("`[\\w.$]+`", "the value")
+        .replaceAll("\\(class [\\w.$]+\\)", "");
   }
 
   /**

@@ -20,6 +20,7 @@ import dev.allot.storage.Database;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.security.RouteRole;
 import java.time.Duration;
@@ -64,50 +65,50 @@ public final class HttpApi {
   }
 
   private static void routes(RoutesConfig routes, Handlers h) {
-    routes.get("/healthz", ctx -> health(ctx, h.database()));
+    get(routes, "/healthz", ctx -> health(ctx, h.database()));
     // Unauthenticated, as Prometheus scrapes: keep it to the internal network (docs/metrics.md).
-    routes.get("/metrics", h.metrics()::scrape);
+    get(routes, "/metrics", h.metrics()::scrape);
 
     routes.beforeMatched("/v1/*", ctx -> authorize(ctx, h.authenticator()));
 
     routes.post("/v1/resources:apply", h.resources()::apply, needs(Permission.WRITE_RESOURCES));
     for (Kind kind : Kind.values()) {
       String base = "/v1/" + kind.plural();
-      routes.get(base, ctx -> h.resources().list(ctx, kind), needs(Permission.READ_RESOURCES));
-      routes.get(base + "/{id}", ctx -> h.resources().get(ctx, kind), needs(Permission.READ_RESOURCES));
-      routes.get(base + "/{id}/history", ctx -> h.resources().history(ctx, kind), needs(Permission.READ_RESOURCES));
+      get(routes, base, ctx -> h.resources().list(ctx, kind), needs(Permission.READ_RESOURCES));
+      get(routes, base + "/{id}", ctx -> h.resources().get(ctx, kind), needs(Permission.READ_RESOURCES));
+      get(routes, base + "/{id}/history", ctx -> h.resources().history(ctx, kind), needs(Permission.READ_RESOURCES));
     }
 
     routes.post("/v1/assignments:getOrMake", h.assignments()::getOrMake, needs(Permission.MAKE_ASSIGNMENTS));
     routes.post("/v1/assignments:get", h.assignments()::get, needs(Permission.READ_ASSIGNMENTS));
     routes.post("/v1/experiments/{id}/assignments:getOrMake", h.assignments()::getOrMakeMany,
         needs(Permission.MAKE_ASSIGNMENTS));
-    routes.get("/v1/experiments/{id}/assignments", h.assignments()::list, needs(Permission.LIST_ASSIGNMENTS));
+    get(routes, "/v1/experiments/{id}/assignments", h.assignments()::list, needs(Permission.LIST_ASSIGNMENTS));
 
     routes.post(EventHandlers.PATH, h.events()::ingest, needs(Permission.SEND_EVENTS));
-    routes.get("/v1/subjects/{subjectId}/properties", h.events()::properties, needs(Permission.READ_ASSIGNMENTS));
+    get(routes, "/v1/subjects/{subjectId}/properties", h.events()::properties, needs(Permission.READ_ASSIGNMENTS));
 
     // Outside /v1: the token is the body's api_key, as Amplitude's clients send it.
     routes.post(AmplitudeHandlers.PATH, h.amplitude()::upload);
 
     String tables = "/v1/assignmentTables";
     routes.post(tables, h.assignmentTables()::create, needs(Permission.WRITE_ASSIGNMENT_TABLES));
-    routes.get(tables, h.assignmentTables()::list, needs(Permission.READ_ASSIGNMENT_TABLES));
-    routes.get(tables + "/{id}", h.assignmentTables()::get, needs(Permission.READ_ASSIGNMENT_TABLES));
+    get(routes, tables, h.assignmentTables()::list, needs(Permission.READ_ASSIGNMENT_TABLES));
+    get(routes, tables + "/{id}", h.assignmentTables()::get, needs(Permission.READ_ASSIGNMENT_TABLES));
     routes.patch(tables + "/{id}", h.assignmentTables()::patch, needs(Permission.WRITE_ASSIGNMENT_TABLES));
     routes.delete(tables + "/{id}", h.assignmentTables()::delete, needs(Permission.WRITE_ASSIGNMENT_TABLES));
     routes.post(tables + "/{idAndVerb}", h.assignmentTables()::run, needs(Permission.WRITE_ASSIGNMENT_TABLES));
-    routes.get(tables + "/{id}/runs", h.assignmentTables()::runs, needs(Permission.READ_ASSIGNMENT_TABLES));
-    routes.get(tables + "/{id}/rejectedRows", h.assignmentTables()::rejectedRows,
+    get(routes, tables + "/{id}/runs", h.assignmentTables()::runs, needs(Permission.READ_ASSIGNMENT_TABLES));
+    get(routes, tables + "/{id}/rejectedRows", h.assignmentTables()::rejectedRows,
         needs(Permission.READ_ASSIGNMENT_TABLES));
 
     routes.post("/v1/tokens", h.tokens()::create, needs(Permission.MANAGE_TOKENS));
-    routes.get("/v1/tokens", h.tokens()::list, needs(Permission.MANAGE_TOKENS));
+    get(routes, "/v1/tokens", h.tokens()::list, needs(Permission.MANAGE_TOKENS));
     routes.delete("/v1/tokens/{id}", h.tokens()::delete, needs(Permission.MANAGE_TOKENS));
 
     routes.post("/v1/sources", h.sources()::create, needs(Permission.MANAGE_SOURCES));
-    routes.get("/v1/sources", h.sources()::list, needs(Permission.MANAGE_SOURCES));
-    routes.get("/v1/sources/{name}", h.sources()::get, needs(Permission.MANAGE_SOURCES));
+    get(routes, "/v1/sources", h.sources()::list, needs(Permission.MANAGE_SOURCES));
+    get(routes, "/v1/sources/{name}", h.sources()::get, needs(Permission.MANAGE_SOURCES));
     routes.put("/v1/sources/{name}", h.sources()::replace, needs(Permission.MANAGE_SOURCES));
     routes.delete("/v1/sources/{name}", h.sources()::delete, needs(Permission.MANAGE_SOURCES));
 
@@ -117,6 +118,17 @@ public final class HttpApi {
     routes.exception(HttpResponseException.class, ErrorMapper::http);
     routes.exception(Exception.class, ErrorMapper::unexpected);
     routes.error(404, ErrorMapper::fallback);
+  }
+
+  /**
+   * A GET route, and HEAD on the same path through the same handler and roles. Javalin answers a
+   * HEAD that only a GET route matches itself, with 200, no handler and no roles, which skipped
+   * the access check and every 404; through the handler HEAD answers what GET would, and Jetty
+   * drops the body.
+   */
+  private static void get(RoutesConfig routes, String path, Handler handler, RouteRole... roles) {
+    routes.get(path, handler, roles);
+    routes.head(path, handler, roles);
   }
 
   private static RouteRole needs(Permission permission) {

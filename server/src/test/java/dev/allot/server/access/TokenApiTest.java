@@ -73,6 +73,14 @@ class TokenApiTest {
   }
 
   @Test
+  void create_nameOf100CharactersOutsideTheBasicPlane_isAccepted() {
+    Response response = createToken("{\"role\": \"sdk\", \"name\": \"" + "\uD83D\uDE80".repeat(100) + "\"}");
+
+    assertThat(response.status()).as(response.body()).isEqualTo(201);
+    assertThat(response.json().get("name").asText()).isEqualTo("\uD83D\uDE80".repeat(100));
+  }
+
+  @Test
   void create_nameOf100Characters_isAccepted() {
     Response response = createToken("{\"role\": \"sdk\", \"name\": \"" + "n".repeat(100) + "\"}");
 
@@ -97,6 +105,14 @@ class TokenApiTest {
         Arguments.of("empty object", "{}", "name"),
         Arguments.of("blank name", "{\"role\": \"sdk\", \"name\": \"   \"}", "name"),
         Arguments.of("name of 101 characters", "{\"role\": \"sdk\", \"name\": \"" + "n".repeat(101) + "\"}", "name"),
+        Arguments.of("name with NUL", "{\"role\": \"sdk\", \"name\": \"ci\\u0000pipeline\"}", "name"),
+        Arguments.of("name with a line break", "{\"role\": \"sdk\", \"name\": \"ci\\nadmin token created\"}", "name"),
+        Arguments.of("name with a tab", "{\"role\": \"sdk\", \"name\": \"ci\\tpipeline\"}", "name"),
+        Arguments.of("name with an escape sequence", "{\"role\": \"sdk\", \"name\": \"\\u001b[2Jci\"}", "name"),
+        Arguments.of("name with DEL", "{\"role\": \"sdk\", \"name\": \"ci\\u007f\"}", "name"),
+        Arguments.of("name with a C1 control", "{\"role\": \"sdk\", \"name\": \"ci\\u0085\"}", "name"),
+        Arguments.of("name with a line separator", "{\"role\": \"sdk\", \"name\": \"ci\\u2028\"}", "name"),
+        Arguments.of("name with a lone surrogate", "{\"role\": \"sdk\", \"name\": \"ci\\ud800\"}", "name"),
         Arguments.of("role as an object", "{\"role\": {\"admin\": true}, \"name\": \"x\"}", "role"),
         Arguments.of("name as a list", "{\"role\": \"sdk\", \"name\": [\"x\"]}", "name"),
         Arguments.of("unknown field", "{\"role\": \"sdk\", \"name\": \"x\", \"expires\": \"never\"}", "expires"),

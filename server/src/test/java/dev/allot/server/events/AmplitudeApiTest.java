@@ -236,6 +236,18 @@ class AmplitudeApiTest {
     assertThat(properties("user-1").isEmpty()).isTrue();
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"1.5", "1e-999999999", "1e300", "\"1772359200000\"", "true", "99999999999999999999"})
+  void timeThatIsNoWholeNumber_isAnInvalidField_andNothingIsStored(String time) {
+    Response response = send("""
+        {"api_key": "%s", "events": [{"event_type": "$exposure", "user_id": "user-1", "time": %s,
+          "event_properties": {"flag_key": "home-cta", "variant": "treatment"}}]}""".formatted(sdkToken, time));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("events_with_invalid_fields")).isEqualTo(parseJson("{\"time\": [0]}"));
+    assertThat(properties("user-1").isEmpty()).isTrue();
+  }
+
   @Test
   void fieldsOfTheWrongType_areEachNamed() {
     List<Map<String, Object>> events = new ArrayList<>();

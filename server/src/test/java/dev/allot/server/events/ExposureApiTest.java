@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** SPEC §3 over HTTP: POST /v1/events with exposures, and a subject's experiment properties. */
 class ExposureApiTest {
@@ -150,6 +151,32 @@ class ExposureApiTest {
   @Test
   void malformedTime_isNamedByItsPath() {
     Response response = send(ADMIN_TOKEN, List.of(with(exposure("user-1", "home-cta", "control"), "time", "noon")));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("details").get(0).get("path").asText()).isEqualTo("events[0].time");
+  }
+
+  /** Jackson's default read 1.5 as 1 ms and 1e-999999999 as 0, 1970: time is a JSON integer or nothing. */
+  @ParameterizedTest
+  @ValueSource(strings = {"1.5", "1772359200000.5", "1e-999999999", "1e300", "1E3", "-0.0", "1772359200000.0",
+      "\"1772359200000\"", "\"1.5\"", "\"\"", "true", "[1]", "{}", "99999999999999999999"})
+  void timeThatIsNoWholeNumber_is400NamingTheField_andNothingIsStored(String time) {
+    Response response = server.post("/v1/events", ADMIN_TOKEN, "application/json", """
+        {"events": [{"event_type": "$exposure", "user_id": "user-1", "time": %s,
+                     "event_properties": {"flag_key": "home-cta", "variant": "treatment"}}]}""".formatted(time));
+
+    assertThat(response.status()).as(response.body()).isEqualTo(400);
+    assertThat(response.json().get("details")).hasSize(1);
+    assertThat(response.json().get("details").get(0).get("path").asText()).isEqualTo("events[0].time");
+    assertThat(response.json().get("details").get(0).get("message").asText())
+        .startsWith("events[0].time must be a whole number");
+    assertThat(properties("user-1", ADMIN_TOKEN).json().get("properties").isEmpty()).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {-1, 253_402_300_800_000L})
+  void timeOutOfRange_is400NamingTheField(long time) {
+    Response response = send(ADMIN_TOKEN, List.of(with(exposure("user-1", "home-cta", "control"), "time", time)));
 
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.json().get("details").get(0).get("path").asText()).isEqualTo("events[0].time");
