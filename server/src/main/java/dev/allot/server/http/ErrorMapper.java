@@ -60,14 +60,19 @@ final class ErrorMapper {
       writeAmplitude(ctx, AmplitudeError.Body.of(e.getStatus(), e.getMessage(), List.of()));
       return;
     }
-    String code = switch (e.getStatus()) {
+    write(ctx, e.getStatus(), httpCode(e.getStatus()), e.getMessage(), List.of());
+  }
+
+  /** Our {@code error} code for an HTTP status that Javalin or Jetty chose. */
+  static String httpCode(int status) {
+    return switch (status) {
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
       case 413 -> "body_too_large";
       case 415 -> "unsupported_media_type";
-      default -> e.getStatus() < 500 ? "invalid_request" : "internal";
+      case 431 -> "headers_too_large";
+      default -> status < 500 ? "invalid_request" : "internal";
     };
-    write(ctx, e.getStatus(), code, e.getMessage(), List.of());
   }
 
   static void clientGone(Bodies.ClientGone e, Context ctx) {
@@ -107,13 +112,18 @@ final class ErrorMapper {
   }
 
   private static void write(Context ctx, int status, String code, String message, List<Violation> details) {
+    ctx.status(status).contentType("application/json").result(body(code, message, details));
+  }
+
+  /** Our error body: {@code {"error", "message", "details"}}, the details left out when there are none. */
+  static byte[] body(String code, String message, List<Violation> details) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", code);
     body.put("message", message);
     if (!details.isEmpty()) {
       body.put("details", details.stream().map(ErrorMapper::detail).toList());
     }
-    ctx.status(status).contentType("application/json").result(toJson(body));
+    return toJson(body);
   }
 
   private static Map<String, Object> detail(Violation v) {

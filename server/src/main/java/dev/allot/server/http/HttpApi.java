@@ -56,6 +56,8 @@ public final class HttpApi {
       config.concurrency.useVirtualThreads = true;
       config.http.maxRequestSize = MAX_BODY_BYTES;
       config.router.ignoreTrailingSlashes = true;
+      config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
+      config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
       // A connector of our own replaces Javalin's plain one. Javalin builds it when it starts,
       // after start(host, port) has set the host and port it reads here.
       tls.ifPresent(identity -> config.jetty.addConnector((server, http) ->

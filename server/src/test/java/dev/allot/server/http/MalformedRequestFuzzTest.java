@@ -200,7 +200,22 @@ class MalformedRequestFuzzTest {
     if (status >= 400 && containsJavaNames(response.body())) {
       return "a Java name in the error";
     }
+    if (status >= 400 && !attempt.method.equals("HEAD") && !isJsonError(response)) {
+      return "not a JSON error body";
+    }
     return null;
+  }
+
+  /** Ours, {@code {"error", "message", ...}}, or Amplitude's under /2/, {@code {"code", "error", ...}}: both name the error. */
+  private static boolean isJsonError(HttpResponse<String> response) {
+    if (!response.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) {
+      return false;
+    }
+    try {
+      return TestServer.parseJson(response.body()).has("error");
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private static boolean containsJavaNames(String body) {
