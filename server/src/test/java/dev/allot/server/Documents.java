@@ -47,6 +47,11 @@ public final class Documents {
     return new Experiment(id);
   }
 
+  /** Subject type {@code user} (any id) and {@code home-cta}, an {@link #experiment} of that type: what imports load into. */
+  public static String userExperiment() {
+    return batch(subjectType("user", "ANY"), experiment("home-cta").subjectType("user").yaml());
+  }
+
   /** Joins documents into one multi-document YAML body. */
   public static String batch(String... yamlDocuments) {
     return String.join("---\n", yamlDocuments);

@@ -4,6 +4,7 @@ import static dev.allot.server.TestServer.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.allot.server.Documents;
 import dev.allot.server.TestServer;
 import dev.allot.server.TestServer.Response;
 import java.net.http.HttpRequest;
@@ -25,18 +26,7 @@ class AssignmentTableApiTest {
 
   @BeforeEach
   void experimentsAndASource() throws Exception {
-    server.applied("""
-        kind: subjecttype
-        metadata: {id: user}
-        spec: {matchType: ANY}
-        ---
-        kind: experiment
-        metadata: {id: home-cta, status: active}
-        spec:
-          subjectType: user
-          variants: [{id: control, isControl: true}, {id: treatment}]
-          cohorts: [{index: 1, variants: [{variant: control, split: 0.5}, {variant: treatment, split: 0.5}]}]
-        """);
+    server.applied(Documents.userExperiment());
     Path file = dir.resolve("warehouse.db");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
       c.createStatement().execute("CREATE TABLE log (user_id TEXT, experiment TEXT, grp TEXT, ts TEXT)");

@@ -4,6 +4,7 @@ import static dev.allot.server.TestServer.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.allot.server.Documents;
 import dev.allot.server.TestServer;
 import dev.allot.server.TestServer.Response;
 import java.net.http.HttpRequest;
@@ -56,18 +57,7 @@ abstract class QueryBreakoutContract {
 
   @BeforeEach
   void experimentAndSource() throws Exception {
-    server.applied("""
-        kind: subjecttype
-        metadata: {id: user}
-        spec: {matchType: ANY}
-        ---
-        kind: experiment
-        metadata: {id: home-cta, status: active}
-        spec:
-          subjectType: user
-          variants: [{id: control, isControl: true}, {id: treatment}]
-          cohorts: [{index: 1, variants: [{variant: control, split: 0.5}, {variant: treatment, split: 0.5}]}]
-        """);
+    server.applied(Documents.userExperiment());
     String url = sourceWithOneRow();
     Response source = server.post("/v1/sources", ADMIN_TOKEN, "application/json",
         TestServer.json(Map.of("name", "warehouse", "jdbcUrl", url)));

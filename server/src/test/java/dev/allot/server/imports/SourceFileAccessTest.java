@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.allot.server.Documents;
 import dev.allot.server.TestServer;
 import dev.allot.server.TestServer.Response;
 import java.io.IOException;
@@ -60,18 +61,7 @@ class SourceFileAccessTest {
     admin = Files.readString(server.dataDir().resolve("admin-token")).strip();
     editor = token("editor");
     analyst = token("analyst");
-    Response applied = server.post(TestServer.APPLY, admin, "application/yaml", """
-        kind: subjecttype
-        metadata: {id: user}
-        spec: {matchType: ANY}
-        ---
-        kind: experiment
-        metadata: {id: home-cta, status: active}
-        spec:
-          subjectType: user
-          variants: [{id: control, isControl: true}, {id: treatment}]
-          cohorts: [{index: 1, variants: [{variant: control, split: 0.5}, {variant: treatment, split: 0.5}]}]
-        """);
+    Response applied = server.post(TestServer.APPLY, admin, "application/yaml", Documents.userExperiment());
     assertThat(applied.status()).as(applied.body()).isEqualTo(200);
     Files.writeString(exports.resolve("log.csv"), """
         user_id,experiment,grp,ts
