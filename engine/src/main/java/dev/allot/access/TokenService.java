@@ -35,7 +35,8 @@ public final class TokenService {
 
   public IssuedToken create(String name, String role) {
     if (!isWellFormedName(name)) {
-      throw AllotException.invalidRequest("name", "name is required: 1 to " + MAX_NAME_LENGTH
+      throw AllotException.invalidRequest("name", (name == null ? "name is required" : "name is invalid")
+          + ": 1 to " + MAX_NAME_LENGTH
           + " characters of valid Unicode, not only spaces, with no control characters or line breaks");
     }
     if (role == null) {
