@@ -24,7 +24,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Import throughput (issue 6): one assignment table run loading {@code rows} rows from a DuckDB file,
+ * Import throughput: one assignment table run loading {@code rows} rows from a DuckDB file,
  * a CSV file read by DuckDB, or a PostgreSQL table into a new embedded (SQLite) store, timed end to
  * end: the query, the checks, the writes and the watermark. Not JMH: one import is one long operation.
  *

@@ -11,7 +11,7 @@ public enum Permission {
   /** Page through every assignment of an experiment: an export, so not for applications. */
   LIST_ASSIGNMENTS,
   SEND_EVENTS,
-  /** Define, change and run assignment tables (SPEC §4). */
+  /** Define, change and run assignment tables (docs/imports.md, "Assignment tables"). */
   WRITE_ASSIGNMENT_TABLES,
   /** See assignment tables, their runs and rejected rows. */
   READ_ASSIGNMENT_TABLES,

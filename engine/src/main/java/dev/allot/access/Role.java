@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-/** What a token may do (SPEC §5). */
+/** What a token may do (docs/security.md, "Who is trusted with what"). */
 public enum Role {
   /** Everything, tokens and sources included. */
   ADMIN(EnumSet.allOf(Permission.class)),

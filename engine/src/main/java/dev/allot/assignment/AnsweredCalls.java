@@ -3,8 +3,9 @@ package dev.allot.assignment;
 import java.util.List;
 
 /**
- * Told of every get and getOrMake answer, on the request path, so it must return at once: assignment
- * events (SPEC §3) are recorded by queueing them here and writing them elsewhere.
+ * Told of every get and getOrMake answer, on the request path, so it must return at once:
+ * assignment events (docs/events.md, "Assignment events") are recorded by queueing them here and
+ * writing them elsewhere.
  */
 @FunctionalInterface
 public interface AnsweredCalls {

@@ -13,10 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Answers which variant a subject gets (SPEC §2). Each call reads the store at most once (get) or
- * writes at most once (getOrMake), whatever the number of experiments or subjects, and a new
- * assignment is committed before it is answered. The first write wins: a call that lost a race answers the
- * variant stored by the winner.
+ * Answers which variant a subject gets (docs/assignment.md). Each call reads the store at most once
+ * (get) or writes at most once (getOrMake), whatever the number of experiments or subjects, and a
+ * new assignment is committed before it is answered. The first write wins: a call that lost a race
+ * answers the variant stored by the winner.
  */
 public final class AssignmentService {
   public static final int MAX_EXPERIMENTS = 100;

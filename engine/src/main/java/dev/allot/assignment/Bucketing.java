@@ -5,8 +5,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * The deterministic bucket of a subject, reproducible in SQL (SPEC §2):
- * {@code uint32(first 4 bytes, big-endian, of SHA-256(UTF-8(salt + "|" + subjectId))) mod 10000}.
+ * The deterministic bucket of a subject, reproducible in SQL (docs/assignment.md, "Choosing a
+ * variant"): {@code uint32(first 4 bytes, big-endian, of SHA-256(UTF-8(salt + "|" + subjectId)))
+ * mod 10000}.
  */
 public final class Bucketing {
   public static final int BUCKETS = 10_000;

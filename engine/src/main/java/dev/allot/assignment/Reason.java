@@ -1,6 +1,9 @@
 package dev.allot.assignment;
 
-/** Why an experiment answered what it did for a subject (SPEC §2). */
+/**
+ * Why an experiment answered what it did for a subject (docs/assignment.md, "What each experiment
+ * answers").
+ */
 public enum Reason {
   /** A new assignment was made and stored by this call. */
   ASSIGNED,

@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * An {@code [Experiment] Assignment} event (SPEC §3): what one get or getOrMake call answered a
- * subject, as Amplitude Experiment records it. For each experiment answered, event property
- * {@code [Experiment] <ID>.variant} is the variant id or {@code off}, and the user property
- * {@code [Experiment] <ID>} is set to the variant or unset.
+ * An {@code [Experiment] Assignment} event (docs/events.md, "Assignment events"): what one get or
+ * getOrMake call answered a subject, as Amplitude Experiment records it. For each experiment
+ * answered, event property {@code [Experiment] <ID>.variant} is the variant id or {@code off}, and
+ * the user property {@code [Experiment] <ID>} is set to the variant or unset.
  *
  * <p>{@code insertId} is {@code <subjectId> <deviceId> <hash> <UTC day>}: one event per subject and
  * device, per distinct result, per day. The device id is empty when the call named none; the hash is

@@ -12,8 +12,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Stores assignment events (SPEC §3): drops those whose insert_id is stored, and sets and unsets the
- * stored ones' user properties, within the deployment's limit of property keys. Thread-safe.
+ * Stores assignment events (docs/events.md, "Assignment events"): drops those whose insert_id is
+ * stored, and sets and unsets the stored ones' user properties, within the deployment's limit of
+ * property keys. Thread-safe.
  */
 public final class AssignmentEvents {
   private final EventStore store;

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A valid exposure (SPEC §3): a subject saw {@code variantId} of an experiment at {@code time}, or
- * left the experiment when {@code variantId} is null. {@code deviceId}, {@code insertId} and
- * {@code experimentKey} may be null.
+ * A valid exposure (docs/events.md, "Sending exposures"): a subject saw {@code variantId} of an
+ * experiment at {@code time}, or left the experiment when {@code variantId} is null. {@code
+ * deviceId}, {@code insertId} and {@code experimentKey} may be null.
  */
 public record Exposure(
     String subjectId,
@@ -40,7 +40,10 @@ public record Exposure(
     return "[Experiment] " + experimentId.value();
   }
 
-  /** The event properties, transformed as SPEC §3 says; ids in upper case, absent values left out. */
+  /**
+   * The event properties, transformed as docs/events.md ("What is stored") says; ids in upper case,
+   * absent values left out.
+   */
   public Map<String, String> eventProperties() {
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put(FLAG_KEY, experimentId.value());

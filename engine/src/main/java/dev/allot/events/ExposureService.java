@@ -21,9 +21,9 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * SPEC §3, exposures: checks a batch whole, then stores each exposure transformed, drops those whose
- * insert_id is stored, and sets or unsets the subject's experiment user property, within the
- * deployment's limit of property keys. Thread-safe.
+ * Exposures (docs/events.md, "Sending exposures"): checks a batch whole, then stores each exposure
+ * transformed, drops those whose insert_id is stored, and sets or unsets the subject's experiment
+ * user property, within the deployment's limit of property keys. Thread-safe.
  */
 public final class ExposureService {
   /** The most events one batch may hold. */

@@ -7,7 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An assignment table (SPEC §4): its definition, and where its imports stand.
+ * An assignment table (docs/imports.md, "Assignment tables"): its definition, and where its imports
+ * stand.
  *
  * @param dataDeliveredUntil the watermark: every row before it is loaded; empty before the first load
  * @param failures attempts (validations or runs) failed in a row, which set the backoff

@@ -16,10 +16,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 /**
- * The assignment tables API (SPEC §4): define, change, delete and run tables; read their runs and
- * rejected rows. A definition is checked against its source before it is stored: a query that
- * fails or lacks a mapped column is refused with 400. When the source cannot be reached the table
- * is stored as CREATING, with the error, and checked again by the scheduler.
+ * The assignment tables API (docs/imports.md, "Assignment tables"): define, change, delete and run
+ * tables; read their runs and rejected rows. A definition is checked against its source before it
+ * is stored: a query that fails or lacks a mapped column is refused with 400. When the source
+ * cannot be reached the table is stored as CREATING, with the error, and checked again by the
+ * scheduler.
  */
 public final class AssignmentTables {
   /** The fields a patch may name in its update mask, as the request spells them. */

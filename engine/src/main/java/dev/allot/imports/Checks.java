@@ -10,9 +10,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Whether a definition's query returns the columns it maps, of kinds that fit (SPEC §4): ids as
- * text or integers, the timestamp as a timestamp or a date. Names match ignoring case, as SQL's
- * unquoted names do; the query is then written with the source's own spelling.
+ * Whether a definition's query returns the columns it maps, of kinds that fit (docs/imports.md,
+ * "Assignment tables"): ids as text or integers, the timestamp as a timestamp or a date. Names
+ * match ignoring case, as SQL's unquoted names do; the query is then written with the source's own
+ * spelling.
  */
 final class Checks {
   private static final Set<ColumnKind> IDS = EnumSet.of(ColumnKind.TEXT, ColumnKind.INTEGER, ColumnKind.UNTYPED);

@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs the assignment tables that are due (SPEC §4): a window whose end has passed, a first
- * window not yet known, or a failed table whose backoff is over. The server calls {@link #tick}
- * on a timer; tests call it with their own clock. A tick after downtime catches up: each due
- * table runs window after window until none is due.
+ * Runs the assignment tables that are due (docs/imports.md, "Assignment tables"): a window whose
+ * end has passed, a first window not yet known, or a failed table whose backoff is over. The server
+ * calls {@link #tick} on a timer; tests call it with their own clock. A tick after downtime catches
+ * up: each due table runs window after window until none is due.
  */
 public final class ImportScheduler {
   private final AssignmentTableStore store;

@@ -19,13 +19,13 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Runs assignment tables (SPEC §4): loads every due window of a table's query into the assignment
- * store and advances its watermark, in chunks. Each chunk is one transaction holding its rows,
- * its rejected rows and the watermark's move to the first timestamp after them, so a run that
- * stops halfway (a crash, a failing source) resumes exactly where its last commit ended: nothing
- * loaded twice, nothing skipped. Chunks end only between two distinct timestamps. One run per
- * table at a time in this process; across nodes, a chunk whose watermark moved meanwhile is
- * refused by the store. Thread-safe.
+ * Runs assignment tables (docs/imports.md, "Assignment tables"): loads every due window of a
+ * table's query into the assignment store and advances its watermark, in chunks. Each chunk is one
+ * transaction holding its rows, its rejected rows and the watermark's move to the first timestamp
+ * after them, so a run that stops halfway (a crash, a failing source) resumes exactly where its
+ * last commit ended: nothing loaded twice, nothing skipped. Chunks end only between two distinct
+ * timestamps. One run per table at a time in this process; across nodes, a chunk whose watermark
+ * moved meanwhile is refused by the store. Thread-safe.
  */
 public final class Importer {
   /** Rows per transaction: large enough to load fast, small enough not to hold SQLite's one writer for long. */

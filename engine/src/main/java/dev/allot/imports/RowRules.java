@@ -15,8 +15,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Whether a row of an assignment table can be loaded, and as which assignment (SPEC §4). Built
- * once per run from the experiments as they are then. Not thread-safe.
+ * Whether a row of an assignment table can be loaded, and as which assignment (docs/imports.md,
+ * "Assignment tables"). Built once per run from the experiments as they are then. Not thread-safe.
  */
 final class RowRules {
   /** Imported assignments were not bucketed into any of Allot's cohorts. */

@@ -8,7 +8,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Creates, shows, replaces and deletes the named sources assignment tables read from (SPEC §4). Thread-safe. */
+/**
+ * Creates, shows, replaces and deletes the named sources assignment tables read from
+ * (docs/imports.md, "Sources"). Thread-safe.
+ */
 public final class SourceService {
   private final SourceStore store;
   private final InstantSource clock;

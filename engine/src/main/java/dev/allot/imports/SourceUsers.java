@@ -4,9 +4,9 @@ import dev.allot.resource.ResourceId;
 import java.util.List;
 
 /**
- * What still reads from a source: the hook through which the assignment tables (SPEC §4) keep a
- * source they use from being deleted. {@link SourceService#delete} refuses, with 409, a source for
- * which this answers any table.
+ * What still reads from a source: the hook through which the assignment tables (docs/imports.md,
+ * "Assignment tables") keep a source they use from being deleted. {@link SourceService#delete}
+ * refuses, with 409, a source for which this answers any table.
  */
 @FunctionalInterface
 public interface SourceUsers {

@@ -14,9 +14,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a user says of an assignment table (SPEC §4): the query, the source it runs on, which
- * columns hold what, and how its watermark advances. Column names are as the user wrote them and
- * are matched against the query's columns ignoring case.
+ * What a user says of an assignment table (docs/imports.md, "Assignment tables"): the query, the
+ * source it runs on, which columns hold what, and how its watermark advances. Column names are as
+ * the user wrote them and are matched against the query's columns ignoring case.
  *
  * @param startTime the first watermark; without it the first run starts at the earliest row
  */

@@ -7,9 +7,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How an assignment table's watermark {@code dataDeliveredUntil} advances (SPEC §4): which window
- * of rows a run loads next. A window is half-open, {@code [watermark, end)}, and the next one
- * starts where it ended, so nothing is loaded twice and nothing skipped.
+ * How an assignment table's watermark {@code dataDeliveredUntil} advances (docs/imports.md,
+ * "Assignment tables"): which window of rows a run loads next. A window is half-open, {@code
+ * [watermark, end)}, and the next one starts where it ended, so nothing is loaded twice and nothing
+ * skipped.
  */
 public sealed interface UpdateStrategy {
 

@@ -6,9 +6,10 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * A source (a warehouse) that assignment tables read rows from with the user's SQL (SPEC §4).
- * Every method runs the query anew on a connection of its own. Failures are {@link SourceException}s
- * saying whether the query is wrong or the source is unavailable.
+ * A source (a warehouse) that assignment tables read rows from with the user's SQL
+ * (docs/imports.md, "Sources"). Every method runs the query anew on a connection of its own.
+ * Failures are {@link SourceException}s saying whether the query is wrong or the source is
+ * unavailable.
  */
 public interface Warehouse {
 

@@ -25,11 +25,11 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** SPEC §5, roles: who may do what. */
+/** Roles (docs/security.md, "Who is trusted with what"): who may do what. */
 class RoleTest {
   /**
-   * The rights matrix of SPEC §5 (with issue 3: analysts may get and list assignments; issue 6:
-   * sources and their credentials are the admin's), one row per role.
+   * The rights matrix of docs/security.md ("Who is trusted with what"): analysts may get and list
+   * assignments; sources and their credentials are the admin's. One row per role.
    */
   private static final Map<Role, Set<Permission>> RIGHTS = Map.of(
       Role.ADMIN, EnumSet.allOf(Permission.class),
@@ -69,7 +69,7 @@ class RoleTest {
 
   @Test
   void analyst_mayReadAssignmentsButNotMakeThem() {
-    // Issue 3 settles SPEC §5 for assignments: analysts may get and list, never getOrMake.
+    // Analysts may get and list assignments, never getOrMake (docs/assignment.md, "The calls").
     assertThat(Role.ANALYST.allows(READ_ASSIGNMENTS)).isTrue();
     assertThat(Role.ANALYST.allows(MAKE_ASSIGNMENTS)).isFalse();
   }

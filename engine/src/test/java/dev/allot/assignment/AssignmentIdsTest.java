@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** SPEC §2: every stored assignment has a time-sortable id, here in the ULID layout. */
+/**
+ * Every stored assignment has a time-sortable id (docs/views.md, "assignments"), here in the ULID
+ * layout.
+ */
 class AssignmentIdsTest {
   private static final String CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
   private static final Instant AT = Instant.parse("2026-03-01T10:00:00.123456789Z");

@@ -14,8 +14,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * SPEC §2, the bucket: {@code uint32(first 4 bytes, big-endian, of SHA-256(UTF-8(SALT + "|" +
- * subjectId))) mod 10000}, checked against a second implementation written from the spec.
+ * The bucket (docs/assignment.md, "Choosing a variant"): {@code uint32(first 4 bytes, big-endian,
+ * of SHA-256(UTF-8(SALT + "|" + subjectId))) mod 10000}, checked against a second implementation
+ * written from the docs.
  */
 class BucketingTest {
   private static final String SALT = "HOME-CTA";
@@ -26,18 +27,18 @@ class BucketingTest {
     assertThat(subjects).as("subjects whose digest starts with a byte >= 0x80, which a signed read gets wrong")
         .anyMatch(s -> digest(SALT + "|" + s)[0] < 0);
 
-    assertThat(subjects).allSatisfy(s -> assertThat(Bucketing.bucket(SALT, s)).as(s).isEqualTo(fromSpec(SALT, s)));
+    assertThat(subjects).allSatisfy(s -> assertThat(Bucketing.bucket(SALT, s)).as(s).isEqualTo(fromFormula(SALT, s)));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"ÄÖÜ-ß", "用户-7", "emoji-😀", "é", "e\u0301", "with space", "ends-with-bar|"})
   void bucket_hashesTheTextAsUtf8(String subjectId) {
-    assertThat(Bucketing.bucket(SALT, subjectId)).isEqualTo(fromSpec(SALT, subjectId));
+    assertThat(Bucketing.bucket(SALT, subjectId)).isEqualTo(fromFormula(SALT, subjectId));
   }
 
   @Test
   void bucket_joinsSaltAndSubjectWithABar() {
-    assertThat(Bucketing.bucket("A", "B|C")).isEqualTo(Bucketing.bucket("A|B", "C")).isEqualTo(fromSpec("A", "B|C"));
+    assertThat(Bucketing.bucket("A", "B|C")).isEqualTo(Bucketing.bucket("A|B", "C")).isEqualTo(fromFormula("A", "B|C"));
   }
 
   @Test
@@ -71,8 +72,8 @@ class BucketingTest {
     assertThat(parallel).isEqualTo(serial);
   }
 
-  /** The spec's formula, written independently of {@link Bucketing}. */
-  static int fromSpec(String salt, String subjectId) {
+  /** The documented formula, written independently of {@link Bucketing}. */
+  static int fromFormula(String salt, String subjectId) {
     byte[] first4 = Arrays.copyOf(digest(salt + "|" + subjectId), 4);
     return new BigInteger(1, first4).mod(BigInteger.valueOf(10_000)).intValueExact();
   }

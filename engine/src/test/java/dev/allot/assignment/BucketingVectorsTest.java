@@ -4,7 +4,6 @@ import static dev.allot.testing.DocumentBuilder.cohort;
 import static dev.allot.testing.DocumentBuilder.experiment;
 import static dev.allot.testing.DocumentBuilder.variant;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -16,8 +15,7 @@ import dev.allot.resource.Experiment;
 import dev.allot.resource.ResourceId;
 import dev.allot.testing.DocumentBuilder;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,13 +25,13 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * SPEC §2: every case of the shared {@code allot-vectors.json}, which lives beside the spec, outside
- * this repository, and is read where it is (never copied). Each case checks the bucket, then the
- * variant chosen by an experiment read from a document with the case's cohort, so the boundary
- * computation {@code round(10000 × cumulative split)} runs as it does when serving.
+ * Every case of the test resource {@code allot-vectors.json}: the bucket and the variant that
+ * bucketing gives (docs/assignment.md, "Choosing a variant"). Each case checks the bucket, then the variant chosen
+ * by an experiment read from a document with the case's cohort, so the boundary computation
+ * {@code round(10000 × cumulative split)} runs as it does when serving.
  */
 class BucketingVectorsTest {
-  private static final Path VECTORS = Path.of("shared", "allot-vectors.json");
+  private static final String VECTORS = "/allot-vectors.json";
   /** Numbers as the server's JSON parser reads them: exact decimals. */
   private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
@@ -44,9 +42,8 @@ class BucketingVectorsTest {
 
   @TestFactory
   Stream<DynamicTest> everyVector_givesItsBucketAndVariant() throws IOException {
-    Path file = vectorsFile();
-    Vectors vectors = JSON.readValue(file.toFile(), Vectors.class);
-    assertThat(vectors.cases()).as("cases in %s", file).isNotEmpty();
+    Vectors vectors = readVectors();
+    assertThat(vectors.cases()).as("cases in %s", VECTORS).isNotEmpty();
     return vectors.cases().stream().map(v -> dynamicTest(name(v), () -> {
       assertThat(Bucketing.bucket(v.salt(), v.subjectId())).as("bucket").isEqualTo(v.bucket());
 
@@ -57,20 +54,11 @@ class BucketingVectorsTest {
     }));
   }
 
-  /**
-   * The vectors file: {@code shared/allot-vectors.json} in the working directory or the nearest
-   * ancestor that has one (the repository's sibling {@code shared} folder). A missing file fails.
-   */
-  static Path vectorsFile() {
-    List<Path> tried = new ArrayList<>();
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve(VECTORS);
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-      tried.add(candidate);
+  private static Vectors readVectors() throws IOException {
+    try (InputStream in = BucketingVectorsTest.class.getResourceAsStream(VECTORS)) {
+      assertThat(in).as("test resource %s", VECTORS).isNotNull();
+      return JSON.readValue(in, Vectors.class);
     }
-    return fail("the shared test vectors (SPEC §2) are missing; looked for " + tried);
   }
 
   /** An active experiment whose active cohort is the case's, variants declared in cohort order, salted as the case. */

@@ -13,7 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** SPEC §1: experiment ids are case-insensitive over [A-Za-z0-9._-]; the catalog finds them so and no other way. */
+/**
+ * Experiment ids (docs/resources.md, "Every kind") are case-insensitive over [A-Za-z0-9._-]; the
+ * catalog finds them so and no other way.
+ */
 class CatalogSnapshotTest {
   private static final Catalog.Snapshot SNAPSHOT = new Catalog.Snapshot(Map.of(
       "PRICING.V2", live("pricing.v2"),

@@ -24,7 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** SPEC §2, choosing a new variant: boundaries, the active cohort, the salt and the subject type. */
+/**
+ * Choosing a new variant (docs/assignment.md, "Choosing a variant"): boundaries, the active cohort,
+ * the salt and the subject type.
+ */
 class LiveExperimentTest {
   private static final ResourceId A = ResourceId.of("A");
   private static final ResourceId B = ResourceId.of("B");

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** SPEC §3, the [Experiment] Assignment event of one call, and its insert_id. */
+/**
+ * The [Experiment] Assignment event (docs/events.md, "Assignment events") of one call, and its
+ * insert_id.
+ */
 class AssignmentEventTest {
   private static final long NOON = Instant.parse("2026-03-01T12:00:00Z").toEpochMilli();
 

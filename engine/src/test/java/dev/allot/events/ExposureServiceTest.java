@@ -25,7 +25,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
-/** SPEC §3, exposures: the rules, over an in-memory store. */
+/** Exposures (docs/events.md, "Sending exposures"): the rules, over an in-memory store. */
 class ExposureServiceTest {
   private static final Map<String, Experiment> EXPERIMENTS = Map.of(
       "HOME-CTA", read("home-cta"), "SEARCH", read("search"), "SIGNUP", read("signup"));

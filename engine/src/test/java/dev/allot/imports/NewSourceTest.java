@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** SPEC §4, sources: what a request to create or replace one must hold. */
+/** Sources (docs/imports.md, "Sources"): what a request to create or replace one must hold. */
 class NewSourceTest {
   private static final String URL = "jdbc:postgresql://warehouse.internal:5432/analytics";
   /** Files as a server with the data directory /allot-data has them (the storage module checks real ones). */

@@ -12,9 +12,12 @@ import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** SPEC §4: what an assignment table definition must say, each refusal naming its field. */
+/**
+ * What an assignment table definition must say (docs/imports.md, "Assignment tables"), each refusal
+ * naming its field.
+ */
 class TableDefinitionTest {
-  /** The seed's example body, with a source. */
+  /** The example body of docs/imports.md ("Assignment tables"), with a source. */
   static TableDefinition.Draft seedDraft() {
     return new TableDefinition.Draft("My Assignment Table", "warehouse", "SELECT * FROM my_table", "user_id",
         "entities/user", "timestamp", "experiment_id", "group", "AUTOMATIC", "P13H", "P13H", null);

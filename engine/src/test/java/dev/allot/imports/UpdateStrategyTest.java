@@ -8,7 +8,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
-/** SPEC §4: the windows a table's watermark moves through, and the durations that size them. */
+/**
+ * The windows a table's watermark moves through, and the durations that size them (docs/imports.md,
+ * "Assignment tables").
+ */
 class UpdateStrategyTest {
   private static final Instant MIDNIGHT = Instant.parse("2026-03-01T00:00:00Z");
 

@@ -28,9 +28,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * SPEC §1, the rules every document follows whatever its kind: ids, kinds, schema version, known
- * fields, statuses, and a written document reading back the same. Experiment and subject type rules
- * are in {@link ExperimentDocumentTest} and {@link SubjectTypeDocumentTest}.
+ * The rules every document follows (docs/resources.md, "Every kind") whatever its kind: ids, kinds,
+ * schema version, known fields, statuses, and a written document reading back the same. Experiment
+ * and subject type rules are in {@link ExperimentDocumentTest} and {@link SubjectTypeDocumentTest}.
  */
 class DocumentReaderTest {
 

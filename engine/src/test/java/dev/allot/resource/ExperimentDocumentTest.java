@@ -19,7 +19,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** SPEC §1, experiments: the rules on variants, cohorts, winners and parents that need only the document. */
+/**
+ * Experiments (docs/resources.md, "Experiment"): the rules on variants, cohorts, winners and
+ * parents that need only the document.
+ */
 class ExperimentDocumentTest {
 
   // parent and subject type

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** SPEC §1, subject types: the match type and its regex. */
+/** Subject types (docs/resources.md, "Subject type"): the match type and its regex. */
 class SubjectTypeDocumentTest {
 
   @Test

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** SPEC §1, which subject ids each match type accepts. */
+/** Subject types (docs/resources.md, "Subject type"): which subject ids each match type accepts. */
 class SubjectTypeTest {
   private static final SubjectType ANY = type(MatchType.ANY, null);
   private static final SubjectType UUID = type(MatchType.UUID, null);

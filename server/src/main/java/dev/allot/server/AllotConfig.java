@@ -14,8 +14,10 @@ import java.util.Optional;
  * @param databaseUrl a JDBC URL, or empty for the embedded SQLite file {@code <dataDir>/allot.db}
  * @param database the password ({@code ALLOT_DATABASE_PASSWORD}), durability and pool size
  * @param adminToken the secret of the first admin token on an empty store ({@code ALLOT_ADMIN_TOKEN})
- * @param propertyKeyLimit the most distinct experiment user property keys the deployment keeps (SPEC §3)
- * @param assignmentEvents whether get and getOrMake record assignment events (SPEC §3)
+ * @param propertyKeyLimit the most distinct experiment user property keys the deployment keeps
+ *     (docs/events.md, "The property key limit")
+ * @param assignmentEvents whether get and getOrMake record assignment events
+ *     (docs/events.md, "Assignment events")
  * @param tls the certificate and key to serve HTTPS with ({@code --tls-cert}, {@code --tls-key});
  *     without them the server speaks plain HTTP
  * @param secretKey the key that seals the passwords of sources, base64 of 32 bytes

@@ -32,9 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * SPEC §2 durability: "a new assignment is durable (committed) before it is answered". The server
- * runs as its own JVM process and is stopped, by SIGKILL or by SIGTERM, while clients hammer
- * getOrMake; started again on the same data dir, it has every assignment it acknowledged, unchanged.
+ * Durability (docs/assignment.md, "Durability and speed"): "a new assignment is durable (committed)
+ * before it is answered". The server runs as its own JVM process and is stopped, by SIGKILL or by
+ * SIGTERM, while clients hammer getOrMake; started again on the same data dir, it has every
+ * assignment it acknowledged, unchanged.
  */
 class CrashTest {
   /** The clients run at least this long before the kill, and longer until enough answers came back. */

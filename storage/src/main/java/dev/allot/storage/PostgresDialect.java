@@ -57,7 +57,10 @@ final class PostgresDialect implements Dialect {
     return "classpath:db/migration/postgresql";
   }
 
-  /** The database roles of SPEC §5 are allot_admin, allot_editor and allot_analyst. */
+  /**
+   * The database roles (docs/views.md, "Roles (PostgreSQL)") are allot_admin, allot_editor and
+   * allot_analyst.
+   */
   @Override
   public Map<String, String> placeholders() {
     return Map.of("allot_role_prefix", "allot_");

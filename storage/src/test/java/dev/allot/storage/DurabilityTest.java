@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SPEC §2: a new assignment is durable before it is answered, unless an operator configures otherwise. */
+/**
+ * Durability (docs/assignment.md, "Durability and speed"): a new assignment is durable before it is
+ * answered, unless an operator configures otherwise.
+ */
 class DurabilityTest {
 
   @Test

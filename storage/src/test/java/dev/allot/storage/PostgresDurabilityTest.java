@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** SPEC §2 durability on PostgreSQL: fsync waits for PostgreSQL's WAL flush, whatever the server's default. */
+/**
+ * Durability (docs/assignment.md, "Durability and speed") on PostgreSQL: fsync waits for
+ * PostgreSQL's WAL flush, whatever the server's default.
+ */
 class PostgresDurabilityTest {
   @RegisterExtension final PostgresTestDatabase db = new PostgresTestDatabase();
 

@@ -15,10 +15,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.InstantSource;
 
 /**
- * {@code POST /2/httpapi}: Amplitude's HTTP V2 upload (SPEC §3), so that Amplitude's own clients
- * send exposures to Allot by changing only their server URL. The body's {@code api_key} is an
- * Allot token whose role may send events; the events go through the same {@link ExposureService}
- * as {@code POST /v1/events}, all or nothing. Answers and refusals are in Amplitude's shape.
+ * {@code POST /2/httpapi}: Amplitude's HTTP V2 upload (docs/events.md, "Amplitude's HTTP V2 API:
+ * POST /2/httpapi"), so that Amplitude's own clients send exposures to Allot by changing only their
+ * server URL. The body's {@code api_key} is an Allot token whose role may send events; the events
+ * go through the same {@link ExposureService} as {@code POST /v1/events}, all or nothing. Answers
+ * and refusals are in Amplitude's shape.
  */
 public final class AmplitudeHandlers {
   public static final String PATH = "/2/httpapi";

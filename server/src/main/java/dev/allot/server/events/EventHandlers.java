@@ -18,7 +18,10 @@ import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code POST /v1/events} (exposures, SPEC §3) and {@code GET /v1/subjects/{subjectId}/properties}. */
+/**
+ * {@code POST /v1/events} (exposures, docs/events.md) and {@code GET
+ * /v1/subjects/{subjectId}/properties}.
+ */
 public final class EventHandlers {
   private static final Logger log = LoggerFactory.getLogger(EventHandlers.class);
 

@@ -20,8 +20,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code /v1/assignmentTables} (SPEC §4), in the shape of the API the seed documents: nested
- * column mappings, {@code name} = {@code assignmentTables/<id>}, a patch with an {@code updateMask}.
+ * {@code /v1/assignmentTables} (docs/imports.md, "Assignment tables"), in the shape of Spotify
+ * Confidence's API: nested column mappings, {@code name} = {@code assignmentTables/<id>}, a patch
+ * with an {@code updateMask}.
  */
 public final class AssignmentTableHandlers {
   public static final String RUN = ":run";

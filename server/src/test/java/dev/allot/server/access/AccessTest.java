@@ -18,7 +18,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** SPEC §5 over HTTP: every /v1 call carries a bearer token whose role has the right. */
+/**
+ * Roles (docs/security.md, "Who is trusted with what") over HTTP: every /v1 call carries a bearer
+ * token whose role has the right.
+ */
 class AccessTest {
   @RegisterExtension final TestServer server = new TestServer();
 

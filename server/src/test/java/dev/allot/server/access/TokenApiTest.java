@@ -27,7 +27,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code /v1/tokens}: admins create, list and delete API tokens (SPEC §5). */
+/**
+ * {@code /v1/tokens}: admins create, list and delete API tokens (docs/security.md, "Who is trusted
+ * with what").
+ */
 class TokenApiTest {
   @RegisterExtension final TestServer server = new TestServer();
 

@@ -22,8 +22,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * SPEC §5 for the assignment API: admin, editor and sdk may get and getOrMake; analyst may get and
- * list but make nothing; sdk may not list; every call needs a token.
+ * Roles (docs/security.md, "Who is trusted with what") for the assignment API: admin, editor and
+ * sdk may get and getOrMake; analyst may get and list but make nothing; sdk may not list; every
+ * call needs a token.
  */
 class AssignmentAccessTest {
   private static final String BULK = "/v1/experiments/home-cta/assignments:getOrMake";

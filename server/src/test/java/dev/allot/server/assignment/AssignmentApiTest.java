@@ -31,7 +31,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** SPEC §2 over HTTP: what getOrMake and get answer for each experiment status, and what they store. */
+/**
+ * Assignment (docs/assignment.md, "What each experiment answers") over HTTP: what getOrMake and get
+ * answer for each experiment status, and what they store.
+ */
 class AssignmentApiTest {
   private static final String UUID_SUBJECT = "0f8fad5b-d9cb-469f-a165-70867728950e";
 
@@ -67,7 +70,7 @@ class AssignmentApiTest {
   }
 
   @Test
-  void getOrMake_manySubjects_getTheVariantsOfTheSpecBucketing() {
+  void getOrMake_manySubjects_getTheVariantsOfTheDocumentedBucketing() {
     server.applied(experiment("signup").variants("a", "b", "c").cohort("0.2", "0.3", "0.5").yaml());
     Map<String, String> expected = new LinkedHashMap<>();
     Map<String, String> answered = new LinkedHashMap<>();

@@ -20,8 +20,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The assignment API as the tests call it, and SPEC §2's bucketing written out again from the
- * spec, so that a test can say which variant a subject must get without asking the engine.
+ * The assignment API as the tests call it, and bucketing (docs/assignment.md, "Choosing a variant")
+ * written out again from the docs, so that a test can say which variant a subject must get without
+ * asking the engine.
  */
 public final class AssignmentCalls {
   public static final String GET_OR_MAKE = "/v1/assignments:getOrMake";
@@ -92,7 +93,10 @@ public final class AssignmentCalls {
     return ids;
   }
 
-  /** SPEC §2: {@code uint32(first 4 bytes of SHA-256(UTF-8(salt + "|" + subjectId))) mod 10000}. */
+  /**
+   * Bucketing (docs/assignment.md, "Choosing a variant"): {@code uint32(first 4 bytes of
+   * SHA-256(UTF-8(salt + "|" + subjectId))) mod 10000}.
+   */
   public static int bucket(String salt, String subjectId) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256")
@@ -104,8 +108,9 @@ public final class AssignmentCalls {
   }
 
   /**
-   * SPEC §2: the variant a new subject gets in a cohort whose splits are listed in the order of
-   * {@code variants}; the first variant whose cumulative boundary exceeds the subject's bucket.
+   * Bucketing (docs/assignment.md, "Choosing a variant"): the variant a new subject gets in a
+   * cohort whose splits are listed in the order of {@code variants}; the first variant whose
+   * cumulative boundary exceeds the subject's bucket.
    */
   public static String variantFor(String salt, String subjectId, List<String> variants, List<String> splits) {
     int bucket = bucket(salt, subjectId);

@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * SPEC §1–2 refusals of the assignment API: a bad body or query is a 400 whose JSON names the
- * field, nothing is stored, and no input makes the server answer 500.
+ * Refusals of the assignment API (docs/assignment.md, "The calls"): a bad body or query is a 400
+ * whose JSON names the field, nothing is stored, and no input makes the server answer 500.
  */
 class AssignmentErrorsTest {
   private static final String SUBJECT_RULE =

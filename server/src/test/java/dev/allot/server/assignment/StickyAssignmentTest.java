@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * SPEC §2 stickiness over HTTP: a stored assignment never changes, whatever happens to cohorts,
- * splits, statuses or the server, and resource changes applied on this node are served at once.
+ * Stickiness (docs/assignment.md, "Stickiness") over HTTP: a stored assignment never changes,
+ * whatever happens to cohorts, splits, statuses or the server, and resource changes applied on this
+ * node are served at once.
  */
 class StickyAssignmentTest {
   private static final List<String> VARIANTS = List.of("control", "treatment");

@@ -24,8 +24,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * SPEC §3 over HTTP: {@code POST /2/httpapi}, Amplitude's HTTP V2 upload, answering with the
- * bodies Amplitude documents for it, and storing exposures as {@code POST /v1/events} does.
+ * Events (docs/events.md, "Amplitude's HTTP V2 API: POST /2/httpapi") over HTTP: {@code POST
+ * /2/httpapi}, Amplitude's HTTP V2 upload, answering with the bodies Amplitude documents for it,
+ * and storing exposures as {@code POST /v1/events} does.
  */
 class AmplitudeApiTest {
   @RegisterExtension final TestServer server = new TestServer();

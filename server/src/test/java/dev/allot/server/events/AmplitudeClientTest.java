@@ -34,9 +34,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC §3 with Amplitude's own Java client ({@code com.amplitude:java-sdk}): an {@code allot serve}
- * process serving HTTPS with a test certificate, the client pointed at its {@code /2/httpapi},
- * exposures logged and flushed, and then read back from the API and the SQLite file.
+ * Events (docs/events.md, "Amplitude's HTTP V2 API: POST /2/httpapi") with Amplitude's own Java
+ * client ({@code com.amplitude:java-sdk}): an {@code allot serve} process serving HTTPS with a test
+ * certificate, the client pointed at its {@code /2/httpapi}, exposures logged and flushed, and then
+ * read back from the API and the SQLite file.
  */
 class AmplitudeClientTest {
   @TempDir static Path certificates;

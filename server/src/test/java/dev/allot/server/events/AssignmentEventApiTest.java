@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * SPEC §3 over HTTP: get and getOrMake record assignment events, written after the answer; a
- * stopping server writes what is queued, which is how these tests wait for them.
+ * Assignment events (docs/events.md, "Assignment events") over HTTP: get and getOrMake record
+ * assignment events, written after the answer; a stopping server writes what is queued, which is
+ * how these tests wait for them.
  */
 class AssignmentEventApiTest {
   @RegisterExtension final TestServer server = new TestServer();

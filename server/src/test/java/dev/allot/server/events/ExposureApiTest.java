@@ -20,7 +20,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** SPEC §3 over HTTP: POST /v1/events with exposures, and a subject's experiment properties. */
+/**
+ * Exposures (docs/events.md, "Sending exposures") over HTTP: POST /v1/events with exposures, and a
+ * subject's experiment properties.
+ */
 class ExposureApiTest {
   @RegisterExtension final TestServer server = new TestServer();
 

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code /v1/assignmentTables} over HTTP (SPEC §4, docs/imports.md): a real server reading a real SQLite source. */
+/**
+ * {@code /v1/assignmentTables} over HTTP (docs/imports.md, "Assignment tables"): a real server
+ * reading a real SQLite source.
+ */
 class AssignmentTableApiTest {
   private static final String TABLES = "/v1/assignmentTables";
 
@@ -48,7 +51,7 @@ class AssignmentTableApiTest {
         .method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
   }
 
-  /** The seed's body, on the source above. */
+  /** The example body of docs/imports.md ("Assignment tables"), on the source above. */
   private static String table(String sql, String startTime) {
     return """
         {"displayName": "Legacy", "source": "warehouse", "sql": "%s",

@@ -24,7 +24,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code /v1/sources}: admins name the warehouses assignment tables read from (SPEC §4, docs/imports.md). */
+/**
+ * {@code /v1/sources}: admins name the warehouses assignment tables read from (docs/imports.md,
+ * "Sources").
+ */
 class SourceApiTest {
   static final String PASSWORD = "correct-horse-battery-staple";
   static final String WAREHOUSE = """

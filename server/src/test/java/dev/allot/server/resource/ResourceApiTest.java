@@ -26,7 +26,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** SPEC §1 over HTTP: applying, reading, listing and the history of resources. */
+/**
+ * Resources (docs/resources.md) over HTTP: applying, reading, listing and the history of resources.
+ */
 class ResourceApiTest {
   @RegisterExtension final TestServer server = new TestServer();
 

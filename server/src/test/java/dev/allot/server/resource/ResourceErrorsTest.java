@@ -21,8 +21,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * SPEC §1 refusals over HTTP: every refusal is a 4xx with a JSON body naming the field and the
- * rule, a refused batch changes nothing, and no input makes the server answer 500.
+ * Refusals of resource documents (docs/resources.md) over HTTP: every refusal is a 4xx with a JSON
+ * body naming the field and the rule, a refused batch changes nothing, and no input makes the
+ * server answer 500.
  */
 class ResourceErrorsTest {
   @RegisterExtension final TestServer server = new TestServer();

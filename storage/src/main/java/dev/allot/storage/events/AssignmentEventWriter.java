@@ -17,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records assignment events off the request path (SPEC §3). A call that repeats its subject's last
- * result that day costs a map lookup (see {@link RecentResults}); any other only joins a queue. One
- * thread turns what is queued into events and stores them in one transaction per batch, where the
- * store drops those whose insert_id it holds.
+ * Records assignment events off the request path (docs/events.md, "Written off the request path").
+ * A call that repeats its subject's last result that day costs a map lookup (see {@link
+ * RecentResults}); any other only joins a queue. One thread turns what is queued into events and
+ * stores them in one transaction per batch, where the store drops those whose insert_id it holds.
  *
  * <p>Events are not acknowledged to anyone, so they are not durable the way assignments are: what
  * is queued when the process dies is lost (normally the last few milliseconds; at most

@@ -31,7 +31,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** SPEC §5, tokens: issued, listed, checked and revoked over a real store; only hashes are kept. */
+/**
+ * Tokens (docs/security.md, "Who is trusted with what"): issued, listed, checked and revoked over a
+ * real store; only hashes are kept.
+ */
 abstract class TokenServiceContract extends StoreSuite {
   private static final String CONFIGURED_SECRET = "configured-admin-secret-0123456789";
 

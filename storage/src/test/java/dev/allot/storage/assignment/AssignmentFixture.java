@@ -102,8 +102,9 @@ abstract class AssignmentFixture extends StoreSuite {
   }
 
   /**
-   * What SPEC §2 says a new subject gets in a cohort of the stored experiment, computed here from
-   * the formula rather than by the engine: the first variant whose cumulative boundary exceeds the bucket.
+   * What bucketing (docs/assignment.md, "Choosing a variant") says a new subject gets in a cohort
+   * of the stored experiment, computed here from the formula rather than by the engine: the first
+   * variant whose cumulative boundary exceeds the bucket.
    */
   ResourceId expectedVariant(String experimentId, String subjectId, int cohortIndex) {
     Experiment experiment = experimentNamed(experimentId);

@@ -29,11 +29,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * SPEC §2, stickiness under load: many threads race to make the first assignment of the same
- * subjects while the experiments keep getting new cohorts with other splits. Whatever the timing,
- * every answer is the stored assignment, each (experiment, subject) is stored once, and exactly
- * one answer per key made it. Run on one node, and on two nodes sharing the database file with
- * their own caches and catalogs. One subclass per database.
+ * Stickiness (docs/assignment.md, "Stickiness") under load: many threads race to make the first
+ * assignment of the same subjects while the experiments keep getting new cohorts with other splits.
+ * Whatever the timing, every answer is the stored assignment, each (experiment, subject) is stored
+ * once, and exactly one answer per key made it. Run on one node, and on two nodes sharing the
+ * database file with their own caches and catalogs. One subclass per database.
  */
 abstract class AssignmentRaceContract extends AssignmentFixture {
   private static final int RACERS = 16;

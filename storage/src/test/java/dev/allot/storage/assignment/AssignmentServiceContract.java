@@ -39,9 +39,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * SPEC §2 over real stores: the answer for every experiment status, for get and getOrMake,
- * stickiness, the stored row, many subjects at once, listing, and request validation. One
- * subclass per database.
+ * Assignment (docs/assignment.md, "What each experiment answers") over real stores: the answer for
+ * every experiment status, for get and getOrMake, stickiness, the stored row, many subjects at
+ * once, listing, and request validation. One subclass per database.
  */
 abstract class AssignmentServiceContract extends AssignmentFixture {
   private static final ResourceId HOME_CTA = ResourceId.of("HOME-CTA");

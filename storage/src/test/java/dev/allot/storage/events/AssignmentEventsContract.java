@@ -28,8 +28,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * SPEC §3, assignment events: what get and getOrMake record, written off the request path into a
- * real database. One subclass per database, a fresh one per test.
+ * Assignment events (docs/events.md, "Assignment events"): what get and getOrMake record, written
+ * off the request path into a real database. One subclass per database, a fresh one per test.
  */
 abstract class AssignmentEventsContract extends StoreSuite {
   private static final ObjectMapper JSON = new ObjectMapper();

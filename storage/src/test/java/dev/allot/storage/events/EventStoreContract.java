@@ -30,7 +30,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** SPEC §3, exposures stored in a real database: one subclass per database, a fresh one per test. */
+/**
+ * Exposures (docs/events.md, "Sending exposures") stored in a real database: one subclass per
+ * database, a fresh one per test.
+ */
 abstract class EventStoreContract extends StoreSuite {
   static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
 

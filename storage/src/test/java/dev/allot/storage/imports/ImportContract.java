@@ -48,8 +48,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC §4, assignment tables: runs that load a real source's rows (a SQLite file) into a real
- * store, window by window. One subclass per store, a fresh one per test.
+ * Assignment tables (docs/imports.md, "Assignment tables"): runs that load a real source's rows (a
+ * SQLite file) into a real store, window by window. One subclass per store, a fresh one per test.
  */
 abstract class ImportContract extends StoreSuite {
   static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");

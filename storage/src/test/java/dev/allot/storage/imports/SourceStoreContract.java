@@ -32,7 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SPEC §4, sources: kept over a real store, their passwords sealed. */
+/** Sources (docs/imports.md, "Sources"): kept over a real store, their passwords sealed. */
 abstract class SourceStoreContract extends StoreSuite {
   private static final String URL = "jdbc:postgresql://warehouse.internal:5432/analytics";
   private static final String PASSWORD = "correct-horse-battery-staple";

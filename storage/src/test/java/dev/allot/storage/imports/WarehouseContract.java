@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC §4, assignment tables: a source's rows read through {@link JdbcWarehouse}, window by window,
- * on a real database of each kind. Each subclass creates the table {@code assignments} with its
- * database's own types:
+ * Assignment tables (docs/imports.md, "Assignment tables"): a source's rows read through {@link
+ * JdbcWarehouse}, window by window, on a real database of each kind. Each subclass creates the
+ * table {@code assignments} with its database's own types:
  *
  * <pre>
  * subject_id     an integer

@@ -32,9 +32,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * SPEC §1, the rules that compare an experiment with what is stored: a forward-only lifecycle,
- * frozen cohorts and their server-set createdAt, variants in use, the salt, and parents that exist
- * and are active. One subclass per database.
+ * The rules (docs/resources.md, "Experiment") that compare an experiment with what is stored: a
+ * forward-only lifecycle, frozen cohorts and their server-set createdAt, variants in use, the salt,
+ * and parents that exist and are active. One subclass per database.
  */
 abstract class ExperimentChangeContract extends ResourceFixture {
 

@@ -42,8 +42,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * SPEC §1 over a real store: create or update by id, versions and history, built-ins, atomic
- * batches, If-Match, concurrent writers and durability. One subclass per database.
+ * Resources (docs/resources.md) over a real store: create or update by id, versions and history,
+ * built-ins, atomic batches, If-Match, concurrent writers and durability. One subclass per
+ * database.
  */
 abstract class ResourceServiceContract extends ResourceFixture {
 

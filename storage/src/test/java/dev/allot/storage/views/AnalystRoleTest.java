@@ -27,8 +27,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * SPEC §5 on PostgreSQL: a person granted allot_analyst, as docs/views.md tells an operator to
- * grant it, logs in with a SQL client, reads every view, and nothing else.
+ * The analyst role (docs/views.md, "Giving an analyst SQL access") on PostgreSQL: a person granted
+ * allot_analyst, as docs/views.md tells an operator to grant it, logs in with a SQL client, reads
+ * every view, and nothing else.
  */
 class AnalystRoleTest {
   /** SQL state insufficient_privilege. */
@@ -70,7 +71,7 @@ class AnalystRoleTest {
   }
 
   @Test
-  void analyst_runsTheExampleOfTheSpec() throws SQLException {
+  void analyst_runsTheExampleOfTheViewsDocs() throws SQLException {
     assertThat(asAnalyst("SELECT id FROM experimentation.experiments WHERE status = 'active'"))
         .containsExactly("HOME-CTA");
   }

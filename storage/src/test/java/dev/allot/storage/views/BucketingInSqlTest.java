@@ -29,22 +29,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * SPEC §2 says anyone can recompute an assignment in SQL. Here an analyst does, on PostgreSQL: a
- * login role granted allot_analyst, which reads the views of schema experimentation and no table,
- * recomputes every stored assignment from nothing but the subject id, the experiment's salt and the
- * splits of the cohort the assignment names, in their listed order, and finds what Allot stored.
+ * Anyone can recompute an assignment in SQL (docs/assignment.md, "Choosing a variant"). Here an
+ * analyst does, on PostgreSQL: a login role granted allot_analyst, which reads the views of schema
+ * experimentation and no table, recomputes every stored assignment from nothing but the subject id,
+ * the experiment's salt and the splits of the cohort the assignment names, in their listed order,
+ * and finds what Allot stored.
  */
 class BucketingInSqlTest {
-  /** SPEC §2's salt (spec.salt, else the uppercase experiment id), as the experiments view shows it. */
-  private static final String SPEC_SALT = "e.salt";
+  /**
+   * The salt bucketing uses (spec.salt, else the uppercase experiment id), as the experiments view
+   * shows it.
+   */
+  private static final String DOCUMENTED_SALT = "e.salt";
   /** A salt that forgets spec.salt: to show the check notices a wrong formula. */
   private static final String ID_AS_SALT = "e.id";
 
   /**
-   * For every stored assignment: its bucket by SPEC §2's PostgreSQL expression, the boundaries of
-   * its cohort (round(10000 × cumulative split), variants in listed order), and the first variant
-   * whose boundary exceeds the bucket. Counts what it checked and what differs from the stored variant.
-   * Reads the views only, as docs/views.md's example does.
+   * For every stored assignment: its bucket by the PostgreSQL expression of docs/assignment.md
+   * ("Choosing a variant"), the boundaries of its cohort (round(10000 × cumulative split), variants
+   * in listed order), and the first variant whose boundary exceeds the bucket. Counts what it
+   * checked and what differs from the stored variant. Reads the views only, as docs/views.md's
+   * example does.
    */
   private static final String RECOMPUTE = """
       WITH boundary AS (
@@ -103,7 +108,7 @@ class BucketingInSqlTest {
   void everyStoredAssignment_isTheVariantTheSqlFormulaGives() throws SQLException {
     int stored = assignOverSeveralCohorts();
 
-    Recomputed recomputed = recompute(SPEC_SALT);
+    Recomputed recomputed = recompute(DOCUMENTED_SALT);
 
     assertThat(recomputed.checkedBy()).as("the role the query ran as").isEqualTo(analyst);
     assertThat(recomputed.checked()).as("rows checked").isEqualTo(stored).isGreaterThanOrEqualTo(5_000);

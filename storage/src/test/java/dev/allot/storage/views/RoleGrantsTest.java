@@ -14,8 +14,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * SPEC §5 on PostgreSQL: what each of the roles allot_admin, allot_editor and allot_analyst may do
- * in a migrated database, as PostgreSQL's privilege functions answer it.
+ * Database roles (docs/views.md, "Roles (PostgreSQL)") on PostgreSQL: what each of the roles
+ * allot_admin, allot_editor and allot_analyst may do in a migrated database, as PostgreSQL's
+ * privilege functions answer it.
  */
 class RoleGrantsTest {
   private static final List<String> VIEWS = List.of("labs", "subject_types", "experiments", "experiment_variants",

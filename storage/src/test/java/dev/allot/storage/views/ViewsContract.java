@@ -42,8 +42,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * SPEC §5, the analyst views over real stores: one row per resource, variant, cohort-variant and
- * assignment as they are now, written through the services the server uses. One subclass per
+ * The analyst views (docs/views.md) over real stores: one row per resource, variant, cohort-variant
+ * and assignment as they are now, written through the services the server uses. One subclass per
  * database; the views' names and their timestamp type are what differ.
  */
 abstract class ViewsContract extends StoreSuite {
@@ -219,7 +219,10 @@ abstract class ViewsContract extends StoreSuite {
         "HOME-CTA", 3, "active", "An experiment", null, "DEFAULT", "ANY", null, 3, null, null, "HOME-CTA"));
   }
 
-  /** SPEC §2's salt, as bucketing uses it: spec.salt as the document writes it, else the experiment id. */
+  /**
+   * The salt, as bucketing (docs/assignment.md, "Choosing a variant") uses it: spec.salt as the
+   * document writes it, else the experiment id.
+   */
   @Test
   void experiments_showSpecSaltAsTheirSalt_elseTheirId() {
     node.apply(experiment("home-cta").with("spec.salt", "Home-CTA 2026 rerun"), experiment("search"));
@@ -396,7 +399,7 @@ abstract class ViewsContract extends StoreSuite {
         new DayRow("HOME-CTA", 2, LocalDate.parse("2026-03-02"), "TREATMENT", 4));
   }
 
-  // exposures (SPEC §3)
+  // exposures (docs/events.md, "Sending exposures")
 
   record ExposureRow(String subjectId, String experimentId, String variantId, Instant firstExposedAt) {}
 
@@ -487,8 +490,8 @@ abstract class ViewsContract extends StoreSuite {
   }
 
   /**
-   * {@code count} new subjects (never used before in this test) whose SPEC §2 bucket in the
-   * experiment, salted with its id, is in {@code [from, to)}.
+   * {@code count} new subjects (never used before in this test) whose bucket (docs/assignment.md,
+   * "Choosing a variant") in the experiment, salted with its id, is in {@code [from, to)}.
    */
   List<String> subjectsInBuckets(String experimentId, int from, int to, int count) {
     List<String> subjects = new ArrayList<>();
@@ -512,7 +515,10 @@ abstract class ViewsContract extends StoreSuite {
     }
   }
 
-  /** The experiment of SPEC §1's example, in lab MARKETING with subject type ACCOUNT, and two cohorts. */
+  /**
+   * Much the example experiment of docs/resources.md ("Experiment"): in lab MARKETING, subject type
+   * ACCOUNT, two cohorts.
+   */
   static DocumentBuilder homeCta() {
     return experiment("home-cta")
         .with("metadata.name", "Home CTA")
