@@ -42,6 +42,11 @@ public final class LiveExperiment {
     return experiment;
   }
 
+  /** The compiled rule of the experiment's subject type. */
+  public SubjectType.SubjectMatcher subjects() {
+    return subjects;
+  }
+
   /** Whether a well-formed subject id is of this experiment's subject type. */
   boolean accepts(String subjectId) {
     return subjects.matchesWellFormed(subjectId);

@@ -8,7 +8,9 @@ import dev.allot.events.EventStore.SubjectInExperiment;
 import dev.allot.events.EventStore.ToStore;
 import dev.allot.resource.Experiment;
 import dev.allot.resource.ResourceId;
+import dev.allot.resource.ResourceStatus;
 import dev.allot.resource.SubjectType;
+import dev.allot.resource.SubjectType.SubjectMatcher;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -119,15 +121,13 @@ public final class ExposureService {
       violations.add(Violation.invalid(at + "time",
           "must be epoch milliseconds from 0 to " + MAX_TIME + ", is " + e.time()));
     }
-    Experiment experiment = null;
+    Experiments.Found found = e.flagKey() == null ? null : experiments.find(e.flagKey());
     if (e.flagKey() == null) {
       violations.add(Violation.invalid(at + "event_properties.flag_key", "is required: an experiment id"));
-    } else {
-      experiment = experiments.find(e.flagKey());
-      if (experiment == null) {
-        violations.add(Violation.invalid(at + "event_properties.flag_key", "names no experiment"));
-      }
+    } else if (found == null) {
+      violations.add(Violation.invalid(at + "event_properties.flag_key", "names no experiment"));
     }
+    Experiment experiment = found == null ? null : found.experiment();
     ResourceId variant = null;
     if (e.variant() != null && experiment != null) {
       if (ResourceId.isValid(e.variant()) && experiment.variant(ResourceId.of(e.variant())).isPresent()) {
@@ -137,11 +137,41 @@ public final class ExposureService {
             "is not a variant of " + experiment.id().value()));
       }
     }
+    if (variant != null && !couldHaveBeenAnswered(found, e.userId(), variant)) {
+      violations.add(Violation.invalid(at + "user_id", notOfSubjectType(found)));
+    }
     if (!violations.isEmpty()) {
       return null;
     }
     Instant time = e.time() == null ? now : Instant.ofEpochMilli(e.time());
     return new Exposure(e.userId(), e.deviceId(), time, e.insertId(), experiment.id(), variant, e.experimentKey());
+  }
+
+  /**
+   * Whether assignment could have given this subject the variant, as far as the subject type
+   * decides: it gives none to an id its subject type refuses (INVALID_SUBJECT), except a declared
+   * winner, which every id gets. An exposure without a variant is not asked: it is what a client
+   * sends for a subject that got none, an id of the wrong type included.
+   */
+  private static boolean couldHaveBeenAnswered(Experiments.Found found, String subjectId, ResourceId variant) {
+    Experiment experiment = found.experiment();
+    if (!SubjectType.isWellFormedSubjectId(subjectId) || found.subjects().matchesWellFormed(subjectId)) {
+      return true;
+    }
+    return experiment.status() == ResourceStatus.WINNER_DECLARED && variant.equals(experiment.winningVariant());
+  }
+
+  /** The rule a subject id broke: {@code is not a valid UUID subject id for experiment HOME-CTA (subject type USER)}. */
+  private static String notOfSubjectType(Experiments.Found found) {
+    String experiment = found.experiment().id().value();
+    String subjectType = found.experiment().subjectType().value();
+    SubjectMatcher subjects = found.subjects();
+    return switch (subjects.matchType()) {
+      case UUID, INTEGER, ANY -> "is not a valid " + subjects.matchType() + " subject id for experiment " + experiment
+          + " (subject type " + subjectType + ")";
+      case CUSTOM -> "is not a valid " + subjectType + " subject id for experiment " + experiment
+          + " (subject type " + subjectType + " takes ids matching " + subjects.custom().pattern() + ")";
+    };
   }
 
   private static void optionalText(String value, String path, List<Violation> violations) {

@@ -9,9 +9,15 @@ import dev.allot.error.Violation;
 import dev.allot.events.EventStore.PropertyChange;
 import dev.allot.events.EventStore.SubjectInExperiment;
 import dev.allot.events.EventStore.ToStore;
+import dev.allot.resource.BuiltIns;
 import dev.allot.resource.DocumentReader;
 import dev.allot.resource.Experiment;
+import dev.allot.resource.MatchType;
+import dev.allot.resource.Metadata;
 import dev.allot.resource.ResourceId;
+import dev.allot.resource.ResourceStatus;
+import dev.allot.resource.SubjectType;
+import dev.allot.testing.DocumentBuilder;
 import dev.allot.testing.ManualClock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,8 +33,19 @@ import org.junit.jupiter.api.Test;
 
 /** Exposures (docs/events.md, "Sending exposures"): the rules, over an in-memory store. */
 class ExposureServiceTest {
-  private static final Map<String, Experiment> EXPERIMENTS = Map.of(
-      "HOME-CTA", read("home-cta"), "SEARCH", read("search"), "SIGNUP", read("signup"));
+  private static final SubjectType ANY = BuiltIns.ANY_SUBJECT_TYPE;
+  private static final SubjectType UUID = new SubjectType(
+      new Metadata(ResourceId.of("USER"), "User", null, ResourceStatus.ACTIVE), MatchType.UUID, null);
+  private static final SubjectType ACCOUNT = new SubjectType(
+      new Metadata(ResourceId.of("ACCOUNT"), "Account", null, ResourceStatus.ACTIVE), MatchType.CUSTOM, "acct-[0-9]+");
+  private static final String A_UUID = "550e8400-e29b-41d4-a716-446655440000";
+  private static final Map<String, Experiments.Found> EXPERIMENTS = Map.of(
+      "HOME-CTA", found(experiment("home-cta"), ANY), "SEARCH", found(experiment("search"), ANY),
+      "SIGNUP", found(experiment("signup"), ANY),
+      "CHECKOUT", found(experiment("checkout").with("spec.subjectType", "user"), UUID),
+      "BILLING", found(experiment("billing").with("spec.subjectType", "account"), ACCOUNT),
+      "PRICING", found(experiment("pricing").with("spec.subjectType", "user").status("winner_declared")
+          .with("spec.winningVariant", "treatment"), UUID));
   private static final Experiments LOOKUP = id -> EXPERIMENTS.get(id.toUpperCase(java.util.Locale.ROOT));
 
   private final ManualClock clock = ManualClock.at("2026-03-01T10:00:00Z");
@@ -143,6 +160,52 @@ class ExposureServiceTest {
   }
 
   @Test
+  void subjectIdNotOfTheExperimentsSubjectType_isRefusedNamingTheRule() {
+    List<SentExposure> batch = List.of(
+        exposure(A_UUID, "checkout", "control"),
+        exposure("user-1", "checkout", "treatment"),
+        exposure("acct-7", "billing", "control"),
+        exposure("account-7", "billing", "control"));
+
+    assertThatThrownBy(() -> service.ingest(batch))
+        .isInstanceOfSatisfying(AllotException.class, e -> assertThat(e.violations()).containsExactly(
+            Violation.invalid("events[1].user_id", "is not a valid UUID subject id for experiment CHECKOUT (subject type USER)"),
+            Violation.invalid("events[3].user_id",
+                "is not a valid ACCOUNT subject id for experiment BILLING (subject type ACCOUNT takes ids matching acct-[0-9]+)")));
+    assertThat(store.events).isEmpty();
+    assertThat(store.batches).isZero();
+  }
+
+  @Test
+  void subjectIdOfTheExperimentsSubjectType_isStored() {
+    Ingested ingested = service.ingest(List.of(exposure(A_UUID.toUpperCase(java.util.Locale.ROOT), "checkout", "control"),
+        exposure("acct-7", "billing", "treatment")));
+
+    assertThat(ingested.stored()).isEqualTo(2);
+    assertThat(store.properties(A_UUID.toUpperCase(java.util.Locale.ROOT)))
+        .isEqualTo(Map.of("[Experiment] CHECKOUT", "CONTROL"));
+  }
+
+  /** Assignment answers none to such a subject, and a client reports that as an exposure without a variant. */
+  @Test
+  void exposureWithoutVariant_isNotCheckedAgainstTheSubjectType() {
+    Ingested ingested = service.ingest(List.of(exposure("user-1", "checkout", null)));
+
+    assertThat(ingested.outcomes()).singleElement().isInstanceOf(Outcome.Unset.class);
+  }
+
+  /** Assignment answers a declared winner whatever the subject id, so its exposure is taken from any id. */
+  @Test
+  void declaredWinner_isTakenFromAnySubjectId_otherVariantsAreNot() {
+    service.ingest(List.of(exposure("user-1", "pricing", "treatment")));
+
+    assertThat(store.events).singleElement().extracting(Exposure::variantId).isEqualTo(ResourceId.of("TREATMENT"));
+    assertThatThrownBy(() -> service.ingest(List.of(exposure("user-1", "pricing", "control"))))
+        .isInstanceOfSatisfying(AllotException.class, e -> assertThat(e.violations()).extracting(Violation::path)
+            .containsExactly("events[0].user_id"));
+  }
+
+  @Test
   void batchSize_isOneTo2000() {
     List<SentExposure> tooMany = java.util.Collections.nCopies(2001, exposure("user-1", "home-cta", "control"));
 
@@ -151,8 +214,11 @@ class ExposureServiceTest {
     assertThatThrownBy(() -> service.ingest(List.of())).isInstanceOf(AllotException.class);
   }
 
-  private static Experiment read(String id) {
-    return (Experiment) DocumentReader.read(experiment(id).build(), new ArrayList<>()).orElseThrow();
+  private static Experiments.Found found(DocumentBuilder document, SubjectType subjectType) {
+    List<Violation> problems = new ArrayList<>();
+    Experiment experiment = (Experiment) DocumentReader.read(document.build(), problems)
+        .orElseThrow(() -> new AssertionError(problems));
+    return new Experiments.Found(experiment, subjectType.matcher());
   }
 
   /** A store in maps; a batch is not rolled back, which the storage suites check. */

@@ -49,7 +49,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -303,13 +302,18 @@ public final class Allot implements AutoCloseable {
       log.info("created admin token {} from ALLOT_ADMIN_TOKEN", issued.token().id());
       return;
     }
-    Path file = config.adminTokenFile();
+    Path preferred = config.adminTokenFile();
+    Path file;
     try {
-      Files.deleteIfExists(file);
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
-      Files.writeString(file, issued.secret() + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+      file = AdminTokenFile.write(preferred, issued.secret());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the admin token to " + file, e);
+      throw new UncheckedIOException("cannot write the admin token to " + preferred + " or beside it", e);
+    }
+    if (!file.equals(preferred)) {
+      log.warn("{} exists and was kept: it holds the admin token of another store that used this data dir "
+          + "(this store was empty). This store's first admin token is in {}. The CLI reads "
+          + "allot-data/admin-token by default: give it this one with --token or ALLOT_TOKEN=$(cat {})",
+          preferred, file, file);
     }
     System.out.println("Created the first admin token (shown once; also in " + file + "):");
     System.out.println("  " + issued.secret());

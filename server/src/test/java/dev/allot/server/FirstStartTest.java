@@ -2,6 +2,7 @@ package dev.allot.server;
 
 import dev.allot.storage.DatabaseOptions;
 import dev.allot.storage.Durability;
+import dev.allot.storage.PostgresTestDatabase;
 import static dev.allot.server.Documents.experiment;
 import static dev.allot.server.Documents.lab;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,6 +13,10 @@ import dev.allot.error.AllotException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,6 +132,52 @@ class FirstStartTest {
       JsonNode applied = server.applied(lab("growth", "archived"));
 
       assertThat(applied.at("/applied/0/resourceVersion").asInt()).isEqualTo(2);
+    }
+  }
+
+  /** A data dir that served SQLite, then a new PostgreSQL database: each store keeps a token file of its own. */
+  @Nested
+  class WithTheAdminTokenFileOfAnotherStore {
+    @RegisterExtension final PostgresTestDatabase postgres = PostgresTestDatabase.empty();
+
+    @Test
+    void firstStartOnANewStore_keepsTheFile_andWritesItsOwnSecretToAdminToken2(@TempDir Path dataDir)
+        throws IOException, InterruptedException {
+      AllotConfig sqlite = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(),
+          DatabaseOptions.of(Durability.FSYNC), Optional.empty());
+      printedWhile(() -> Allot.start(sqlite).close());
+      Path file = dataDir.resolve("admin-token");
+      String sqliteSecret = Files.readString(file);
+      AllotConfig postgresql = new AllotConfig("127.0.0.1", 0, dataDir, Optional.of(postgres.jdbcUrl()),
+          DatabaseOptions.of(Durability.FSYNC), Optional.empty());
+      Allot[] started = new Allot[1];
+
+      String printed = printedWhile(() -> started[0] = Allot.start(postgresql));
+
+      Path next = dataDir.resolve("admin-token.2");
+      try (Allot allot = started[0]) {
+        assertThat(Files.readString(file)).isEqualTo(sqliteSecret);
+        assertThat(Files.getPosixFilePermissions(next))
+            .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        String secret = Files.readString(next).trim();
+        assertThat(secret).matches("allot_[A-Za-z0-9_-]{43}").isNotEqualTo(sqliteSecret.trim());
+        assertThat(printed).isEqualTo("Created the first admin token (shown once; also in " + next + "):\n  "
+            + secret + "\n");
+        assertThat(tokensStatus(allot, secret)).isEqualTo(200);
+        assertThat(tokensStatus(allot, sqliteSecret.trim())).isEqualTo(401);
+      }
+      try (Allot allot = Allot.start(sqlite)) {
+        assertThat(tokensStatus(allot, sqliteSecret.trim())).isEqualTo(200);
+      }
+      assertThat(Files.readString(file)).isEqualTo(sqliteSecret);
+    }
+  }
+
+  /** The status of {@code GET /v1/tokens} with {@code secret}, from a server started outside a {@link TestServer}. */
+  private static int tokensStatus(Allot allot, String secret) throws IOException, InterruptedException {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + allot.port() + "/v1/tokens"))
+          .header("Authorization", "Bearer " + secret).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
   }
 

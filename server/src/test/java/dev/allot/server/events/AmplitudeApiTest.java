@@ -1,9 +1,12 @@
 package dev.allot.server.events;
 
+import static dev.allot.server.Documents.batch;
 import static dev.allot.server.Documents.experiment;
+import static dev.allot.server.Documents.subjectType;
 import static dev.allot.server.TestServer.ADMIN_TOKEN;
 import static dev.allot.server.TestServer.json;
 import static dev.allot.server.TestServer.parseJson;
+import static dev.allot.server.events.ExposureApiTest.A_UUID;
 import static dev.allot.server.events.ExposureApiTest.exposure;
 import static dev.allot.server.events.ExposureApiTest.with;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -213,6 +216,29 @@ class AmplitudeApiTest {
          "details": [{"path": "events[1].event_properties.variant", "message": "is not a variant of HOME-CTA"},
                      {"path": "events[2].event_properties.flag_key", "message": "names no experiment"}]}"""));
     assertThat(properties("user-1").isEmpty()).isTrue();
+  }
+
+  @Test
+  void subjectIdNotOfTheExperimentsSubjectType_isAnInvalidUserId_andNothingIsStored() {
+    server.applied(batch(subjectType("user", "UUID"), experiment("checkout").subjectType("user").yaml()));
+    Map<String, Object> valid = with(exposure(A_UUID, "checkout", "control"), "insert_id", "valid-1");
+
+    Response refused = send(upload(sdkToken, List.of(valid, exposure("user-1", "checkout", "treatment"))));
+
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.json()).isEqualTo(parseJson("""
+        {"code": 400, "error": "Invalid field values on some events",
+         "events_with_invalid_fields": {"user_id": [1]},
+         "events_with_missing_fields": {},
+         "details": [{"path": "events[1].user_id",
+                      "message": "is not a valid UUID subject id for experiment CHECKOUT (subject type USER)"}]}"""));
+    assertThat(properties(A_UUID).isEmpty()).isTrue();
+
+    Response accepted = send(upload(sdkToken, List.of(valid)));
+
+    assertThat(accepted.status()).isEqualTo(200);
+    assertThat(accepted.json().get("events_ingested").asInt()).isEqualTo(1);
+    assertThat(properties(A_UUID)).isEqualTo(parseJson("{\"[Experiment] CHECKOUT\": \"CONTROL\"}"));
   }
 
   @Test

@@ -1,6 +1,8 @@
 package dev.allot.server.events;
 
+import static dev.allot.server.Documents.batch;
 import static dev.allot.server.Documents.experiment;
+import static dev.allot.server.Documents.subjectType;
 import static dev.allot.server.TestServer.ADMIN_TOKEN;
 import static dev.allot.server.TestServer.json;
 import static dev.allot.server.TestServer.parseJson;
@@ -25,6 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * subject's experiment properties.
  */
 class ExposureApiTest {
+  static final String A_UUID = "550e8400-e29b-41d4-a716-446655440000";
   @RegisterExtension final TestServer server = new TestServer();
 
   @BeforeEach
@@ -124,6 +127,31 @@ class ExposureApiTest {
          {"path": "events[2].event_properties.flag_key", "message": "names no experiment"},
          {"path": "events[3].time", "message": "must be epoch milliseconds from 0 to 253402300799999, is -5"}]"""));
     assertThat(properties("user-1", ADMIN_TOKEN).json().get("properties").isEmpty()).isTrue();
+  }
+
+  @Test
+  void subjectIdNotOfTheExperimentsSubjectType_isRefusedNamingTheField_andNothingIsStored() {
+    server.applied(batch(subjectType("user", "UUID"), experiment("checkout").subjectType("user").yaml()));
+    Map<String, Object> valid = with(exposure(A_UUID, "checkout", "control"), "insert_id", "valid-1");
+
+    Response refused = send(ADMIN_TOKEN, List.of(valid, exposure("user-1", "checkout", "treatment")));
+
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.json()).isEqualTo(parseJson("""
+        {"error": "invalid_request",
+         "message": "1 of 2 events are invalid; the batch was refused whole and nothing of it stored",
+         "details": [{"path": "events[1].user_id",
+                      "message": "is not a valid UUID subject id for experiment CHECKOUT (subject type USER)"}]}"""));
+    assertThat(properties(A_UUID, ADMIN_TOKEN).json().get("properties").isEmpty()).isTrue();
+    assertThat(properties("user-1", ADMIN_TOKEN).json().get("properties").isEmpty()).isTrue();
+
+    Response accepted = send(ADMIN_TOKEN, List.of(valid));
+
+    // Not a duplicate: the refused batch stored nothing, its insert_id included.
+    assertThat(accepted.json()).isEqualTo(parseJson("""
+        {"code": 200, "events_ingested": 1, "duplicates": 0, "mismatches": 0, "properties_refused": 0}"""));
+    assertThat(properties(A_UUID, ADMIN_TOKEN).json().get("properties"))
+        .isEqualTo(parseJson("{\"[Experiment] CHECKOUT\": \"CONTROL\"}"));
   }
 
   @Test
