@@ -404,6 +404,68 @@ class CliTest {
     assertThat(AllotCliRunner.run("", "--version")).isEqualTo(new Run(0, "allot 0.1.0\n", ""));
   }
 
+  /** Every command and subcommand, from the command tree itself, so a new one is covered too. */
+  static List<String> commands() {
+    List<String> commands = new ArrayList<>();
+    addCommands(new picocli.CommandLine(new AllotCli()), "", commands);
+    return commands;
+  }
+
+  private static void addCommands(picocli.CommandLine command, String prefix, List<String> into) {
+    for (var sub : command.getSubcommands().entrySet()) {
+      String name = (prefix + " " + sub.getKey()).trim();
+      into.add(name);
+      addCommands(sub.getValue(), name, into);
+    }
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.MethodSource("commands")
+  void command_help_exits0PrintingItsUsageAndOptions(String command) {
+    for (String flag : List.of("--help", "-h")) {
+      List<String> args = new ArrayList<>(List.of(command.split(" ")));
+      args.add(flag);
+
+      Run run = AllotCliRunner.run("", args.toArray(String[]::new));
+
+      assertThat(run.exitCode()).as(command + " " + flag).isZero();
+      assertThat(run.err()).as(command + " " + flag).isEmpty();
+      assertThat(run.out()).as(command + " " + flag)
+          .startsWith("Usage: allot " + command)
+          .contains("-h, --help")
+          .contains("Show this help message and exit.");
+    }
+  }
+
+  @Test
+  void serveHelp_namesItsOptionsAndStartsNothing() {
+    Run run = AllotCliRunner.run("", "serve", "--help", "--data-dir", dir.resolve("data").toString());
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("--port=<port>", "--data-dir=<dataDir>", "--tls-cert=FILE");
+    assertThat(dir.resolve("data")).doesNotExist();
+  }
+
+  @Test
+  void help_withoutTheRequiredOptions_printsHelpNotTheMissingOption() {
+    Run apply = AllotCliRunner.run("", "apply", "-h");
+    Run create = AllotCliRunner.run("", "token", "create", "--help");
+
+    assertThat(apply.exitCode()).isZero();
+    assertThat(apply.out()).contains("-f, --file=<file>", "--server=<server>");
+    assertThat(create.exitCode()).isZero();
+    assertThat(create.out()).contains("--role=<role>", "--name=<name>");
+    assertThat(apply.err() + create.err()).isEmpty();
+  }
+
+  @Test
+  void rootHelp_listsTheCommandsAndSaysHowToGetTheirHelp() {
+    Run run = AllotCliRunner.run("", "--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("Run 'allot COMMAND --help' for a command's options.", "serve", "apply", "token");
+  }
+
   /** {@code allot ARGS --server <test server> --token <admin>}. */
   private Run allot(String... args) {
     return allotWithInput("", args);
