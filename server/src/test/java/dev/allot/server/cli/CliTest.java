@@ -365,6 +365,32 @@ class CliTest {
   }
 
   @Test
+  void command_serverWithoutAScheme_exits1SuggestingHttp() {
+    String hostAndPort = server.url().replaceFirst("^http://", "");
+
+    Run run = AllotCliRunner.run("", "get", "labs", "--server", hostAndPort, "--token", ADMIN_TOKEN);
+
+    assertThat(run).isEqualTo(new Run(1, "", "error: --server must start with http:// or https://, is '"
+        + hostAndPort + "': try http://" + hostAndPort + "\n"));
+  }
+
+  @Test
+  void command_serverWithAnotherScheme_exits1SuggestingHttp() {
+    Run run = AllotCliRunner.run("", "token", "list", "--server", "ftp://localhost:18080", "--token", ADMIN_TOKEN);
+
+    assertThat(run).isEqualTo(new Run(1, "", "error: --server must start with http:// or https://, is "
+        + "'ftp://localhost:18080': try http://localhost:18080\n"));
+  }
+
+  @Test
+  void command_serverSchemeInCapitals_works() {
+    Run run = AllotCliRunner.run("", "get", "lab", "default", "-o", "json", "--server",
+        server.url().replaceFirst("^http://", "HTTP://"), "--token", ADMIN_TOKEN);
+
+    assertThat(run.exitCode()).isZero();
+  }
+
+  @Test
   void serve_withAnUnknownDurability_exits1NamingTheChoices(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     Run run = AllotCliRunner.run("", "serve", "--durability", "fast", "--port", "0", "--data-dir", dir.toString());
 
