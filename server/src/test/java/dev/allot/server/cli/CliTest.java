@@ -418,6 +418,22 @@ class CliTest {
   }
 
   @Test
+  void serve_onAPortInUse_exits1NamingThePortAndMakesNoDataDir() throws IOException {
+    Path data = dir.resolve("data");
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      String port = String.valueOf(taken.getLocalPort());
+
+      Run run = AllotCliRunner.run("", "serve", "--host", "127.0.0.1", "--port", port, "--data-dir", data.toString());
+
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.out()).isEmpty();
+      assertThat(run.err()).startsWith("error: cannot listen on 127.0.0.1 port " + port + ": ")
+          .endsWith("(is another server running? pass another --port)\n");
+    }
+    assertThat(data).doesNotExist();
+  }
+
+  @Test
   void noCommand_exits2AskingForOne() {
     Run run = AllotCliRunner.run("");
 
