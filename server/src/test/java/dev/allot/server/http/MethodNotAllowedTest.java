@@ -3,7 +3,6 @@ package dev.allot.server.http;
 import static dev.allot.server.TestServer.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.allot.server.TestServer;
 import java.net.http.HttpRequest;
 import org.junit.jupiter.api.Test;
@@ -51,17 +50,6 @@ class MethodNotAllowedTest {
 
     assertThat(response.status()).isEqualTo(405);
     assertThat(response.header("Allow")).isEqualTo("DELETE");
-  }
-
-  @Test
-  void amplitudeApi_wrongMethod_is405InAmplitudesShape() {
-    TestServer.Response response = server.get("/2/httpapi", ADMIN_TOKEN);
-
-    assertThat(response.status()).isEqualTo(405);
-    assertThat(response.header("Allow")).isEqualTo("POST");
-    JsonNode body = response.json();
-    assertThat(body.get("code").asInt()).isEqualTo(405);
-    assertThat(body.has("error")).isTrue();
   }
 
   @Test
