@@ -45,6 +45,9 @@ import dev.allot.storage.resource.SqlResourceStore;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -97,7 +100,13 @@ public final class Allot implements AutoCloseable {
     this.http = http;
   }
 
+  /**
+   * Everything that can refuse a start without touching the data dir is checked first (the
+   * configuration when it was built, then the port and the TLS files), so a refused start leaves
+   * no database, secret key or admin token behind.
+   */
   public static Allot start(AllotConfig config) {
+    requireFreePort(config.host(), config.port());
     // Before the database: a server that cannot serve HTTPS as asked refuses at once, naming the file.
     Optional<TlsIdentity> tls = config.tls().map(TlsFiles::load);
     createDataDir(config.dataDir(), config.jdbcUrl());
@@ -179,6 +188,27 @@ public final class Allot implements AutoCloseable {
     }
   }
 
+  /**
+   * Binds the port and lets it go at once. Javalin binds only when everything else is built, after
+   * the store was made and a first admin token printed; binding first is simpler than building
+   * the HTTP server before the store it serves. Another program may still take the port between
+   * this check and Javalin's bind: then the start fails there, as it did before this check.
+   */
+  private static void requireFreePort(String host, int port) {
+    if (port == 0) {
+      return; // the system picks a free one
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true); // as Jetty does: a port a stopped server left in TIME_WAIT is free
+      probe.bind(new InetSocketAddress(host, port));
+    } catch (BindException e) {
+      throw new IllegalStateException("cannot listen on " + host + " port " + port + ": " + e.getMessage()
+          + " (is another server running? pass another --port)");
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot listen on " + host + " port " + port + ": " + e.getMessage());
+    }
+  }
+
   /** Resources changed through another node reach this one within {@link #CATALOG_POLL}. */
   private static ScheduledExecutorService pollForChanges(Catalog catalog) {
     ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
@@ -243,6 +273,7 @@ public final class Allot implements AutoCloseable {
     }
     database.close();
     metrics.close();
+    log.info("Allot stopped");
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.allot.server;
 
+import dev.allot.access.TokenService;
 import dev.allot.events.ExposureService;
 import dev.allot.server.tls.TlsFiles;
 import dev.allot.storage.DatabaseOptions;
@@ -41,12 +42,18 @@ public record AllotConfig(
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(secretKey, "secretKey");
+    Objects.requireNonNull(adminToken, "adminToken");
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("--port must be 0 to 65535, is " + port);
     }
     if (propertyKeyLimit < 0) {
       throw new IllegalArgumentException("--property-key-limit must be 0 or more, is " + propertyKeyLimit);
     }
+    // Here, not only where the token is made: a server refuses it before it writes any file.
+    adminToken.filter(secret -> secret.length() < TokenService.MIN_SECRET_LENGTH).ifPresent(secret -> {
+      throw new IllegalArgumentException(
+          "ALLOT_ADMIN_TOKEN must be at least " + TokenService.MIN_SECRET_LENGTH + " characters");
+    });
     secretKey.ifPresent(key -> {
       try {
         SecretBox.decodeKey(key);

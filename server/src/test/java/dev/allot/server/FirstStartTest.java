@@ -8,11 +8,16 @@ import static dev.allot.server.Documents.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.allot.error.AllotException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +32,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The first start on an empty store makes the first admin token; later starts keep everything. */
 class FirstStartTest {
@@ -195,12 +201,66 @@ class FirstStartTest {
   }
 
   @Test
-  void start_withAnAllotAdminTokenShorterThan16Characters_isRefused(@TempDir Path dataDir) {
-    AllotConfig config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), DatabaseOptions.of(Durability.FSYNC), Optional.of("short-secret"));
+  void start_withAnAllotAdminTokenShorterThan16Characters_isRefusedBeforeAnyFileIsWritten(@TempDir Path parent) {
+    Path dataDir = parent.resolve("data");
 
-    assertThatThrownBy(() -> Allot.start(config).close())
-        .isInstanceOf(AllotException.class)
+    assertThatThrownBy(() -> Allot.start(new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(),
+        DatabaseOptions.of(Durability.FSYNC), Optional.of("short-secret"))).close())
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("ALLOT_ADMIN_TOKEN must be at least 16 characters");
+    assertThat(dataDir).doesNotExist();
+  }
+
+  @Test
+  void start_onAPortInUse_isRefusedBeforeTheDataDirGetsADatabaseOrAToken(@TempDir Path parent) throws IOException {
+    Path dataDir = parent.resolve("data");
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      int port = taken.getLocalPort();
+      AllotConfig config = new AllotConfig("127.0.0.1", port, dataDir, Optional.empty(),
+          DatabaseOptions.of(Durability.FSYNC), Optional.empty());
+
+      String printed = printedWhile(() -> assertThatThrownBy(() -> Allot.start(config).close())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("cannot listen on 127.0.0.1 port " + port + ": ")
+          .hasMessageEndingWith("(is another server running? pass another --port)"));
+
+      assertThat(printed).isEmpty();
+    }
+    assertThat(dataDir).doesNotExist();
+  }
+
+  @Test
+  void start_onAPortFreedByAStoppedServer_starts(@TempDir Path dataDir) {
+    int port;
+    try (Allot first = Allot.start(new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(),
+        DatabaseOptions.of(Durability.FSYNC), Optional.of(TestServer.ADMIN_TOKEN)))) {
+      port = first.port();
+    }
+
+    try (Allot again = Allot.start(new AllotConfig("127.0.0.1", port, dataDir, Optional.empty(),
+        DatabaseOptions.of(Durability.FSYNC), Optional.of(TestServer.ADMIN_TOKEN)))) {
+      assertThat(again.port()).isEqualTo(port);
+    }
+  }
+
+  @Test
+  void close_logsThatAllotStopped(@TempDir Path dataDir) {
+    Logger logger = (Logger) LoggerFactory.getLogger(Allot.class);
+    Level level = logger.getLevel();
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    logger.setLevel(Level.INFO);
+    logger.addAppender(logged);
+    try {
+      Allot.start(new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), DatabaseOptions.of(Durability.FSYNC),
+          Optional.of(TestServer.ADMIN_TOKEN))).close();
+    } finally {
+      logger.detachAppender(logged);
+      logger.setLevel(level);
+    }
+
+    assertThat(logged.list).last()
+        .satisfies(e -> assertThat(e.getLevel() + " " + e.getFormattedMessage()).isEqualTo("INFO Allot stopped"));
   }
 
   @Test

@@ -3,12 +3,19 @@ package dev.allot.server.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code allot}: the server and the commands that talk to it. */
+/**
+ * {@code allot}: the server and the commands that talk to it. {@code INHERIT} gives every command
+ * and subcommand {@code -h}/{@code --help} (and {@code -V}/{@code --version}), which print and
+ * exit 0 before picocli checks required options.
+ */
 @Command(
     name = "allot",
+    scope = CommandLine.ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     version = "allot 0.1.0",
-    description = "Warehouse-native experiment assignment service.",
+    // Every subcommand names a description of its own: this one is inherited by none.
+    description = {"Warehouse-native experiment assignment service.",
+        "Run 'allot COMMAND --help' for a command's options."},
     subcommands = {ServeCommand.class, ApplyCommand.class, GetCommand.class, AssignCommand.class, TokenCommand.class})
 public final class AllotCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

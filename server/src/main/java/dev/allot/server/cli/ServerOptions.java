@@ -4,6 +4,7 @@ import dev.allot.server.tls.TrustedCertificates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Option;
@@ -25,7 +26,20 @@ final class ServerOptions {
 
   ApiClient client() {
     String url = firstSet(server, System.getenv("ALLOT_SERVER"), "http://localhost:8080");
+    requireScheme(url, firstSet(server) != null ? "--server" : "ALLOT_SERVER");
     return new ApiClient(url.replaceAll("/+$", ""), token(), trust());
+  }
+
+  /**
+   * {@code localhost:8080} would otherwise fail as "invalid URI scheme localhost". Refused rather
+   * than taken as http://: whether the server speaks HTTP or HTTPS is the user's to say.
+   */
+  private static void requireScheme(String url, String source) {
+    String lower = url.toLowerCase(Locale.ROOT);
+    if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
+      throw new IllegalArgumentException(source + " must start with http:// or https://, is '" + url
+          + "': try http://" + url.replaceFirst("^[A-Za-z][A-Za-z0-9+.-]*://", ""));
+    }
   }
 
   private Optional<SSLContext> trust() {

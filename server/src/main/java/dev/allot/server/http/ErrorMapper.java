@@ -8,10 +8,13 @@ import dev.allot.server.events.AmplitudeError;
 import dev.allot.storage.FailureLog;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.MethodNotAllowedResponse;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,11 +59,31 @@ final class ErrorMapper {
   }
 
   static void http(HttpResponseException e, Context ctx) {
+    String message = e.getMessage();
+    if (e instanceof MethodNotAllowedResponse) {
+      String allowed = allowedMethods(e);
+      ctx.header("Allow", allowed);
+      message = ctx.method() + " is not allowed on " + ctx.path() + "; it takes " + allowed;
+    }
     if (amplitudeApi(ctx)) {
-      writeAmplitude(ctx, AmplitudeError.Body.of(e.getStatus(), e.getMessage(), List.of()));
+      writeAmplitude(ctx, AmplitudeError.Body.of(e.getStatus(), message, List.of()));
       return;
     }
-    write(ctx, e.getStatus(), httpCode(e.getStatus()), e.getMessage(), List.of());
+    write(ctx, e.getStatus(), httpCode(e.getStatus()), message, List.of());
+  }
+
+  /**
+   * The methods Javalin found routes for, as an Allow value ({@code GET, HEAD, POST}). Javalin
+   * gives them as the one detail of its 405, named for HTML or JSON after the Accept header.
+   */
+  private static String allowedMethods(HttpResponseException e) {
+    return e.getDetails().values().stream()
+        .flatMap(methods -> Arrays.stream(methods.split(",")))
+        .map(String::strip)
+        .filter(method -> !method.isEmpty())
+        .sorted()
+        .distinct()
+        .collect(Collectors.joining(", "));
   }
 
   /** Our {@code error} code for an HTTP status that Javalin or Jetty chose. */

@@ -56,6 +56,11 @@ public final class HttpApi {
       config.concurrency.useVirtualThreads = true;
       config.http.maxRequestSize = MAX_BODY_BYTES;
       config.router.ignoreTrailingSlashes = true;
+      // A method a path has no route for, where other methods have one, is a 405 with Allow
+      // (ErrorMapper.http). Javalin answers it before matching, so beforeMatched, the token check,
+      // does not run: without a token one learns which methods a path takes, which the README's
+      // route table says anyway, and nothing a 404 would not have said about stored data.
+      config.http.prefer405over404 = true;
       config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
       config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
       // A connector of our own replaces Javalin's plain one. Javalin builds it when it starts,

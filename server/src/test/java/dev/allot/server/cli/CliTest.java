@@ -365,6 +365,32 @@ class CliTest {
   }
 
   @Test
+  void command_serverWithoutAScheme_exits1SuggestingHttp() {
+    String hostAndPort = server.url().replaceFirst("^http://", "");
+
+    Run run = AllotCliRunner.run("", "get", "labs", "--server", hostAndPort, "--token", ADMIN_TOKEN);
+
+    assertThat(run).isEqualTo(new Run(1, "", "error: --server must start with http:// or https://, is '"
+        + hostAndPort + "': try http://" + hostAndPort + "\n"));
+  }
+
+  @Test
+  void command_serverWithAnotherScheme_exits1SuggestingHttp() {
+    Run run = AllotCliRunner.run("", "token", "list", "--server", "ftp://localhost:18080", "--token", ADMIN_TOKEN);
+
+    assertThat(run).isEqualTo(new Run(1, "", "error: --server must start with http:// or https://, is "
+        + "'ftp://localhost:18080': try http://localhost:18080\n"));
+  }
+
+  @Test
+  void command_serverSchemeInCapitals_works() {
+    Run run = AllotCliRunner.run("", "get", "lab", "default", "-o", "json", "--server",
+        server.url().replaceFirst("^http://", "HTTP://"), "--token", ADMIN_TOKEN);
+
+    assertThat(run.exitCode()).isZero();
+  }
+
+  @Test
   void serve_withAnUnknownDurability_exits1NamingTheChoices(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     Run run = AllotCliRunner.run("", "serve", "--durability", "fast", "--port", "0", "--data-dir", dir.toString());
 
@@ -392,6 +418,22 @@ class CliTest {
   }
 
   @Test
+  void serve_onAPortInUse_exits1NamingThePortAndMakesNoDataDir() throws IOException {
+    Path data = dir.resolve("data");
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      String port = String.valueOf(taken.getLocalPort());
+
+      Run run = AllotCliRunner.run("", "serve", "--host", "127.0.0.1", "--port", port, "--data-dir", data.toString());
+
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.out()).isEmpty();
+      assertThat(run.err()).startsWith("error: cannot listen on 127.0.0.1 port " + port + ": ")
+          .endsWith("(is another server running? pass another --port)\n");
+    }
+    assertThat(data).doesNotExist();
+  }
+
+  @Test
   void noCommand_exits2AskingForOne() {
     Run run = AllotCliRunner.run("");
 
@@ -402,6 +444,68 @@ class CliTest {
   @Test
   void version_printsTheVersion() {
     assertThat(AllotCliRunner.run("", "--version")).isEqualTo(new Run(0, "allot 0.1.0\n", ""));
+  }
+
+  /** Every command and subcommand, from the command tree itself, so a new one is covered too. */
+  static List<String> commands() {
+    List<String> commands = new ArrayList<>();
+    addCommands(new picocli.CommandLine(new AllotCli()), "", commands);
+    return commands;
+  }
+
+  private static void addCommands(picocli.CommandLine command, String prefix, List<String> into) {
+    for (var sub : command.getSubcommands().entrySet()) {
+      String name = (prefix + " " + sub.getKey()).trim();
+      into.add(name);
+      addCommands(sub.getValue(), name, into);
+    }
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.MethodSource("commands")
+  void command_help_exits0PrintingItsUsageAndOptions(String command) {
+    for (String flag : List.of("--help", "-h")) {
+      List<String> args = new ArrayList<>(List.of(command.split(" ")));
+      args.add(flag);
+
+      Run run = AllotCliRunner.run("", args.toArray(String[]::new));
+
+      assertThat(run.exitCode()).as(command + " " + flag).isZero();
+      assertThat(run.err()).as(command + " " + flag).isEmpty();
+      assertThat(run.out()).as(command + " " + flag)
+          .startsWith("Usage: allot " + command)
+          .contains("-h, --help")
+          .contains("Show this help message and exit.");
+    }
+  }
+
+  @Test
+  void serveHelp_namesItsOptionsAndStartsNothing() {
+    Run run = AllotCliRunner.run("", "serve", "--help", "--data-dir", dir.resolve("data").toString());
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("--port=<port>", "--data-dir=<dataDir>", "--tls-cert=FILE");
+    assertThat(dir.resolve("data")).doesNotExist();
+  }
+
+  @Test
+  void help_withoutTheRequiredOptions_printsHelpNotTheMissingOption() {
+    Run apply = AllotCliRunner.run("", "apply", "-h");
+    Run create = AllotCliRunner.run("", "token", "create", "--help");
+
+    assertThat(apply.exitCode()).isZero();
+    assertThat(apply.out()).contains("-f, --file=<file>", "--server=<server>");
+    assertThat(create.exitCode()).isZero();
+    assertThat(create.out()).contains("--role=<role>", "--name=<name>");
+    assertThat(apply.err() + create.err()).isEmpty();
+  }
+
+  @Test
+  void rootHelp_listsTheCommandsAndSaysHowToGetTheirHelp() {
+    Run run = AllotCliRunner.run("", "--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("Run 'allot COMMAND --help' for a command's options.", "serve", "apply", "token");
   }
 
   /** {@code allot ARGS --server <test server> --token <admin>}. */

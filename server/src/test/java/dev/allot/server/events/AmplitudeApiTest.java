@@ -417,8 +417,10 @@ class AmplitudeApiTest {
   void otherMethodsOnThePath_answerInAmplitudesShape() {
     Response response = server.send(server.request(AmplitudeHandlers.PATH, null).GET());
 
-    assertThat(response.status()).isEqualTo(404);
-    assertThat(response.json().get("code").asInt()).isEqualTo(404);
+    assertThat(response.status()).isEqualTo(405);
+    assertThat(response.header("Allow")).isEqualTo("POST");
+    assertThat(response.json().get("code").asInt()).isEqualTo(405);
+    assertThat(response.json().get("error").asText()).isEqualTo("GET is not allowed on /2/httpapi; it takes POST");
   }
 
   @Test
