@@ -161,12 +161,27 @@ public final class Database implements Closeable {
     return mine.result();
   }
 
+  /**
+   * Waits up to {@link #WRITER_WAIT} for the writers ahead. An interrupt does not cut the wait
+   * short: it asks a thread to stop taking new work (GroupCommit's close() interrupts its writer to
+   * wake it), not to drop the work in hand, which would answer 503 to the callers it is committing
+   * for. The interrupt is kept for the caller to see, as lock() would keep it.
+   */
   private boolean lockWriters() {
+    long deadline = System.nanoTime() + WRITER_WAIT.toNanos();
+    boolean interrupted = false;
     try {
-      return writers.tryLock(WRITER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+      while (true) {
+        try {
+          return writers.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,6 +64,44 @@ class SharedTransactionTest {
       }
     }
     assertThat(stored()).containsExactlyElementsOf(expected);
+  }
+
+  /**
+   * GroupCommit's close() interrupts its writer to wake it; a writer that is waiting for the
+   * writers ahead at that moment must still commit the work it holds, not answer 503 for it.
+   */
+  @Test
+  void interruptedWhileWaitingForTheWritersAhead_stillCommits() throws Exception {
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<Object> ahead = threads.submit(() -> db.database().inTransaction(c -> {
+        holding.countDown();
+        awaitUninterruptibly(release);
+        return c.createStatement().executeUpdate("INSERT INTO shared_test (n) VALUES (1)");
+      }));
+      holding.await();
+      Thread waiting = Thread.ofPlatform().start(() -> db.database().inSharedTransaction(
+          c -> c.createStatement().executeUpdate("INSERT INTO shared_test (n) VALUES (2)")));
+      while (waiting.getState() != Thread.State.TIMED_WAITING) {
+        Thread.sleep(1);
+      }
+
+      waiting.interrupt();
+      release.countDown();
+      waiting.join(Duration.ofSeconds(10));
+      ahead.get();
+    }
+
+    assertThat(stored()).containsExactly(1, 2);
+  }
+
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   List<Integer> stored() {
