@@ -48,7 +48,6 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -109,7 +108,7 @@ public final class Allot implements AutoCloseable {
     requireFreePort(config.host(), config.port());
     // Before the database: a server that cannot serve HTTPS as asked refuses at once, naming the file.
     Optional<TlsIdentity> tls = config.tls().map(TlsFiles::load);
-    createDataDir(config.dataDir(), config.jdbcUrl());
+    createDataDir(config.dataDir());
     SecretBox secrets = new SecretBox(
         SecretKeys.load(config.secretKey(), config.secretKeyFile(), new SecureRandom()), new SecureRandom());
     InstantSource clock = InstantSource.system();
@@ -279,10 +278,9 @@ public final class Allot implements AutoCloseable {
   /**
    * The data directory holds the admin token, the secret key and the database: it is its user's
    * alone (0700) and so is every file in it (0600), also when an older version made them readable
-   * by others. SQLite makes a new database file 0644, and its -wal and -shm files take the
-   * database file's mode, so the file is made 0600 before SQLite opens it.
+   * by others. A new SQLite database is made private by the store itself, when it is opened.
    */
-  private static void createDataDir(Path dataDir, String jdbcUrl) {
+  private static void createDataDir(Path dataDir) {
     try {
       Files.createDirectories(dataDir);
       if (Files.getFileStore(dataDir).supportsFileAttributeView(PosixFileAttributeView.class)) {
@@ -290,14 +288,6 @@ public final class Allot implements AutoCloseable {
         try (var files = Files.list(dataDir)) {
           for (Path file : files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
             makePrivate(file, PRIVATE_FILE);
-          }
-        }
-        Optional<Path> database = sqliteFile(jdbcUrl);
-        if (database.isPresent() && Files.notExists(database.get()) && Files.isDirectory(database.get().getParent())) {
-          try {
-            Files.createFile(database.get(), PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
-          } catch (FileAlreadyExistsException e) {
-            // another server on this data directory made it first, as private
           }
         }
       }
@@ -313,18 +303,6 @@ public final class Allot implements AutoCloseable {
       log.info("made {} private to the server's user: {}, was {}", path, PosixFilePermissions.toString(permissions),
           PosixFilePermissions.toString(before));
     }
-  }
-
-  /** The file of a {@code jdbc:sqlite:} URL, if it names one (not {@code :memory:} or a {@code file:} URI). */
-  private static Optional<Path> sqliteFile(String jdbcUrl) {
-    if (!jdbcUrl.startsWith("jdbc:sqlite:")) {
-      return Optional.empty();
-    }
-    String path = jdbcUrl.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", "");
-    if (path.isEmpty() || path.startsWith("file:") || path.contains(":memory:")) {
-      return Optional.empty();
-    }
-    return Optional.of(Path.of(path).toAbsolutePath());
   }
 
   /** The first admin token: a generated secret is shown once and kept in a file only its owner can read. */

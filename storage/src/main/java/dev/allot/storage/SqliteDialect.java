@@ -2,9 +2,17 @@ package dev.allot.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.sqlite.SQLiteConfig;
@@ -40,6 +48,7 @@ final class SqliteDialect implements Dialect {
 
   @Override
   public DataSource dataSource(String jdbcUrl, DatabaseOptions options) {
+    createPrivately(jdbcUrl);
     SQLiteConfig sqlite = new SQLiteConfig();
     sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
     sqlite.setSynchronous(options.durability() == Durability.FSYNC
@@ -58,6 +67,27 @@ final class SqliteDialect implements Dialect {
     pool.setMaximumPoolSize(options.poolSize().orElse(DEFAULT_POOL_SIZE));
     pool.setConnectionTimeout(BUSY_TIMEOUT.toMillis());
     return new HikariDataSource(pool);
+  }
+
+  /**
+   * SQLite makes a new database file 0644, and its -wal and -shm files take the database file's
+   * mode: the file holds the token hashes and the sealed source passwords, so it is made 0600,
+   * readable by the server's user alone, before SQLite opens it.
+   */
+  private static void createPrivately(String jdbcUrl) {
+    Optional<Path> file = SqliteFile.of(jdbcUrl).map(path -> Path.of(path).toAbsolutePath());
+    if (file.isEmpty() || Files.exists(file.get()) || !Files.isDirectory(file.get().getParent())) {
+      return;
+    }
+    try {
+      if (Files.getFileStore(file.get().getParent()).supportsFileAttributeView(PosixFileAttributeView.class)) {
+        Files.createFile(file.get(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      }
+    } catch (FileAlreadyExistsException e) {
+      // another server on this file made it first, as private
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the database file " + file.get(), e);
+    }
   }
 
   @Override

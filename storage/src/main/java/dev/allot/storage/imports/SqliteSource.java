@@ -4,8 +4,7 @@ import dev.allot.imports.SourceException;
 import dev.allot.imports.SourceException.Problem;
 import dev.allot.imports.Warehouse.Column;
 import dev.allot.imports.Warehouse.ColumnKind;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import dev.allot.storage.SqliteFile;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -49,32 +48,9 @@ final class SqliteSource implements SourceDialect {
     return config.createConnection(address.jdbcUrl());
   }
 
-  /**
-   * {@code jdbc:sqlite:/path/file.db}, also as a {@code file:} URI ({@code jdbc:sqlite:file:/path?mode=ro});
-   * none for {@code :memory:}, a resource on the class path, or nothing (a temporary database).
-   */
   @Override
   public Optional<String> databaseFile(String jdbcUrl) {
-    String database = jdbcUrl.substring("jdbc:sqlite:".length());
-    boolean uri = database.startsWith("file:");
-    if (uri) {
-      database = database.substring("file:".length());
-      if (database.startsWith("//")) { // file://HOST/path: only an empty host is a local file
-        int path = database.indexOf('/', 2);
-        database = path < 0 ? "" : database.substring(path);
-      }
-    }
-    int query = database.indexOf('?');
-    database = query < 0 ? database : database.substring(0, query);
-    if (uri) {
-      int fragment = database.indexOf('#');
-      database = fragment < 0 ? database : database.substring(0, fragment);
-      database = URLDecoder.decode(database.replace("+", "%2B"), StandardCharsets.UTF_8);
-    }
-    if (database.isEmpty() || database.startsWith(":memory:") || database.startsWith(":resource:")) {
-      return Optional.empty();
-    }
-    return Optional.of(database);
+    return SqliteFile.of(jdbcUrl);
   }
 
   @Override
