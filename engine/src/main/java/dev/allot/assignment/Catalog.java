@@ -35,10 +35,6 @@ public final class Catalog {
       resources = Collections.unmodifiableMap(copied);
     }
 
-    public Snapshot(Map<String, LiveExperiment> experiments, long marker) {
-      this(experiments, marker, Map.of());
-    }
-
     /**
      * The experiment with this id in any case, or null. An exact hit needs no validation (every key
      * is a valid id); the id is validated only before upper-casing it, since upper-casing maps some

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CatalogSnapshotTest {
   private static final Catalog.Snapshot SNAPSHOT = new Catalog.Snapshot(Map.of(
       "PRICING.V2", live("pricing.v2"),
-      "SALE", live("sale")), 1);
+      "SALE", live("sale")), 1, Map.of());
 
   @ParameterizedTest
   @ValueSource(strings = {"PRICING.V2", "pricing.v2", "Pricing.V2", "pRiCiNg.v2"})
