@@ -47,9 +47,10 @@ public final class AssignmentRows {
 
   /**
    * Inserts the rows whose key has none yet, first write wins (within {@code proposed} too, in its
-   * order), and returns those inserted; a row whose key is taken is not written and not returned.
-   * Rows go in key order (stable, so the first proposal for a key still wins): a transaction waits
-   * on another's uncommitted key only in that order, so two nodes' transactions cannot deadlock.
+   * order), and returns those inserted, in key order; a row whose key is taken is not written and
+   * not returned. Rows go in key order (stable, so the first proposal for a key still wins): a
+   * transaction waits on another's uncommitted key only in that order, so two nodes' transactions
+   * cannot deadlock.
    */
   public static List<Assignment> insertFirstWriteWins(Connection connection, List<Assignment> proposed)
       throws SQLException {

@@ -1,5 +1,11 @@
 package dev.allot.storage.assignment;
 
+import static dev.allot.storage.assignment.TestAssignments.AT;
+import static dev.allot.storage.assignment.TestAssignments.CONTROL;
+import static dev.allot.storage.assignment.TestAssignments.HOME_CTA;
+import static dev.allot.storage.assignment.TestAssignments.PRICING;
+import static dev.allot.storage.assignment.TestAssignments.TREATMENT;
+import static dev.allot.storage.assignment.TestAssignments.assignment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +13,6 @@ import dev.allot.assignment.Assignment;
 import dev.allot.assignment.AssignmentIds;
 import dev.allot.resource.ResourceId;
 import dev.allot.storage.StoreSuite;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,16 +33,7 @@ import org.junit.jupiter.api.Test;
  * runs in a transaction of the test's own. One subclass per database.
  */
 abstract class AssignmentRowsContract extends StoreSuite {
-  static final Instant AT = Instant.parse("2026-03-01T10:00:00.123456Z");
-  static final ResourceId HOME_CTA = ResourceId.of("HOME-CTA");
-  static final ResourceId PRICING = ResourceId.of("PRICING");
-  static final ResourceId CONTROL = ResourceId.of("CONTROL");
-  static final ResourceId TREATMENT = ResourceId.of("TREATMENT");
   private static final long PATIENCE_SECONDS = 30;
-
-  static Assignment assignment(ResourceId experiment, String subject, ResourceId variant) {
-    return new Assignment(AssignmentIds.next(AT), experiment, subject, variant, 1, AT, "api");
-  }
 
   List<Assignment> insert(List<Assignment> rows) {
     return database().inTransaction(connection -> AssignmentRows.insertFirstWriteWins(connection, rows));
@@ -54,17 +50,16 @@ abstract class AssignmentRowsContract extends StoreSuite {
   // first write wins
 
   @Test
-  void insertFirstWriteWins_ofNewRows_insertsAndReturnsEach() {
-    List<Assignment> rows = List.of(
-        assignment(HOME_CTA, "user-2", TREATMENT),
-        assignment(HOME_CTA, "user-1", CONTROL),
-        assignment(PRICING, "user-1", TREATMENT));
+  void insertFirstWriteWins_ofNewRows_insertsEachAndReturnsThemInKeyOrder() {
+    Assignment pricing = assignment(PRICING, "user-1", TREATMENT);
+    Assignment second = assignment(HOME_CTA, "user-2", TREATMENT);
+    Assignment first = assignment(HOME_CTA, "user-1", CONTROL);
 
-    List<Assignment> inserted = insert(rows);
+    List<Assignment> inserted = insert(List.of(pricing, second, first));
 
-    assertThat(inserted).containsExactlyInAnyOrderElementsOf(rows);
-    assertThat(stored(HOME_CTA)).containsExactlyInAnyOrder(rows.get(0), rows.get(1));
-    assertThat(stored(PRICING)).containsExactly(rows.get(2));
+    assertThat(inserted).containsExactly(first, second, pricing);
+    assertThat(stored(HOME_CTA)).containsExactlyInAnyOrder(first, second);
+    assertThat(stored(PRICING)).containsExactly(pricing);
   }
 
   @Test
