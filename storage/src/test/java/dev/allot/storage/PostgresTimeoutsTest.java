@@ -8,7 +8,7 @@ import dev.allot.assignment.AssignmentIds;
 import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
 import dev.allot.resource.ResourceId;
-import dev.allot.storage.assignment.SqlAssignmentStore;
+import dev.allot.storage.assignment.AssignmentRows;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -57,7 +57,7 @@ class PostgresTimeoutsTest {
 
     long start = System.nanoTime();
     int rejected = db.database().inTransaction(c -> {
-      SqlAssignmentStore.insertNew(c, assignments);
+      AssignmentRows.insertFirstWriteWins(c, assignments);
       try (Statement create = c.createStatement()) {
         create.execute("CREATE TEMP TABLE rejected_like (id TEXT, subject_id TEXT, reason TEXT) ON COMMIT DROP");
       }

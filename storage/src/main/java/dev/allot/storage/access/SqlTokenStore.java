@@ -8,7 +8,6 @@ import dev.allot.storage.Timestamps;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -93,7 +92,7 @@ public final class SqlTokenStore implements TokenStore {
     try (ResultSet rs = query.executeQuery()) {
       while (rs.next()) {
         tokens.add(new Token(rs.getString("id"), rs.getString("name"),
-            Role.fromWord(rs.getString("role")).orElseThrow(), Instant.parse(rs.getString("created_at"))));
+            Role.fromWord(rs.getString("role")).orElseThrow(), Timestamps.read(rs, "created_at")));
       }
     }
     return tokens;

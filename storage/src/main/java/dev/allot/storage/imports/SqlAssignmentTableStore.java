@@ -11,7 +11,7 @@ import dev.allot.imports.TableDefinition;
 import dev.allot.resource.ResourceId;
 import dev.allot.storage.Database;
 import dev.allot.storage.Timestamps;
-import dev.allot.storage.assignment.SqlAssignmentStore;
+import dev.allot.storage.assignment.AssignmentRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -152,7 +152,7 @@ public final class SqlAssignmentTableStore implements AssignmentTableStore {
       if (watermark.isPresent()) {
         moveWatermark(connection, tableId, watermark.get());
       }
-      long stored = SqlAssignmentStore.insertNew(connection, assignments).size();
+      long stored = AssignmentRows.insertFirstWriteWins(connection, assignments).size();
       if (!rejected.isEmpty()) {
         try (PreparedStatement insert = connection.prepareStatement(INSERT_REJECTED)) {
           for (RejectedRow row : rejected) {
@@ -237,8 +237,9 @@ public final class SqlAssignmentTableStore implements AssignmentTableStore {
         try (ResultSet rs = select.executeQuery()) {
           while (rs.next()) {
             runs.add(new ImportRun(rs.getString("id"), ResourceId.of(rs.getString("table_id")),
-                instant(rs, "started_at"), instant(rs, "finished_at"), optionalInstant(rs, "window_start"),
-                optionalInstant(rs, "window_end"), rs.getLong("rows_read"), rs.getLong("rows_loaded"),
+                Timestamps.read(rs, "started_at"), Timestamps.read(rs, "finished_at"),
+                Timestamps.readOptional(rs, "window_start"), Timestamps.readOptional(rs, "window_end"),
+                rs.getLong("rows_read"), rs.getLong("rows_loaded"),
                 rs.getLong("already_assigned"), rs.getLong("rejected"), rs.getLong("retried_loaded"),
                 ImportRun.Status.valueOf(rs.getString("status")), Optional.ofNullable(rs.getString("error"))));
           }
@@ -260,7 +261,7 @@ public final class SqlAssignmentTableStore implements AssignmentTableStore {
           while (rs.next()) {
             rows.add(new RejectedRow(rs.getString("id"), ResourceId.of(rs.getString("table_id")),
                 rs.getString("subject_id"), rs.getString("experiment_id"), rs.getString("variant_id"),
-                instant(rs, "assigned_at"), rs.getString("reason"), instant(rs, "rejected_at")));
+                Timestamps.read(rs, "assigned_at"), rs.getString("reason"), Timestamps.read(rs, "rejected_at")));
           }
         }
         return rows;
@@ -305,18 +306,11 @@ public final class SqlAssignmentTableStore implements AssignmentTableStore {
             rs.getString("commit_delay"), rs.getString("start_time")));
         tables.add(new AssignmentTable(ResourceId.of(rs.getString("id")), definition,
             AssignmentTable.State.valueOf(rs.getString("state")), Optional.ofNullable(rs.getString("error")),
-            optionalInstant(rs, "data_delivered_until"), rs.getInt("failures"), optionalInstant(rs, "next_attempt_at"),
-            instant(rs, "created_at"), instant(rs, "updated_at")));
+            Timestamps.readOptional(rs, "data_delivered_until"), rs.getInt("failures"),
+            Timestamps.readOptional(rs, "next_attempt_at"),
+            Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at")));
       }
     }
     return tables;
-  }
-
-  private static Instant instant(ResultSet rs, String column) throws SQLException {
-    return Instant.parse(rs.getString(column));
-  }
-
-  private static Optional<Instant> optionalInstant(ResultSet rs, String column) throws SQLException {
-    return Optional.ofNullable(rs.getString(column)).map(Instant::parse);
   }
 }

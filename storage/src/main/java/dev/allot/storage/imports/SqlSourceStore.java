@@ -80,7 +80,7 @@ public final class SqlSourceStore implements SourceStore {
         replace.setString(4, json(source.allowedPaths()));
         replace.setString(5, source.name().value());
         try (ResultSet rs = replace.executeQuery()) {
-          return rs.next() ? Optional.of(Instant.parse(rs.getString("created_at"))) : Optional.<Instant>empty();
+          return rs.next() ? Optional.of(Timestamps.read(rs, "created_at")) : Optional.<Instant>empty();
         }
       }
     });
@@ -141,7 +141,7 @@ public final class SqlSourceStore implements SourceStore {
       while (rs.next()) {
         sources.add(new Source(ResourceId.of(rs.getString("name")), rs.getString("jdbc_url"),
             Optional.ofNullable(rs.getString("user_name")), paths(rs.getString("allowed_paths")),
-            rs.getString("password_sealed") != null, Instant.parse(rs.getString("created_at"))));
+            rs.getString("password_sealed") != null, Timestamps.read(rs, "created_at")));
       }
     }
     return sources;

@@ -1,5 +1,11 @@
 package dev.allot.storage.assignment;
 
+import static dev.allot.storage.assignment.TestAssignments.AT;
+import static dev.allot.storage.assignment.TestAssignments.CONTROL;
+import static dev.allot.storage.assignment.TestAssignments.HOME_CTA;
+import static dev.allot.storage.assignment.TestAssignments.PRICING;
+import static dev.allot.storage.assignment.TestAssignments.TREATMENT;
+import static dev.allot.storage.assignment.TestAssignments.assignment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -38,11 +44,6 @@ import org.junit.jupiter.api.Test;
  * waiting caller. One subclass per database.
  */
 abstract class SqlAssignmentStoreContract extends StoreSuite {
-  static final Instant AT = Instant.parse("2026-03-01T10:00:00.123456Z");
-  static final ResourceId HOME_CTA = ResourceId.of("HOME-CTA");
-  static final ResourceId PRICING = ResourceId.of("PRICING");
-  static final ResourceId CONTROL = ResourceId.of("CONTROL");
-  static final ResourceId TREATMENT = ResourceId.of("TREATMENT");
   private static final Duration PATIENCE = Duration.ofSeconds(20);
 
   SqlAssignmentStore store;
@@ -56,11 +57,6 @@ abstract class SqlAssignmentStoreContract extends StoreSuite {
   @AfterEach
   final void closeStore() {
     store.close();
-  }
-
-  /** An assignment made by the API now, with a fresh id. */
-  static Assignment assignment(ResourceId experiment, String subject, ResourceId variant) {
-    return new Assignment(AssignmentIds.next(AT), experiment, subject, variant, 1, AT, "api");
   }
 
   // first write wins
