@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.allot.error.AllotException;
 import dev.allot.error.Violation;
 import dev.allot.events.SentExposure;
+import dev.allot.server.http.ErrorShape;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,7 @@ import java.util.regex.Pattern;
  * {@code events_with_missing_fields}. Allot adds {@code details}, naming each field and the rule
  * it breaks, which those clients ignore.
  */
-public final class AmplitudeError extends RuntimeException {
+public final class AmplitudeError extends ErrorShape.Refusal {
   // Amplitude's own words: its clients log them, and its Java client recognises a refused key by
   // the "Invalid API key: " that starts the error.
   static final String MISSING_BODY = "Missing request body";
@@ -63,13 +64,36 @@ public final class AmplitudeError extends RuntimeException {
     }
   }
 
+  /**
+   * Every other refusal under {@link AmplitudeHandlers#API} (a bad method or path, the store
+   * unavailable, an unexpected failure) in the same shape: {@code code} is the HTTP status,
+   * {@code error} the message.
+   */
+  public static final ErrorShape SHAPE = new ErrorShape() {
+    @Override
+    public Body body(int status, String code, String message, List<Violation> details) {
+      return Body.of(status, message, details.stream().map(v -> new Detail(v.path(), v.message())).toList());
+    }
+
+    @Override
+    public Body noRoute(String message) {
+      return Body.of(404, "Invalid request path: " + message, List.of());
+    }
+  };
+
   private final Body body;
 
   private AmplitudeError(Body body) {
-    super(body.error(), null, false, false);
+    super(body.error());
     this.body = body;
   }
 
+  @Override
+  public int status() {
+    return body.code();
+  }
+
+  @Override
   public Body body() {
     return body;
   }

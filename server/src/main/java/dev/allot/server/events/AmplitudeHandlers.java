@@ -22,7 +22,9 @@ import java.time.InstantSource;
  * and refusals are in Amplitude's shape.
  */
 public final class AmplitudeHandlers {
-  public static final String PATH = "/2/httpapi";
+  /** Where Amplitude's API is served: its paths answer in Amplitude's shape ({@link AmplitudeError#SHAPE}). */
+  public static final String API = "/2/";
+  public static final String PATH = API + "httpapi";
 
   private final ExposureService exposures;
   private final Authenticator authenticator;
