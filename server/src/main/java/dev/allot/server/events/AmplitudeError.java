@@ -40,7 +40,7 @@ public final class AmplitudeError extends ErrorShape.Refusal {
   /** The response body. Absent parts are left out, never null: Amplitude's Java client reads any key it finds. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  public record Body(
+  record Body(
       int code,
       String error,
       String missingField,
@@ -49,13 +49,13 @@ public final class AmplitudeError extends ErrorShape.Refusal {
       List<Detail> details) {
 
     /** A failure that is not about one field: its status and what Allot says. */
-    public static Body of(int status, String message, List<Detail> details) {
+    static Body of(int status, String message, List<Detail> details) {
       return new Body(status, message, null, null, null, details.isEmpty() ? null : List.copyOf(details));
     }
   }
 
   /** One broken rule, as in Allot's own error bodies. */
-  public record Detail(String path, String message) {}
+  record Detail(String path, String message) {}
 
   /** A broken rule of one event: its index in {@code events}, the field (a dotted path inside the event). */
   record EventViolation(int event, String field, String message, boolean missing) {
@@ -71,12 +71,12 @@ public final class AmplitudeError extends ErrorShape.Refusal {
    */
   public static final ErrorShape SHAPE = new ErrorShape() {
     @Override
-    public Body body(int status, String code, String message, List<Violation> details) {
+    public Object body(int status, String code, String message, List<Violation> details) {
       return Body.of(status, message, details.stream().map(v -> new Detail(v.path(), v.message())).toList());
     }
 
     @Override
-    public Body noRoute(String message) {
+    public Object noRoute(String message) {
       return Body.of(404, "Invalid request path: " + message, List.of());
     }
   };
@@ -94,7 +94,7 @@ public final class AmplitudeError extends ErrorShape.Refusal {
   }
 
   @Override
-  public Body body() {
+  public Object body() {
     return body;
   }
 

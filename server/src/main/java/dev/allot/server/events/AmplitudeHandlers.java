@@ -48,7 +48,7 @@ public final class AmplitudeHandlers {
       ingest(ctx);
     } catch (AmplitudeError e) {
       // Counted as /v1/events counts its 400s: a refused key is not a refused batch, nor is a 413.
-      if (e.body().code() == 400 && !e.body().error().startsWith(AmplitudeError.INVALID_API_KEY)) {
+      if (e.status() == 400 && !e.getMessage().startsWith(AmplitudeError.INVALID_API_KEY)) {
         meters.refused();
       }
       throw e;
