@@ -6,7 +6,7 @@ import dev.allot.access.TokenService;
 import dev.allot.server.http.Bodies;
 import io.javalin.http.Context;
 import java.time.Instant;
-import java.util.Map;
+import java.util.List;
 
 /** {@code /v1/tokens}: admins create, list and revoke API tokens. */
 public final class TokenHandlers {
@@ -27,6 +27,8 @@ public final class TokenHandlers {
     }
   }
 
+  record Listing(List<View> tokens) {}
+
   record Created(String id, String name, String role, Instant createdAt, String token) {}
 
   public void create(Context ctx) {
@@ -38,7 +40,7 @@ public final class TokenHandlers {
   }
 
   public void list(Context ctx) {
-    Bodies.respond(ctx, 200, Map.of("tokens", tokens.list().stream().map(View::of).toList()));
+    Bodies.respond(ctx, 200, new Listing(tokens.list().stream().map(View::of).toList()));
   }
 
   public void delete(Context ctx) {

@@ -3,14 +3,15 @@ package dev.allot.server.assignment;
 import dev.allot.assignment.Assignment;
 import dev.allot.assignment.AssignmentService;
 import dev.allot.assignment.Decision;
-import dev.allot.error.AllotException;
 import dev.allot.server.http.Bodies;
+import dev.allot.server.http.Params;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** {@code /v1/assignments:getOrMake}, {@code :get}, and an experiment's bulk getOrMake and listing. */
@@ -56,6 +57,9 @@ public final class AssignmentHandlers {
 
   record Listing(List<Row> assignments, String nextPageToken) {}
 
+  /** Each subject's variant id, null where it has none; in the order the subjects were asked. */
+  record ExperimentAnswers(String experimentId, Map<String, String> assignments) {}
+
   public void getOrMake(Context ctx) {
     SubjectRequest request = Bodies.read(ctx, SubjectRequest.class);
     List<Decision> decisions = assignments.getOrMake(request.subjectId(), request.deviceId(), request.experimentIds());
@@ -94,26 +98,12 @@ public final class AssignmentHandlers {
     made.increment(decisions.values().stream().filter(Decision::newAssignment).count());
     Map<String, String> variants = new LinkedHashMap<>();
     decisions.forEach((subject, d) -> variants.put(subject, d.variantId() == null ? null : d.variantId().value()));
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("experimentId", experimentId.toUpperCase(java.util.Locale.ROOT));
-    body.put("assignments", variants);
-    Bodies.respond(ctx, 200, body);
+    Bodies.respond(ctx, 200, new ExperimentAnswers(experimentId.toUpperCase(Locale.ROOT), variants));
   }
 
   public void list(Context ctx) {
-    AssignmentService.Page page =
-        assignments.list(ctx.pathParam("id"), pageSize(ctx.queryParam("pageSize")), ctx.queryParam("pageToken"));
+    Params.Page asked = Params.page(ctx, AssignmentService.MAX_PAGE_SIZE);
+    AssignmentService.Page page = assignments.list(ctx.pathParam("id"), asked.sizeOrNull(), asked.token());
     Bodies.respond(ctx, 200, new Listing(page.assignments().stream().map(Row::of).toList(), page.nextPageToken()));
-  }
-
-  private static Integer pageSize(String text) {
-    if (text == null || text.isBlank()) {
-      return null;
-    }
-    try {
-      return Integer.valueOf(text.trim());
-    } catch (NumberFormatException e) {
-      throw AllotException.invalidRequest("pageSize", "pageSize must be a whole number, is '" + text + "'");
-    }
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.allot.error.AllotException;
 import dev.allot.error.Violation;
 import dev.allot.events.SentExposure;
+import dev.allot.server.http.ErrorShape;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,7 @@ import java.util.regex.Pattern;
  * {@code events_with_missing_fields}. Allot adds {@code details}, naming each field and the rule
  * it breaks, which those clients ignore.
  */
-public final class AmplitudeError extends RuntimeException {
+public final class AmplitudeError extends ErrorShape.Refusal {
   // Amplitude's own words: its clients log them, and its Java client recognises a refused key by
   // the "Invalid API key: " that starts the error.
   static final String MISSING_BODY = "Missing request body";
@@ -39,7 +40,7 @@ public final class AmplitudeError extends RuntimeException {
   /** The response body. Absent parts are left out, never null: Amplitude's Java client reads any key it finds. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  public record Body(
+  record Body(
       int code,
       String error,
       String missingField,
@@ -48,13 +49,13 @@ public final class AmplitudeError extends RuntimeException {
       List<Detail> details) {
 
     /** A failure that is not about one field: its status and what Allot says. */
-    public static Body of(int status, String message, List<Detail> details) {
+    static Body of(int status, String message, List<Detail> details) {
       return new Body(status, message, null, null, null, details.isEmpty() ? null : List.copyOf(details));
     }
   }
 
   /** One broken rule, as in Allot's own error bodies. */
-  public record Detail(String path, String message) {}
+  record Detail(String path, String message) {}
 
   /** A broken rule of one event: its index in {@code events}, the field (a dotted path inside the event). */
   record EventViolation(int event, String field, String message, boolean missing) {
@@ -63,14 +64,37 @@ public final class AmplitudeError extends RuntimeException {
     }
   }
 
+  /**
+   * Every other refusal under {@link AmplitudeHandlers#API} (a bad method or path, the store
+   * unavailable, an unexpected failure) in the same shape: {@code code} is the HTTP status,
+   * {@code error} the message.
+   */
+  public static final ErrorShape SHAPE = new ErrorShape() {
+    @Override
+    public Object body(int status, String code, String message, List<Violation> details) {
+      return Body.of(status, message, details.stream().map(v -> new Detail(v.path(), v.message())).toList());
+    }
+
+    @Override
+    public Object noRoute(String message) {
+      return Body.of(404, "Invalid request path: " + message, List.of());
+    }
+  };
+
   private final Body body;
 
   private AmplitudeError(Body body) {
-    super(body.error(), null, false, false);
+    super(body.error());
     this.body = body;
   }
 
-  public Body body() {
+  @Override
+  public int status() {
+    return body.code();
+  }
+
+  @Override
+  public Object body() {
     return body;
   }
 

@@ -22,7 +22,9 @@ import java.time.InstantSource;
  * and refusals are in Amplitude's shape.
  */
 public final class AmplitudeHandlers {
-  public static final String PATH = "/2/httpapi";
+  /** Where Amplitude's API is served: its paths answer in Amplitude's shape ({@link AmplitudeError#SHAPE}). */
+  public static final String API = "/2/";
+  public static final String PATH = API + "httpapi";
 
   private final ExposureService exposures;
   private final Authenticator authenticator;
@@ -46,7 +48,7 @@ public final class AmplitudeHandlers {
       ingest(ctx);
     } catch (AmplitudeError e) {
       // Counted as /v1/events counts its 400s: a refused key is not a refused batch, nor is a 413.
-      if (e.body().code() == 400 && !e.body().error().startsWith(AmplitudeError.INVALID_API_KEY)) {
+      if (e.status() == 400 && !e.getMessage().startsWith(AmplitudeError.INVALID_API_KEY)) {
         meters.refused();
       }
       throw e;

@@ -1,16 +1,15 @@
 package dev.allot.server.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
 import dev.allot.error.Violation;
-import dev.allot.server.events.AmplitudeError;
 import dev.allot.storage.FailureLog;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.MethodNotAllowedResponse;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place that turns failures into HTTP responses: {@code {"error", "message", "details"}},
- * or under {@code /2/}, Amplitude's API, Amplitude's shape {@code {"code", "error", ...}} that its
- * clients read. Anything unexpected is a 500 whose body carries only an id that the log line
+ * or, for a path of an API that answers in another product's shape, that shape ({@link
+ * ErrorShape}). Anything unexpected is a 500 whose body carries only an id that the log line
  * carries too.
  */
 final class ErrorMapper {
@@ -34,42 +33,54 @@ final class ErrorMapper {
    */
   private static final FailureLog unavailable = new FailureLog(log);
 
-  private ErrorMapper() {}
+  /** Allot's own shape: {@code {"error", "message", "details"}}, the details left out when there are none. */
+  static final ErrorShape ALLOT = (status, code, message, details) ->
+      new ErrorBody(code, message, details.stream().map(Detail::of).toList());
 
-  static void amplitude(AmplitudeError e, Context ctx) {
-    writeAmplitude(ctx, e.body());
+  record ErrorBody(String error, String message,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Detail> details) {}
+
+  /** One broken rule; {@code document} only for a batch of documents. */
+  record Detail(@JsonInclude(JsonInclude.Include.NON_NULL) Integer document, String path, String message) {
+    static Detail of(Violation v) {
+      return new Detail(v.document(), v.path(), v.message());
+    }
   }
 
-  static void allot(AllotException e, Context ctx) {
+  /** Path prefix to the shape of the API under it; any other path answers in {@link #ALLOT}'s. */
+  private final Map<String, ErrorShape> shapes;
+
+  ErrorMapper(Map<String, ErrorShape> shapes) {
+    this.shapes = Map.copyOf(shapes);
+  }
+
+  void refusal(ErrorShape.Refusal e, Context ctx) {
+    write(ctx, e.status(), e.body());
+  }
+
+  void allot(AllotException e, Context ctx) {
     if (e.code() == ErrorCode.UNAVAILABLE) {
       // The body says only the exception's message, which never holds the driver's or pool's words.
       unavailable.warn("answered 503 to " + ctx.method() + " " + ctx.path() + ": " + e.getMessage()
           + (e.getCause() == null ? "" : " (" + FailureLog.messages(e.getCause()) + ")"), null);
       ctx.header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
     }
-    if (amplitudeApi(ctx)) {
-      writeAmplitude(ctx, AmplitudeError.Body.of(status(e.code()), e.getMessage(),
-          e.violations().stream().map(v -> new AmplitudeError.Detail(v.path(), v.message())).toList()));
-      return;
-    }
-    if (e.code() == ErrorCode.UNAUTHENTICATED) {
+    ErrorShape shape = shape(ctx);
+    if (e.code() == ErrorCode.UNAUTHENTICATED && shape == ALLOT) {
       ctx.header("WWW-Authenticate", "Bearer");
     }
-    write(ctx, status(e.code()), code(e.code()), e.getMessage(), e.violations());
+    int status = status(e.code());
+    write(ctx, status, shape.body(status, code(e.code()), e.getMessage(), e.violations()));
   }
 
-  static void http(HttpResponseException e, Context ctx) {
+  void http(HttpResponseException e, Context ctx) {
     String message = e.getMessage();
     if (e instanceof MethodNotAllowedResponse) {
       String allowed = allowedMethods(e);
       ctx.header("Allow", allowed);
       message = ctx.method() + " is not allowed on " + ctx.path() + "; it takes " + allowed;
     }
-    if (amplitudeApi(ctx)) {
-      writeAmplitude(ctx, AmplitudeError.Body.of(e.getStatus(), message, List.of()));
-      return;
-    }
-    write(ctx, e.getStatus(), httpCode(e.getStatus()), message, List.of());
+    write(ctx, e.getStatus(), shape(ctx).body(e.getStatus(), httpCode(e.getStatus()), message, List.of()));
   }
 
   /**
@@ -98,65 +109,42 @@ final class ErrorMapper {
     };
   }
 
-  static void clientGone(Bodies.ClientGone e, Context ctx) {
+  void clientGone(Bodies.ClientGone e, Context ctx) {
     log.debug("the client of {} {} left before its answer was written: {}", ctx.method(), ctx.path(),
         e.getCause().toString());
   }
 
-  static void unexpected(Exception e, Context ctx) {
+  void unexpected(Exception e, Context ctx) {
     String id = UUID.randomUUID().toString();
     log.error("unexpected failure {} on {} {}", id, ctx.method(), ctx.path(), e);
     String message = "unexpected server error; the server log has it as " + id;
-    if (amplitudeApi(ctx)) {
-      writeAmplitude(ctx, AmplitudeError.Body.of(500, message, List.of()));
-      return;
-    }
-    write(ctx, 500, "internal", message, List.of());
+    write(ctx, 500, shape(ctx).body(500, "internal", message, List.of()));
   }
 
   /** For responses Javalin makes itself, such as a path no route matches. */
-  static void fallback(Context ctx) {
+  void fallback(Context ctx) {
     if (ctx.result() == null || ctx.result().isEmpty()) {
-      String message = "no route for " + ctx.method() + " " + ctx.path();
-      if (amplitudeApi(ctx)) {
-        writeAmplitude(ctx, AmplitudeError.Body.of(404, "Invalid request path: " + message, List.of()));
-        return;
+      write(ctx, 404, shape(ctx).noRoute("no route for " + ctx.method() + " " + ctx.path()));
+    }
+  }
+
+  private ErrorShape shape(Context ctx) {
+    String path = ctx.path();
+    for (Map.Entry<String, ErrorShape> api : shapes.entrySet()) {
+      if (path.startsWith(api.getKey())) {
+        return api.getValue();
       }
-      write(ctx, 404, "not_found", message, List.of());
     }
+    return ALLOT;
   }
 
-  private static boolean amplitudeApi(Context ctx) {
-    return ctx.path().startsWith("/2/");
+  private static void write(Context ctx, int status, Object body) {
+    ctx.status(status).contentType("application/json").result(toJson(body));
   }
 
-  private static void writeAmplitude(Context ctx, AmplitudeError.Body body) {
-    ctx.status(body.code()).contentType("application/json").result(toJson(body));
-  }
-
-  private static void write(Context ctx, int status, String code, String message, List<Violation> details) {
-    ctx.status(status).contentType("application/json").result(body(code, message, details));
-  }
-
-  /** Our error body: {@code {"error", "message", "details"}}, the details left out when there are none. */
+  /** Our error body, for refusals made before any route runs (JettyErrors). */
   static byte[] body(String code, String message, List<Violation> details) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("error", code);
-    body.put("message", message);
-    if (!details.isEmpty()) {
-      body.put("details", details.stream().map(ErrorMapper::detail).toList());
-    }
-    return toJson(body);
-  }
-
-  private static Map<String, Object> detail(Violation v) {
-    Map<String, Object> detail = new LinkedHashMap<>();
-    if (v.document() != null) {
-      detail.put("document", v.document());
-    }
-    detail.put("path", v.path());
-    detail.put("message", v.message());
-    return detail;
+    return toJson(ALLOT.body(0, code, message, details));
   }
 
   private static byte[] toJson(Object body) {

@@ -119,12 +119,13 @@ public final class HttpApi {
     routes.put("/v1/sources/{name}", h.sources()::replace, needs(Permission.MANAGE_SOURCES));
     routes.delete("/v1/sources/{name}", h.sources()::delete, needs(Permission.MANAGE_SOURCES));
 
-    routes.exception(Bodies.ClientGone.class, ErrorMapper::clientGone);
-    routes.exception(AmplitudeError.class, ErrorMapper::amplitude);
-    routes.exception(AllotException.class, ErrorMapper::allot);
-    routes.exception(HttpResponseException.class, ErrorMapper::http);
-    routes.exception(Exception.class, ErrorMapper::unexpected);
-    routes.error(404, ErrorMapper::fallback);
+    ErrorMapper errors = new ErrorMapper(Map.of(AmplitudeHandlers.API, AmplitudeError.SHAPE));
+    routes.exception(Bodies.ClientGone.class, errors::clientGone);
+    routes.exception(ErrorShape.Refusal.class, errors::refusal);
+    routes.exception(AllotException.class, errors::allot);
+    routes.exception(HttpResponseException.class, errors::http);
+    routes.exception(Exception.class, errors::unexpected);
+    routes.error(404, errors::fallback);
   }
 
   /**
@@ -142,13 +143,15 @@ public final class HttpApi {
     return new Requires(permission);
   }
 
+  record Health(String status) {}
+
   /**
    * Within {@link #HEALTH_WAIT} whatever the store does: 503 while the store does not answer a
    * probe in time, or while its writes fail (a full disk leaves reads working).
    */
   private static void health(Context ctx, Database database) {
     boolean up = database.healthy(HEALTH_WAIT);
-    Bodies.respond(ctx, up ? 200 : 503, Map.of("status", up ? "ok" : "unavailable"));
+    Bodies.respond(ctx, up ? 200 : 503, new Health(up ? "ok" : "unavailable"));
   }
 
   /** Every /v1 call carries {@code Authorization: Bearer <token>} whose role has the route's permission. */

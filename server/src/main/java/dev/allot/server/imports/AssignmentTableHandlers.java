@@ -9,6 +9,7 @@ import dev.allot.imports.RejectedRow;
 import dev.allot.imports.TableDefinition;
 import dev.allot.imports.UpdateStrategy;
 import dev.allot.server.http.Bodies;
+import dev.allot.server.http.Params;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.Arrays;
@@ -158,6 +159,10 @@ public final class AssignmentTableHandlers {
 
   record RejectedRows(List<RejectedRowView> rejectedRows, String nextPageToken) {}
 
+  record Runs(List<RunView> runs) {}
+
+  record Tables(List<TableView> assignmentTables) {}
+
   public void create(Context ctx) {
     TableRequest request = Bodies.read(ctx, TableRequest.class);
     AssignmentTable table = tables.create(request.draft(), Optional.ofNullable(ctx.queryParam("assignmentTableId")));
@@ -165,7 +170,7 @@ public final class AssignmentTableHandlers {
   }
 
   public void list(Context ctx) {
-    Bodies.respond(ctx, 200, Map.of("assignmentTables", tables.list().stream().map(TableView::of).toList()));
+    Bodies.respond(ctx, 200, new Tables(tables.list().stream().map(TableView::of).toList()));
   }
 
   public void get(Context ctx) {
@@ -205,30 +210,16 @@ public final class AssignmentTableHandlers {
   }
 
   public void runs(Context ctx) {
-    int limit = limit(ctx.queryParam("pageSize"), DEFAULT_RUNS);
-    Bodies.respond(ctx, 200, Map.of("runs", tables.runs(ctx.pathParam("id"), limit).stream().map(RunView::of).toList()));
+    int limit = Params.page(ctx, AssignmentTables.MAX_PAGE).sizeOr(DEFAULT_RUNS);
+    List<ImportRun> runs = tables.runs(ctx.pathParam("id"), limit);
+    Bodies.respond(ctx, 200, new Runs(runs.stream().map(RunView::of).toList()));
   }
 
   public void rejectedRows(Context ctx) {
-    int limit = limit(ctx.queryParam("pageSize"), AssignmentTables.MAX_PAGE);
-    List<RejectedRow> rows = tables.rejectedRows(ctx.pathParam("id"), ctx.queryParam("pageToken"), limit);
+    Params.Page page = Params.page(ctx, AssignmentTables.MAX_PAGE);
+    int limit = page.sizeOr(AssignmentTables.MAX_PAGE);
+    List<RejectedRow> rows = tables.rejectedRows(ctx.pathParam("id"), page.token(), limit);
     String next = rows.size() == limit ? rows.getLast().id() : null;
     Bodies.respond(ctx, 200, new RejectedRows(rows.stream().map(RejectedRowView::of).toList(), next));
-  }
-
-  private static int limit(String text, int fallback) {
-    if (text == null || text.isBlank()) {
-      return fallback;
-    }
-    try {
-      int value = Integer.parseInt(text.trim());
-      if (value >= 1 && value <= AssignmentTables.MAX_PAGE) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // refused below
-    }
-    throw AllotException.invalidRequest("pageSize", "pageSize must be a whole number from 1 to "
-        + AssignmentTables.MAX_PAGE + ", is '" + text + "'");
   }
 }

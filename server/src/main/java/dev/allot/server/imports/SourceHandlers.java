@@ -6,7 +6,6 @@ import dev.allot.server.http.Bodies;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /** {@code /v1/sources}: admins name the warehouses assignment tables read from. Passwords go in, never out. */
 public final class SourceHandlers {
@@ -35,6 +34,8 @@ public final class SourceHandlers {
     }
   }
 
+  record Listing(List<View> sources) {}
+
   public void create(Context ctx) {
     SourceRequest request = Bodies.read(ctx, SourceRequest.class);
     Source created = sources.create(request.name(), request.jdbcUrl(), request.user(), request.password(),
@@ -43,7 +44,7 @@ public final class SourceHandlers {
   }
 
   public void list(Context ctx) {
-    Bodies.respond(ctx, 200, Map.of("sources", sources.list().stream().map(View::of).toList()));
+    Bodies.respond(ctx, 200, new Listing(sources.list().stream().map(View::of).toList()));
   }
 
   public void get(Context ctx) {

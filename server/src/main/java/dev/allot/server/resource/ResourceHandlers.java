@@ -8,13 +8,13 @@ import dev.allot.resource.ResourceService;
 import dev.allot.resource.ResourceStatus;
 import dev.allot.resource.StoredResource;
 import dev.allot.server.http.Bodies;
+import dev.allot.server.http.Params;
 import io.javalin.http.Context;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Set;
 
 /** {@code /v1/resources:apply} and the read endpoints of labs, subject types and experiments. */
@@ -26,7 +26,7 @@ public final class ResourceHandlers {
   }
 
   public void apply(Context ctx) {
-    List<Applied> applied = resources.apply(Bodies.documents(ctx), ifMatch(ctx.header("If-Match")));
+    List<Applied> applied = resources.apply(Bodies.documents(ctx), Params.ifMatch(ctx));
     Bodies.respond(ctx, 200, Map.of("applied", applied.stream().map(ResourceHandlers::summary).toList()));
   }
 
@@ -60,23 +60,6 @@ public final class ResourceHandlers {
     summary.put("status", stored.resource().status().word());
     summary.put("resourceVersion", stored.version());
     return summary;
-  }
-
-  /** {@code If-Match: 3}, {@code "3"} or {@code W/"3"}. */
-  static OptionalInt ifMatch(String header) {
-    if (header == null || header.isBlank()) {
-      return OptionalInt.empty();
-    }
-    String value = header.trim().replaceFirst("^W/", "").replace("\"", "");
-    try {
-      int version = Integer.parseInt(value);
-      if (version >= 1) {
-        return OptionalInt.of(version);
-      }
-    } catch (NumberFormatException e) {
-      // refused below
-    }
-    throw AllotException.invalidRequest("If-Match", "If-Match must be a resourceVersion (1, 2, ...), is '" + header + "'");
   }
 
   /** {@code ?status=active,draft} or {@code ?status=active&status=draft}; none means all. */
