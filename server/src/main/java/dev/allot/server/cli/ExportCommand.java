@@ -22,8 +22,8 @@ import picocli.CommandLine.Parameters;
 final class ExportCommand {
 
   @Command(name = "assignments", description = {
-      "Write every assignment of an experiment, oldest first, as CSV or JSON lines,",
-      "paging through GET /v1/experiments/{id}/assignments (admin or analyst token)."})
+      "Write every assignment of an experiment, in id order, as CSV or JSON lines, paging",
+      "through GET /v1/experiments/{id}/assignments (an admin, editor or analyst token)."})
   static final class Assignments implements Callable<Integer> {
     private static final int PAGE = 1_000;
     private static final List<String> COLUMNS =
