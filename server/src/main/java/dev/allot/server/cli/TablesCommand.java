@@ -23,7 +23,7 @@ final class TablesCommand {
   }
 
   @Command(name = "apply", description = {
-      "Create an assignment table from a YAML or JSON file, or change the one with its id.",
+      "Create an assignment table from a YAML or JSON file, or change it.",
       "The file holds the table as the API takes it (displayName, source, sql, column mappings, ...),",
       "and its id: an id field, or --id. A table that exists gets the fields the file sets;",
       "each change is checked against the source as a new table is."})
@@ -99,8 +99,9 @@ final class TablesCommand {
   }
 
   @Command(name = "run", description = {
-      "Retry the table's rejected rows and load every window due, now; print what was loaded",
-      "since the previous run of this command, by it or by the scheduler. Exits 1 when the run failed."})
+      "Run the table now and print what was loaded since the previous 'tables run'.",
+      "Retries the rejected rows, then loads every window due. What the scheduler loaded since the",
+      "previous 'tables run' is counted too. Exits 1 when the run failed."})
   static final class Run implements Callable<Integer> {
     @Parameters(index = "0", description = "The table's id.")
     String id;
@@ -170,7 +171,7 @@ final class TablesCommand {
   }
 
   @Command(name = "rejected", description = {
-      "List the rows the table could not load, with the reason, oldest first.",
+      "List the rows the table could not load, with the reason.",
       "They are loaded by the next 'tables run' once the reason is fixed."})
   static final class Rejected implements Callable<Integer> {
     private static final int PAGE = 1_000;
