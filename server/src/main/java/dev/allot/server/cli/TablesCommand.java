@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -113,7 +114,8 @@ final class TablesCommand {
 
     @Override
     public Integer call() {
-      JsonNode run = server.client().json("POST", path(id) + ":run", null, null);
+      // :run may wait a minute for a run in progress, and a large import takes minutes (docs/imports.md).
+      JsonNode run = server.client().waitingUpTo(Duration.ofMinutes(15)).json("POST", path(id) + ":run", null, null);
       boolean failed = run.path("status").asText().equals("FAILED");
       if (output != null) {
         ObjectFile.print(run, output);
