@@ -8,7 +8,7 @@
 #   RATE=10000 bench/http.sh           # offer at most 10,000 requests/s instead of as many as possible
 #   DATABASE=postgres bench/http.sh    # on a new database on the local PostgreSQL (psql), dropped after
 #   DATABASE=jdbc:postgresql://... bench/http.sh   # on a database of your own
-#   ASSIGNMENT_EVENTS=off bench/http.sh                # serve with --no-assignment-events (default: on)
+#   ASSIGNMENT_EVENTS=off bench/http.sh   # serve with --no-assignment-events (default: on, as users run it)
 # Needs wrk (apt-get install wrk). Prints one summary line per case.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -61,27 +61,39 @@ spec:
 YAML
 # The repeat case's subjects, assigned up front so that every request of that case is a cache hit.
 for i in $(seq 0 9); do
-  ids=$(seq $((i * 1000)) $((i * 1000 + 999)) | sed 's/^/"known-/; s/$/"/' | paste -sd,)
+  ids=$(seq $((i * 1000)) $((i * 1000 + 999)) | sed 's/^/"known-/; s/$/"/' | paste -sd, -)
   curl -sf -X POST "$url/v1/experiments/bench/assignments:getOrMake" -H "Authorization: Bearer $ALLOT_TOKEN" \
     -H 'Content-Type: application/json' -d "{\"subjectIds\":[$ids]}" >/dev/null
 done
 
+# Every wrk run gets ids of its own (RUN_ID, which the new-subject and event scripts build their
+# subject and insert ids from): the measured run must not start with the subjects or events its
+# warm-up already stored, nor one case or server run with another's.
+wrk_runs=0
+next_run_id() { wrk_runs=$((wrk_runs + 1)); run_id="$$-$(date +%s)-$wrk_runs"; }
+wrk_run() { # duration, script, env...
+  local duration=$1 script=$2; shift 2
+  env RUN_ID="$run_id" "$@" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" -s "bench/http/$script" "$url${path:-}"
+}
 run() { # name, script, env...
   local name=$1 script=$2; shift 2
   set -- CONNECTIONS="$CONNECTIONS" ${RATE:+RATE="$RATE"} "$@"
   # A short warm-up so the JIT has compiled the path being measured.
-  env "$@" wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s "bench/http/$script" "$url${path:-}" >/dev/null
+  next_run_id
+  wrk_run 5s "$script" "$@" >/dev/null
   local line
-  line=$(env "$@" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "bench/http/$script" "$url${path:-}" | grep '^RESULT')
+  next_run_id
+  line=$(wrk_run "$DURATION" "$script" "$@" | grep '^RESULT')
   printf '%-22s %s\n' "$name" "${line#RESULT }"
 }
-echo "connections=$CONNECTIONS threads=$THREADS duration=$DURATION rate=${RATE:-unlimited} database=${DATABASE:-embedded SQLite}"
+echo "connections=$CONNECTIONS threads=$THREADS duration=$DURATION rate=${RATE:-unlimited}" \
+  "database=${DATABASE:-embedded SQLite} assignment-events=$ASSIGNMENT_EVENTS"
 for case in $CASES; do
   case $case in
     healthz) path=/healthz run "healthz" healthz.lua ;;
     repeat) path=/v1/assignments:getOrMake run "getOrMake repeat" getOrMake.lua SUBJECTS=repeat ;;
-    new) path=/v1/assignments:getOrMake run "getOrMake new" getOrMake.lua SUBJECTS=new RUN_ID="$(date +%s)" ;;
-    events) path=/v1/events run "events (x100)" events.lua RUN_ID="$(date +%s)" ;;
+    new) path=/v1/assignments:getOrMake run "getOrMake new" getOrMake.lua SUBJECTS=new ;;
+    events) path=/v1/events run "events (x100)" events.lua ;;
     *) echo "unknown case '$case': healthz, repeat, new or events" >&2; exit 2 ;;
   esac
 done

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The data directory and every file Allot makes in it are private to the server's user: 0700 and
- * 0600, the database and its -wal and -shm files included (README, The data directory).
+ * 0600, the database and its -wal and -shm files included (docs/operations.md, "The data
+ * directory and token files").
  */
 class DataDirectoryTest {
 

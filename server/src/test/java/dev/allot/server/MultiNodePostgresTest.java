@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Several nodes (README.md, "Several nodes behind a load balancer"; docs/assignment.md,
+ * Several nodes (docs/operations.md, "Several nodes behind a load balancer"; docs/assignment.md,
  * "Stickiness"): several Allot nodes share one PostgreSQL database, as behind a load balancer, and
  * agree on every assignment. Each test starts two nodes, each {@code allot serve} in a JVM of its
  * own, at the same moment on a new, empty database, so that both run the migrations at once.

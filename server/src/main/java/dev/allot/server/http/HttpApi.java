@@ -58,7 +58,7 @@ public final class HttpApi {
       config.router.ignoreTrailingSlashes = true;
       // A method a path has no route for, where other methods have one, is a 405 with Allow
       // (ErrorMapper.http). Javalin answers it before matching, so beforeMatched, the token check,
-      // does not run: without a token one learns which methods a path takes, which the README's
+      // does not run: without a token one learns which methods a path takes, which docs/api.md's
       // route table says anyway, and nothing a 404 would not have said about stored data.
       config.http.prefer405over404 = true;
       config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));

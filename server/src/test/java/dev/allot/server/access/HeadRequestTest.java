@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * HEAD answers what GET would, without the body: the same status for every role (401, 403), the
- * same 404 for what does not exist, the same content type for what does (README, Access).
+ * same 404 for what does not exist, the same content type for what does (docs/api.md, "Bodies").
  */
 class HeadRequestTest {
   @RegisterExtension final TestServer server = new TestServer();

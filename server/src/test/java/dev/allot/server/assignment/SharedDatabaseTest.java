@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Stickiness (docs/assignment.md, "Stickiness") across nodes (README.md, "Several nodes behind a
- * load balancer"): two Allot nodes sharing one database agree on every assignment; the first write
+ * Stickiness (docs/assignment.md, "Stickiness") across nodes (docs/operations.md, "Several nodes behind
+ * a load balancer"): two Allot nodes sharing one database agree on every assignment; the first write
  * wins, and each node answers what the other stored.
  */
 class SharedDatabaseTest {

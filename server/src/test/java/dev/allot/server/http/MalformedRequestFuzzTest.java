@@ -53,8 +53,8 @@ import org.sqlite.SQLiteConfig;
  * headers. Each request is built to be refused: it carries a defect that no valid request has (no
  * or a wrong token, a role without the right, an id that names nothing, a body that breaks the
  * parser or a field's type), so every one of them must be answered with a 4xx, none with a 5xx,
- * nothing may be logged at ERROR, and the store must hold exactly what it held before (README, HTTP
- * API and Errors).
+ * nothing may be logged at ERROR, and the store must hold exactly what it held before (docs/api.md,
+ * "Routes" and "Errors").
  *
  * <p>The generator is seeded: {@code -Dallot.fuzz.seed=N} replays or explores another run, {@code
  * -Dallot.fuzz.requests=N} sends more.

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A request body Jackson cannot bind is refused with our error, naming the field by its JSON path
- * and the rule, never a Java class (README, Errors): for every request that has a JSON body.
+ * and the rule, never a Java class (docs/api.md, "Bodies"): for every request that has a JSON body.
  */
 class RequestBodyErrorsTest {
   @RegisterExtension final TestServer server = new TestServer();

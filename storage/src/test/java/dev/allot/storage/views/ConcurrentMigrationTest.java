@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Migrating PostgreSQL databases at the same moment (README.md, "Running on PostgreSQL": nodes
+ * Migrating PostgreSQL databases at the same moment (docs/operations.md, "Running on PostgreSQL": nodes
  * share a database and start together). Flyway serializes the migrations of one database. Roles
  * belong to the cluster, so the migrations of two databases may both create them: the tests that
  * need roles nobody has created yet migrate with a role prefix of their own, where Database.open
