@@ -79,7 +79,7 @@ public final class ImportBenchmark {
           "variant", "AUTOMATIC", "P3650D", "PT0S", null), Optional.of("bench"));
 
       long start = System.nanoTime();
-      ImportRun run = tables.run("bench");
+      ImportRun run = tables.run("bench").run();
       double seconds = (System.nanoTime() - start) / 1e9;
       System.out.printf("import: %s, %,d rows read, %,d loaded, %,d rejected in %.2f s: %,.0f rows/s%n",
           run.status(), run.rowsRead(), run.rowsLoaded(), run.rejected(), seconds, run.rowsRead() / seconds);

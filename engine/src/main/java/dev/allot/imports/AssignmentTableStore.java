@@ -49,6 +49,12 @@ public interface AssignmentTableStore {
   /** Stores the run, and the table's state after it (state, error, failures, next attempt), in one transaction. */
   void recordRun(ImportRun run, AssignmentTable after);
 
+  /**
+   * Adds up the table's runs started by the scheduler since its latest manual run (all of them
+   * when it had none); {@link ImportRun.Totals#NONE} when there are none.
+   */
+  ImportRun.Totals scheduledRunsSinceLastManualRun(ResourceId tableId);
+
   /** The table's latest runs, newest first. */
   List<ImportRun> runs(ResourceId tableId, int limit);
 

@@ -121,9 +121,12 @@ public final class AssignmentTables {
     });
   }
 
-  /** Retries the rejected rows, then loads every window due; answers when done. */
-  public ImportRun run(String id) {
-    return importer.run(parseId(id), true);
+  /**
+   * Retries the rejected rows, then loads every window due; answers when done, with what the
+   * scheduler loaded since the previous manual run too (docs/imports.md, "Runs").
+   */
+  public ManualRun run(String id) {
+    return importer.runManually(parseId(id));
   }
 
   public List<ImportRun> runs(String id, int limit) {

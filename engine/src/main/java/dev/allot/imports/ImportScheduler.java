@@ -23,13 +23,16 @@ public final class ImportScheduler {
     this.clock = clock;
   }
 
-  /** Runs every due table, one after another; returns their runs. */
+  /**
+   * Runs every due table, one after another; returns the runs recorded, leaving out those that
+   * read no row (docs/imports.md, "Runs").
+   */
   public List<ImportRun> tick() {
     List<ImportRun> runs = new ArrayList<>();
     for (AssignmentTable table : store.list()) {
       if (importer.due(table, clock.instant())) {
         try {
-          runs.add(importer.run(table.id(), false));
+          importer.runScheduled(table.id()).ifPresent(runs::add);
         } catch (AllotException e) {
           if (e.code() != ErrorCode.NOT_FOUND) {
             throw e;

@@ -4,6 +4,7 @@ import dev.allot.assignment.Assignment;
 import dev.allot.assignment.AssignmentIds;
 import dev.allot.assignment.Catalog;
 import dev.allot.error.AllotException;
+import dev.allot.error.ErrorCode;
 import dev.allot.imports.AssignmentTableStore.WatermarkMove;
 import dev.allot.resource.ResourceId;
 import dev.allot.resource.SubjectType;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -32,6 +34,8 @@ public final class Importer {
   static final int CHUNK_ROWS = 10_000;
   static final Duration FIRST_BACKOFF = Duration.ofSeconds(30);
   static final Duration MAX_BACKOFF = Duration.ofHours(1);
+  /** How long {@code :run} waits for a run of its table in progress: a request should not hang for long. */
+  static final Duration MANUAL_WAIT = Duration.ofSeconds(60);
 
   private final AssignmentTableStore store;
   private final Warehouses warehouses;
@@ -63,28 +67,70 @@ public final class Importer {
   /**
    * Runs the table now: when {@code manual} (asked for through the API) its rejected rows again
    * first, then every window due. A failure is recorded in the run and the table (FAILED, with a
-   * backoff), not thrown. A scheduled run that found nothing to load, of a table that was fine, is
-   * not recorded: a table whose query returns no row yet would record one every tick.
+   * backoff), not thrown. A scheduled run that read no row, of a table that was fine, is not
+   * recorded (docs/imports.md, "Runs"): with no commit delay every tick has a window to load, and
+   * most hold nothing.
    */
   public ImportRun run(ResourceId tableId, boolean manual) {
-    return exclusively(tableId, () -> {
-      AssignmentTable table = store.find(tableId)
-          .orElseThrow(() -> AllotException.notFound("no assignment table " + tableId));
-      Run run = new Run(table, manual, clock.instant());
-      try {
-        Warehouse warehouse = warehouses.open(table.definition().source());
-        ImportQuery query = Checks.query(table.definition(), warehouse);
-        RowRules rules = new RowRules(table, experiments.get(), subjectTypes, clock);
-        if (manual) {
-          run.retry(rules);
-        }
-        run.loadWindows(warehouse, query, rules);
-        return run.finish(table.succeeded(clock.instant()), null);
-      } catch (SourceException | AllotException e) {
-        return run.finish(null, e.getMessage());
-      }
-    });
+    return exclusively(tableId, () -> attempt(tableId, manual)).run();
   }
+
+  /**
+   * The scheduler's run of the table: empty when it read nothing and was not recorded, so that the
+   * scheduler reports (and logs) only the runs that did something.
+   */
+  Optional<ImportRun> runScheduled(ResourceId tableId) {
+    Attempt attempt = exclusively(tableId, () -> attempt(tableId, false));
+    return attempt.recorded() ? Optional.of(attempt.run()) : Optional.empty();
+  }
+
+  /**
+   * {@code :run} (docs/imports.md, "Runs"): waits up to {@link #MANUAL_WAIT} for a run of the table
+   * in progress (the scheduler's, say) to end, runs the table, and answers with its run and the
+   * scheduler's runs since the previous manual one, so that rows the scheduler got to first still
+   * show. A run still going after the wait is a CONFLICT: its rows will show in the runs list.
+   */
+  ManualRun runManually(ResourceId tableId) {
+    ReentrantLock lock = running.computeIfAbsent(tableId, id -> new ReentrantLock());
+    try {
+      if (!lock.tryLock(MANUAL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AllotException(ErrorCode.CONFLICT, "assignment table " + tableId + " has been running for more than "
+            + MANUAL_WAIT.toSeconds() + " s (a scheduled run, or another :run); what it loads shows in its runs "
+            + "when it ends; try :run again later");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AllotException(ErrorCode.UNAVAILABLE, "the server is stopping; try :run again", List.of(), e);
+    }
+    try {
+      // Read before this run is recorded: it is the previous manual run that bounds the sum.
+      ImportRun.Totals scheduled = store.scheduledRunsSinceLastManualRun(tableId);
+      return new ManualRun(attempt(tableId, true).run(), scheduled);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Attempt attempt(ResourceId tableId, boolean manual) {
+    AssignmentTable table = store.find(tableId)
+        .orElseThrow(() -> AllotException.notFound("no assignment table " + tableId));
+    Run run = new Run(table, manual, clock.instant());
+    try {
+      Warehouse warehouse = warehouses.open(table.definition().source());
+      ImportQuery query = Checks.query(table.definition(), warehouse);
+      RowRules rules = new RowRules(table, experiments.get(), subjectTypes, clock);
+      if (manual) {
+        run.retry(rules);
+      }
+      run.loadWindows(warehouse, query, rules);
+      return run.finish(table.succeeded(clock.instant()), null);
+    } catch (SourceException | AllotException e) {
+      return run.finish(null, e.getMessage());
+    }
+  }
+
+  /** A run, and whether it was recorded. */
+  private record Attempt(ImportRun run, boolean recorded) {}
 
   /** Whether the scheduler should run the table now: a window is due, or its first one is unknown. */
   boolean due(AssignmentTable table, Instant now) {
@@ -192,19 +238,21 @@ public final class Importer {
       chunk.clear();
     }
 
-    ImportRun finish(AssignmentTable succeeded, String error) {
+    Attempt finish(AssignmentTable succeeded, String error) {
       Instant finishedAt = clock.instant();
       AssignmentTable after = succeeded != null ? succeeded
           : table.failed(AssignmentTable.State.FAILED, error, retryAt(finishedAt, table.failures()), finishedAt);
       Optional<Instant> end = windowStart == null ? Optional.empty() : watermark;
-      ImportRun run = new ImportRun(AssignmentIds.next(startedAt), table.id(), startedAt, finishedAt,
+      ImportRun run = new ImportRun(AssignmentIds.next(startedAt), table.id(),
+          manual ? ImportRun.StartedBy.MANUAL : ImportRun.StartedBy.SCHEDULE, startedAt, finishedAt,
           Optional.ofNullable(windowStart), end, read, loaded, alreadyAssigned, rejected, retriedLoaded,
           error == null ? ImportRun.Status.SUCCEEDED : ImportRun.Status.FAILED, Optional.ofNullable(error));
-      boolean idle = !manual && error == null && windowStart == null && table.equals(after.withUpdatedAt(table.updatedAt()));
+      // Its empty windows moved the watermark already; a record of them would only say "nothing".
+      boolean idle = !manual && error == null && read == 0 && table.equals(after.withUpdatedAt(table.updatedAt()));
       if (!idle) {
         store.recordRun(run, after);
       }
-      return run;
+      return new Attempt(run, !idle);
     }
   }
 

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
     // Every subcommand names a description of its own: this one is inherited by none.
     description = {"Warehouse-native experiment assignment service.",
         "Run 'allot COMMAND --help' for a command's options."},
-    subcommands = {ServeCommand.class, ApplyCommand.class, GetCommand.class, AssignCommand.class, TokenCommand.class})
+    subcommands = {ServeCommand.class, ApplyCommand.class, GetCommand.class, AssignCommand.class, TokenCommand.class,
+        SourcesCommand.class, TablesCommand.class, ExportCommand.class})
 public final class AllotCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -37,6 +38,6 @@ public final class AllotCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve, apply, get, assign or token");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve, apply, get, assign, token, sources, tables or export");
   }
 }

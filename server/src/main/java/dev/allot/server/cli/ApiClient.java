@@ -18,6 +18,7 @@ final class ApiClient {
   private final HttpClient http;
   private final String server;
   private final String token;
+  private final Duration timeout;
 
   /** {@code trust}: the certificates an https:// server's must chain to, when not the JDK's CAs. */
   ApiClient(String server, String token, Optional<SSLContext> trust) {
@@ -26,12 +27,25 @@ final class ApiClient {
     this.http = http.build();
     this.server = server;
     this.token = token;
+    this.timeout = Duration.ofSeconds(60);
+  }
+
+  private ApiClient(ApiClient client, Duration timeout) {
+    this.http = client.http;
+    this.server = client.server;
+    this.token = client.token;
+    this.timeout = timeout;
+  }
+
+  /** The same client, waiting up to {@code timeout} for each answer (an import's run, say). */
+  ApiClient waitingUpTo(Duration timeout) {
+    return new ApiClient(this, timeout);
   }
 
   /** The response body of a successful call, as text in the format {@code accept} asks for. */
   String send(String method, String path, String contentType, byte[] body, String accept) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server + path))
-        .timeout(Duration.ofSeconds(60))
+        .timeout(timeout)
         .header("Authorization", "Bearer " + token)
         .header("Accept", accept)
         .method(method, body == null

@@ -5,6 +5,7 @@ import dev.allot.error.AllotException;
 import dev.allot.imports.AssignmentTable;
 import dev.allot.imports.AssignmentTables;
 import dev.allot.imports.ImportRun;
+import dev.allot.imports.ManualRun;
 import dev.allot.imports.RejectedRow;
 import dev.allot.imports.TableDefinition;
 import dev.allot.imports.UpdateStrategy;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -139,14 +141,39 @@ public final class AssignmentTableHandlers {
     }
   }
 
-  record RunView(String id, String status, String error, Instant startTime, Instant endTime, long durationMillis,
-      Instant windowStart, Instant windowEnd, long rowsRead, long rowsLoaded, long alreadyAssigned, long rejected,
-      long retriedLoaded) {
+  record RunView(String id, String startedBy, String status, String error, Instant startTime, Instant endTime,
+      long durationMillis, Instant windowStart, Instant windowEnd, long rowsRead, long rowsLoaded,
+      long alreadyAssigned, long rejected, long retriedLoaded) {
     static RunView of(ImportRun run) {
-      return new RunView(run.id(), run.status().name(), run.error().orElse(null), run.startedAt(), run.finishedAt(),
-          run.duration().toMillis(), run.windowStart().orElse(null), run.windowEnd().orElse(null), run.rowsRead(),
-          run.rowsLoaded(), run.alreadyAssigned(), run.rejected(), run.retriedLoaded());
+      return new RunView(run.id(), startedByOf(run), run.status().name(), run.error().orElse(null), run.startedAt(),
+          run.finishedAt(), run.duration().toMillis(), run.windowStart().orElse(null), run.windowEnd().orElse(null),
+          run.rowsRead(), run.rowsLoaded(), run.alreadyAssigned(), run.rejected(), run.retriedLoaded());
     }
+  }
+
+  /** The scheduler's runs that a {@code :run} answer adds up with its own. */
+  record ScheduledView(long runs, long rowsRead, long rowsLoaded, long alreadyAssigned, long rejected) {}
+
+  /**
+   * What {@code :run} answers: its run's id, times and status, with counts and windows that add
+   * up its own run and the scheduler's runs since the previous {@code :run} ({@code scheduled}).
+   */
+  record ManualRunView(String id, String startedBy, String status, String error, Instant startTime,
+      Instant endTime, long durationMillis, Instant windowStart, Instant windowEnd, long rowsRead, long rowsLoaded,
+      long alreadyAssigned, long rejected, long retriedLoaded, ScheduledView scheduled) {
+    static ManualRunView of(ManualRun manual) {
+      ImportRun run = manual.run();
+      ImportRun.Totals s = manual.scheduled();
+      return new ManualRunView(run.id(), startedByOf(run), run.status().name(), run.error().orElse(null),
+          run.startedAt(), run.finishedAt(), run.duration().toMillis(), manual.windowStart().orElse(null),
+          manual.windowEnd().orElse(null), manual.rowsRead(), manual.rowsLoaded(), manual.alreadyAssigned(),
+          manual.rejected(), manual.retriedLoaded(),
+          new ScheduledView(s.runs(), s.rowsRead(), s.rowsLoaded(), s.alreadyAssigned(), s.rejected()));
+    }
+  }
+
+  private static String startedByOf(ImportRun run) {
+    return run.startedBy().name().toLowerCase(Locale.ROOT);
   }
 
   record RejectedRowView(String id, String subjectId, String experimentId, String variantId, Instant timestamp,
@@ -205,8 +232,8 @@ public final class AssignmentTableHandlers {
       throw AllotException.notFound("no such endpoint: POST /v1/assignmentTables/" + segment
           + "; did you mean /v1/assignmentTables/<id>:run?");
     }
-    ImportRun run = tables.run(segment.substring(0, segment.length() - RUN.length()));
-    Bodies.respond(ctx, 200, RunView.of(run));
+    ManualRun run = tables.run(segment.substring(0, segment.length() - RUN.length()));
+    Bodies.respond(ctx, 200, ManualRunView.of(run));
   }
 
   public void runs(Context ctx) {

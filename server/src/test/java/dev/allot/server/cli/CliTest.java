@@ -438,7 +438,7 @@ class CliTest {
     Run run = AllotCliRunner.run("");
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("name a command: serve, apply, get, assign or token");
+    assertThat(run.err()).contains("name a command: serve, apply, get, assign, token, sources, tables or export");
   }
 
   @Test

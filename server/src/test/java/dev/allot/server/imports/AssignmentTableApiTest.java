@@ -4,6 +4,8 @@ import static dev.allot.server.TestServer.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.allot.server.Allot;
 import dev.allot.server.Documents;
 import dev.allot.server.TestServer;
 import dev.allot.server.TestServer.Response;
@@ -12,6 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -90,7 +95,11 @@ class AssignmentTableApiTest {
     assertThat(run.json().get("rowsRead").asLong()).isEqualTo(3);
     assertThat(run.json().get("rowsLoaded").asLong()).isEqualTo(2);
     assertThat(run.json().get("rejected").asLong()).isEqualTo(1);
-    assertThat(server.get(TABLES + "/legacy/runs").json().get("runs")).containsExactly(run.json());
+    assertThat(run.json().get("startedBy").asText()).isEqualTo("manual");
+    assertThat(run.json().get("scheduled").get("runs").asLong()).isZero();
+    ObjectNode recorded = run.json().deepCopy();
+    recorded.remove("scheduled");
+    assertThat(server.get(TABLES + "/legacy/runs").json().get("runs")).containsExactly(recorded);
     JsonNode rejected = server.get(TABLES + "/legacy/rejectedRows").json().get("rejectedRows");
     assertThat(rejected).singleElement().satisfies(row -> {
       assertThat(row.get("subjectId").asText()).isEqualTo("u3");
@@ -98,6 +107,37 @@ class AssignmentTableApiTest {
     });
     Response answer = post("/v1/assignments:get", "{\"subjectId\":\"u1\",\"experimentIds\":[\"home-cta\"]}");
     assertThat(answer.body()).contains("\"TREATMENT\"");
+  }
+
+  /**
+   * docs/imports.md, "Runs": {@code :run} sent as the scheduler's first tick (30 s after the start)
+   * runs the table answers what was loaded, whichever of the two got there first.
+   */
+  @Test
+  void run_racingTheScheduledTick_answersTheRows_whoeverLoadedThem() throws Exception {
+    Instant started = Instant.now();
+    String body = table("SELECT * FROM log", null).replace("\"commitDelay\": \"P13H\"", "\"commitDelay\": \"PT0S\"");
+    assertThat(post(TABLES + "?assignmentTableId=legacy", body).status()).isEqualTo(201);
+    Duration untilTick = Duration.between(Instant.now(), started.plus(Allot.IMPORT_TICK));
+    if (untilTick.isPositive()) {
+      Thread.sleep(untilTick.toMillis());
+    }
+
+    Response run = post(TABLES + "/legacy:run", "");
+
+    assertThat(run.status()).as(run.body()).isEqualTo(200);
+    JsonNode answer = run.json();
+    assertThat(answer.get("startedBy").asText()).isEqualTo("manual");
+    assertThat(List.of(answer.get("rowsRead").asLong(), answer.get("rowsLoaded").asLong(),
+        answer.get("rejected").asLong())).as(run.body()).containsExactly(3L, 2L, 1L);
+    JsonNode runs = server.get(TABLES + "/legacy/runs").json().get("runs");
+    if (answer.get("scheduled").get("runs").asLong() == 1) {
+      assertThat(runs).extracting(r -> r.get("startedBy").asText()).containsExactly("manual", "schedule");
+      assertThat(runs.get(1).get("rowsLoaded").asLong()).isEqualTo(2);
+    } else {
+      // :run came first; the tick after it read no row, so it recorded no run.
+      assertThat(runs).extracting(r -> r.get("startedBy").asText()).containsExactly("manual");
+    }
   }
 
   @Test

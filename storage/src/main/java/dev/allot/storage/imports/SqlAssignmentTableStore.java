@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Assignment tables, their runs and rejected rows, in the tables of migration V7. */
@@ -47,12 +48,20 @@ public final class SqlAssignmentTableStore implements AssignmentTableStore {
       WHERE id = ? AND deleted_at IS NULL AND (data_delivered_until = ? OR (data_delivered_until IS NULL AND CAST(? AS TEXT) IS NULL))""";
   private static final String INSERT_RUN = """
       INSERT INTO assignment_table_run (id, table_id, started_at, finished_at, window_start, window_end, rows_read,
-        rows_loaded, already_assigned, rejected, retried_loaded, status, error)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+        rows_loaded, already_assigned, rejected, retried_loaded, status, error, started_by)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
   private static final String RUNS = """
       SELECT id, table_id, started_at, finished_at, window_start, window_end, rows_read, rows_loaded,
-        already_assigned, rejected, retried_loaded, status, error
+        already_assigned, rejected, retried_loaded, status, error, started_by
       FROM assignment_table_run WHERE table_id = ? ORDER BY id DESC LIMIT ?""";
+  // Run ids sort by the time they started, and '' precedes them all.
+  private static final String SCHEDULED_SINCE_MANUAL = """
+      SELECT count(*) AS runs, MIN(window_start) AS window_start, MAX(window_end) AS window_end,
+        COALESCE(SUM(rows_read), 0) AS rows_read, COALESCE(SUM(rows_loaded), 0) AS rows_loaded,
+        COALESCE(SUM(already_assigned), 0) AS already_assigned, COALESCE(SUM(rejected), 0) AS rejected
+      FROM assignment_table_run
+      WHERE table_id = ? AND started_by = 'schedule' AND id > COALESCE((SELECT MAX(id)
+        FROM assignment_table_run WHERE table_id = ? AND started_by = 'manual'), '')""";
   private static final String INSERT_REJECTED = """
       INSERT INTO assignment_table_rejected_row (table_id, id, subject_id, experiment_id, variant_id, assigned_at,
         reason, rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
@@ -216,6 +225,7 @@ public final class SqlAssignmentTableStore implements AssignmentTableStore {
         insert.setLong(11, run.retriedLoaded());
         insert.setString(12, run.status().name());
         insert.setString(13, run.error().orElse(null));
+        insert.setString(14, run.startedBy().name().toLowerCase(Locale.ROOT));
         insert.executeUpdate();
       }
       try (PreparedStatement update = connection.prepareStatement(UPDATE_STATE)) {
@@ -224,6 +234,22 @@ public final class SqlAssignmentTableStore implements AssignmentTableStore {
         update.executeUpdate();
       }
       return null;
+    });
+  }
+
+  @Override
+  public ImportRun.Totals scheduledRunsSinceLastManualRun(ResourceId tableId) {
+    return database.withConnection(connection -> {
+      try (PreparedStatement select = connection.prepareStatement(SCHEDULED_SINCE_MANUAL)) {
+        select.setString(1, tableId.value());
+        select.setString(2, tableId.value());
+        try (ResultSet rs = select.executeQuery()) {
+          rs.next();
+          return new ImportRun.Totals(rs.getLong("runs"), Timestamps.readOptional(rs, "window_start"),
+              Timestamps.readOptional(rs, "window_end"), rs.getLong("rows_read"), rs.getLong("rows_loaded"),
+              rs.getLong("already_assigned"), rs.getLong("rejected"));
+        }
+      }
     });
   }
 
@@ -237,6 +263,7 @@ public final class SqlAssignmentTableStore implements AssignmentTableStore {
         try (ResultSet rs = select.executeQuery()) {
           while (rs.next()) {
             runs.add(new ImportRun(rs.getString("id"), ResourceId.of(rs.getString("table_id")),
+                ImportRun.StartedBy.valueOf(rs.getString("started_by").toUpperCase(Locale.ROOT)),
                 Timestamps.read(rs, "started_at"), Timestamps.read(rs, "finished_at"),
                 Timestamps.readOptional(rs, "window_start"), Timestamps.readOptional(rs, "window_end"),
                 rs.getLong("rows_read"), rs.getLong("rows_loaded"),

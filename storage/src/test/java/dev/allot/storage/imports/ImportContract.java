@@ -16,10 +16,15 @@ import dev.allot.imports.AssignmentTableStore;
 import dev.allot.imports.AssignmentTables;
 import dev.allot.imports.ImportRun;
 import dev.allot.imports.ImportScheduler;
+import dev.allot.imports.ImportQuery;
 import dev.allot.imports.Importer;
+import dev.allot.imports.ManualRun;
 import dev.allot.imports.ReadOnlyQuery;
 import dev.allot.imports.RejectedRow;
+import dev.allot.imports.SourceRow;
 import dev.allot.imports.TableDefinition;
+import dev.allot.imports.Warehouse;
+import dev.allot.imports.Warehouses;
 import dev.allot.resource.ResourceId;
 import dev.allot.resource.ResourceService;
 import dev.allot.storage.StoreSuite;
@@ -40,6 +45,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -139,7 +150,7 @@ abstract class ImportContract extends StoreSuite {
         row("u1", "search", "treatment", T0.plus(Duration.ofDays(2))));
     table("P1D", "PT0S", null);
 
-    ImportRun run = tables.run("legacy");
+    ImportRun run = tables.run("legacy").run();
 
     assertThat(run.status()).isEqualTo(ImportRun.Status.SUCCEEDED);
     assertThat(run.rowsRead()).isEqualTo(3);
@@ -173,7 +184,7 @@ abstract class ImportContract extends StoreSuite {
     arrive(row("u1", "home-cta", other, T0));
     table("P30D", "PT0S", null);
 
-    ImportRun run = tables.run("legacy");
+    ImportRun run = tables.run("legacy").run();
 
     assertThat(run.alreadyAssigned()).isEqualTo(1);
     assertThat(run.rowsLoaded()).isZero();
@@ -186,7 +197,7 @@ abstract class ImportContract extends StoreSuite {
         row(null, "home-cta", "control", T0), row("u3", "home-cta", "control", T0));
     table("P30D", "PT0S", null);
 
-    ImportRun first = tables.run("legacy");
+    ImportRun first = tables.run("legacy").run();
 
     assertThat(first.rowsLoaded()).isEqualTo(1);
     assertThat(first.rejected()).isEqualTo(3);
@@ -194,7 +205,7 @@ abstract class ImportContract extends StoreSuite {
         "no experiment 'checkout'", "experiment HOME-CTA has no variant 'purple'", "user_id is null");
 
     resources.apply(List.of(experiment("checkout").with("spec.subjectType", "user").build()), OptionalInt.empty());
-    ImportRun second = tables.run("legacy");
+    ImportRun second = tables.run("legacy").run();
 
     assertThat(second.retriedLoaded()).isEqualTo(1);
     assertThat(stored("checkout", "u1").source()).isEqualTo("LEGACY");
@@ -252,6 +263,111 @@ abstract class ImportContract extends StoreSuite {
     assertThat(tables.get("legacy").dataDeliveredUntil()).contains(clock.instant().minus(Duration.ofHours(2)));
   }
 
+  /** docs/imports.md, "Runs": with no commit delay every tick has a window, and an empty one is not recorded. */
+  @Test
+  void scheduledRun_thatReadsNoRow_isNotRecorded_butMovesTheWatermark() throws SQLException {
+    arrive(row("u1", "home-cta", "control", T0));
+    table("P1D", "PT0S", null);
+    assertThat(scheduler.tick()).singleElement().extracting(ImportRun::startedBy)
+        .isEqualTo(ImportRun.StartedBy.SCHEDULE);
+    clock.advance(Duration.ofSeconds(30));
+
+    assertThat(scheduler.tick()).isEmpty();
+
+    assertThat(tables.runs("legacy", 10)).hasSize(1);
+    assertThat(tables.get("legacy").dataDeliveredUntil()).contains(clock.instant());
+  }
+
+  @Test
+  void manualRun_thatReadsNoRow_isRecorded() throws SQLException {
+    table("P1D", "PT0S", null);
+
+    ImportRun run = tables.run("legacy").run();
+
+    assertThat(run.startedBy()).isEqualTo(ImportRun.StartedBy.MANUAL);
+    assertThat(tables.runs("legacy", 10)).containsExactly(run);
+  }
+
+  /** docs/imports.md, "Runs": the scheduler got to the rows first, and :run still answers them. */
+  @Test
+  void manualRun_afterTheSchedulerLoadedTheRows_answersWhatTheSchedulerLoaded() throws SQLException {
+    arrive(row("u1", "home-cta", "control", T0), row("u2", "checkout", "control", T0.plusSeconds(5)));
+    table("P30D", "PT0S", null);
+    ImportRun scheduled = scheduler.tick().getFirst();
+    clock.advance(Duration.ofSeconds(3));
+
+    ManualRun answer = tables.run("legacy");
+
+    assertThat(answer.run().rowsRead()).isZero();
+    assertThat(answer.scheduled().runs()).isEqualTo(1);
+    assertThat(List.of(answer.rowsRead(), answer.rowsLoaded(), answer.rejected())).containsExactly(2L, 1L, 1L);
+    assertThat(answer.windowStart()).isEqualTo(scheduled.windowStart());
+    assertThat(answer.windowEnd()).contains(clock.instant());
+    assertThat(tables.runs("legacy", 10)).extracting(ImportRun::startedBy)
+        .containsExactly(ImportRun.StartedBy.MANUAL, ImportRun.StartedBy.SCHEDULE);
+    ManualRun again = tables.run("legacy");
+    assertThat(again.scheduled()).as("counted by the previous :run").isEqualTo(ImportRun.Totals.NONE);
+    assertThat(again.rowsRead()).isZero();
+  }
+
+  /** docs/imports.md, "Runs": :run waits for the scheduler's run in progress, and answers its rows. */
+  @Test
+  @Timeout(30)
+  void manualRun_duringAScheduledRun_waitsForIt_andAnswersItsRows() throws Exception {
+    arrive(row("u1", "home-cta", "control", T0), row("u2", "home-cta", "treatment", T0.plusSeconds(5)));
+    table("P30D", "PT0S", null);
+    CountDownLatch reading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Warehouses slow = name -> new PausedWarehouse(JdbcWarehouse.of(sourceUrl, null, null), reading, release);
+    Importer paused = new Importer(store, slow, () -> catalogAtStart, resources::subjectType, clock);
+    ImportScheduler pausedScheduler = new ImportScheduler(store, paused, clock);
+    AssignmentTables pausedTables = new AssignmentTables(store, slow, resources::subjectType, paused, clock);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      Future<List<ImportRun>> tick = threads.submit(pausedScheduler::tick);
+      assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
+      Future<ManualRun> manual = threads.submit(() -> pausedTables.run("legacy"));
+      Thread.sleep(200);
+      assertThat(manual).as("waits for the scheduled run").isNotDone();
+
+      release.countDown();
+
+      assertThat(tick.get(10, TimeUnit.SECONDS)).singleElement().extracting(ImportRun::rowsLoaded).isEqualTo(2L);
+      ManualRun answer = manual.get(10, TimeUnit.SECONDS);
+      assertThat(answer.run().rowsRead()).isZero();
+      assertThat(answer.rowsLoaded()).isEqualTo(2);
+      assertThat(answer.scheduled().runs()).isEqualTo(1);
+    } finally {
+      release.countDown();
+      threads.shutdownNow();
+    }
+  }
+
+  /** A warehouse whose first read waits until released, as a long scheduled run would. */
+  private record PausedWarehouse(Warehouse warehouse, CountDownLatch reading, CountDownLatch release)
+      implements Warehouse {
+    @Override
+    public List<Column> describe(String sql) {
+      return warehouse.describe(sql);
+    }
+
+    @Override
+    public Optional<Instant> earliest(ImportQuery query) {
+      return warehouse.earliest(query);
+    }
+
+    @Override
+    public void read(ImportQuery query, Instant from, Instant until, Consumer<SourceRow> rows) {
+      reading.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      warehouse.read(query, from, until, rows);
+    }
+  }
+
   /** Regression: each window once asked for the time anew, so the windows of a moving clock never ran out. */
   @Test
   @Timeout(30)
@@ -293,7 +409,7 @@ abstract class ImportContract extends StoreSuite {
         "ts", "experiment", "variant", "DAILY", null, null, null), Optional.of("daily"));
     clock.set(T0.plus(Duration.ofHours(50)));
 
-    ImportRun run = tables.run("daily");
+    ImportRun run = tables.run("daily").run();
 
     assertThat(run.windowStart()).contains(T0);
     assertThat(run.windowEnd()).contains(T0.plus(Duration.ofDays(2)));
@@ -309,7 +425,7 @@ abstract class ImportContract extends StoreSuite {
         .mapToObj(i -> row("u" + i, "home-cta", "treatment", T0.plusMillis(i))).toArray(String[][]::new));
     table("P1D", "PT0S", null);
 
-    ImportRun run = tables.run("legacy");
+    ImportRun run = tables.run("legacy").run();
 
     assertThat(run.rowsLoaded()).isEqualTo(25_000);
     assertThat(stored("home-cta", "u24999").createdAt()).isEqualTo(T0.plusMillis(24_999));
