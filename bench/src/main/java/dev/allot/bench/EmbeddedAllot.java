@@ -27,9 +27,8 @@ final class EmbeddedAllot implements AutoCloseable {
   /** On {@code database}: sqlite or postgres (see {@link BenchDatabase}); recording assignment events or not. */
   EmbeddedAllot(String database, Durability durability, boolean recordAssignmentEvents) {
     store = BenchDatabase.create(database);
-    AllotServices.Config defaults =
-        AllotServices.Config.of(store.jdbcUrl(), DatabaseOptions.of(durability), store.dataDir());
-    services = AllotServices.open(new AllotServices.Config(defaults.jdbcUrl(), defaults.database(),
+    AllotServices.Config defaults = AllotServices.Config.of(store.dataDir());
+    services = AllotServices.open(store.jdbcUrl(), DatabaseOptions.of(durability), new AllotServices.Config(
         defaults.dataDir(), defaults.secrets(), ExposureService.DEFAULT_PROPERTY_KEY_LIMIT, recordAssignmentEvents,
         AllotServices.Config.DEFAULT_ASSIGNMENT_CACHE_SIZE));
     services.resources().apply(List.of(Map.of(

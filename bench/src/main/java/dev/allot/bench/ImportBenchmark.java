@@ -49,8 +49,8 @@ public final class ImportBenchmark {
     System.out.printf("source %s: %,d rows written in %.1f s%n", kind, rows, (System.nanoTime() - fill) / 1e9);
 
     try (BenchDatabase allotStore = BenchDatabase.create("sqlite");
-        AllotServices services = AllotServices.open(AllotServices.Config.of(allotStore.jdbcUrl(),
-            DatabaseOptions.of(Durability.FSYNC), allotStore.dataDir()))) {
+        AllotServices services = AllotServices.open(allotStore.jdbcUrl(), DatabaseOptions.of(Durability.FSYNC),
+            AllotServices.Config.of(allotStore.dataDir()))) {
       services.resources().apply(List.of(Map.of("kind", "experiment",
           "metadata", Map.of("id", "bench", "status", "active"),
           "spec", Map.of("variants", List.of(Map.of("id", "control", "isControl", true), Map.of("id", "treatment")),

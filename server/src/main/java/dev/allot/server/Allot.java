@@ -92,7 +92,7 @@ public final class Allot implements AutoCloseable {
     ScheduledExecutorService importScheduler = null;
     ScheduledExecutorService poller = null;
     try {
-      services = AllotServices.open(new AllotServices.Config(config.jdbcUrl(), config.database(), config.dataDir(),
+      services = AllotServices.open(config.jdbcUrl(), config.database(), new AllotServices.Config(config.dataDir(),
           secrets, config.propertyKeyLimit(), config.assignmentEvents(),
           AllotServices.Config.DEFAULT_ASSIGNMENT_CACHE_SIZE));
       services.assignmentEvents().ifPresent(metrics::bind);

@@ -46,6 +46,7 @@ public final class AllotServices implements AutoCloseable {
   private final Catalog catalog;
   private final ResourceService resources;
   private final Optional<AssignmentEventWriter> assignmentEvents;
+  private final SqlAssignmentStore assignmentStore;
   private final Optional<CachingAssignmentStore> assignmentCache;
   private final AssignmentService assignments;
   private final ExposureService exposures;
@@ -56,10 +57,8 @@ public final class AllotServices implements AutoCloseable {
   private final ImportScheduler importScheduler;
 
   /**
-   * How the services are built.
+   * How the services are built, whatever database they are built over.
    *
-   * @param jdbcUrl the database, opened by {@link #open(Config)}
-   * @param database the password, durability and pool size to open it with
    * @param dataDir Allot's data directory: no source may read it (docs/imports.md)
    * @param secrets seals the passwords of sources
    * @param propertyKeyLimit the most distinct experiment user property keys kept (docs/events.md)
@@ -68,8 +67,6 @@ public final class AllotServices implements AutoCloseable {
    *     to the store
    */
   public record Config(
-      String jdbcUrl,
-      DatabaseOptions database,
       Path dataDir,
       SecretBox secrets,
       int propertyKeyLimit,
@@ -79,8 +76,6 @@ public final class AllotServices implements AutoCloseable {
     public static final long DEFAULT_ASSIGNMENT_CACHE_SIZE = 1_000_000;
 
     public Config {
-      Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-      Objects.requireNonNull(database, "database");
       Objects.requireNonNull(dataDir, "dataDir");
       Objects.requireNonNull(secrets, "secrets");
       if (propertyKeyLimit < 0) {
@@ -95,28 +90,26 @@ public final class AllotServices implements AutoCloseable {
      * The server's defaults (the default property key limit, assignment events recorded, the
      * default cache) with a new random secret key, for a node whose sources need not outlive it.
      */
-    public static Config of(String jdbcUrl, DatabaseOptions database, Path dataDir) {
+    public static Config of(Path dataDir) {
       SecureRandom random = new SecureRandom();
-      return new Config(jdbcUrl, database, dataDir,
+      return new Config(dataDir,
           new SecretBox(SecretBox.decodeKey(SecretBox.newKey(random)), random),
           ExposureService.DEFAULT_PROPERTY_KEY_LIMIT, true, DEFAULT_ASSIGNMENT_CACHE_SIZE);
     }
   }
 
   /**
-   * Opens the database of {@code config}, bringing its schema up to date, and builds the services
-   * over it on the system clock. Closing them closes the database.
+   * Opens the database at {@code jdbcUrl} as {@code options} say, bringing its schema up to date,
+   * and builds the services over it on the system clock. Closing them closes the database.
    */
-  public static AllotServices open(Config config) {
+  public static AllotServices open(String jdbcUrl, DatabaseOptions options, Config config) {
     // Should building fail, the services close the database they were given.
-    return new AllotServices(Database.open(config.jdbcUrl(), config.database()), true, config,
-        InstantSource.system());
+    return new AllotServices(Database.open(jdbcUrl, options), true, config, InstantSource.system());
   }
 
   /**
    * The services of one more node over a database opened already, as tests run several nodes on
-   * one: {@code config}'s URL and database options are not used, and closing the services leaves
-   * the database open.
+   * one: closing the services leaves the database open.
    */
   public static AllotServices over(Database database, Config config, InstantSource clock) {
     return new AllotServices(database, false, config, clock);
@@ -140,7 +133,7 @@ public final class AllotServices implements AutoCloseable {
               AssignmentEventWriter.DEFAULT_CAPACITY))
           : Optional.empty();
       assignmentEvents.ifPresent(closeables::push);
-      SqlAssignmentStore assignmentStore = new SqlAssignmentStore(database);
+      assignmentStore = new SqlAssignmentStore(database);
       closeables.push(assignmentStore);
       assignmentCache = config.assignmentCacheSize() > 0
           ? Optional.of(new CachingAssignmentStore(assignmentStore, config.assignmentCacheSize()))
@@ -188,6 +181,11 @@ public final class AllotServices implements AutoCloseable {
   /** The writer of assignment events, when they are recorded. */
   public Optional<AssignmentEventWriter> assignmentEvents() {
     return assignmentEvents;
+  }
+
+  /** The assignments in the database, new ones written by group commit, without the cache. */
+  public SqlAssignmentStore assignmentStore() {
+    return assignmentStore;
   }
 
   /** The cache in front of the assignment store, unless the cache size is 0. */
