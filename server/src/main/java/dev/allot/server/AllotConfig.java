@@ -66,12 +66,12 @@ public record AllotConfig(
     return databaseUrl.orElse("jdbc:sqlite:" + dataDir.resolve("allot.db").toAbsolutePath());
   }
 
-  public Path adminTokenFile() {
+  Path adminTokenFile() {
     return dataDir.resolve("admin-token");
   }
 
   /** Where the secret key is kept when {@code ALLOT_SECRET_KEY} is not set. */
-  public Path secretKeyFile() {
+  Path secretKeyFile() {
     return dataDir.resolve("secret-key");
   }
 

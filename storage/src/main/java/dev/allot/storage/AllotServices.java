@@ -72,7 +72,7 @@ public final class AllotServices implements AutoCloseable {
       int propertyKeyLimit,
       boolean assignmentEvents,
       long assignmentCacheSize) {
-    /** Enough for the subjects a node sees in a day; an entry costs about 200 bytes. */
+    /** The server's: the last million assignments read or made stay in memory. */
     public static final long DEFAULT_ASSIGNMENT_CACHE_SIZE = 1_000_000;
 
     public Config {
