@@ -60,7 +60,7 @@ public class AssignmentBenchmark {
       });
       // The subjects the cache-hit benchmark asks for: assigned (and so cached) up front.
       for (int i = 0; i < 1_024; i++) {
-        allot.assignments.getOrMake("known-" + i, EXPERIMENTS);
+        allot.assignments.getOrMake("known-" + i, null, EXPERIMENTS);
       }
     }
 
@@ -86,7 +86,7 @@ public class AssignmentBenchmark {
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public List<Decision> getOrMakeCacheHit(Embedded embedded, Cursor cursor) {
-    return embedded.allot.assignments.getOrMake("known-" + (cursor.next++ & 1023), EXPERIMENTS);
+    return embedded.allot.assignments.getOrMake("known-" + (cursor.next++ & 1023), null, EXPERIMENTS);
   }
 
   /** 64 platform threads each asking for one new subject at a time. */
@@ -95,7 +95,7 @@ public class AssignmentBenchmark {
   @OutputTimeUnit(TimeUnit.SECONDS)
   @Threads(64)
   public List<Decision> getOrMakeNewDurable(Embedded embedded) {
-    return embedded.allot.assignments.getOrMake("new-" + embedded.nextSubject.incrementAndGet(), EXPERIMENTS);
+    return embedded.allot.assignments.getOrMake("new-" + embedded.nextSubject.incrementAndGet(), null, EXPERIMENTS);
   }
 
   /**
@@ -110,7 +110,7 @@ public class AssignmentBenchmark {
     Thread[] requests = new Thread[IN_FLIGHT];
     for (int i = 0; i < IN_FLIGHT; i++) {
       String subject = "new-" + embedded.nextSubject.incrementAndGet();
-      requests[i] = Thread.ofVirtual().start(() -> embedded.allot.assignments.getOrMake(subject, EXPERIMENTS));
+      requests[i] = Thread.ofVirtual().start(() -> embedded.allot.assignments.getOrMake(subject, null, EXPERIMENTS));
     }
     for (Thread request : requests) {
       request.join();

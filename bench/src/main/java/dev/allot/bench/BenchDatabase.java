@@ -21,6 +21,9 @@ sealed interface BenchDatabase extends AutoCloseable {
 
   String jdbcUrl();
 
+  /** The data directory the services are told of: no source may read it. */
+  Path dataDir();
+
   @Override
   void close();
 
@@ -48,6 +51,11 @@ sealed interface BenchDatabase extends AutoCloseable {
     }
 
     @Override
+    public Path dataDir() {
+      return dir;
+    }
+
+    @Override
     public void close() {
       try (var files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -70,6 +78,12 @@ sealed interface BenchDatabase extends AutoCloseable {
       int slash = serverUrl.indexOf('/', "jdbc:postgresql://".length());
       int query = serverUrl.indexOf('?', slash);
       return serverUrl.substring(0, slash + 1) + name + (query < 0 ? "" : serverUrl.substring(query));
+    }
+
+    /** The server's default, relative to where the benchmark runs: the store keeps no file there. */
+    @Override
+    public Path dataDir() {
+      return Path.of("allot-data");
     }
 
     @Override

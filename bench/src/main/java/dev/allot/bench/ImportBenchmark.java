@@ -1,23 +1,17 @@
 package dev.allot.bench;
 
-import dev.allot.assignment.Catalog;
 import dev.allot.imports.AssignmentTables;
 import dev.allot.imports.ImportRun;
-import dev.allot.imports.Importer;
 import dev.allot.imports.TableDefinition;
-import dev.allot.resource.ResourceService;
-import dev.allot.storage.Database;
+import dev.allot.storage.AllotServices;
+import dev.allot.storage.DatabaseOptions;
 import dev.allot.storage.Durability;
-import dev.allot.storage.imports.JdbcWarehouse;
-import dev.allot.storage.imports.SqlAssignmentTableStore;
-import dev.allot.storage.resource.SqlResourceStore;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,29 +46,22 @@ public final class ImportBenchmark {
       sourceUrl = "jdbc:duckdb:";
       sql = "SELECT * FROM read_csv('" + csv + "')";
     }
-    String url = sourceUrl;
     System.out.printf("source %s: %,d rows written in %.1f s%n", kind, rows, (System.nanoTime() - fill) / 1e9);
 
     try (BenchDatabase allotStore = BenchDatabase.create("sqlite");
-        Database database = Database.open(allotStore.jdbcUrl(), Durability.FSYNC)) {
-      InstantSource clock = InstantSource.system();
-      SqlResourceStore resourceStore = new SqlResourceStore(database, clock);
-      Catalog catalog = new Catalog(resourceStore);
-      ResourceService resources = new ResourceService(resourceStore, clock, catalog::refresh);
-      resources.installBuiltIns();
-      resources.apply(List.of(Map.of("kind", "experiment", "metadata", Map.of("id", "bench", "status", "active"),
+        AllotServices services = AllotServices.open(allotStore.jdbcUrl(), DatabaseOptions.of(Durability.FSYNC),
+            AllotServices.Config.of(allotStore.dataDir()))) {
+      services.resources().apply(List.of(Map.of("kind", "experiment",
+          "metadata", Map.of("id", "bench", "status", "active"),
           "spec", Map.of("variants", List.of(Map.of("id", "control", "isControl", true), Map.of("id", "treatment")),
               "cohorts", List.of(Map.of("index", 1, "variants", List.of(
                   Map.of("variant", "control", "split", new BigDecimal("0.5")),
                   Map.of("variant", "treatment", "split", new BigDecimal("0.5")))))))), OptionalInt.empty());
-      SqlAssignmentTableStore store = new SqlAssignmentTableStore(database);
       String user = kind.equals("postgres") ? "postgres" : null;
       // The CSV file is read through an in-memory DuckDB, which reads only the paths it is allowed.
       List<String> allowedPaths = kind.equals("csv") ? List.of(csv.toString()) : List.of();
-      Importer importer = new Importer(store, name -> JdbcWarehouse.of(url, user, null, allowedPaths), catalog::current,
-          resources::subjectType, clock);
-      AssignmentTables tables = new AssignmentTables(store, name -> JdbcWarehouse.of(url, user, null, allowedPaths),
-          resources::subjectType, importer, clock);
+      services.sources().create("warehouse", sourceUrl, user, null, allowedPaths);
+      AssignmentTables tables = services.assignmentTables();
       tables.create(new TableDefinition.Draft("bench", "warehouse", sql, "user_id", "ANY", "ts", "experiment",
           "variant", "AUTOMATIC", "P3650D", "PT0S", null), Optional.of("bench"));
 

@@ -29,11 +29,7 @@ public final class AssignmentService {
   private final InstantSource clock;
   private final AnsweredCalls answered;
 
-  public AssignmentService(Catalog catalog, AssignmentStore store, InstantSource clock) {
-    this(catalog, store, clock, AnsweredCalls.NONE);
-  }
-
-  /** {@code answered} is told of every answer, for assignment events. */
+  /** {@code answered} is told of every answer, for assignment events ({@link AnsweredCalls#NONE}: none). */
   public AssignmentService(Catalog catalog, AssignmentStore store, InstantSource clock, AnsweredCalls answered) {
     this.catalog = catalog;
     this.store = store;
@@ -41,22 +37,18 @@ public final class AssignmentService {
     this.answered = answered;
   }
 
-  /** One subject in many experiments, making and storing assignments the subject lacks. */
-  public List<Decision> getOrMake(String subjectId, List<String> experimentIds) {
-    return getOrMake(subjectId, null, experimentIds);
-  }
-
-  /** The same, from a device ({@code deviceId} may be null), which the assignment event names. */
+  /**
+   * One subject in many experiments, making and storing assignments the subject lacks; from a
+   * device ({@code deviceId} may be null), which the assignment event names.
+   */
   public List<Decision> getOrMake(String subjectId, String deviceId, List<String> experimentIds) {
     return decide(subjectId, deviceId, experimentIds, true);
   }
 
-  /** One subject in many experiments, without making anything. */
-  public List<Decision> get(String subjectId, List<String> experimentIds) {
-    return get(subjectId, null, experimentIds);
-  }
-
-  /** The same, from a device ({@code deviceId} may be null), which the assignment event names. */
+  /**
+   * One subject in many experiments, without making anything; from a device ({@code deviceId} may
+   * be null), which the assignment event names.
+   */
   public List<Decision> get(String subjectId, String deviceId, List<String> experimentIds) {
     return decide(subjectId, deviceId, experimentIds, false);
   }

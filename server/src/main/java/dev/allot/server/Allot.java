@@ -1,21 +1,10 @@
 package dev.allot.server;
 
 import dev.allot.access.IssuedToken;
-import dev.allot.assignment.AnsweredCalls;
-import dev.allot.assignment.AssignmentService;
 import dev.allot.assignment.Catalog;
-import dev.allot.events.AssignmentEvents;
-import dev.allot.events.Experiments;
 import dev.allot.events.ExposureService;
-import dev.allot.imports.AssignmentTables;
 import dev.allot.imports.ImportRun;
 import dev.allot.imports.ImportScheduler;
-import dev.allot.imports.Importer;
-import dev.allot.imports.SourceService;
-import dev.allot.imports.Warehouses;
-import dev.allot.access.TokenService;
-import dev.allot.resource.LastKnownResources;
-import dev.allot.resource.ResourceService;
 import dev.allot.server.access.Authenticator;
 import dev.allot.server.access.TokenHandlers;
 import dev.allot.server.assignment.AssignmentHandlers;
@@ -29,19 +18,10 @@ import dev.allot.server.metrics.Metrics;
 import dev.allot.server.resource.ResourceHandlers;
 import dev.allot.server.tls.TlsFiles;
 import dev.allot.server.tls.TlsIdentity;
+import dev.allot.storage.AllotServices;
 import dev.allot.storage.Database;
 import dev.allot.storage.FailureLog;
-import dev.allot.storage.access.SqlTokenStore;
-import dev.allot.storage.assignment.CachingAssignmentStore;
-import dev.allot.storage.assignment.SqlAssignmentStore;
-import dev.allot.storage.events.AssignmentEventWriter;
-import dev.allot.storage.events.SqlEventStore;
-import dev.allot.storage.imports.PrivateDataDirectory;
 import dev.allot.storage.imports.SecretBox;
-import dev.allot.storage.imports.SqlAssignmentTableStore;
-import dev.allot.storage.imports.SourceWarehouses;
-import dev.allot.storage.imports.SqlSourceStore;
-import dev.allot.storage.resource.SqlResourceStore;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,8 +46,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root: the one place that builds every object, in dependency order, for the
- * server and for the tests that start it.
+ * The server: the services {@link AllotServices} builds over the store, and around them what only
+ * a server has (the data directory, the first admin token, HTTP or HTTPS, metrics, the catalog
+ * poller and the import schedule), stopped in the reverse order.
  */
 public final class Allot implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Allot.class);
@@ -76,25 +57,20 @@ public final class Allot implements AutoCloseable {
 
   /** How often a node looks for resource changes made through other nodes sharing its database. */
   public static final Duration CATALOG_POLL = Duration.ofSeconds(1);
-  private static final long ASSIGNMENT_CACHE_SIZE = 1_000_000;
   /** How often a node looks for assignment tables that are due. */
-  public static final Duration IMPORT_TICK = Duration.ofSeconds(30);
+  private static final Duration IMPORT_TICK = Duration.ofSeconds(30);
 
-  private final Database database;
-  private final SqlAssignmentStore assignmentStore;
-  private final AssignmentEventWriter assignmentEvents;
-  private final ScheduledExecutorService poller;
+  private final AllotServices services;
   private final ScheduledExecutorService importScheduler;
+  private final ScheduledExecutorService poller;
   private final Metrics metrics;
   private final Javalin http;
 
-  private Allot(Database database, SqlAssignmentStore assignmentStore, AssignmentEventWriter assignmentEvents,
-      ScheduledExecutorService poller, ScheduledExecutorService importScheduler, Metrics metrics, Javalin http) {
-    this.database = database;
-    this.assignmentStore = assignmentStore;
-    this.assignmentEvents = assignmentEvents;
-    this.poller = poller;
+  private Allot(AllotServices services, ScheduledExecutorService importScheduler, ScheduledExecutorService poller,
+      Metrics metrics, Javalin http) {
+    this.services = services;
     this.importScheduler = importScheduler;
+    this.poller = poller;
     this.metrics = metrics;
     this.http = http;
   }
@@ -111,63 +87,37 @@ public final class Allot implements AutoCloseable {
     createDataDir(config.dataDir());
     SecretBox secrets = new SecretBox(
         SecretKeys.load(config.secretKey(), config.secretKeyFile(), new SecureRandom()), new SecureRandom());
-    InstantSource clock = InstantSource.system();
-    Database database = Database.open(config.jdbcUrl(), config.database());
-    SqlAssignmentStore assignmentStore = null;
-    AssignmentEventWriter assignmentEvents = null;
-    ScheduledExecutorService poller = null;
-    ScheduledExecutorService importScheduler = null;
     Metrics metrics = new Metrics();
+    AllotServices services = null;
+    ScheduledExecutorService importScheduler = null;
+    ScheduledExecutorService poller = null;
     try {
-      SqlResourceStore resourceStore = new SqlResourceStore(database, clock);
-      Catalog catalog = new Catalog(resourceStore);
-      // While the store is down, reads of current resources answer from the catalog's snapshot.
-      ResourceService resources = new ResourceService(
-          new LastKnownResources(resourceStore, () -> catalog.current().resources()), clock, catalog::refresh);
-      resources.installBuiltIns();
-      poller = pollForChanges(catalog);
-      SqlEventStore eventStore = new SqlEventStore(database);
-      if (config.assignmentEvents()) {
-        assignmentEvents = new AssignmentEventWriter(
-            new AssignmentEvents(eventStore, clock, config.propertyKeyLimit()), AssignmentEventWriter.DEFAULT_CAPACITY);
-        metrics.bind(assignmentEvents);
-      }
-      assignmentStore = new SqlAssignmentStore(database);
-      CachingAssignmentStore cachedAssignments = new CachingAssignmentStore(assignmentStore, ASSIGNMENT_CACHE_SIZE);
-      metrics.bind(cachedAssignments);
-      AssignmentService assignments = new AssignmentService(catalog, cachedAssignments, clock,
-          assignmentEvents == null ? AnsweredCalls.NONE : assignmentEvents);
-      ExposureService exposures = new ExposureService(() -> Experiments.of(catalog.current()),
-          eventStore, clock, config.propertyKeyLimit());
-      TokenService tokens = new TokenService(new SqlTokenStore(database), clock, new SecureRandom());
-      tokens.createFirstAdmin(config.adminToken()).ifPresent(issued -> announce(issued, config));
-      Authenticator authenticator = new Authenticator(tokens);
-      SqlSourceStore sourceStore = new SqlSourceStore(database, secrets);
-      SecretKeys.checkAgainst(sourceStore);
-      SqlAssignmentTableStore tableStore = new SqlAssignmentTableStore(database);
-      // No source reads Allot's own files: checked when a source is stored, and again when it is opened.
-      PrivateDataDirectory reservedFiles = new PrivateDataDirectory(config.dataDir());
-      SourceService sources = new SourceService(sourceStore, clock, tableStore::tablesUsing, reservedFiles);
-      Warehouses warehouses = new SourceWarehouses(sourceStore, reservedFiles);
-      Importer importer = new Importer(tableStore, warehouses, catalog::current, resources::subjectType, clock);
-      AssignmentTables assignmentTables =
-          new AssignmentTables(tableStore, warehouses, resources::subjectType, importer, clock);
-      importScheduler = scheduleImports(new ImportScheduler(tableStore, importer, clock));
+      services = AllotServices.open(config.jdbcUrl(), config.database(), new AllotServices.Config(config.dataDir(),
+          secrets, config.propertyKeyLimit(), config.assignmentEvents(),
+          AllotServices.Config.DEFAULT_ASSIGNMENT_CACHE_SIZE));
+      services.assignmentEvents().ifPresent(metrics::bind);
+      services.assignmentCache().ifPresent(metrics::bind);
+      services.tokens().createFirstAdmin(config.adminToken()).ifPresent(issued -> announce(issued, config));
+      SecretKeys.checkAgainst(services.sourceStore());
+      importScheduler = scheduleImports(services.importScheduler());
+      poller = pollForChanges(services.catalog());
+      Authenticator authenticator = new Authenticator(services.tokens());
+      ExposureService exposures = services.exposures();
       Javalin http = HttpApi.create(new HttpApi.Handlers(
-          database,
+          services.database(),
           authenticator,
-          new ResourceHandlers(resources),
-          new AssignmentHandlers(assignments, metrics.registry()),
+          new ResourceHandlers(services.resources()),
+          new AssignmentHandlers(services.assignments(), metrics.registry()),
           new EventHandlers(exposures, metrics.registry()),
-          new AmplitudeHandlers(exposures, authenticator, clock, metrics.registry()),
-          new TokenHandlers(tokens, authenticator),
-          new SourceHandlers(sources),
-          new AssignmentTableHandlers(assignmentTables),
+          new AmplitudeHandlers(exposures, authenticator, InstantSource.system(), metrics.registry()),
+          new TokenHandlers(services.tokens(), authenticator),
+          new SourceHandlers(services.sources()),
+          new AssignmentTableHandlers(services.assignmentTables()),
           metrics), tls);
       http.start(config.host(), config.port());
       log.info("Allot is serving {} on port {} with {}", tls.isPresent() ? "HTTPS" : "HTTP", http.port(),
           config.jdbcUrl().replaceAll("(?i)(password=)[^&]*", "$1***"));
-      return new Allot(database, assignmentStore, assignmentEvents, poller, importScheduler, metrics, http);
+      return new Allot(services, importScheduler, poller, metrics, http);
     } catch (RuntimeException e) {
       if (poller != null) {
         poller.shutdownNow();
@@ -175,14 +125,15 @@ public final class Allot implements AutoCloseable {
       if (importScheduler != null) {
         importScheduler.shutdownNow();
       }
-      if (assignmentStore != null) {
-        assignmentStore.close();
+      try {
+        if (services != null) {
+          services.close();
+        }
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      } finally {
+        metrics.close();
       }
-      if (assignmentEvents != null) {
-        assignmentEvents.close();
-      }
-      database.close();
-      metrics.close();
       throw e;
     }
   }
@@ -251,7 +202,7 @@ public final class Allot implements AutoCloseable {
 
   /** The store, for tests that make it fail. */
   Database database() {
-    return database;
+    return services.database();
   }
 
   /** The HTTP server, for the tests that call every route it has. */
@@ -266,13 +217,12 @@ public final class Allot implements AutoCloseable {
     poller.shutdownNow();
     // A run stopped halfway resumes where its last chunk committed (docs/imports.md).
     importScheduler.shutdownNow();
-    assignmentStore.close();
-    if (assignmentEvents != null) {
-      assignmentEvents.close();
+    try {
+      services.close();
+    } finally {
+      metrics.close();
+      log.info("Allot stopped");
     }
-    database.close();
-    metrics.close();
-    log.info("Allot stopped");
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.allot.server;
 
 import dev.allot.access.TokenService;
-import dev.allot.events.ExposureService;
 import dev.allot.server.tls.TlsFiles;
 import dev.allot.storage.DatabaseOptions;
 import dev.allot.storage.imports.SecretBox;
@@ -63,49 +62,17 @@ public record AllotConfig(
     });
   }
 
-  /** A configuration with the default limit of experiment property keys, 700, recording assignment events, serving plain HTTP. */
-  public AllotConfig(String host, int port, Path dataDir, Optional<String> databaseUrl, DatabaseOptions database,
-      Optional<String> adminToken) {
-    this(host, port, dataDir, databaseUrl, database, adminToken, ExposureService.DEFAULT_PROPERTY_KEY_LIMIT, true,
-        Optional.empty(), Optional.empty());
-  }
-
   public String jdbcUrl() {
     return databaseUrl.orElse("jdbc:sqlite:" + dataDir.resolve("allot.db").toAbsolutePath());
   }
 
-  public Path adminTokenFile() {
+  Path adminTokenFile() {
     return dataDir.resolve("admin-token");
   }
 
   /** Where the secret key is kept when {@code ALLOT_SECRET_KEY} is not set. */
-  public Path secretKeyFile() {
+  Path secretKeyFile() {
     return dataDir.resolve("secret-key");
-  }
-
-  public AllotConfig withAdminToken(String secret) {
-    return new AllotConfig(host, port, dataDir, databaseUrl, database, Optional.of(secret), propertyKeyLimit,
-        assignmentEvents, tls, secretKey);
-  }
-
-  public AllotConfig withPropertyKeyLimit(int limit) {
-    return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, limit, assignmentEvents, tls,
-        secretKey);
-  }
-
-  public AllotConfig withAssignmentEvents(boolean record) {
-    return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, propertyKeyLimit, record, tls,
-        secretKey);
-  }
-
-  public AllotConfig withTls(TlsFiles files) {
-    return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, propertyKeyLimit,
-        assignmentEvents, Optional.of(files), secretKey);
-  }
-
-  public AllotConfig withSecretKey(String key) {
-    return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, propertyKeyLimit,
-        assignmentEvents, tls, Optional.of(key));
   }
 
   /** Never the secrets: the passwords, the admin token and the secret key show only whether they are set. */

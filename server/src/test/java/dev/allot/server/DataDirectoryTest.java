@@ -4,15 +4,12 @@ import static dev.allot.server.Documents.experiment;
 import static dev.allot.server.TestServer.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.allot.storage.DatabaseOptions;
-import dev.allot.storage.Durability;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -64,8 +61,7 @@ class DataDirectoryTest {
   @Test
   void aDataDirectoryThatDoesNotExist_isMadePrivate(@TempDir Path parent) throws IOException {
     Path dataDir = parent.resolve("nested").resolve("allot-data");
-    AllotConfig config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(),
-        DatabaseOptions.of(Durability.FSYNC), Optional.of(ADMIN_TOKEN));
+    AllotConfig config = TestConfig.in(dataDir).adminToken(ADMIN_TOKEN).build();
 
     try (Allot allot = Allot.start(config)) {
       assertThat(allot.port()).isPositive();

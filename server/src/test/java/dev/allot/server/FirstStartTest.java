@@ -1,7 +1,5 @@
 package dev.allot.server;
 
-import dev.allot.storage.DatabaseOptions;
-import dev.allot.storage.Durability;
 import dev.allot.storage.PostgresTestDatabase;
 import static dev.allot.server.Documents.experiment;
 import static dev.allot.server.Documents.lab;
@@ -26,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -124,7 +121,7 @@ class FirstStartTest {
     void restart_withAnotherAllotAdminToken_doesNotAddIt() {
       String other = "another-admin-secret-0123456789";
 
-      server.restart(config -> config.withAdminToken(other));
+      server.restart(config -> TestConfig.from(config).adminToken(other).build());
 
       assertThat(server.get("/v1/labs", other).status()).isEqualTo(401);
       assertThat(server.get("/v1/tokens", TestServer.ADMIN_TOKEN).json().get("tokens")).hasSize(1);
@@ -149,13 +146,11 @@ class FirstStartTest {
     @Test
     void firstStartOnANewStore_keepsTheFile_andWritesItsOwnSecretToAdminToken2(@TempDir Path dataDir)
         throws IOException, InterruptedException {
-      AllotConfig sqlite = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(),
-          DatabaseOptions.of(Durability.FSYNC), Optional.empty());
+      AllotConfig sqlite = TestConfig.in(dataDir).build();
       printedWhile(() -> Allot.start(sqlite).close());
       Path file = dataDir.resolve("admin-token");
       String sqliteSecret = Files.readString(file);
-      AllotConfig postgresql = new AllotConfig("127.0.0.1", 0, dataDir, Optional.of(postgres.jdbcUrl()),
-          DatabaseOptions.of(Durability.FSYNC), Optional.empty());
+      AllotConfig postgresql = TestConfig.in(dataDir).databaseUrl(postgres.jdbcUrl()).build();
       Allot[] started = new Allot[1];
 
       String printed = printedWhile(() -> started[0] = Allot.start(postgresql));
@@ -189,7 +184,7 @@ class FirstStartTest {
 
   @Test
   void firstStart_printsTheGeneratedSecretOnceAndLaterStartsDoNot(@TempDir Path dataDir) throws IOException {
-    AllotConfig config = new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), DatabaseOptions.of(Durability.FSYNC), Optional.empty());
+    AllotConfig config = TestConfig.in(dataDir).build();
 
     String first = printedWhile(() -> Allot.start(config).close());
     String second = printedWhile(() -> Allot.start(config).close());
@@ -204,8 +199,7 @@ class FirstStartTest {
   void start_withAnAllotAdminTokenShorterThan16Characters_isRefusedBeforeAnyFileIsWritten(@TempDir Path parent) {
     Path dataDir = parent.resolve("data");
 
-    assertThatThrownBy(() -> Allot.start(new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(),
-        DatabaseOptions.of(Durability.FSYNC), Optional.of("short-secret"))).close())
+    assertThatThrownBy(() -> Allot.start(TestConfig.in(dataDir).adminToken("short-secret").build()).close())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("ALLOT_ADMIN_TOKEN must be at least 16 characters");
     assertThat(dataDir).doesNotExist();
@@ -216,8 +210,7 @@ class FirstStartTest {
     Path dataDir = parent.resolve("data");
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       int port = taken.getLocalPort();
-      AllotConfig config = new AllotConfig("127.0.0.1", port, dataDir, Optional.empty(),
-          DatabaseOptions.of(Durability.FSYNC), Optional.empty());
+      AllotConfig config = TestConfig.in(dataDir).port(port).build();
 
       String printed = printedWhile(() -> assertThatThrownBy(() -> Allot.start(config).close())
           .isInstanceOf(IllegalStateException.class)
@@ -232,13 +225,11 @@ class FirstStartTest {
   @Test
   void start_onAPortFreedByAStoppedServer_starts(@TempDir Path dataDir) {
     int port;
-    try (Allot first = Allot.start(new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(),
-        DatabaseOptions.of(Durability.FSYNC), Optional.of(TestServer.ADMIN_TOKEN)))) {
+    try (Allot first = Allot.start(TestConfig.in(dataDir).adminToken(TestServer.ADMIN_TOKEN).build())) {
       port = first.port();
     }
 
-    try (Allot again = Allot.start(new AllotConfig("127.0.0.1", port, dataDir, Optional.empty(),
-        DatabaseOptions.of(Durability.FSYNC), Optional.of(TestServer.ADMIN_TOKEN)))) {
+    try (Allot again = Allot.start(TestConfig.in(dataDir).port(port).adminToken(TestServer.ADMIN_TOKEN).build())) {
       assertThat(again.port()).isEqualTo(port);
     }
   }
@@ -252,8 +243,7 @@ class FirstStartTest {
     logger.setLevel(Level.INFO);
     logger.addAppender(logged);
     try {
-      Allot.start(new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), DatabaseOptions.of(Durability.FSYNC),
-          Optional.of(TestServer.ADMIN_TOKEN))).close();
+      Allot.start(TestConfig.in(dataDir).adminToken(TestServer.ADMIN_TOKEN).build()).close();
     } finally {
       logger.detachAppender(logged);
       logger.setLevel(level);
@@ -267,8 +257,7 @@ class FirstStartTest {
   void start_inADataDirThatDoesNotExistYet_createsIt(@TempDir Path parent) {
     Path dataDir = parent.resolve("nested/data");
 
-    try (Allot allot = Allot.start(new AllotConfig("127.0.0.1", 0, dataDir, Optional.empty(), DatabaseOptions.of(Durability.FSYNC),
-        Optional.of(TestServer.ADMIN_TOKEN)))) {
+    try (Allot allot = Allot.start(TestConfig.in(dataDir).adminToken(TestServer.ADMIN_TOKEN).build())) {
       assertThat(dataDir.resolve("allot.db")).isRegularFile();
       assertThat(allot.port()).isPositive();
     }

@@ -1,7 +1,5 @@
 package dev.allot.server;
 
-import dev.allot.storage.DatabaseOptions;
-import dev.allot.storage.Durability;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.security.RouteRole;
 import io.javalin.security.Roles;
@@ -64,8 +62,10 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
   @Override
   public void beforeEach(ExtensionContext context) throws IOException {
     dataDir = Files.createTempDirectory("allot-server-test-");
-    config = new AllotConfig("127.0.0.1", 0, dataDir, databaseUrl.get(), DatabaseOptions.of(Durability.FSYNC),
-        adminToken);
+    TestConfig test = TestConfig.in(dataDir);
+    databaseUrl.get().ifPresent(test::databaseUrl);
+    adminToken.ifPresent(test::adminToken);
+    config = test.build();
     start();
   }
 

@@ -1,7 +1,6 @@
 package dev.allot.server.assignment;
 
-import dev.allot.storage.DatabaseOptions;
-import dev.allot.storage.Durability;
+import dev.allot.server.TestConfig;
 import static dev.allot.server.Documents.experiment;
 import static dev.allot.server.TestServer.ADMIN_TOKEN;
 import static dev.allot.server.assignment.AssignmentCalls.GET;
@@ -15,7 +14,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.allot.server.Allot;
-import dev.allot.server.AllotConfig;
 import dev.allot.server.TestServer;
 import dev.allot.server.TestServer.Response;
 import java.net.URI;
@@ -24,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,7 +43,7 @@ class SharedDatabaseTest {
   @BeforeEach
   void startASecondNodeOnTheSameDatabase() {
     server.applied(experiment("home-cta").cohort("0.3", "0.7").yaml());
-    other = Allot.start(new AllotConfig("127.0.0.1", 0, server.dataDir(), Optional.empty(), DatabaseOptions.of(Durability.FSYNC), Optional.of(ADMIN_TOKEN)));
+    other = Allot.start(TestConfig.in(server.dataDir()).adminToken(ADMIN_TOKEN).build());
   }
 
   @AfterEach

@@ -7,16 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.allot.server.Allot;
 import dev.allot.server.AllotConfig;
 import dev.allot.server.TestCertificate;
+import dev.allot.server.TestConfig;
 import dev.allot.server.cli.CliTest.AllotCliRunner;
 import dev.allot.server.cli.CliTest.Run;
 import dev.allot.server.tls.TlsFiles;
-import dev.allot.storage.DatabaseOptions;
-import dev.allot.storage.Durability;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,9 +70,8 @@ class TlsCliTest {
 
   @Test
   void clientCommands_reachAnHttpsServer_trustingItsCertificateWithCacert() {
-    AllotConfig config = new AllotConfig("127.0.0.1", 0, dir.resolve("data"), Optional.empty(),
-        DatabaseOptions.of(Durability.FSYNC), Optional.of(ADMIN_TOKEN))
-        .withTls(new TlsFiles(certificate.certificate(), certificate.privateKey()));
+    AllotConfig config = TestConfig.in(dir.resolve("data")).adminToken(ADMIN_TOKEN)
+        .tls(new TlsFiles(certificate.certificate(), certificate.privateKey())).build();
     try (Allot allot = Allot.start(config)) {
       String server = "https://localhost:" + allot.port();
 

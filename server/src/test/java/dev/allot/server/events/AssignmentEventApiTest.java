@@ -6,6 +6,7 @@ import static dev.allot.server.TestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.allot.server.TestConfig;
 import dev.allot.server.TestServer;
 import dev.allot.server.TestServer.Response;
 import dev.allot.server.assignment.AssignmentCalls;
@@ -56,7 +57,7 @@ class AssignmentEventApiTest {
 
   @Test
   void withoutAssignmentEvents_nothingIsRecorded() throws SQLException {
-    server.restart(config -> config.withAssignmentEvents(false));
+    server.restart(config -> TestConfig.from(config).assignmentEvents(false).build());
 
     assertThat(getOrMake("user-1", "phone-1", "home-cta").status()).isEqualTo(200);
     server.restart();

@@ -8,6 +8,7 @@ import static dev.allot.server.TestServer.json;
 import static dev.allot.server.TestServer.parseJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.allot.server.TestConfig;
 import dev.allot.server.TestServer;
 import dev.allot.server.TestServer.Response;
 import dev.allot.server.assignment.AssignmentCalls;
@@ -101,7 +102,7 @@ class ExposureApiTest {
 
   @Test
   void pastThePropertyKeyLimit_theRefusalIsCounted() {
-    server.restart(config -> config.withPropertyKeyLimit(1));
+    server.restart(config -> TestConfig.from(config).propertyKeyLimit(1).build());
     send(ADMIN_TOKEN, List.of(exposure("user-1", "home-cta", "treatment")));
 
     Response response = send(ADMIN_TOKEN, List.of(exposure("user-2", "search", "control")));

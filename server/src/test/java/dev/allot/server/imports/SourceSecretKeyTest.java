@@ -8,10 +8,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.allot.error.AllotException;
 import dev.allot.resource.ResourceId;
 import dev.allot.server.AllotConfig;
+import dev.allot.server.TestConfig;
 import dev.allot.server.TestServer;
 import dev.allot.storage.Database;
-import dev.allot.storage.DatabaseOptions;
-import dev.allot.storage.Durability;
 import dev.allot.storage.imports.SecretBox;
 import dev.allot.storage.imports.SqlSourceStore;
 import java.io.IOException;
@@ -61,7 +60,7 @@ class SourceSecretKeyTest {
   void withAllotSecretKey_sealsWithItAndWritesNoFile() throws IOException {
     Files.delete(keyFile());
 
-    server.restart(config -> config.withSecretKey(CONFIGURED_KEY));
+    server.restart(config -> TestConfig.from(config).secretKey(CONFIGURED_KEY).build());
     createWarehouse();
 
     assertThat(keyFile()).doesNotExist();
@@ -72,7 +71,7 @@ class SourceSecretKeyTest {
   void restart_withAnotherKey_stillStarts_butThePasswordDoesNotUnseal() {
     createWarehouse();
 
-    server.restart(config -> config.withSecretKey(CONFIGURED_KEY));
+    server.restart(config -> TestConfig.from(config).secretKey(CONFIGURED_KEY).build());
 
     assertThat(server.get("/v1/sources/warehouse").status()).isEqualTo(200);
     AllotException refusal = catchThrowableOfType(AllotException.class,
@@ -84,27 +83,24 @@ class SourceSecretKeyTest {
   @ParameterizedTest
   @ValueSource(strings = {"not base64!", "c2hvcnQ=", " "})
   void malformedAllotSecretKey_refusesToStart_namingIt(String key) {
-    AllotConfig config = new AllotConfig("127.0.0.1", 0, server.dataDir(), Optional.empty(),
-        DatabaseOptions.of(Durability.FSYNC), Optional.of(ADMIN_TOKEN));
+    TestConfig config = TestConfig.in(server.dataDir()).adminToken(ADMIN_TOKEN).secretKey(key);
 
-    assertThatThrownBy(() -> config.withSecretKey(key))
+    assertThatThrownBy(config::build)
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("ALLOT_SECRET_KEY must be the base64 of 32 random bytes (openssl rand -base64 32)");
   }
 
   @Test
   void malformedAllotSecretKey_isNotRepeatedInTheRefusal() {
-    AllotConfig config = new AllotConfig("127.0.0.1", 0, server.dataDir(), Optional.empty(),
-        DatabaseOptions.of(Durability.FSYNC), Optional.of(ADMIN_TOKEN));
+    TestConfig config = TestConfig.in(server.dataDir()).adminToken(ADMIN_TOKEN).secretKey("almost-a-secret-key");
 
-    assertThatThrownBy(() -> config.withSecretKey("almost-a-secret-key"))
+    assertThatThrownBy(config::build)
         .hasMessage("ALLOT_SECRET_KEY must be the base64 of 32 random bytes (openssl rand -base64 32), and is not base64");
   }
 
   @Test
   void configuration_neverShowsTheSecretKey() {
-    AllotConfig config = new AllotConfig("127.0.0.1", 0, server.dataDir(), Optional.empty(),
-        DatabaseOptions.of(Durability.FSYNC), Optional.of(ADMIN_TOKEN)).withSecretKey(CONFIGURED_KEY);
+    AllotConfig config = TestConfig.in(server.dataDir()).adminToken(ADMIN_TOKEN).secretKey(CONFIGURED_KEY).build();
 
     assertThat(config.toString()).contains("secretKey=Optional[***]").doesNotContain(CONFIGURED_KEY, ADMIN_TOKEN);
   }

@@ -7,8 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.allot.server.Allot;
 import dev.allot.server.AllotConfig;
 import dev.allot.server.TestCertificate;
-import dev.allot.storage.DatabaseOptions;
-import dev.allot.storage.Durability;
+import dev.allot.server.TestConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,8 +38,7 @@ class TlsTest {
   }
 
   private AllotConfig config(Path certificate, Path privateKey) {
-    return new AllotConfig("127.0.0.1", 0, dir.resolve("data"), Optional.empty(), DatabaseOptions.of(Durability.FSYNC),
-        Optional.of(ADMIN_TOKEN)).withTls(new TlsFiles(certificate, privateKey));
+    return TestConfig.in(dir.resolve("data")).adminToken(ADMIN_TOKEN).tls(new TlsFiles(certificate, privateKey)).build();
   }
 
   /** {@code GET /healthz} over HTTPS to localhost, trusting only {@code certificate}. */

@@ -94,7 +94,7 @@ abstract class AssignmentRaceContract extends AssignmentFixture {
               Thread.sleep(1);
             }
             String subject = subjects.get((offset + i) % SUBJECTS);
-            List<Decision> decisions = server.assignments.getOrMake(subject, experiments);
+            List<Decision> decisions = server.assignments.getOrMake(subject, null, experiments);
             for (Decision d : decisions) {
               answers.add(new Answer(new AssignmentKey(ResourceId.of(d.experimentId()), subject), d));
             }

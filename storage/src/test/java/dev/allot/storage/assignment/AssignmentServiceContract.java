@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.allot.assignment.AnsweredCalls;
 import dev.allot.assignment.Assignment;
 import dev.allot.assignment.AssignmentKey;
 import dev.allot.assignment.AssignmentService;
@@ -51,7 +52,9 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
     GET, GET_OR_MAKE;
 
     List<Decision> on(AssignmentService service, String subjectId, List<String> experimentIds) {
-      return this == GET ? service.get(subjectId, experimentIds) : service.getOrMake(subjectId, experimentIds);
+      return this == GET
+          ? service.get(subjectId, null, experimentIds)
+          : service.getOrMake(subjectId, null, experimentIds);
     }
   }
 
@@ -64,7 +67,7 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
     clock.advance(Duration.ofMinutes(5));
     ResourceId expected = expectedVariant("home-cta", "user-1", 1);
 
-    List<Decision> decisions = assignments(caching).getOrMake("user-1", List.of("home-cta"));
+    List<Decision> decisions = assignments(caching).getOrMake("user-1", null, List.of("home-cta"));
 
     assertThat(decisions).containsExactly(new Decision("HOME-CTA", expected, 1, true, Reason.ASSIGNED));
     assertThat(rows()).singleElement().satisfies(row -> {
@@ -79,7 +82,7 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
     apply(experiment("home-cta"));
     List<String> subjects = IntStream.range(0, 100).mapToObj(i -> "user-" + i).toList();
 
-    subjects.forEach(s -> assignments().getOrMake(s, List.of("home-cta")));
+    subjects.forEach(s -> assignments().getOrMake(s, null, List.of("home-cta")));
 
     assertThat(rows()).hasSize(100).allSatisfy(row ->
         assertThat(row.variantId()).as(row.subjectId()).isEqualTo(expectedVariant("home-cta", row.subjectId(), 1)));
@@ -90,11 +93,11 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   @EnumSource(Node.Caching.class)
   void getOrMake_ofAnAssignedSubject_answersTheStoredVariantAsExisting(Node.Caching caching) {
     apply(experiment("home-cta"));
-    Decision first = assignments(caching).getOrMake("user-1", List.of("home-cta")).getFirst();
+    Decision first = assignments(caching).getOrMake("user-1", null, List.of("home-cta")).getFirst();
     Assignment stored = row("HOME-CTA", "user-1");
     clock.advance(Duration.ofHours(1));
 
-    List<Decision> again = assignments(caching).getOrMake("user-1", List.of("home-cta"));
+    List<Decision> again = assignments(caching).getOrMake("user-1", null, List.of("home-cta"));
 
     assertThat(again).containsExactly(new Decision("HOME-CTA", first.variantId(), 1, false, Reason.EXISTING));
     assertThat(rows()).containsExactly(stored);
@@ -104,9 +107,9 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   @EnumSource(Node.Caching.class)
   void get_ofAnAssignedSubject_answersTheStoredVariantAsExisting(Node.Caching caching) {
     apply(experiment("home-cta"));
-    ResourceId variant = node.assignments.getOrMake("user-1", List.of("home-cta")).getFirst().variantId();
+    ResourceId variant = node.assignments.getOrMake("user-1", null, List.of("home-cta")).getFirst().variantId();
 
-    List<Decision> decisions = assignments(caching).get("user-1", List.of("home-cta"));
+    List<Decision> decisions = assignments(caching).get("user-1", null, List.of("home-cta"));
 
     assertThat(decisions).containsExactly(new Decision("HOME-CTA", variant, 1, false, Reason.EXISTING));
   }
@@ -116,11 +119,11 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   void get_ofAnUnassignedSubject_isNotAssignedAndStoresNothing(Node.Caching caching) {
     apply(experiment("home-cta"));
 
-    List<Decision> decisions = assignments(caching).get("user-1", List.of("home-cta"));
+    List<Decision> decisions = assignments(caching).get("user-1", null, List.of("home-cta"));
 
     assertThat(decisions).containsExactly(new Decision("HOME-CTA", null, null, false, Reason.NOT_ASSIGNED));
     assertThat(rows()).isEmpty();
-    assertThat(assignments(caching).getOrMake("user-1", List.of("home-cta")))
+    assertThat(assignments(caching).getOrMake("user-1", null, List.of("home-cta")))
         .extracting(Decision::reason).as("get left nothing behind").containsExactly(Reason.ASSIGNED);
   }
 
@@ -129,14 +132,14 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   void get_afterAnotherNodeAssigned_answersWhatItStored(Node.Caching caching) {
     apply(experiment("home-cta"));
     Node other = otherNode(caching);
-    assertThat(other.assignments.get("user-1", List.of("home-cta")))
+    assertThat(other.assignments.get("user-1", null, List.of("home-cta")))
         .extracting(Decision::reason).containsExactly(Reason.NOT_ASSIGNED);
 
-    ResourceId variant = node.assignments.getOrMake("user-1", List.of("home-cta")).getFirst().variantId();
+    ResourceId variant = node.assignments.getOrMake("user-1", null, List.of("home-cta")).getFirst().variantId();
 
-    assertThat(other.assignments.get("user-1", List.of("home-cta")))
+    assertThat(other.assignments.get("user-1", null, List.of("home-cta")))
         .containsExactly(new Decision("HOME-CTA", variant, 1, false, Reason.EXISTING));
-    assertThat(other.assignments.getOrMake("user-1", List.of("home-cta")))
+    assertThat(other.assignments.getOrMake("user-1", null, List.of("home-cta")))
         .containsExactly(new Decision("HOME-CTA", variant, 1, false, Reason.EXISTING));
   }
 
@@ -165,7 +168,8 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
       }
     };
 
-    List<Decision> decisions = new AssignmentService(node.catalog, raced, clock).getOrMake(subject, List.of("home-cta"));
+    List<Decision> decisions = new AssignmentService(node.catalog, raced, clock, AnsweredCalls.NONE)
+        .getOrMake(subject, null, List.of("home-cta"));
 
     assertThat(decisions).containsExactly(new Decision("HOME-CTA", TREATMENT, 1, false, Reason.EXISTING));
     assertThat(rows()).containsExactly(elsewhere);
@@ -179,7 +183,7 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
         START.minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MICROS), "warehouse_import");
     node.sqlStore.insertIfAbsent(List.of(imported));
 
-    assertThat(assignments().getOrMake(subject, List.of("home-cta")))
+    assertThat(assignments().getOrMake(subject, null, List.of("home-cta")))
         .containsExactly(new Decision("HOME-CTA", TREATMENT, 1, false, Reason.EXISTING));
     assertThat(rows()).containsExactly(imported);
   }
@@ -203,7 +207,7 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   void winnerDeclared_answersTheWinnerToASubjectStoredWithAnotherVariant(Call call) {
     apply(experiment("home-cta"));
     String subject = subjectGetting("home-cta", 1, CONTROL);
-    assignments().getOrMake(subject, List.of("home-cta"));
+    assignments().getOrMake(subject, null, List.of("home-cta"));
     List<Assignment> before = rows();
     apply(winner(experiment("home-cta"), "treatment"));
 
@@ -268,7 +272,7 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   @MethodSource("statusesAfterActive")
   void inactiveExperiment_answersNotActiveEvenToAnAssignedSubject(String status, Call call) {
     apply(experiment("home-cta"));
-    assignments().getOrMake("user-1", List.of("home-cta"));
+    assignments().getOrMake("user-1", null, List.of("home-cta"));
     List<Assignment> before = rows();
     apply(experiment("home-cta").status(status));
 
@@ -350,7 +354,7 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
     apply(matchType.equals("CUSTOM") ? type.with("spec.matchRegex", "acct_[0-9]+") : type,
         experiment("home-cta").with("spec.subjectType", "unit"));
 
-    List<Decision> decisions = assignments().getOrMake(subject, List.of("home-cta"));
+    List<Decision> decisions = assignments().getOrMake(subject, null, List.of("home-cta"));
 
     assertThat(decisions).extracting(Decision::reason).containsExactly(Reason.ASSIGNED);
     assertThat(row("HOME-CTA", subject).variantId()).isEqualTo(expectedVariant("home-cta", subject, 1));
@@ -386,7 +390,7 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
     List<String> ids = IntStream.range(0, 20).mapToObj(i -> "exp-" + i).toList();
     apply(ids.stream().map(DocumentBuilder::experiment).toArray(DocumentBuilder[]::new));
 
-    List<Decision> decisions = assignments().getOrMake("user-1", ids);
+    List<Decision> decisions = assignments().getOrMake("user-1", null, ids);
 
     assertThat(decisions).extracting(Decision::experimentId)
         .containsExactlyElementsOf(ids.stream().map(String::toUpperCase).toList());
@@ -415,17 +419,17 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   void storedSubject_keepsItsVariantAndCohortWhenANewCohortSplitsDifferently(Node.Caching caching) {
     DocumentBuilder homeCta = experiment("home-cta").cohorts(cohort(1, split("control", "1")));
     apply(homeCta);
-    assertThat(assignments(caching).getOrMake("user-1", List.of("home-cta")))
+    assertThat(assignments(caching).getOrMake("user-1", null, List.of("home-cta")))
         .containsExactly(new Decision("HOME-CTA", CONTROL, 1, true, Reason.ASSIGNED));
     clock.advance(Duration.ofDays(1));
 
     apply(homeCta.with("spec.cohorts[1]", cohort(2, split("treatment", "1"))));
 
-    assertThat(assignments(caching).getOrMake("user-1", List.of("home-cta")))
+    assertThat(assignments(caching).getOrMake("user-1", null, List.of("home-cta")))
         .containsExactly(new Decision("HOME-CTA", CONTROL, 1, false, Reason.EXISTING));
-    assertThat(assignments(caching).getOrMake("user-2", List.of("home-cta")))
+    assertThat(assignments(caching).getOrMake("user-2", null, List.of("home-cta")))
         .containsExactly(new Decision("HOME-CTA", TREATMENT, 2, true, Reason.ASSIGNED));
-    assertThat(otherNode(Node.Caching.UNCACHED).assignments.get("user-1", List.of("home-cta")))
+    assertThat(otherNode(Node.Caching.UNCACHED).assignments.get("user-1", null, List.of("home-cta")))
         .as("read from the store, not a cache")
         .containsExactly(new Decision("HOME-CTA", CONTROL, 1, false, Reason.EXISTING));
   }
@@ -437,11 +441,12 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
     apply(homeCta);
     List<String> early = IntStream.range(0, 100).mapToObj(i -> "early-" + i).toList();
     List<String> late = IntStream.range(0, 100).mapToObj(i -> "late-" + i).toList();
-    early.forEach(s -> assignments(caching).getOrMake(s, List.of("home-cta")));
+    early.forEach(s -> assignments(caching).getOrMake(s, null, List.of("home-cta")));
     List<Assignment> earlyRows = rows();
 
     apply(withCohort(homeCta, 2, "0.1", "0.9"));
-    Stream.concat(early.stream(), late.stream()).forEach(s -> assignments(caching).getOrMake(s, List.of("home-cta")));
+    Stream.concat(early.stream(), late.stream())
+        .forEach(s -> assignments(caching).getOrMake(s, null, List.of("home-cta")));
 
     assertThat(rows()).filteredOn(a -> a.subjectId().startsWith("early-")).isEqualTo(earlyRows);
     assertThat(earlyRows).allSatisfy(a -> assertThat(a.cohortIndex()).isEqualTo(1));
@@ -458,21 +463,21 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   void assignment_isNeverChangedByLaterRequestsOrChanges(Node.Caching caching) {
     DocumentBuilder homeCta = experiment("home-cta");
     apply(homeCta);
-    assignments(caching).getOrMake("user-1", List.of("home-cta"));
+    assignments(caching).getOrMake("user-1", null, List.of("home-cta"));
     Assignment first = row("HOME-CTA", "user-1");
 
     for (int c = 2; c <= 5; c++) {
       clock.advance(Duration.ofHours(1));
       homeCta = withCohort(homeCta, c, c % 2 == 0 ? "0.01" : "0.99", c % 2 == 0 ? "0.99" : "0.01");
       apply(homeCta);
-      assignments(caching).getOrMake("user-1", List.of("home-cta"));
-      assignments(caching).get("user-1", List.of("home-cta"));
+      assignments(caching).getOrMake("user-1", null, List.of("home-cta"));
+      assignments(caching).get("user-1", null, List.of("home-cta"));
       assignments(caching).getOrMakeMany("home-cta", List.of("user-1", "user-" + c));
-      otherNode(caching).assignments.getOrMake("user-1", List.of("home-cta"));
+      otherNode(caching).assignments.getOrMake("user-1", null, List.of("home-cta"));
     }
 
     assertThat(row("HOME-CTA", "user-1")).isEqualTo(first);
-    assertThat(assignments(caching).get("user-1", List.of("home-cta")))
+    assertThat(assignments(caching).get("user-1", null, List.of("home-cta")))
         .containsExactly(new Decision("HOME-CTA", first.variantId(), 1, false, Reason.EXISTING));
   }
 
@@ -481,7 +486,7 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   @Test
   void getOrMakeMany_answersEachSubjectInTheOrderGiven() {
     apply(experiment("home-cta"));
-    assignments().getOrMake("user-5", List.of("home-cta"));
+    assignments().getOrMake("user-5", null, List.of("home-cta"));
     List<String> subjects = List.of("user-9", "user-5", "user-1", "user-7", "user-3");
 
     Map<String, Decision> decisions = assignments().getOrMakeMany("home-cta", subjects);
@@ -569,7 +574,7 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
     List<String> assigned = new ArrayList<>();
     for (int i = 0; i < 25; i++) {
       clock.advance(Duration.ofMillis(1));
-      assignments().getOrMake("user-" + i, List.of("home-cta", "other"));
+      assignments().getOrMake("user-" + i, null, List.of("home-cta", "other"));
       assigned.add("user-" + i);
     }
 
@@ -590,7 +595,7 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   @Test
   void list_ofExactlyOnePage_hasNoNextPage() {
     apply(experiment("home-cta"));
-    IntStream.range(0, 10).forEach(i -> assignments().getOrMake("user-" + i, List.of("home-cta")));
+    IntStream.range(0, 10).forEach(i -> assignments().getOrMake("user-" + i, null, List.of("home-cta")));
 
     AssignmentService.Page page = assignments().list("home-cta", 10, null);
 
@@ -669,9 +674,9 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
     String longest = "x".repeat(256);
     String longestInCodePoints = "😀".repeat(256);
 
-    assertThat(assignments().getOrMake(longest, List.of("home-cta"))).extracting(Decision::reason)
+    assertThat(assignments().getOrMake(longest, null, List.of("home-cta"))).extracting(Decision::reason)
         .containsExactly(Reason.ASSIGNED);
-    assertThat(assignments().getOrMake(longestInCodePoints, List.of("home-cta"))).extracting(Decision::reason)
+    assertThat(assignments().getOrMake(longestInCodePoints, null, List.of("home-cta"))).extracting(Decision::reason)
         .containsExactly(Reason.ASSIGNED);
     assertThat(rows()).extracting(Assignment::subjectId).containsExactlyInAnyOrder(longest, longestInCodePoints);
   }

@@ -32,13 +32,13 @@ abstract class CatalogContract extends AssignmentFixture {
     Node other = otherNode(Node.Caching.CACHED);
     applyOn(other, experiment("home-cta"));
     assertThat(node.catalog.current().get(HOME_CTA)).as("before this node polls").isNull();
-    assertThat(node.assignments.getOrMake("user-1", List.of("home-cta")))
+    assertThat(node.assignments.getOrMake("user-1", null, List.of("home-cta")))
         .extracting(Decision::reason).containsExactly(Reason.NOT_FOUND);
 
     node.catalog.refreshIfChanged();
 
     assertThat(node.catalog.current().get(HOME_CTA)).isNotNull();
-    assertThat(node.assignments.getOrMake("user-1", List.of("home-cta")))
+    assertThat(node.assignments.getOrMake("user-1", null, List.of("home-cta")))
         .extracting(Decision::reason).containsExactly(Reason.ASSIGNED);
   }
 
@@ -51,7 +51,7 @@ abstract class CatalogContract extends AssignmentFixture {
     applyOn(other, withCohort(homeCta, 2, "0.2", "0.8"));
     node.catalog.refreshIfChanged();
 
-    Decision decision = node.assignments.getOrMake("user-1", List.of("home-cta")).getFirst();
+    Decision decision = node.assignments.getOrMake("user-1", null, List.of("home-cta")).getFirst();
     assertThat(decision).isEqualTo(
         new Decision("HOME-CTA", expectedVariant("home-cta", "user-1", 2), 2, true, Reason.ASSIGNED));
   }
@@ -65,7 +65,7 @@ abstract class CatalogContract extends AssignmentFixture {
     node.catalog.refreshIfChanged();
 
     assertThat(node.catalog.current().get(HOME_CTA).experiment().status()).isEqualTo(ResourceStatus.WINNER_DECLARED);
-    assertThat(node.assignments.get("user-1", List.of("home-cta")))
+    assertThat(node.assignments.get("user-1", null, List.of("home-cta")))
         .containsExactly(new Decision("HOME-CTA", CONTROL, null, false, Reason.WINNER));
   }
 

@@ -1,17 +1,19 @@
 package dev.allot.storage.assignment;
 
 import dev.allot.assignment.AssignmentService;
-import dev.allot.assignment.AssignmentStore;
 import dev.allot.assignment.Catalog;
+import dev.allot.events.ExposureService;
 import dev.allot.resource.ResourceService;
+import dev.allot.storage.AllotServices;
 import dev.allot.storage.Database;
-import dev.allot.storage.resource.SqlResourceStore;
+import java.nio.file.Path;
 import java.time.InstantSource;
 
 /**
- * What one Allot node builds over a database for assignment, wired as the server wires it: a
- * catalog that this node's resource writes refresh at once, and a store with group commit behind a
- * cache (or without the cache). Two nodes on one database file share nothing but the file.
+ * What one Allot node builds over a database for assignment, from {@link AllotServices} as the
+ * server builds it: a catalog that this node's resource writes refresh at once, and a store with
+ * group commit behind a cache (or without the cache). Two nodes on one database file share nothing
+ * but the file. Assignment events are off: these tests look at assignments only.
  */
 final class Node implements AutoCloseable {
   /** Whether stored assignments are remembered in memory, as the server does, or always read. */
@@ -21,21 +23,23 @@ final class Node implements AutoCloseable {
 
   final Catalog catalog;
   final ResourceService resources;
-  final SqlAssignmentStore sqlStore;
   final AssignmentService assignments;
+  /** The assignments in the database, without the cache. */
+  final SqlAssignmentStore sqlStore;
+  private final AllotServices services;
 
   Node(Database database, InstantSource clock, Caching caching) {
-    SqlResourceStore resourceStore = new SqlResourceStore(database, clock);
-    new ResourceService(resourceStore, clock).installBuiltIns();
-    this.catalog = new Catalog(resourceStore);
-    this.resources = new ResourceService(resourceStore, clock, catalog::refresh);
-    this.sqlStore = new SqlAssignmentStore(database);
-    AssignmentStore store = caching == Caching.CACHED ? new CachingAssignmentStore(sqlStore, CACHE_SIZE) : sqlStore;
-    this.assignments = new AssignmentService(catalog, store, clock);
+    AllotServices.Config defaults = AllotServices.Config.of(Path.of("target", "allot-data"));
+    services = AllotServices.over(database, new AllotServices.Config(defaults.dataDir(), defaults.secrets(),
+        ExposureService.DEFAULT_PROPERTY_KEY_LIMIT, false, caching == Caching.CACHED ? CACHE_SIZE : 0), clock);
+    this.catalog = services.catalog();
+    this.resources = services.resources();
+    this.assignments = services.assignments();
+    this.sqlStore = services.assignmentStore();
   }
 
   @Override
   public void close() {
-    sqlStore.close();
+    services.close();
   }
 }

@@ -83,15 +83,15 @@ abstract class AssignmentEventsContract extends StoreSuite {
 
   @Test
   void sameResultTheSameDay_isRecordedOnce_anotherDayOrResultAgain() {
-    assignments.getOrMake("user-1", List.of("home-cta"));
-    assignments.getOrMake("user-1", List.of("home-cta"));
-    assignments.get("user-1", List.of("HOME-CTA"));
+    assignments.getOrMake("user-1", null, List.of("home-cta"));
+    assignments.getOrMake("user-1", null, List.of("home-cta"));
+    assignments.get("user-1", null, List.of("HOME-CTA"));
     flush();
     assertThat(events()).hasSize(1);
 
     clock.advance(Duration.ofDays(1));
-    assignments.get("user-1", List.of("home-cta"));
-    assignments.get("user-1", List.of("home-cta", "search")); // search: off
+    assignments.get("user-1", null, List.of("home-cta"));
+    assignments.get("user-1", null, List.of("home-cta", "search")); // search: off
     flush();
 
     assertThat(events()).hasSize(3);
@@ -102,14 +102,14 @@ abstract class AssignmentEventsContract extends StoreSuite {
 
   @Test
   void aWriterThatForgotWhatItWrote_stillStoresEachInsertIdOnce() {
-    assignments.getOrMake("user-1", List.of("home-cta"));
+    assignments.getOrMake("user-1", null, List.of("home-cta"));
     flush();
     writer.close();
     writer = writer(700, 10);
     AssignmentService restarted = new AssignmentService(new Catalog(new SqlResourceStore(database(), clock)),
         assignmentStore, clock, writer);
 
-    restarted.get("user-1", List.of("home-cta"));
+    restarted.get("user-1", null, List.of("home-cta"));
     flush();
 
     assertThat(events()).hasSize(1);
@@ -118,12 +118,12 @@ abstract class AssignmentEventsContract extends StoreSuite {
 
   @Test
   void anExperimentThatStoppedAnswering_unsetsTheProperty() {
-    assignments.getOrMake("user-1", List.of("home-cta"));
+    assignments.getOrMake("user-1", null, List.of("home-cta"));
     flush();
     assertThat(store.properties("user-1")).containsOnlyKeys("[Experiment] HOME-CTA");
 
     resources.apply(List.of(experiment("home-cta").status("ended").build()), OptionalInt.empty());
-    assignments.getOrMake("user-1", List.of("home-cta"));
+    assignments.getOrMake("user-1", null, List.of("home-cta"));
     flush();
 
     assertThat(store.properties("user-1")).isEmpty();
@@ -137,7 +137,7 @@ abstract class AssignmentEventsContract extends StoreSuite {
     AssignmentService limited = new AssignmentService(new Catalog(new SqlResourceStore(database(), clock)),
         assignmentStore, clock, writer);
 
-    limited.getOrMake("user-1", List.of("home-cta", "search"));
+    limited.getOrMake("user-1", null, List.of("home-cta", "search"));
     flush();
 
     assertThat(events()).hasSize(1);
@@ -157,7 +157,7 @@ abstract class AssignmentEventsContract extends StoreSuite {
   void aFailedWrite_isRetriedUntilItSucceeds() throws Exception {
     execute("ALTER TABLE assignment_event RENAME TO assignment_event_away");
 
-    assignments.getOrMake("user-1", List.of("home-cta"));
+    assignments.getOrMake("user-1", null, List.of("home-cta"));
     Thread.sleep(300); // the writer fails, and retries after 50, 100, 200 ms
     assertThat(writer.stats().stored()).isZero();
     execute("ALTER TABLE assignment_event_away RENAME TO assignment_event");
@@ -176,10 +176,10 @@ abstract class AssignmentEventsContract extends StoreSuite {
     CountDownLatch release = new CountDownLatch(1);
     Thread holder = holdTheWriteLock(release);
 
-    small.get("user-0", List.of("home-cta"));
+    small.get("user-0", null, List.of("home-cta"));
     Thread.sleep(300); // the writer took user-0 and waits on the lock; the queue holds two more
     for (int i = 1; i <= 5; i++) {
-      small.get("user-" + i, List.of("home-cta"));
+      small.get("user-" + i, null, List.of("home-cta"));
     }
     assertThat(writer.queued()).isEqualTo(2);
     release.countDown();

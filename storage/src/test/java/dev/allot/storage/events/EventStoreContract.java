@@ -4,6 +4,7 @@ import static dev.allot.testing.DocumentBuilder.experiment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.allot.assignment.AnsweredCalls;
 import dev.allot.assignment.AssignmentService;
 import dev.allot.assignment.Catalog;
 import dev.allot.error.AllotException;
@@ -53,7 +54,7 @@ abstract class EventStoreContract extends StoreSuite {
     resources.apply(List.of(experiment("home-cta").build(), experiment("search").build(),
         experiment("signup").build()), OptionalInt.empty());
     assignmentStore = new SqlAssignmentStore(database());
-    assignments = new AssignmentService(catalog, assignmentStore, clock);
+    assignments = new AssignmentService(catalog, assignmentStore, clock, AnsweredCalls.NONE);
     store = new SqlEventStore(database());
   }
 
@@ -150,7 +151,7 @@ abstract class EventStoreContract extends StoreSuite {
 
   @Test
   void variantOtherThanTheStoredAssignment_isAMismatch() {
-    String assigned = assignments.getOrMake("user-1", List.of("home-cta")).getFirst().variantId().value();
+    String assigned = assignments.getOrMake("user-1", null, List.of("home-cta")).getFirst().variantId().value();
     String other = assigned.equals("CONTROL") ? "treatment" : "control";
 
     Ingested ingested = service(700).ingest(List.of(exposure("user-1", "home-cta", other, null),

@@ -5,6 +5,7 @@ import static dev.allot.testing.DocumentBuilder.subjectType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.allot.assignment.AnsweredCalls;
 import dev.allot.assignment.Assignment;
 import dev.allot.assignment.AssignmentKey;
 import dev.allot.assignment.AssignmentService;
@@ -89,7 +90,7 @@ abstract class ImportContract extends StoreSuite {
         experiment("home-cta").with("spec.subjectType", "user").build(),
         experiment("search").with("spec.subjectType", "user").build()), OptionalInt.empty());
     assignmentStore = new SqlAssignmentStore(database());
-    assignments = new AssignmentService(catalog, assignmentStore, clock);
+    assignments = new AssignmentService(catalog, assignmentStore, clock, AnsweredCalls.NONE);
     store = new SqlAssignmentTableStore(database());
     sourceUrl = "jdbc:sqlite:" + dir.resolve("warehouse.db");
     source("CREATE TABLE assignment_log (user_id TEXT, experiment TEXT, variant TEXT, ts TEXT)");
@@ -173,13 +174,13 @@ abstract class ImportContract extends StoreSuite {
     table("P30D", "PT0S", null);
     tables.run("legacy");
 
-    assertThat(assignments.getOrMake("u1", List.of("home-cta")).getFirst().variantId())
+    assertThat(assignments.getOrMake("u1", null, List.of("home-cta")).getFirst().variantId())
         .isEqualTo(ResourceId.of("treatment"));
   }
 
   @Test
   void subjectAssignedAlready_keepsItsVariant_andTheRowCountsAsAlreadyAssigned() throws SQLException {
-    ResourceId served = assignments.getOrMake("u1", List.of("home-cta")).getFirst().variantId();
+    ResourceId served = assignments.getOrMake("u1", null, List.of("home-cta")).getFirst().variantId();
     String other = served.value().equals("CONTROL") ? "treatment" : "control";
     arrive(row("u1", "home-cta", other, T0));
     table("P30D", "PT0S", null);

@@ -47,7 +47,7 @@ class AnalystRoleTest {
     ManualClock clock = ManualClock.at("2026-03-01T10:00:00Z");
     node = new Node(db.database(), clock);
     node.apply(experiment("home-cta"), experiment("search").status("draft"));
-    String assigned = node.assignments.getOrMake("user-1", List.of("home-cta")).getFirst().variantId().value();
+    String assigned = node.assignments.getOrMake("user-1", null, List.of("home-cta")).getFirst().variantId().value();
     node.exposures.ingest(List.of(new SentExposure("$exposure", "user-1", null, null, null, "home-cta",
         assigned.equals("CONTROL") ? "treatment" : "control", null)));
     node.flushEvents();

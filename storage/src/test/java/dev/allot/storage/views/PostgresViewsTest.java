@@ -131,7 +131,7 @@ class PostgresViewsTest extends ViewsContract {
   void assignmentDate_isTheUtcDay_whateverTheSessionTimeZone() {
     node.apply(experiment("home-cta"));
     Instant late = moveClockTo("2026-03-01T23:30:00Z");
-    node.assignments.getOrMake("user-1", List.of("home-cta"));
+    node.assignments.getOrMake("user-1", null, List.of("home-cta"));
 
     record Seen(LocalDate assignmentDate, Instant createdAt) {}
     Seen seen = database().inTransaction(connection -> {

@@ -312,9 +312,9 @@ abstract class ViewsContract extends StoreSuite {
   @Test
   void assignments_showEveryStoredAssignment() {
     node.apply(experiment("home-cta"), experiment("search"));
-    node.assignments.getOrMake("user-1", List.of("home-cta", "search"));
+    node.assignments.getOrMake("user-1", null, List.of("home-cta", "search"));
     clock.advance(Duration.ofMinutes(3));
-    node.assignments.getOrMake("ünïcødé 用户 😀", List.of("home-cta"));
+    node.assignments.getOrMake("ünïcødé 用户 😀", null, List.of("home-cta"));
 
     List<Assignment> stored = new ArrayList<>();
     stored.addAll(node.assignments.list("home-cta", 10, null).assignments());
@@ -328,10 +328,10 @@ abstract class ViewsContract extends StoreSuite {
   void assignments_keepTheirCohortAfterANewCohort() {
     DocumentBuilder homeCta = experiment("home-cta");
     node.apply(homeCta);
-    node.assignments.getOrMake("user-1", List.of("home-cta"));
+    node.assignments.getOrMake("user-1", null, List.of("home-cta"));
     node.apply(homeCta.with("spec.cohorts[1]", cohort(2, split("treatment", "1"))));
-    node.assignments.getOrMake("user-1", List.of("home-cta"));
-    node.assignments.getOrMake("user-2", List.of("home-cta"));
+    node.assignments.getOrMake("user-1", null, List.of("home-cta"));
+    node.assignments.getOrMake("user-2", null, List.of("home-cta"));
 
     assertThat(assignments()).extracting(Assignment::subjectId, Assignment::cohortIndex).containsExactlyInAnyOrder(
         tuple("user-1", 1), tuple("user-2", 2));
@@ -508,7 +508,7 @@ abstract class ViewsContract extends StoreSuite {
   /** Assigns new subjects, checking that each got {@code variant}: the counts a test expects are then known. */
   void assign(String experimentId, List<String> subjects, String variant) {
     for (String subject : subjects) {
-      assertThat(node.assignments.getOrMake(subject, List.of(experimentId)))
+      assertThat(node.assignments.getOrMake(subject, null, List.of(experimentId)))
           .extracting(Decision::variantId, Decision::reason)
           .as("%s in %s", subject, experimentId)
           .containsExactly(tuple(ResourceId.of(variant), Reason.ASSIGNED));
