@@ -58,7 +58,7 @@ public final class Allot implements AutoCloseable {
   /** How often a node looks for resource changes made through other nodes sharing its database. */
   public static final Duration CATALOG_POLL = Duration.ofSeconds(1);
   /** How often a node looks for assignment tables that are due. */
-  private static final Duration IMPORT_TICK = Duration.ofSeconds(30);
+  public static final Duration IMPORT_TICK = Duration.ofSeconds(30);
 
   private final AllotServices services;
   private final ScheduledExecutorService importScheduler;
