@@ -5,6 +5,7 @@ import dev.allot.assignment.AssignmentService;
 import dev.allot.assignment.Catalog;
 import dev.allot.events.AssignmentEvents;
 import dev.allot.events.ExposureService;
+import dev.allot.resource.Author;
 import dev.allot.resource.ResourceService;
 import dev.allot.storage.Database;
 import dev.allot.storage.Durability;
@@ -48,7 +49,7 @@ final class EmbeddedAllot implements AutoCloseable {
             "cohorts", List.of(Map.of("index", 1, "variants", List.of(
                 Map.of("variant", "control", "split", new java.math.BigDecimal("0.5")),
                 Map.of("variant", "treatment", "split", new java.math.BigDecimal("0.5")))))))),
-        OptionalInt.empty());
+        OptionalInt.empty(), Author.SYSTEM);
     assignmentStore = new SqlAssignmentStore(this.database);
     assignmentEvents = recordAssignmentEvents ? new AssignmentEventWriter(new AssignmentEvents(
         new SqlEventStore(this.database), clock, ExposureService.DEFAULT_PROPERTY_KEY_LIMIT),

@@ -1,13 +1,17 @@
 package dev.allot.server.resource;
 
 import dev.allot.error.AllotException;
+import dev.allot.access.Token;
 import dev.allot.resource.Applied;
+import dev.allot.resource.Author;
+import dev.allot.resource.DocumentChange;
 import dev.allot.resource.DocumentWriter;
 import dev.allot.resource.Kind;
 import dev.allot.resource.ResourceService;
 import dev.allot.resource.ResourceStatus;
 import dev.allot.resource.StoredResource;
 import dev.allot.server.http.Bodies;
+import dev.allot.server.http.HttpApi;
 import io.javalin.http.Context;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -25,9 +29,22 @@ public final class ResourceHandlers {
     this.resources = resources;
   }
 
+  /**
+   * Applies the body's documents as the calling token; with {@code ?dryRun=true}, checks them the
+   * same way and answers what applying would do, storing nothing.
+   */
   public void apply(Context ctx) {
-    List<Applied> applied = resources.apply(Bodies.documents(ctx), ifMatch(ctx.header("If-Match")));
-    Bodies.respond(ctx, 200, Map.of("applied", applied.stream().map(ResourceHandlers::summary).toList()));
+    boolean dryRun = dryRun(ctx.queryParam("dryRun"));
+    List<Object> documents = Bodies.documents(ctx);
+    OptionalInt expectedVersion = ifMatch(ctx.header("If-Match"));
+    Token caller = HttpApi.caller(ctx);
+    List<Applied> applied = dryRun
+        ? resources.preview(documents, expectedVersion)
+        : resources.apply(documents, expectedVersion, Author.token(caller.id(), caller.name()));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("applied", applied.stream().map(ResourceHandlers::summary).toList());
+    body.put("dryRun", dryRun);
+    Bodies.respond(ctx, 200, body);
   }
 
   public void list(Context ctx, Kind kind) {
@@ -59,7 +76,29 @@ public final class ResourceHandlers {
     summary.put("name", stored.resource().metadata().name());
     summary.put("status", stored.resource().status().word());
     summary.put("resourceVersion", stored.version());
+    summary.put("changes", applied.changes().stream().map(ResourceHandlers::change).toList());
     return summary;
+  }
+
+  /** Before or after is null where the field is absent; the map keeps both keys, so the answer shows it. */
+  private static Map<String, Object> change(DocumentChange change) {
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("path", change.path());
+    entry.put("before", change.before());
+    entry.put("after", change.after());
+    return entry;
+  }
+
+  /** {@code ?dryRun=true} or {@code false}; absent is false. */
+  static boolean dryRun(String param) {
+    if (param == null) {
+      return false;
+    }
+    return switch (param.trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw AllotException.invalidRequest("dryRun", "dryRun must be true or false, is '" + param + "'");
+    };
   }
 
   /** {@code If-Match: 3}, {@code "3"} or {@code W/"3"}. */

@@ -5,6 +5,7 @@ import dev.allot.assignment.Catalog;
 import dev.allot.events.AssignmentEvents;
 import dev.allot.events.Experiments;
 import dev.allot.events.ExposureService;
+import dev.allot.resource.Author;
 import dev.allot.resource.ResourceService;
 import dev.allot.storage.Database;
 import dev.allot.storage.assignment.SqlAssignmentStore;
@@ -50,7 +51,7 @@ final class Node implements AutoCloseable {
   }
 
   void apply(DocumentBuilder... documents) {
-    resources.apply(Arrays.stream(documents).map(DocumentBuilder::build).toList(), OptionalInt.empty());
+    resources.apply(Arrays.stream(documents).map(DocumentBuilder::build).toList(), OptionalInt.empty(), Author.SYSTEM);
   }
 
   @Override
