@@ -67,7 +67,8 @@ public final class ImportBenchmark {
           "spec", Map.of("variants", List.of(Map.of("id", "control", "isControl", true), Map.of("id", "treatment")),
               "cohorts", List.of(Map.of("index", 1, "variants", List.of(
                   Map.of("variant", "control", "split", new BigDecimal("0.5")),
-                  Map.of("variant", "treatment", "split", new BigDecimal("0.5")))))))), OptionalInt.empty(), Author.SYSTEM);
+                  Map.of("variant", "treatment", "split", new BigDecimal("0.5")))))))),
+          OptionalInt.empty(), Author.SYSTEM);
       SqlAssignmentTableStore store = new SqlAssignmentTableStore(database);
       String user = kind.equals("postgres") ? "postgres" : null;
       // The CSV file is read through an in-memory DuckDB, which reads only the paths it is allowed.

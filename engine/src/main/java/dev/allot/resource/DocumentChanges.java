@@ -27,17 +27,20 @@ public final class DocumentChanges {
     return between(DocumentWriter.write(before), DocumentWriter.write(after));
   }
 
-  private static void compare(String path, Object before, Object after, List<DocumentChange> changes) {
+  private static void compare(
+      String path, Object before, Object after, List<DocumentChange> changes) {
     if (before instanceof Map<?, ?> old && after instanceof Map<?, ?> now) {
       Set<Object> keys = new LinkedHashSet<>(old.keySet());
       keys.addAll(now.keySet());
       for (Object key : keys) {
-        compare(path.isEmpty() ? String.valueOf(key) : path + "." + key, old.get(key), now.get(key), changes);
+        String field = path.isEmpty() ? String.valueOf(key) : path + "." + key;
+        compare(field, old.get(key), now.get(key), changes);
       }
     } else if (before instanceof List<?> old && after instanceof List<?> now) {
       for (int i = 0; i < Math.max(old.size(), now.size()); i++) {
-        compare(path + "[" + i + "]", i < old.size() ? old.get(i) : null, i < now.size() ? now.get(i) : null,
-            changes);
+        Object was = i < old.size() ? old.get(i) : null;
+        Object is = i < now.size() ? now.get(i) : null;
+        compare(path + "[" + i + "]", was, is, changes);
       }
     } else if (!same(before, after)) {
       changes.add(new DocumentChange(path.isEmpty() ? "$" : path, before, after));

@@ -66,8 +66,8 @@ public final class DocumentReader {
     Fields meta = metadataFields.get();
     // resourceVersion, changedAt and changedBy are what reads show; a document fetched from the
     // history and applied again carries them, and they are ignored.
-    Set<String> known = new HashSet<>(Set.of("id", "name", "description", "status", "resourceVersion",
-        "changedAt", "changedBy"));
+    Set<String> known = new HashSet<>(
+        Set.of("id", "name", "description", "status", "resourceVersion", "changedAt", "changedBy"));
     if (kind == Kind.EXPERIMENT) {
       known.addAll(Set.of("parentKind", "parentId"));
     }

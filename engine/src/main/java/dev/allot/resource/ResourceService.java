@@ -78,7 +78,8 @@ public final class ResourceService {
   }
 
   /** @param author empty for a dry run, which writes nothing */
-  private List<Applied> applyOrPreview(List<?> documents, OptionalInt expectedVersion, Optional<Author> author) {
+  private List<Applied> applyOrPreview(
+      List<?> documents, OptionalInt expectedVersion, Optional<Author> author) {
     if (documents.isEmpty()) {
       throw AllotException.invalidRequest("body", "no resource documents were sent");
     }
@@ -158,7 +159,8 @@ public final class ResourceService {
       writes.add(stored);
       applied.add(previous == null
           ? new Applied(Applied.Operation.CREATED, stored, List.of())
-          : new Applied(Applied.Operation.UPDATED, stored, DocumentChanges.between(previous.resource(), settled)));
+          : new Applied(Applied.Operation.UPDATED, stored,
+              DocumentChanges.between(previous.resource(), settled)));
     }
     return new Plan(applied, writes, violations);
   }
