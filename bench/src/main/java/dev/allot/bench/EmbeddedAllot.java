@@ -2,6 +2,7 @@ package dev.allot.bench;
 
 import dev.allot.assignment.AssignmentService;
 import dev.allot.events.ExposureService;
+import dev.allot.resource.Author;
 import dev.allot.storage.AllotServices;
 import dev.allot.storage.DatabaseOptions;
 import dev.allot.storage.Durability;
@@ -39,7 +40,7 @@ final class EmbeddedAllot implements AutoCloseable {
             "cohorts", List.of(Map.of("index", 1, "variants", List.of(
                 Map.of("variant", "control", "split", new BigDecimal("0.5")),
                 Map.of("variant", "treatment", "split", new BigDecimal("0.5")))))))),
-        OptionalInt.empty());
+        OptionalInt.empty(), Author.SYSTEM);
     assignmentEvents = services.assignmentEvents().orElse(null);
     assignments = services.assignments();
   }

@@ -3,6 +3,7 @@ package dev.allot.bench;
 import dev.allot.imports.AssignmentTables;
 import dev.allot.imports.ImportRun;
 import dev.allot.imports.TableDefinition;
+import dev.allot.resource.Author;
 import dev.allot.storage.AllotServices;
 import dev.allot.storage.DatabaseOptions;
 import dev.allot.storage.Durability;
@@ -56,7 +57,8 @@ public final class ImportBenchmark {
           "spec", Map.of("variants", List.of(Map.of("id", "control", "isControl", true), Map.of("id", "treatment")),
               "cohorts", List.of(Map.of("index", 1, "variants", List.of(
                   Map.of("variant", "control", "split", new BigDecimal("0.5")),
-                  Map.of("variant", "treatment", "split", new BigDecimal("0.5")))))))), OptionalInt.empty());
+                  Map.of("variant", "treatment", "split", new BigDecimal("0.5")))))))), 
+          OptionalInt.empty(), Author.SYSTEM);
       String user = kind.equals("postgres") ? "postgres" : null;
       // The CSV file is read through an in-memory DuckDB, which reads only the paths it is allowed.
       List<String> allowedPaths = kind.equals("csv") ? List.of(csv.toString()) : List.of();

@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * One broken rule: the field path in the document, a message naming the rule, and for a batch the
- * index of the document it concerns.
+ * number of the document it concerns, counting from 1 as people do (the second YAML document of a
+ * file is document 2).
  */
 public record Violation(Integer document, String path, String message, boolean conflict) {
 
@@ -23,7 +24,8 @@ public record Violation(Integer document, String path, String message, boolean c
     return new Violation(null, path, message, true);
   }
 
-  public Violation inDocument(int index) {
-    return new Violation(index, path, message, conflict);
+  /** @param number the document's place in the batch, from 1 */
+  public Violation inDocument(int number) {
+    return new Violation(number, path, message, conflict);
   }
 }

@@ -64,7 +64,10 @@ public final class DocumentReader {
       return null;
     }
     Fields meta = metadataFields.get();
-    Set<String> known = new HashSet<>(Set.of("id", "name", "description", "status", "resourceVersion"));
+    // resourceVersion, changedAt and changedBy are what reads show; a document fetched from the
+    // history and applied again carries them, and they are ignored.
+    Set<String> known = new HashSet<>(
+        Set.of("id", "name", "description", "status", "resourceVersion", "changedAt", "changedBy"));
     if (kind == Kind.EXPERIMENT) {
       known.addAll(Set.of("parentKind", "parentId"));
     }

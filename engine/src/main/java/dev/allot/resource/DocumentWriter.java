@@ -17,6 +17,25 @@ public final class DocumentWriter {
     return write(stored.resource(), stored.version());
   }
 
+  /**
+   * A version from the history: the document with {@code metadata.changedAt} and {@code
+   * metadata.changedBy} ({@code tokenId} and {@code tokenName}; only {@code tokenName: system} for
+   * Allot's own changes; left out for a version stored before Allot recorded authors).
+   */
+  public static Map<String, Object> write(ResourceVersion version) {
+    Map<String, Object> document = write(version.stored());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> metadata = (Map<String, Object>) document.get("metadata");
+    metadata.put("changedAt", version.changedAt().toString());
+    if (version.author() != null) {
+      Map<String, Object> author = new LinkedHashMap<>();
+      putIfSet(author, "tokenId", version.author().tokenId());
+      author.put("tokenName", version.author().tokenName());
+      metadata.put("changedBy", author);
+    }
+    return document;
+  }
+
   /** The document without a version: what a store keeps beside its own version column. */
   public static Map<String, Object> write(Resource resource) {
     return write(resource, 0);

@@ -65,12 +65,12 @@ public final class LastKnownResources implements ResourceStore {
   }
 
   @Override
-  public List<StoredResource> history(ResourceKey key) {
+  public List<ResourceVersion> history(ResourceKey key) {
     return store.history(key);
   }
 
   @Override
-  public void write(List<StoredResource> versions) {
-    store.write(versions);
+  public void write(List<StoredResource> versions, Author author) {
+    store.write(versions, author);
   }
 }

@@ -47,7 +47,7 @@ public final class ResourceService {
     for (Resource builtIn : BuiltIns.ALL) {
       if (!found.containsKey(ResourceKey.of(builtIn))) {
         try {
-          store.write(List.of(new StoredResource(builtIn, 1)));
+          store.write(List.of(new StoredResource(builtIn, 1)), Author.SYSTEM);
           afterChange.run();
         } catch (AllotException e) {
           if (e.code() != ErrorCode.CONCURRENT_CHANGE) {
@@ -59,11 +59,27 @@ public final class ResourceService {
   }
 
   /**
-   * Applies documents (plain trees from JSON or YAML) as one batch.
+   * Applies documents (plain trees from JSON or YAML) as one batch. Each document replaces the
+   * whole stored one: a field it leaves out is removed or back to its default.
    *
    * @param expectedVersion the {@code If-Match} version, only for a batch of one document
+   * @param author who the new versions are recorded as stored by
    */
-  public List<Applied> apply(List<?> documents, OptionalInt expectedVersion) {
+  public List<Applied> apply(List<?> documents, OptionalInt expectedVersion, Author author) {
+    return applyOrPreview(documents, expectedVersion, Optional.of(author));
+  }
+
+  /**
+   * What {@link #apply} would do, checked by the same rules against what is stored now, without
+   * storing anything: the answer of a dry run.
+   */
+  public List<Applied> preview(List<?> documents, OptionalInt expectedVersion) {
+    return applyOrPreview(documents, expectedVersion, Optional.empty());
+  }
+
+  /** @param author empty for a dry run, which writes nothing */
+  private List<Applied> applyOrPreview(
+      List<?> documents, OptionalInt expectedVersion, Optional<Author> author) {
     if (documents.isEmpty()) {
       throw AllotException.invalidRequest("body", "no resource documents were sent");
     }
@@ -79,7 +95,7 @@ public final class ResourceService {
       List<Violation> found = new ArrayList<>();
       resources.add(DocumentReader.read(documents.get(i), found).orElse(null));
       for (Violation v : found) {
-        violations.add(v.inDocument(i));
+        violations.add(v.inDocument(i + 1));
       }
     }
     for (int attempt = 1; ; attempt++) {
@@ -89,8 +105,11 @@ public final class ResourceService {
       if (!all.isEmpty()) {
         throw AllotException.rejected(all);
       }
+      if (author.isEmpty()) {
+        return plan.applied();
+      }
       try {
-        store.write(plan.writes());
+        store.write(plan.writes(), author.get());
         if (!plan.writes().isEmpty()) {
           afterChange.run();
         }
@@ -127,18 +146,21 @@ public final class ResourceService {
           previous == null ? null : previous.resource(), next, state::get, now, found);
       if (!found.isEmpty()) {
         for (Violation v : found) {
-          violations.add(v.inDocument(i));
+          violations.add(v.inDocument(i + 1));
         }
         continue;
       }
       if (previous != null && previous.resource().equals(settled)) {
-        applied.add(new Applied(Applied.Operation.UNCHANGED, previous));
+        applied.add(new Applied(Applied.Operation.UNCHANGED, previous, List.of()));
         continue;
       }
       StoredResource stored = new StoredResource(settled, previous == null ? 1 : previous.version() + 1);
       state.put(stored.key(), stored);
       writes.add(stored);
-      applied.add(new Applied(previous == null ? Applied.Operation.CREATED : Applied.Operation.UPDATED, stored));
+      applied.add(previous == null
+          ? new Applied(Applied.Operation.CREATED, stored, List.of())
+          : new Applied(Applied.Operation.UPDATED, stored,
+              DocumentChanges.between(previous.resource(), settled)));
     }
     return new Plan(applied, writes, violations);
   }
@@ -174,9 +196,9 @@ public final class ResourceService {
     return Optional.ofNullable(store.find(List.of(key)).get(key)).map(stored -> (SubjectType) stored.resource());
   }
 
-  /** Every version, oldest first; 404 when the resource does not exist. */
-  public List<StoredResource> history(Kind kind, String id) {
-    List<StoredResource> versions = store.history(key(kind, id));
+  /** Every version with who stored it and when, oldest first; 404 when the resource does not exist. */
+  public List<ResourceVersion> history(Kind kind, String id) {
+    List<ResourceVersion> versions = store.history(key(kind, id));
     if (versions.isEmpty()) {
       throw AllotException.notFound(key(kind, id) + " does not exist");
     }

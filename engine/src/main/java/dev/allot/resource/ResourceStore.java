@@ -19,14 +19,14 @@ public interface ResourceStore {
    */
   long changeMarker();
 
-  /** Every version of one resource, oldest first; empty when it does not exist. */
-  List<StoredResource> history(ResourceKey key);
+  /** Every version of one resource with who stored it and when, oldest first; empty when it does not exist. */
+  List<ResourceVersion> history(ResourceKey key);
 
   /**
    * Stores new versions, all in one transaction, in order. Version 1 creates a resource; version n
    * replaces version n - 1. When the stored version is not the one a write expects (another writer
    * got there first), nothing is stored and an {@code AllotException} with code {@code
-   * CONCURRENT_CHANGE} is thrown.
+   * CONCURRENT_CHANGE} is thrown. Each version records {@code author} and the time it was stored.
    */
-  void write(List<StoredResource> versions);
+  void write(List<StoredResource> versions, Author author);
 }

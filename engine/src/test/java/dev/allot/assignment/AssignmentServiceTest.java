@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
 import dev.allot.error.Violation;
+import dev.allot.resource.Author;
 import dev.allot.resource.DocumentReader;
 import dev.allot.resource.Resource;
 import dev.allot.resource.ResourceId;
@@ -52,7 +53,7 @@ class AssignmentServiceTest {
       int version = resources.history(new StoredResource(resource, 1).key()).size() + 1;
       versions.add(new StoredResource(resource, version));
     }
-    resources.write(versions);
+    resources.write(versions, Author.SYSTEM);
     if (catalog == null) {
       catalog = new Catalog(resources);
       service = new AssignmentService(catalog, assignments, clock,

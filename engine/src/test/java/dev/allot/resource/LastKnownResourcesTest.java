@@ -37,7 +37,7 @@ class LastKnownResourcesTest {
 
     assertThatThrownBy(() -> resources.history(new ResourceKey(Kind.LAB, BuiltIns.DEFAULT_LAB_ID)))
         .isSameAs(store.failure);
-    assertThatThrownBy(() -> resources.write(List.of(LAB))).isSameAs(store.failure);
+    assertThatThrownBy(() -> resources.write(List.of(LAB), Author.SYSTEM)).isSameAs(store.failure);
   }
 
   @Test
@@ -75,13 +75,13 @@ class LastKnownResourcesTest {
     }
 
     @Override
-    public List<StoredResource> history(ResourceKey key) {
+    public List<ResourceVersion> history(ResourceKey key) {
       fail();
       return List.of();
     }
 
     @Override
-    public void write(List<StoredResource> versions) {
+    public void write(List<StoredResource> versions, Author author) {
       fail();
     }
 

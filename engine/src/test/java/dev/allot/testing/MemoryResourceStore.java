@@ -2,11 +2,14 @@ package dev.allot.testing;
 
 import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
+import dev.allot.resource.Author;
 import dev.allot.resource.BuiltIns;
 import dev.allot.resource.Kind;
 import dev.allot.resource.ResourceKey;
 import dev.allot.resource.ResourceStore;
+import dev.allot.resource.ResourceVersion;
 import dev.allot.resource.StoredResource;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -16,21 +19,21 @@ import java.util.Map;
 
 /** Resources and their versions in memory, for engine tests. Thread-safe. */
 public final class MemoryResourceStore implements ResourceStore {
-  private final Map<ResourceKey, List<StoredResource>> versions = new HashMap<>();
+  private final Map<ResourceKey, List<ResourceVersion>> versions = new HashMap<>();
   private long marker;
 
   /** A store holding the built-in resources, as every real store does from its first start. */
   public MemoryResourceStore() {
-    write(BuiltIns.ALL.stream().map(resource -> new StoredResource(resource, 1)).toList());
+    write(BuiltIns.ALL.stream().map(resource -> new StoredResource(resource, 1)).toList(), Author.SYSTEM);
   }
 
   @Override
   public synchronized Map<ResourceKey, StoredResource> find(Collection<ResourceKey> keys) {
     Map<ResourceKey, StoredResource> found = new HashMap<>();
     for (ResourceKey key : keys) {
-      List<StoredResource> history = versions.get(key);
+      List<ResourceVersion> history = versions.get(key);
       if (history != null) {
-        found.put(key, history.getLast());
+        found.put(key, history.getLast().stored());
       }
     }
     return found;
@@ -39,7 +42,7 @@ public final class MemoryResourceStore implements ResourceStore {
   @Override
   public synchronized List<StoredResource> list(Kind kind) {
     return versions.values().stream()
-        .map(List::getLast)
+        .map(history -> history.getLast().stored())
         .filter(stored -> stored.key().kind() == kind)
         .sorted(Comparator.comparing(stored -> stored.resource().id().value()))
         .toList();
@@ -51,12 +54,12 @@ public final class MemoryResourceStore implements ResourceStore {
   }
 
   @Override
-  public synchronized List<StoredResource> history(ResourceKey key) {
+  public synchronized List<ResourceVersion> history(ResourceKey key) {
     return List.copyOf(versions.getOrDefault(key, List.of()));
   }
 
   @Override
-  public synchronized void write(List<StoredResource> written) {
+  public synchronized void write(List<StoredResource> written, Author author) {
     for (StoredResource stored : written) {
       int current = versions.getOrDefault(stored.key(), List.of()).size();
       if (stored.version() != current + 1) {
@@ -64,7 +67,8 @@ public final class MemoryResourceStore implements ResourceStore {
       }
     }
     for (StoredResource stored : written) {
-      versions.computeIfAbsent(stored.key(), k -> new ArrayList<>()).add(stored);
+      versions.computeIfAbsent(stored.key(), k -> new ArrayList<>())
+          .add(new ResourceVersion(stored, author, Instant.now()));
     }
     marker++;
   }

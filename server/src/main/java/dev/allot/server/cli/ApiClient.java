@@ -86,10 +86,16 @@ final class ApiClient {
     StringBuilder text = new StringBuilder("HTTP " + response.statusCode());
     try {
       JsonNode error = Bodies.JSON.readTree(response.body());
-      text.append(" ").append(error.path("error").asText()).append(": ").append(error.path("message").asText());
+      String message = error.path("message").asText();
+      text.append(" ").append(error.path("error").asText()).append(": ").append(message);
       for (JsonNode detail : error.path("details")) {
+        // A single detail often is the message itself (a malformed body): said once is enough.
+        if (!detail.has("document") && detail.path("message").asText().equals(message)) {
+          continue;
+        }
         text.append("\n  ");
         if (detail.has("document")) {
+          // Numbered from 1, as the server numbers them.
           text.append("document ").append(detail.get("document").asInt()).append(", ");
         }
         text.append(detail.path("path").asText()).append(": ").append(detail.path("message").asText());

@@ -35,6 +35,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Request and response bodies in JSON or YAML. Decimals are read exactly, duplicate keys and
@@ -99,6 +101,9 @@ public final class Bodies {
               documents.add(document);
             }
           }
+        } catch (JsonProcessingException e) {
+          // Numbered as the apply's violations number documents: from 1, empty ones not counted.
+          throw malformedYaml(e, documents.size() + 1);
         }
         return documents;
       }
@@ -200,6 +205,30 @@ public final class Bodies {
     String path = e instanceof JsonMappingException mapping && !(e instanceof MismatchedInputException)
         ? path(mapping) : "body";
     return AllotException.invalidRequest(path, "malformed body: " + syntaxError(e));
+  }
+
+  /**
+   * A YAML body that does not parse. SnakeYAML's own message repeats its context and position and
+   * quotes the line, and Jackson adds a second position that counts a tab differently: the message
+   * is SnakeYAML's context and problem with the problem's position, 1-based, as editors count.
+   */
+  private static AllotException malformedYaml(JsonProcessingException e, int document) {
+    String in = document > 1 ? "document " + document + ": " : "";
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+        String context = marked.getContext() == null ? "" : marked.getContext() + ": ";
+        Mark at = marked.getProblemMark();
+        return AllotException.invalidRequest("body", "malformed body: " + in + context + marked.getProblem()
+            + " (line " + (at.getLine() + 1) + ", column " + (at.getColumn() + 1) + ")");
+      }
+    }
+    AllotException malformed = malformed(e);
+    if (in.isEmpty() || malformed.violations().size() != 1) {
+      return malformed;
+    }
+    String path = malformed.violations().getFirst().path();
+    return AllotException.invalidRequest(path,
+        malformed.getMessage().replaceFirst("^malformed body: ", "malformed body: " + in));
   }
 
   /**

@@ -32,6 +32,8 @@ import java.util.Optional;
 public final class HttpApi {
   static final long MAX_BODY_BYTES = 4 * 1024 * 1024;
   static final Duration HEALTH_WAIT = Duration.ofMillis(800);
+  /** The request attribute holding the authenticated token. */
+  private static final String CALLER = "allot.caller";
 
   /** What the handlers need, built by the composition root. */
   public record Handlers(
@@ -154,6 +156,15 @@ public final class HttpApi {
     Bodies.respond(ctx, up ? 200 : 503, new Health(up ? "ok" : "unavailable"));
   }
 
+  /** The token a /v1 request was authenticated with, for the handlers that record who acted. */
+  public static Token caller(Context ctx) {
+    Token token = ctx.attribute(CALLER);
+    if (token == null) {
+      throw new IllegalStateException("only a /v1 request has a caller");
+    }
+    return token;
+  }
+
   /** Every /v1 call carries {@code Authorization: Bearer <token>} whose role has the route's permission. */
   private static void authorize(Context ctx, Authenticator authenticator) {
     String header = ctx.header("Authorization");
@@ -168,5 +179,6 @@ public final class HttpApi {
             + permission.name().toLowerCase(Locale.ROOT).replace('_', ' '));
       }
     }
+    ctx.attribute(CALLER, token);
   }
 }

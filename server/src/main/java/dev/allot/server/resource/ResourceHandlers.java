@@ -1,20 +1,25 @@
 package dev.allot.server.resource;
 
 import dev.allot.error.AllotException;
+import dev.allot.access.Token;
 import dev.allot.resource.Applied;
+import dev.allot.resource.Author;
+import dev.allot.resource.DocumentChange;
 import dev.allot.resource.DocumentWriter;
 import dev.allot.resource.Kind;
+import dev.allot.resource.Resource;
 import dev.allot.resource.ResourceService;
 import dev.allot.resource.ResourceStatus;
 import dev.allot.resource.StoredResource;
 import dev.allot.server.http.Bodies;
+import dev.allot.server.http.HttpApi;
 import dev.allot.server.http.Params;
 import io.javalin.http.Context;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /** {@code /v1/resources:apply} and the read endpoints of labs, subject types and experiments. */
@@ -25,9 +30,32 @@ public final class ResourceHandlers {
     this.resources = resources;
   }
 
+  /**
+   * Applies the body's documents as the calling token; with {@code ?dryRun=true}, checks them the
+   * same way and answers what applying would do, storing nothing.
+   */
   public void apply(Context ctx) {
-    List<Applied> applied = resources.apply(Bodies.documents(ctx), Params.ifMatch(ctx));
-    Bodies.respond(ctx, 200, Map.of("applied", applied.stream().map(ResourceHandlers::summary).toList()));
+    boolean dryRun = dryRun(ctx.queryParam("dryRun"));
+    List<Object> documents = Bodies.documents(ctx);
+    OptionalInt expectedVersion = Params.ifMatch(ctx);
+    Token caller = HttpApi.caller(ctx);
+    List<Applied> applied = dryRun
+        ? resources.preview(documents, expectedVersion)
+        : resources.apply(documents, expectedVersion, Author.token(caller.id(), caller.name()));
+    Bodies.respond(ctx, 200, new ApplyAnswer(applied.stream().map(Outcome::of).toList(), dryRun));
+  }
+
+  record ApplyAnswer(List<Outcome> applied, boolean dryRun) {}
+
+  /** One document's outcome; a change's before or after is null where the field is absent. */
+  record Outcome(String operation, String kind, String id, String name, String status,
+      int resourceVersion, List<DocumentChange> changes) {
+    static Outcome of(Applied applied) {
+      Resource resource = applied.stored().resource();
+      return new Outcome(applied.operation().name().toLowerCase(Locale.ROOT), resource.kind().word(),
+          resource.id().value(), resource.metadata().name(), resource.status().word(),
+          applied.stored().version(), applied.changes());
+    }
   }
 
   public void list(Context ctx, Kind kind) {
@@ -50,16 +78,16 @@ public final class ResourceHandlers {
     Bodies.respond(ctx, 200, Map.of("resources", versions));
   }
 
-  private static Map<String, Object> summary(Applied applied) {
-    StoredResource stored = applied.stored();
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("operation", applied.operation().name().toLowerCase(Locale.ROOT));
-    summary.put("kind", stored.resource().kind().word());
-    summary.put("id", stored.resource().id().value());
-    summary.put("name", stored.resource().metadata().name());
-    summary.put("status", stored.resource().status().word());
-    summary.put("resourceVersion", stored.version());
-    return summary;
+  /** {@code ?dryRun=true} or {@code false}; absent is false. */
+  private static boolean dryRun(String param) {
+    if (param == null) {
+      return false;
+    }
+    return switch (param.trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw AllotException.invalidRequest("dryRun", "dryRun must be true or false, is '" + param + "'");
+    };
   }
 
   /** {@code ?status=active,draft} or {@code ?status=active&status=draft}; none means all. */

@@ -90,7 +90,7 @@ class CliTest {
 
     assertThat(run).isEqualTo(new Run(1, "", """
         error: HTTP 400 invalid_resource: the resource is invalid
-          document 1, spec.cohorts[0].variants: splits sum to 0.9, must sum to 1
+          document 2, spec.cohorts[0].variants: splits sum to 0.9, must sum to 1
         """));
     assertThat(server.get("/v1/labs/growth").status()).isEqualTo(404);
   }
@@ -104,7 +104,60 @@ class CliTest {
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).startsWith("error: HTTP 409 conflict: the change is not allowed\n"
-        + "  document 0, metadata.status: an experiment's status only moves forward");
+        + "  document 1, metadata.status: an experiment's status only moves forward");
+  }
+
+  @Test
+  void apply_changedDocument_printsEveryChangedField() throws IOException {
+    server.applied(lab("growth"));
+    Path file = write("lab.yaml", "kind: lab\nmetadata: {id: growth, description: Sign-ups}\n");
+
+    Run run = allot("apply", "-f", file.toString());
+
+    assertThat(run).isEqualTo(new Run(0, """
+        lab GROWTH updated (version 2)
+          metadata.name: "Lab growth" -> (none)
+          metadata.description: (none) -> "Sign-ups"
+        """, ""));
+  }
+
+  @Test
+  void apply_diff_printsWhatWouldChangeAndStoresNothing() throws IOException {
+    server.applied(batch(lab("growth"), lab("marketing")));
+    Path file = write("labs.yaml", batch(lab("growth", "archived"), lab("search"), lab("marketing")));
+
+    Run run = allot("apply", "-f", file.toString(), "--diff");
+
+    assertThat(run).isEqualTo(new Run(0, """
+        lab GROWTH would be updated (version 2)
+          metadata.status: "active" -> "archived"
+        lab SEARCH would be created (version 1)
+        lab MARKETING unchanged (version 1)
+        nothing was stored (--diff)
+        """, ""));
+    assertThat(server.get("/v1/labs/growth").json().at("/metadata/status").asText()).isEqualTo("active");
+    assertThat(server.get("/v1/labs/search").status()).isEqualTo(404);
+  }
+
+  @Test
+  void apply_yamlWithATab_saysWhatAndWhereOnce() throws IOException {
+    Path file = write("lab.yaml", "kind: lab\nmetadata:\n\tid: growth\n");
+
+    Run run = allot("apply", "-f", file.toString());
+
+    assertThat(run).isEqualTo(new Run(1, "", "error: HTTP 400 invalid_request: malformed body: while scanning for the "
+        + "next token: found character '\\t(TAB)' that cannot start any token. (Do not use \\t(TAB) for "
+        + "indentation) (line 3, column 1)\n"));
+  }
+
+  @Test
+  void apply_brokenSecondYamlDocument_namesItAsDocument2() throws IOException {
+    Path file = write("labs.yaml", "kind: lab\nmetadata: {id: a}\n---\nkind: lab\nmetadata: {id: [}\n");
+
+    Run run = allot("apply", "-f", file.toString());
+
+    assertThat(run.err()).startsWith("error: HTTP 400 invalid_request: malformed body: document 2: ")
+        .endsWith(" (line 5, column 17)\n");
   }
 
   @Test
@@ -212,6 +265,9 @@ class CliTest {
 
     assertThat(run.exitCode()).isZero();
     assertThat(TestServer.parseYaml(run.out())).isEqualTo(server.get("/v1/labs/growth/history").json());
+    assertThat(TestServer.parseYaml(run.out()).at("/resources/0/metadata/changedBy/tokenId").asText())
+        .startsWith("tok_");
+    assertThat(run.out()).contains("    changedAt: ");
   }
 
   @Test
@@ -261,7 +317,6 @@ class CliTest {
 
     assertThat(run).isEqualTo(new Run(1, "", """
         error: HTTP 400 invalid_request: role must be admin, editor, analyst or sdk, is 'owner'
-          role: role must be admin, editor, analyst or sdk, is 'owner'
         """));
   }
 

@@ -10,6 +10,7 @@ import static dev.allot.server.TestServer.parseJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.allot.server.TestServer;
 import dev.allot.server.TestServer.Response;
 import java.net.http.HttpRequest;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,12 +46,12 @@ class ResourceApiTest {
     assertThat(response.json()).isEqualTo(parseJson("""
         {"applied": [
           {"operation": "created", "kind": "lab", "id": "MARKETING", "name": "Lab marketing",
-           "status": "active", "resourceVersion": 1},
+           "status": "active", "resourceVersion": 1, "changes": []},
           {"operation": "created", "kind": "subjecttype", "id": "USER", "name": "Type user",
-           "status": "active", "resourceVersion": 1},
+           "status": "active", "resourceVersion": 1, "changes": []},
           {"operation": "created", "kind": "experiment", "id": "HOME-CTA", "name": "Experiment home-cta",
-           "status": "active", "resourceVersion": 1}
-        ]}"""));
+           "status": "active", "resourceVersion": 1, "changes": []}
+        ], "dryRun": false}"""));
   }
 
   @Test
@@ -68,7 +70,8 @@ class ResourceApiTest {
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.json()).isEqualTo(parseJson("""
         {"applied": [{"operation": "created", "kind": "lab", "id": "GROWTH", "name": "Growth",
-                      "status": "active", "resourceVersion": 1}]}"""));
+                      "status": "active", "resourceVersion": 1, "changes": []}],
+         "dryRun": false}"""));
     assertThat(server.get("/v1/labs/growth").json()).isEqualTo(parseJson("""
         {"schemaVersion": 1, "kind": "lab",
          "metadata": {"id": "GROWTH", "name": "Growth", "description": "Sign-ups", "status": "active",
@@ -109,7 +112,8 @@ class ResourceApiTest {
     assertThat(again.status()).isEqualTo(200);
     assertThat(again.json()).isEqualTo(parseJson("""
         {"applied": [{"operation": "unchanged", "kind": "experiment", "id": "HOME-CTA",
-                      "name": "Experiment home-cta", "status": "active", "resourceVersion": 1}]}"""));
+                      "name": "Experiment home-cta", "status": "active", "resourceVersion": 1,
+                      "changes": []}], "dryRun": false}"""));
     assertThat(server.get("/v1/experiments/home-cta/history").json().get("resources")).hasSize(1);
   }
 
@@ -121,7 +125,9 @@ class ResourceApiTest {
 
     assertThat(response.json()).isEqualTo(parseJson("""
         {"applied": [{"operation": "updated", "kind": "experiment", "id": "HOME-CTA",
-                      "name": "Experiment home-cta", "status": "active", "resourceVersion": 2}]}"""));
+                      "name": "Experiment home-cta", "status": "active", "resourceVersion": 2,
+                      "changes": [{"path": "metadata.status", "before": "draft", "after": "active"}]}],
+         "dryRun": false}"""));
     assertThat(server.get("/v1/experiments/HOME-CTA").json().at("/metadata/resourceVersion").asInt()).isEqualTo(2);
   }
 
@@ -320,8 +326,112 @@ class ResourceApiTest {
     assertThat(versions).extracting(v -> v.at("/metadata/resourceVersion").asInt() + " "
             + v.at("/metadata/status").asText() + " " + v.at("/spec/cohorts").size() + " cohorts")
         .containsExactly("1 draft 0 cohorts", "2 active 1 cohorts", "3 active 2 cohorts");
-    assertThat(versions.get(2)).isEqualTo(server.get("/v1/experiments/home-cta").json());
+    JsonNode last = versions.get(2).deepCopy();
+    ((ObjectNode) last.get("metadata")).remove(List.of("changedAt", "changedBy"));
+    assertThat(last).isEqualTo(server.get("/v1/experiments/home-cta").json());
     assertThat(versions.get(2).at("/spec/cohorts/0")).isEqualTo(versions.get(1).at("/spec/cohorts/0"));
+  }
+
+  @Test
+  void history_showsTheTokenThatStoredEachVersionAndWhen() {
+    JsonNode ci = server.createToken("editor", "ci pipeline");
+    Instant before = Instant.now();
+    server.applied(lab("growth"));
+    server.post(APPLY, ci.get("token").asText(), "application/yaml", lab("growth", "archived"));
+    Instant after = Instant.now();
+
+    JsonNode versions = server.get("/v1/labs/growth/history").json().get("resources");
+
+    JsonNode admin = server.get("/v1/tokens").json().get("tokens").get(0);
+    assertThat(versions).extracting(v -> v.at("/metadata/changedBy")).containsExactly(
+        parseJson(TestServer.json(
+            Map.of("tokenId", admin.get("id").asText(), "tokenName", admin.get("name").asText()))),
+        parseJson(TestServer.json(Map.of("tokenId", ci.get("id").asText(), "tokenName", "ci pipeline"))));
+    assertThat(versions).extracting(v -> Instant.parse(v.at("/metadata/changedAt").asText()))
+        .allSatisfy(at -> assertThat(at).isBetween(before.truncatedTo(ChronoUnit.MILLIS), after));
+  }
+
+  @Test
+  void history_ofABuiltIn_showsSystemAsTheAuthor() {
+    JsonNode versions = server.get("/v1/labs/default/history").json().get("resources");
+
+    assertThat(versions.get(0).at("/metadata/changedBy")).isEqualTo(parseJson("{\"tokenName\": \"system\"}"));
+  }
+
+  @Test
+  void history_versionReappliedAsItIs_isUnchanged() {
+    server.applied(experiment("home-cta").yaml());
+    JsonNode version = server.get("/v1/experiments/home-cta/history").json().at("/resources/0");
+
+    Response again = server.applyJson(TestServer.json(version));
+
+    assertThat(again.json().at("/applied/0/operation").asText()).isEqualTo("unchanged");
+  }
+
+  // apply answers what changed; dry runs
+
+  @Test
+  void apply_shorterDocument_answersEveryFieldItRemoves() {
+    server.applied("""
+        kind: lab
+        metadata: {id: growth, name: Growth, description: Sign-ups}
+        """);
+
+    Response response = server.applyYaml("kind: lab\nmetadata: {id: growth}\n");
+
+    assertThat(response.json().at("/applied/0/changes")).isEqualTo(parseJson("""
+        [{"path": "metadata.name", "before": "Growth", "after": null},
+         {"path": "metadata.description", "before": "Sign-ups", "after": null}]"""));
+  }
+
+  @Test
+  void apply_dryRun_answersWhatWouldChangeAndStoresNothing() {
+    server.applied(lab("growth"));
+
+    Response response = server.post(APPLY + "?dryRun=true", ADMIN_TOKEN, "application/yaml",
+        batch(lab("growth", "archived"), lab("search")));
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.json()).isEqualTo(parseJson("""
+        {"applied": [
+          {"operation": "updated", "kind": "lab", "id": "GROWTH", "name": "Lab growth",
+           "status": "archived", "resourceVersion": 2,
+           "changes": [{"path": "metadata.status", "before": "active", "after": "archived"}]},
+          {"operation": "created", "kind": "lab", "id": "SEARCH", "name": "Lab search",
+           "status": "active", "resourceVersion": 1, "changes": []}
+        ], "dryRun": true}"""));
+    assertThat(server.get("/v1/labs/growth/history").json().get("resources")).hasSize(1);
+    assertThat(server.get("/v1/labs/search").status()).isEqualTo(404);
+  }
+
+  @Test
+  void apply_dryRunOfAForbiddenChange_isRefusedAsTheApplyWouldBe() {
+    server.applied(experiment("home-cta").yaml());
+
+    Response response = server.post(APPLY + "?dryRun=true", ADMIN_TOKEN, "application/yaml",
+        experiment("home-cta").status("draft").yaml());
+
+    assertThat(response.status()).isEqualTo(409);
+  }
+
+  @Test
+  void apply_dryRunWithAStaleIfMatch_is412() {
+    server.applied(lab("growth"));
+    server.applied(lab("growth", "archived"));
+
+    Response response = server.send(server.request(APPLY + "?dryRun=true", ADMIN_TOKEN)
+        .header("Content-Type", "application/yaml").header("If-Match", "1")
+        .POST(HttpRequest.BodyPublishers.ofString(lab("growth"))));
+
+    assertThat(response.status()).isEqualTo(412);
+  }
+
+  @Test
+  void apply_dryRunNeitherTrueNorFalse_is400NamingTheParameter() {
+    Response response = server.post(APPLY + "?dryRun=yes", ADMIN_TOKEN, "application/yaml", lab("growth"));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().at("/details/0/path").asText()).isEqualTo("dryRun");
   }
 
   @Test
@@ -401,7 +511,8 @@ class ResourceApiTest {
     assertThat(response.contentType()).startsWith("application/yaml");
     assertThat(response.yaml()).isEqualTo(parseJson("""
         {"applied": [{"operation": "created", "kind": "lab", "id": "GROWTH", "name": "Lab growth",
-                      "status": "active", "resourceVersion": 1}]}"""));
+                      "status": "active", "resourceVersion": 1, "changes": []}],
+         "dryRun": false}"""));
   }
 
   @Test

@@ -36,7 +36,7 @@ class ResourceErrorsTest {
     assertThat(response.contentType()).startsWith("application/json");
     assertThat(response.json()).isEqualTo(parseJson("""
         {"error": "invalid_resource", "message": "the resource is invalid",
-         "details": [{"document": 0, "path": "spec.cohorts[0].variants", "message": "splits sum to 0.9, must sum to 1"}]}"""));
+         "details": [{"document": 1, "path": "spec.cohorts[0].variants", "message": "splits sum to 0.9, must sum to 1"}]}"""));
     assertThat(server.get("/v1/experiments/home-cta").status()).isEqualTo(404);
   }
 
@@ -47,7 +47,7 @@ class ResourceErrorsTest {
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.json()).isEqualTo(parseJson("""
         {"error": "invalid_resource", "message": "the resource is invalid",
-         "details": [{"document": 0, "path": "spec.cohorts[0].variants", "message": "splits sum to 0.9, must sum to 1"}]}"""));
+         "details": [{"document": 1, "path": "spec.cohorts[0].variants", "message": "splits sum to 0.9, must sum to 1"}]}"""));
   }
 
   @Test
@@ -64,10 +64,10 @@ class ResourceErrorsTest {
     assertThat(response.json().get("details"))
         .extracting(d -> d.get("document").asInt() + " " + d.get("path").asText())
         .containsExactlyInAnyOrder(
-            "0 metadata.colour",
-            "0 spec.variants[0].isControl",
-            "0 spec.variants[1].id",
-            "0 spec.cohorts[0].variants[0].split");
+            "1 metadata.colour",
+            "1 spec.variants[0].isControl",
+            "1 spec.variants[1].id",
+            "1 spec.cohorts[0].variants[0].split");
     assertThat(response.json().get("details")).extracting(d -> d.get("message").asText())
         .contains("must be true or false, not a string", "must be greater than 0 and at most 1, is 2");
   }
@@ -82,7 +82,7 @@ class ResourceErrorsTest {
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.json()).isEqualTo(parseJson("""
         {"error": "invalid_resource", "message": "the resource is invalid",
-         "details": [{"document": 2, "path": "spec.cohorts[0].variants", "message": "splits sum to 1.4, must sum to 1"}]}"""));
+         "details": [{"document": 3, "path": "spec.cohorts[0].variants", "message": "splits sum to 1.4, must sum to 1"}]}"""));
     assertThat(server.get("/v1/labs/marketing").status()).isEqualTo(404);
     assertThat(server.get("/v1/experiments/home-cta").status()).isEqualTo(404);
     assertThat(server.get("/v1/labs").json().get("resources")).hasSize(1);
@@ -95,7 +95,7 @@ class ResourceErrorsTest {
     Response response = server.applyYaml(batch(lab("marketing"), experiment("home-cta").status("draft").yaml()));
 
     assertThat(response.status()).isEqualTo(409);
-    assertThat(response.json().at("/details/0/document").asInt()).isEqualTo(1);
+    assertThat(response.json().at("/details/0/document").asInt()).isEqualTo(2);
     assertThat(server.get("/v1/labs/marketing").status()).isEqualTo(404);
   }
 
@@ -108,7 +108,7 @@ class ResourceErrorsTest {
     assertThat(response.status()).isEqualTo(409);
     assertThat(response.json()).isEqualTo(parseJson("""
         {"error": "conflict", "message": "the change is not allowed",
-         "details": [{"document": 0, "path": "metadata.status",
+         "details": [{"document": 1, "path": "metadata.status",
                       "message": "an experiment's status only moves forward (draft, active, winner_declared, ended, archived): active cannot go back to draft"}]}"""));
     JsonNode stored = server.get("/v1/experiments/home-cta").json();
     assertThat(stored.at("/metadata/status").asText()).isEqualTo("active");
@@ -124,7 +124,7 @@ class ResourceErrorsTest {
     assertThat(response.status()).isEqualTo(409);
     assertThat(response.json()).isEqualTo(parseJson("""
         {"error": "conflict", "message": "the change is not allowed",
-         "details": [{"document": 0, "path": "spec.cohorts[0]",
+         "details": [{"document": 1, "path": "spec.cohorts[0]",
                       "message": "cohort 1 is stored and never changes; add cohort 2 to change the split"}]}"""));
   }
 
@@ -136,7 +136,7 @@ class ResourceErrorsTest {
 
     assertThat(response.status()).isEqualTo(409);
     assertThat(response.json().get("details")).isEqualTo(parseJson("""
-        [{"document": 0, "path": "spec.cohorts", "message": "cohort 2 is stored and cannot be dropped"}]"""));
+        [{"document": 1, "path": "spec.cohorts", "message": "cohort 2 is stored and cannot be dropped"}]"""));
   }
 
   @Test
@@ -161,8 +161,8 @@ class ResourceErrorsTest {
 
     assertThat(response.status()).isEqualTo(409);
     assertThat(response.json().get("details")).isEqualTo(parseJson("""
-        [{"document": 0, "path": "spec.cohorts", "message": "cohort 1 is stored and cannot be dropped"},
-         {"document": 0, "path": "spec.variants", "message": "variant BIGGER is used by cohort 1 and cannot be removed"}]"""));
+        [{"document": 1, "path": "spec.cohorts", "message": "cohort 1 is stored and cannot be dropped"},
+         {"document": 1, "path": "spec.variants", "message": "variant BIGGER is used by cohort 1 and cannot be removed"}]"""));
   }
 
   @Test
@@ -181,7 +181,7 @@ class ResourceErrorsTest {
 
     assertThat(response.status()).isEqualTo(409);
     assertThat(response.json().get("details")).isEqualTo(parseJson("""
-        [{"document": 0, "path": "metadata.id", "message": "the built-in lab DEFAULT cannot be changed"}]"""));
+        [{"document": 1, "path": "metadata.id", "message": "the built-in lab DEFAULT cannot be changed"}]"""));
     assertThat(server.get("/v1/labs/DEFAULT").json().at("/metadata/status").asText()).isEqualTo("active");
   }
 
@@ -191,7 +191,7 @@ class ResourceErrorsTest {
 
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.json().get("details")).isEqualTo(parseJson("""
-        [{"document": 0, "path": "metadata.parentId", "message": "lab NOWHERE does not exist"}]"""));
+        [{"document": 1, "path": "metadata.parentId", "message": "lab NOWHERE does not exist"}]"""));
   }
 
   @Test
@@ -202,7 +202,7 @@ class ResourceErrorsTest {
 
     assertThat(response.status()).isEqualTo(409);
     assertThat(response.json().get("details")).isEqualTo(parseJson("""
-        [{"document": 0, "path": "metadata.parentId", "message": "lab OLD is archived, not active"}]"""));
+        [{"document": 1, "path": "metadata.parentId", "message": "lab OLD is archived, not active"}]"""));
   }
 
   @Test

@@ -2,9 +2,11 @@ package dev.allot.storage.resource;
 
 import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
+import dev.allot.resource.Author;
 import dev.allot.resource.Kind;
 import dev.allot.resource.ResourceKey;
 import dev.allot.resource.ResourceStore;
+import dev.allot.resource.ResourceVersion;
 import dev.allot.resource.StoredResource;
 import dev.allot.storage.Database;
 import dev.allot.storage.Timestamps;
@@ -12,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -26,7 +29,8 @@ public final class SqlResourceStore implements ResourceStore {
   private static final String LIST = """
       SELECT document, resource_version FROM resource WHERE kind = ? ORDER BY id""";
   private static final String HISTORY = """
-      SELECT document, resource_version FROM resource_version WHERE kind = ? AND id = ?
+      SELECT document, resource_version, created_at, author_token_id, author_token_name
+      FROM resource_version WHERE kind = ? AND id = ?
       ORDER BY resource_version""";
   private static final String INSERT = """
       INSERT INTO resource (kind, id, resource_version, status, document, updated_at)
@@ -35,8 +39,9 @@ public final class SqlResourceStore implements ResourceStore {
       UPDATE resource SET resource_version = ?, status = ?, document = ?, updated_at = ?
       WHERE kind = ? AND id = ? AND resource_version = ?""";
   private static final String INSERT_VERSION = """
-      INSERT INTO resource_version (kind, id, resource_version, document, created_at)
-      VALUES (?, ?, ?, ?, ?)""";
+      INSERT INTO resource_version
+        (kind, id, resource_version, document, created_at, author_token_id, author_token_name)
+      VALUES (?, ?, ?, ?, ?, ?, ?)""";
 
   private final Database database;
   private final InstantSource clock;
@@ -87,18 +92,30 @@ public final class SqlResourceStore implements ResourceStore {
   }
 
   @Override
-  public List<StoredResource> history(ResourceKey key) {
+  public List<ResourceVersion> history(ResourceKey key) {
     return database.withConnection(connection -> {
       try (PreparedStatement history = connection.prepareStatement(HISTORY)) {
         history.setString(1, key.kind().word());
         history.setString(2, key.id().value());
-        return rows(history);
+        List<ResourceVersion> versions = new ArrayList<>();
+        try (ResultSet rs = history.executeQuery()) {
+          while (rs.next()) {
+            versions.add(new ResourceVersion(stored(rs), author(rs), Instant.parse(rs.getString("created_at"))));
+          }
+        }
+        return versions;
       }
     });
   }
 
+  /** Null for a version stored before authors were recorded: it has neither column. */
+  private static Author author(ResultSet rs) throws SQLException {
+    String name = rs.getString("author_token_name");
+    return name == null ? null : new Author(rs.getString("author_token_id"), name);
+  }
+
   @Override
-  public void write(List<StoredResource> versions) {
+  public void write(List<StoredResource> versions, Author author) {
     if (versions.isEmpty()) {
       return;
     }
@@ -117,6 +134,8 @@ public final class SqlResourceStore implements ResourceStore {
           insert.setInt(3, stored.version());
           insert.setString(4, document);
           insert.setString(5, now);
+          insert.setString(6, author.tokenId());
+          insert.setString(7, author.tokenName());
           insert.executeUpdate();
         }
       }
@@ -158,9 +177,13 @@ public final class SqlResourceStore implements ResourceStore {
     List<StoredResource> rows = new ArrayList<>();
     try (ResultSet rs = query.executeQuery()) {
       while (rs.next()) {
-        rows.add(new StoredResource(DocumentJson.read(rs.getString("document")), rs.getInt("resource_version")));
+        rows.add(stored(rs));
       }
     }
     return rows;
+  }
+
+  private static StoredResource stored(ResultSet rs) throws SQLException {
+    return new StoredResource(DocumentJson.read(rs.getString("document")), rs.getInt("resource_version"));
   }
 }

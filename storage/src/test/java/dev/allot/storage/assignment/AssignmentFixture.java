@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.allot.assignment.Assignment;
 import dev.allot.assignment.AssignmentService;
 import dev.allot.assignment.Bucketing;
+import dev.allot.resource.Author;
 import dev.allot.resource.Cohort;
 import dev.allot.resource.CohortVariant;
 import dev.allot.resource.Experiment;
@@ -82,7 +83,7 @@ abstract class AssignmentFixture extends StoreSuite {
 
   /** Applies documents through the first node, then lets every node's catalog catch up. */
   void apply(DocumentBuilder... documents) {
-    node.resources.apply(Arrays.stream(documents).map(DocumentBuilder::build).toList(), OptionalInt.empty());
+    node.resources.apply(Arrays.stream(documents).map(DocumentBuilder::build).toList(), OptionalInt.empty(), Author.SYSTEM);
     nodes.forEach(n -> n.catalog.refreshIfChanged());
   }
 

@@ -6,6 +6,7 @@ import dev.allot.assignment.Assignment;
 import dev.allot.assignment.AssignmentKey;
 import dev.allot.assignment.Decision;
 import dev.allot.assignment.Reason;
+import dev.allot.resource.Author;
 import dev.allot.resource.ResourceId;
 import dev.allot.testing.DocumentBuilder;
 import java.util.ArrayList;
@@ -149,7 +150,7 @@ abstract class AssignmentRaceContract extends AssignmentFixture {
       int e = n % documents.size();
       String[] split = SPLITS[n % SPLITS.length];
       documents.set(e, withCohort(documents.get(e), 2 + n / documents.size(), split[0], split[1]));
-      through.resources.apply(List.of(documents.get(e).build()), OptionalInt.empty());
+      through.resources.apply(List.of(documents.get(e).build()), OptionalInt.empty(), Author.SYSTEM);
       added.incrementAndGet();
     }
     return added.get();

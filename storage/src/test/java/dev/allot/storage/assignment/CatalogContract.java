@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.allot.assignment.Catalog;
 import dev.allot.assignment.Decision;
 import dev.allot.assignment.Reason;
+import dev.allot.resource.Author;
 import dev.allot.resource.ResourceStatus;
 import dev.allot.testing.DocumentBuilder;
 import java.util.List;
@@ -22,7 +23,7 @@ abstract class CatalogContract extends AssignmentFixture {
 
   @Test
   void applyOnThisNode_reloadsItsCatalogBeforeReturning() {
-    node.resources.apply(List.of(experiment("home-cta").build()), OptionalInt.empty());
+    node.resources.apply(List.of(experiment("home-cta").build()), OptionalInt.empty(), Author.SYSTEM);
 
     assertThat(node.catalog.current().get(HOME_CTA)).isNotNull();
   }
@@ -109,6 +110,6 @@ abstract class CatalogContract extends AssignmentFixture {
   }
 
   private static void applyOn(Node other, DocumentBuilder document) {
-    other.resources.apply(List.of(document.build()), OptionalInt.empty());
+    other.resources.apply(List.of(document.build()), OptionalInt.empty(), Author.SYSTEM);
   }
 }

@@ -9,6 +9,7 @@ import dev.allot.assignment.Catalog;
 import dev.allot.assignment.Decision;
 import dev.allot.events.AssignmentEvent;
 import dev.allot.events.AssignmentEvents;
+import dev.allot.resource.Author;
 import dev.allot.resource.ResourceService;
 import dev.allot.storage.StoreSuite;
 import dev.allot.storage.assignment.SqlAssignmentStore;
@@ -47,7 +48,7 @@ abstract class AssignmentEventsContract extends StoreSuite {
     Catalog catalog = new Catalog(resourceStore);
     resources = new ResourceService(resourceStore, clock, catalog::refresh);
     resources.installBuiltIns();
-    resources.apply(List.of(experiment("home-cta").build(), experiment("search").build()), OptionalInt.empty());
+    resources.apply(List.of(experiment("home-cta").build(), experiment("search").build()), OptionalInt.empty(), Author.SYSTEM);
     assignmentStore = new SqlAssignmentStore(database());
     store = new SqlEventStore(database());
     writer = writer(700, AssignmentEventWriter.DEFAULT_CAPACITY);
@@ -122,7 +123,7 @@ abstract class AssignmentEventsContract extends StoreSuite {
     flush();
     assertThat(store.properties("user-1")).containsOnlyKeys("[Experiment] HOME-CTA");
 
-    resources.apply(List.of(experiment("home-cta").status("ended").build()), OptionalInt.empty());
+    resources.apply(List.of(experiment("home-cta").status("ended").build()), OptionalInt.empty(), Author.SYSTEM);
     assignments.getOrMake("user-1", null, List.of("home-cta"));
     flush();
 

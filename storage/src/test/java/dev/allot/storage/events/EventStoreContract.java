@@ -14,6 +14,7 @@ import dev.allot.events.ExposureService;
 import dev.allot.events.EventStore;
 import dev.allot.events.Ingested;
 import dev.allot.events.SentExposure;
+import dev.allot.resource.Author;
 import dev.allot.resource.ResourceId;
 import dev.allot.resource.ResourceService;
 import dev.allot.storage.StoreSuite;
@@ -52,7 +53,7 @@ abstract class EventStoreContract extends StoreSuite {
     resources = new ResourceService(resourceStore, clock, catalog::refresh);
     resources.installBuiltIns();
     resources.apply(List.of(experiment("home-cta").build(), experiment("search").build(),
-        experiment("signup").build()), OptionalInt.empty());
+        experiment("signup").build()), OptionalInt.empty(), Author.SYSTEM);
     assignmentStore = new SqlAssignmentStore(database());
     assignments = new AssignmentService(catalog, assignmentStore, clock, AnsweredCalls.NONE);
     store = new SqlEventStore(database());

@@ -26,6 +26,7 @@ import dev.allot.imports.SourceRow;
 import dev.allot.imports.TableDefinition;
 import dev.allot.imports.Warehouse;
 import dev.allot.imports.Warehouses;
+import dev.allot.resource.Author;
 import dev.allot.resource.ResourceId;
 import dev.allot.resource.ResourceService;
 import dev.allot.storage.StoreSuite;
@@ -88,7 +89,7 @@ abstract class ImportContract extends StoreSuite {
         subjectType("user").build(),
         subjectType("device").with("spec.matchType", "UUID").build(),
         experiment("home-cta").with("spec.subjectType", "user").build(),
-        experiment("search").with("spec.subjectType", "user").build()), OptionalInt.empty());
+        experiment("search").with("spec.subjectType", "user").build()), OptionalInt.empty(), Author.SYSTEM);
     assignmentStore = new SqlAssignmentStore(database());
     assignments = new AssignmentService(catalog, assignmentStore, clock, AnsweredCalls.NONE);
     store = new SqlAssignmentTableStore(database());
@@ -205,7 +206,7 @@ abstract class ImportContract extends StoreSuite {
     assertThat(tables.rejectedRows("legacy", null, 100)).extracting(RejectedRow::reason).containsExactlyInAnyOrder(
         "no experiment 'checkout'", "experiment HOME-CTA has no variant 'purple'", "user_id is null");
 
-    resources.apply(List.of(experiment("checkout").with("spec.subjectType", "user").build()), OptionalInt.empty());
+    resources.apply(List.of(experiment("checkout").with("spec.subjectType", "user").build()), OptionalInt.empty(), Author.SYSTEM);
     ImportRun second = tables.run("legacy").run();
 
     assertThat(second.retriedLoaded()).isEqualTo(1);

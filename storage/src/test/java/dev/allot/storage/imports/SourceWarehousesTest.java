@@ -17,6 +17,7 @@ import dev.allot.imports.SourceException.Problem;
 import dev.allot.imports.SourceService;
 import dev.allot.imports.SourceUsers;
 import dev.allot.imports.TableDefinition;
+import dev.allot.resource.Author;
 import dev.allot.resource.ResourceId;
 import dev.allot.resource.ResourceService;
 import dev.allot.storage.TestDatabase;
@@ -75,7 +76,7 @@ class SourceWarehousesTest {
     ResourceService resources = new ResourceService(resourceStore, clock, catalog::refresh);
     resources.installBuiltIns();
     resources.apply(List.of(subjectType("user").build(),
-        experiment("home-cta").with("spec.subjectType", "user").build()), OptionalInt.empty());
+        experiment("home-cta").with("spec.subjectType", "user").build()), OptionalInt.empty(), Author.SYSTEM);
     PrivateDataDirectory reserved = new PrivateDataDirectory(dataDir);
     sourceStore = new SqlSourceStore(db.database(), new SecretBox(SecretBoxTest.key(1), new Random(1)));
     sources = new SourceService(sourceStore, clock, SourceUsers.NONE, reserved);

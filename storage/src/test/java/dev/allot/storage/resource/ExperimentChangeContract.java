@@ -53,7 +53,7 @@ abstract class ExperimentChangeContract extends ResourceFixture {
     List<Applied> applied = lifecycle.stream().map(status -> apply(experimentIn(status))).toList();
 
     assertThat(applied).extracting(Applied::operation).containsExactly(CREATED, UPDATED, UPDATED, UPDATED, UPDATED);
-    assertThat(resources.history(Kind.EXPERIMENT, "home-cta")).extracting(s -> s.resource().status().word())
+    assertThat(resources.history(Kind.EXPERIMENT, "home-cta")).extracting(v -> v.stored().resource().status().word())
         .containsExactlyElementsOf(lifecycle);
   }
 
@@ -229,7 +229,7 @@ abstract class ExperimentChangeContract extends ResourceFixture {
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.CONFLICT);
     assertThat(refusal.violations()).anySatisfy(
-        violation(0, "spec.variants", "variant TREATMENT is used by cohort 1 and cannot be removed"));
+        violation(1, "spec.variants", "variant TREATMENT is used by cohort 1 and cannot be removed"));
   }
 
   @Test
@@ -367,7 +367,7 @@ abstract class ExperimentChangeContract extends ResourceFixture {
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.CONFLICT);
     assertThat(refusal.violations()).singleElement()
-        .satisfies(violation(1, "metadata.parentId", "lab MARKETING is archived, not active"));
+        .satisfies(violation(2, "metadata.parentId", "lab MARKETING is archived, not active"));
   }
 
   private static DocumentBuilder inMarketingForUsers(DocumentBuilder experiment) {

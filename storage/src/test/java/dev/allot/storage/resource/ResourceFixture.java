@@ -7,9 +7,11 @@ import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
 import dev.allot.error.Violation;
 import dev.allot.resource.Applied;
+import dev.allot.resource.Author;
 import dev.allot.resource.Experiment;
 import dev.allot.resource.Kind;
 import dev.allot.resource.ResourceService;
+import dev.allot.resource.ResourceVersion;
 import dev.allot.resource.StoredResource;
 import dev.allot.storage.Database;
 import dev.allot.storage.StoreSuite;
@@ -59,11 +61,12 @@ abstract class ResourceFixture extends StoreSuite {
   }
 
   List<Applied> applyAll(DocumentBuilder... documents) {
-    return resources.apply(Arrays.stream(documents).map(DocumentBuilder::build).toList(), OptionalInt.empty());
+    return resources.apply(
+        Arrays.stream(documents).map(DocumentBuilder::build).toList(), OptionalInt.empty(), Author.SYSTEM);
   }
 
   Applied applyIfMatch(int version, DocumentBuilder document) {
-    return resources.apply(List.of(document.build()), OptionalInt.of(version)).getFirst();
+    return resources.apply(List.of(document.build()), OptionalInt.of(version), Author.SYSTEM).getFirst();
   }
 
   /** Applies documents that must be refused, and checks that the refusal changed nothing. */
@@ -86,9 +89,10 @@ abstract class ResourceFixture extends StoreSuite {
   /** The refusal names exactly one broken rule: at {@code path} in the first document, with a message containing {@code fragment}. */
   static void assertRefusal(AllotException refusal, ErrorCode code, String path, String fragment) {
     assertThat(refusal.code()).as("error code of %s", refusal.violations()).isEqualTo(code);
-    assertThat(refusal.violations()).singleElement().satisfies(violation(0, path, fragment));
+    assertThat(refusal.violations()).singleElement().satisfies(violation(1, path, fragment));
   }
 
+  /** @param document the document's number in the batch, from 1 */
   static Consumer<Violation> violation(int document, String path, String fragment) {
     return v -> {
       assertThat(v.document()).isEqualTo(document);
@@ -105,8 +109,12 @@ abstract class ResourceFixture extends StoreSuite {
     return (Experiment) stored(Kind.EXPERIMENT, id).resource();
   }
 
+  static List<StoredResource> stored(List<ResourceVersion> history) {
+    return history.stream().map(ResourceVersion::stored).toList();
+  }
+
   List<Integer> versions(Kind kind, String id) {
-    return resources.history(kind, id).stream().map(StoredResource::version).toList();
+    return resources.history(kind, id).stream().map(v -> v.stored().version()).toList();
   }
 
   /** The current version of every resource, by kind. */

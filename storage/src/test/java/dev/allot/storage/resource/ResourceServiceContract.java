@@ -14,12 +14,15 @@ import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
 import dev.allot.error.Violation;
 import dev.allot.resource.Applied;
+import dev.allot.resource.Author;
 import dev.allot.resource.BuiltIns;
+import dev.allot.resource.DocumentChange;
 import dev.allot.resource.DocumentWriter;
 import dev.allot.resource.Experiment;
 import dev.allot.resource.Kind;
 import dev.allot.resource.Resource;
 import dev.allot.resource.ResourceService;
+import dev.allot.resource.ResourceVersion;
 import dev.allot.resource.ResourceStatus;
 import dev.allot.resource.StoredResource;
 import dev.allot.storage.Database;
@@ -77,7 +80,7 @@ abstract class ResourceServiceContract extends ResourceFixture {
 
     Applied again = apply(experiment("home-cta"));
 
-    assertThat(again).isEqualTo(new Applied(UNCHANGED, first));
+    assertThat(again).isEqualTo(new Applied(UNCHANGED, first, List.of()));
     assertThat(versions(Kind.EXPERIMENT, "home-cta")).containsExactly(1);
   }
 
@@ -114,7 +117,7 @@ abstract class ResourceServiceContract extends ResourceFixture {
 
     Applied again = apply(DocumentBuilder.of(DocumentWriter.write(current)));
 
-    assertThat(again).isEqualTo(new Applied(UNCHANGED, current));
+    assertThat(again).isEqualTo(new Applied(UNCHANGED, current, List.of()));
   }
 
   // history and reads
@@ -126,12 +129,61 @@ abstract class ResourceServiceContract extends ResourceFixture {
     apply(lab("marketing").status("archived"));
     apply(lab("marketing").status("active").with("metadata.description", "Back again"));
 
-    List<StoredResource> history = resources.history(Kind.LAB, "marketing");
+    List<StoredResource> history = stored(resources.history(Kind.LAB, "marketing"));
 
     assertThat(history).extracting(StoredResource::version).containsExactly(1, 2, 3);
     assertThat(history).extracting(s -> s.resource().status())
         .containsExactly(ResourceStatus.ACTIVE, ResourceStatus.ARCHIVED, ResourceStatus.ACTIVE);
     assertThat(history.getLast()).isEqualTo(stored(Kind.LAB, "marketing"));
+  }
+
+  @Test
+  void history_recordsWhoStoredEachVersionAndWhen() {
+    Author ana = Author.token("tok_0123456789abcdef", "Ana");
+    Author ci = Author.token("tok_fedcba9876543210", "ci");
+    resources.apply(List.of(lab("marketing").build()), OptionalInt.empty(), ana);
+    clock.advance(Duration.ofMinutes(5));
+    resources.apply(List.of(lab("marketing").status("archived").build()), OptionalInt.empty(), ci);
+
+    List<ResourceVersion> history = resources.history(Kind.LAB, "marketing");
+
+    assertThat(history).extracting(ResourceVersion::author).containsExactly(ana, ci);
+    assertThat(history).extracting(ResourceVersion::changedAt)
+        .containsExactly(START.truncatedTo(ChronoUnit.MICROS),
+            START.plus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.MICROS));
+  }
+
+  @Test
+  void history_ofABuiltIn_isBySystem() {
+    assertThat(resources.history(Kind.LAB, "default")).extracting(ResourceVersion::author)
+        .containsExactly(Author.SYSTEM);
+  }
+
+  @Test
+  void preview_answersWhatApplyWouldDoAndStoresNothing() {
+    apply(lab("marketing").with("metadata.description", "Growth team"));
+
+    List<Applied> preview = resources.preview(
+        List.of(lab("marketing").without("metadata.description").build(), lab("search").build()),
+        OptionalInt.empty());
+
+    assertThat(preview).extracting(Applied::operation, a -> a.stored().version())
+        .containsExactly(tuple(UPDATED, 2), tuple(CREATED, 1));
+    assertThat(preview.getFirst().changes())
+        .containsExactly(new DocumentChange("metadata.description", "Growth team", null));
+    assertThat(versions(Kind.LAB, "marketing")).containsExactly(1);
+    assertThat(catchThrowableOfType(AllotException.class, () -> resources.get(Kind.LAB, "search")).code())
+        .isEqualTo(ErrorCode.NOT_FOUND);
+  }
+
+  @Test
+  void preview_ofAForbiddenChange_isRefusedAsApplyWouldBe() {
+    apply(experiment("home-cta"));
+
+    AllotException refusal = catchThrowableOfType(AllotException.class, () -> resources.preview(
+        List.of(experiment("home-cta").status("draft").build()), OptionalInt.empty()));
+
+    assertThat(refusal.code()).isEqualTo(ErrorCode.CONFLICT);
   }
 
   @Test
@@ -244,7 +296,7 @@ abstract class ResourceServiceContract extends ResourceFixture {
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.INVALID_RESOURCE);
     assertThat(refusal.violations()).singleElement()
-        .satisfies(violation(2, "metadata.status", "a lab is active or archived, not draft"));
+        .satisfies(violation(3, "metadata.status", "a lab is active or archived, not draft"));
     assertThat(resources.list(Kind.LAB, Set.of())).extracting(s -> s.resource().id().value())
         .containsExactly("DEFAULT");
   }
@@ -256,7 +308,7 @@ abstract class ResourceServiceContract extends ResourceFixture {
     AllotException refusal = refused(lab("a"), subjectType("user"), experiment("home-cta").status("draft"));
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.CONFLICT);
-    assertThat(refusal.violations()).singleElement().satisfies(violation(2, "metadata.status", "cannot go back"));
+    assertThat(refusal.violations()).singleElement().satisfies(violation(3, "metadata.status", "cannot go back"));
   }
 
   @Test
@@ -264,7 +316,7 @@ abstract class ResourceServiceContract extends ResourceFixture {
     AllotException refusal = refused(lab("a").status("ended"), lab("b"), lab("c d"));
 
     assertThat(refusal.violations()).extracting(Violation::document, Violation::path).containsExactly(
-        tuple(0, "metadata.status"), tuple(2, "metadata.id"));
+        tuple(1, "metadata.status"), tuple(3, "metadata.id"));
   }
 
   @Test
@@ -290,7 +342,7 @@ abstract class ResourceServiceContract extends ResourceFixture {
   @Test
   void batch_ofNoDocuments_isRefused() {
     AllotException refusal = catchThrowableOfType(AllotException.class,
-        () -> resources.apply(List.of(), OptionalInt.empty()));
+        () -> resources.apply(List.of(), OptionalInt.empty(), Author.SYSTEM));
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
   }
@@ -339,7 +391,8 @@ abstract class ResourceServiceContract extends ResourceFixture {
 
   @Test
   void ifMatch_onABatch_isRefused() {
-    Runnable apply = () -> resources.apply(List.of(lab("a").build(), lab("b").build()), OptionalInt.of(1));
+    Runnable apply = () -> resources.apply(
+        List.of(lab("a").build(), lab("b").build()), OptionalInt.of(1), Author.SYSTEM);
 
     AllotException refusal = catchThrowableOfType(AllotException.class, apply::run);
 
@@ -385,7 +438,7 @@ abstract class ResourceServiceContract extends ResourceFixture {
         assertThat(e.code()).isEqualTo(ErrorCode.CONCURRENT_CHANGE));
     assertThat(succeeded).hasSize(writers * changesEach - failed.size()).allSatisfy(a ->
         assertThat(a.operation()).isEqualTo(UPDATED));
-    List<StoredResource> history = resources.history(Kind.EXPERIMENT, "race");
+    List<StoredResource> history = stored(resources.history(Kind.EXPERIMENT, "race"));
     assertThat(history).extracting(StoredResource::version)
         .containsExactlyElementsOf(IntStream.rangeClosed(1, 1 + succeeded.size()).boxed().toList());
     assertThat(history.subList(1, history.size())).extracting(s -> s.resource().metadata().description())
@@ -425,7 +478,7 @@ abstract class ResourceServiceContract extends ResourceFixture {
     clock.advance(Duration.ofDays(1));
     apply(experiment("home-cta").with("metadata.parentId", "marketing").with("spec.cohorts[1]",
         DocumentBuilder.cohort(2, DocumentBuilder.split("control", "0.1"), DocumentBuilder.split("treatment", "0.9"))));
-    List<StoredResource> history = resources.history(Kind.EXPERIMENT, "home-cta");
+    List<ResourceVersion> history = resources.history(Kind.EXPERIMENT, "home-cta");
     StoredResource lab = stored(Kind.LAB, "marketing");
     database().close();
 

@@ -63,7 +63,7 @@ class AnalystRoleTest {
   @ParameterizedTest
   @ValueSource(strings = {"labs", "subject_types", "experiments", "experiment_variants", "experiment_cohorts",
       "assignments", "cohort_summary", "assignments_over_time", "exposures", "exposure_mismatches",
-      "assignment_events"})
+      "assignment_events", "resource_versions"})
   void analyst_readsEveryView(String view) throws SQLException {
     String count = "SELECT count(*) FROM experimentation." + view;
 

@@ -2,6 +2,7 @@ package dev.allot.storage.views;
 
 import dev.allot.assignment.AssignmentService;
 import dev.allot.events.ExposureService;
+import dev.allot.resource.Author;
 import dev.allot.resource.ResourceService;
 import dev.allot.storage.AllotServices;
 import dev.allot.storage.Database;
@@ -41,7 +42,7 @@ final class Node implements AutoCloseable {
   }
 
   void apply(DocumentBuilder... documents) {
-    resources.apply(Arrays.stream(documents).map(DocumentBuilder::build).toList(), OptionalInt.empty());
+    resources.apply(Arrays.stream(documents).map(DocumentBuilder::build).toList(), OptionalInt.empty(), Author.SYSTEM);
   }
 
   @Override

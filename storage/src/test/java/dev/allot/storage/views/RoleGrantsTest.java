@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RoleGrantsTest {
   private static final List<String> VIEWS = List.of("labs", "subject_types", "experiments", "experiment_variants",
       "experiment_cohorts", "assignments", "cohort_summary", "assignments_over_time", "exposures", "exposure_mismatches",
-      "assignment_events");
+      "assignment_events", "resource_versions");
 
   @RegisterExtension final PostgresTestDatabase db = new PostgresTestDatabase();
 

@@ -16,6 +16,7 @@ import dev.allot.assignment.Bucketing;
 import dev.allot.assignment.Decision;
 import dev.allot.assignment.Reason;
 import dev.allot.events.SentExposure;
+import dev.allot.resource.Author;
 import dev.allot.resource.ResourceId;
 import dev.allot.storage.StoreSuite;
 import dev.allot.testing.DocumentBuilder;
@@ -33,6 +34,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,7 +92,9 @@ abstract class ViewsContract extends StoreSuite {
         Arguments.of("exposure_mismatches", List.of("subject_id", "experiment_id", "assigned_variant_id",
             "exposed_variant_id", "exposed_at")),
         Arguments.of("assignment_events", List.of("insert_id", "subject_id", "device_id", "event_time",
-            "event_properties", "user_properties")));
+            "event_properties", "user_properties")),
+        Arguments.of("resource_versions", List.of("kind", "id", "resource_version", "status", "name", "changed_at",
+            "changed_by_token_id", "changed_by_token_name", "document")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -109,6 +113,31 @@ abstract class ViewsContract extends StoreSuite {
     });
 
     assertThat(found).containsExactlyElementsOf(columns);
+  }
+
+  // resource_versions
+
+  record VersionRow(String kind, String id, int resourceVersion, String status, String name, Instant changedAt,
+      String tokenId, String tokenName) {}
+
+  @Test
+  void resourceVersions_showEveryVersionWithWhoChangedItAndWhen() {
+    Instant created = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    node.resources.apply(List.of(lab("marketing").build()), OptionalInt.empty(),
+        Author.token("tok_0123456789abcdef", "Ana"));
+    Instant archived = moveClockTo("2026-03-02T08:00:00Z");
+    node.resources.apply(List.of(lab("marketing").without("metadata.name").status("archived").build()),
+        OptionalInt.empty(), Author.token("tok_fedcba9876543210", "ci"));
+
+    List<VersionRow> rows = select("resource_versions WHERE kind = 'lab'", "id, resource_version",
+        rs -> new VersionRow(rs.getString("kind"), rs.getString("id"), rs.getInt("resource_version"),
+            rs.getString("status"), rs.getString("name"), timestamp(rs, "changed_at"),
+            rs.getString("changed_by_token_id"), rs.getString("changed_by_token_name")));
+
+    assertThat(rows).containsExactly(
+        new VersionRow("lab", "DEFAULT", 1, "active", "Default", rows.getFirst().changedAt(), null, "system"),
+        new VersionRow("lab", "MARKETING", 1, "active", "A lab", created, "tok_0123456789abcdef", "Ana"),
+        new VersionRow("lab", "MARKETING", 2, "archived", null, archived, "tok_fedcba9876543210", "ci"));
   }
 
   // labs
