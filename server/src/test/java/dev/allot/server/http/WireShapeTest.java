@@ -78,7 +78,7 @@ class WireShapeTest {
 
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.body()).startsWith("{\"error\":\"invalid_resource\",\"message\":")
-        .contains(",\"details\":[{\"document\":1,\"path\":").endsWith("}]}\n");
+        .contains(",\"details\":[{\"document\":2,\"path\":").endsWith("}]}\n");
   }
 
   @Test
