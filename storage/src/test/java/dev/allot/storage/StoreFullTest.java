@@ -2,6 +2,7 @@ package dev.allot.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -73,7 +74,7 @@ class StoreFullTest {
 
     for (int i = 0; i < 200; i++) {
       int row = n + i;
-      catchThrowableOfType(AllotException.class, () -> insert(database, row));
+      assertThatExceptionOfType(AllotException.class).isThrownBy(() -> insert(database, row));
     }
     assertThat(logged.list.stream().filter(e -> e.getThrowableProxy() != null))
         .as("201 failed writes, one stack trace").hasSize(1);

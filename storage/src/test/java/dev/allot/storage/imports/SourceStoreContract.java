@@ -2,6 +2,7 @@ package dev.allot.storage.imports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
@@ -126,7 +127,7 @@ abstract class SourceStoreContract extends StoreSuite {
 
   @Test
   void create_invalid_storesNothing() {
-    catchThrowableOfType(AllotException.class,
+    assertThatExceptionOfType(AllotException.class).isThrownBy(
         () -> sources.create("bad name", "jdbc:mysql://db", null, PASSWORD, List.of()));
 
     assertThat(sources.list()).isEmpty();
