@@ -24,10 +24,12 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The assignment hot path in process: bucketing alone, getOrMake answered from the cache, and
- * getOrMake making new durable assignments on the embedded store or PostgreSQL (many callers, so group commit
- * has company to batch). See docs/PERFORMANCE.md for the commands and the figures.
+ * getOrMake making new durable assignments on the embedded store or PostgreSQL (many callers, so
+ * group commit has company to batch). See docs/PERFORMANCE.md for the commands and the figures.
  */
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 3)
 public class AssignmentBenchmark {
@@ -44,7 +46,10 @@ public class AssignmentBenchmark {
     @Param({"fsync"})
     public String durability;
 
-    /** on (the server's default) or off: assignment events recorded off the request path, docs/events.md. */
+    /**
+     * on (the server's default) or off: assignment events recorded off the request path,
+     * docs/events.md.
+     */
     @Param({"on"})
     public String assignmentEvents;
 
@@ -53,11 +58,17 @@ public class AssignmentBenchmark {
 
     @Setup(Level.Trial)
     public void start() {
-      allot = new EmbeddedAllot(database, Durability.fromWord(durability), switch (assignmentEvents) {
-        case "on" -> true;
-        case "off" -> false;
-        default -> throw new IllegalArgumentException("assignmentEvents is on or off, not " + assignmentEvents);
-      });
+      allot =
+          new EmbeddedAllot(
+              database,
+              Durability.fromWord(durability),
+              switch (assignmentEvents) {
+                case "on" -> true;
+                case "off" -> false;
+                default ->
+                    throw new IllegalArgumentException(
+                        "assignmentEvents is on or off, not " + assignmentEvents);
+              });
       // The subjects the cache-hit benchmark asks for: assigned (and so cached) up front.
       for (int i = 0; i < 1_024; i++) {
         allot.assignments.getOrMake("known-" + i, null, EXPERIMENTS);
@@ -86,7 +97,8 @@ public class AssignmentBenchmark {
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public List<Decision> getOrMakeCacheHit(Embedded embedded, Cursor cursor) {
-    return embedded.allot.assignments.getOrMake("known-" + (cursor.next++ & 1023), null, EXPERIMENTS);
+    return embedded.allot.assignments.getOrMake(
+        "known-" + (cursor.next++ & 1023), null, EXPERIMENTS);
   }
 
   /** 64 platform threads each asking for one new subject at a time. */
@@ -95,7 +107,8 @@ public class AssignmentBenchmark {
   @OutputTimeUnit(TimeUnit.SECONDS)
   @Threads(64)
   public List<Decision> getOrMakeNewDurable(Embedded embedded) {
-    return embedded.allot.assignments.getOrMake("new-" + embedded.nextSubject.incrementAndGet(), null, EXPERIMENTS);
+    return embedded.allot.assignments.getOrMake(
+        "new-" + embedded.nextSubject.incrementAndGet(), null, EXPERIMENTS);
   }
 
   /**
@@ -110,7 +123,9 @@ public class AssignmentBenchmark {
     Thread[] requests = new Thread[IN_FLIGHT];
     for (int i = 0; i < IN_FLIGHT; i++) {
       String subject = "new-" + embedded.nextSubject.incrementAndGet();
-      requests[i] = Thread.ofVirtual().start(() -> embedded.allot.assignments.getOrMake(subject, null, EXPERIMENTS));
+      requests[i] =
+          Thread.ofVirtual()
+              .start(() -> embedded.allot.assignments.getOrMake(subject, null, EXPERIMENTS));
     }
     for (Thread request : requests) {
       request.join();

@@ -32,7 +32,9 @@ sealed interface BenchDatabase extends AutoCloseable {
     return switch (kind) {
       case "sqlite" -> Sqlite.create();
       case "postgres" -> Postgres.create();
-      default -> throw new IllegalArgumentException("database must be sqlite or postgres, is '" + kind + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "database must be sqlite or postgres, is '" + kind + "'");
     };
   }
 
@@ -68,7 +70,8 @@ sealed interface BenchDatabase extends AutoCloseable {
   record Postgres(String serverUrl, String name) implements BenchDatabase {
     static Postgres create() {
       String server = System.getenv().getOrDefault("ALLOT_BENCH_DATABASE_URL", LOCAL_POSTGRES);
-      Postgres database = new Postgres(server, "allot_bench_" + UUID.randomUUID().toString().replace("-", ""));
+      Postgres database =
+          new Postgres(server, "allot_bench_" + UUID.randomUUID().toString().replace("-", ""));
       database.execute("CREATE DATABASE " + database.name);
       return database;
     }
@@ -77,10 +80,14 @@ sealed interface BenchDatabase extends AutoCloseable {
     public String jdbcUrl() {
       int slash = serverUrl.indexOf('/', "jdbc:postgresql://".length());
       int query = serverUrl.indexOf('?', slash);
-      return serverUrl.substring(0, slash + 1) + name + (query < 0 ? "" : serverUrl.substring(query));
+      return serverUrl.substring(0, slash + 1)
+          + name
+          + (query < 0 ? "" : serverUrl.substring(query));
     }
 
-    /** The server's default, relative to where the benchmark runs: the store keeps no file there. */
+    /**
+     * The server's default, relative to where the benchmark runs: the store keeps no file there.
+     */
     @Override
     public Path dataDir() {
       return Path.of("allot-data");

@@ -21,26 +21,61 @@ final class EmbeddedAllot implements AutoCloseable {
 
   private final BenchDatabase store;
   private final AllotServices services;
+
   /** Null when assignment events are off. */
   final AssignmentEventWriter assignmentEvents;
+
   final AssignmentService assignments;
 
-  /** On {@code database}: sqlite or postgres (see {@link BenchDatabase}); recording assignment events or not. */
+  /**
+   * On {@code database}: sqlite or postgres (see {@link BenchDatabase}); recording assignment
+   * events or not.
+   */
   EmbeddedAllot(String database, Durability durability, boolean recordAssignmentEvents) {
     store = BenchDatabase.create(database);
     AllotServices.Config defaults = AllotServices.Config.of(store.dataDir());
-    services = AllotServices.open(store.jdbcUrl(), DatabaseOptions.of(durability), new AllotServices.Config(
-        defaults.dataDir(), defaults.secrets(), ExposureService.DEFAULT_PROPERTY_KEY_LIMIT, recordAssignmentEvents,
-        AllotServices.Config.DEFAULT_ASSIGNMENT_CACHE_SIZE));
-    services.resources().apply(List.of(Map.of(
-        "kind", "experiment",
-        "metadata", Map.of("id", EXPERIMENT, "status", "active"),
-        "spec", Map.of(
-            "variants", List.of(Map.of("id", "control", "isControl", true), Map.of("id", "treatment")),
-            "cohorts", List.of(Map.of("index", 1, "variants", List.of(
-                Map.of("variant", "control", "split", new BigDecimal("0.5")),
-                Map.of("variant", "treatment", "split", new BigDecimal("0.5")))))))),
-        OptionalInt.empty(), Author.SYSTEM);
+    services =
+        AllotServices.open(
+            store.jdbcUrl(),
+            DatabaseOptions.of(durability),
+            new AllotServices.Config(
+                defaults.dataDir(),
+                defaults.secrets(),
+                ExposureService.DEFAULT_PROPERTY_KEY_LIMIT,
+                recordAssignmentEvents,
+                AllotServices.Config.DEFAULT_ASSIGNMENT_CACHE_SIZE));
+    services
+        .resources()
+        .apply(
+            List.of(
+                Map.of(
+                    "kind", "experiment",
+                    "metadata", Map.of("id", EXPERIMENT, "status", "active"),
+                    "spec",
+                        Map.of(
+                            "variants",
+                                List.of(
+                                    Map.of("id", "control", "isControl", true),
+                                    Map.of("id", "treatment")),
+                            "cohorts",
+                                List.of(
+                                    Map.of(
+                                        "index",
+                                        1,
+                                        "variants",
+                                        List.of(
+                                            Map.of(
+                                                "variant",
+                                                "control",
+                                                "split",
+                                                new BigDecimal("0.5")),
+                                            Map.of(
+                                                "variant",
+                                                "treatment",
+                                                "split",
+                                                new BigDecimal("0.5")))))))),
+            OptionalInt.empty(),
+            Author.SYSTEM);
     assignmentEvents = services.assignmentEvents().orElse(null);
     assignments = services.assignments();
   }

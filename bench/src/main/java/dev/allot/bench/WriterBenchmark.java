@@ -29,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The assignment writer alone: one caller committing {@value #ROWS} new rows at a time, the size of
  * a busy group commit. Its rows/s is the ceiling of new assignments whatever the callers do.
  */
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 3)
 @State(Scope.Benchmark)
@@ -72,7 +74,9 @@ public class WriterBenchmark {
     Instant now = Instant.now();
     List<Assignment> rows = new ArrayList<>(ROWS);
     for (int i = 0; i < ROWS; i++) {
-      rows.add(new Assignment(AssignmentIds.next(now), EXPERIMENT, "s-" + next++, VARIANT, 1, now, Assignment.API));
+      rows.add(
+          new Assignment(
+              AssignmentIds.next(now), EXPERIMENT, "s-" + next++, VARIANT, 1, now, Assignment.API));
     }
     return writer.insertIfAbsent(rows);
   }

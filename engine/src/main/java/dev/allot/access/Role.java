@@ -12,8 +12,12 @@ public enum Role {
   /** Resources, assignment tables, assignments, events and every read; not tokens nor sources. */
   EDITOR(EnumSet.complementOf(EnumSet.of(Permission.MANAGE_TOKENS, Permission.MANAGE_SOURCES))),
   /** Read-only: resources, views, assignments, analysis and exports. */
-  ANALYST(EnumSet.of(Permission.READ_RESOURCES, Permission.READ_ASSIGNMENTS, Permission.LIST_ASSIGNMENTS,
-      Permission.READ_ASSIGNMENT_TABLES)),
+  ANALYST(
+      EnumSet.of(
+          Permission.READ_RESOURCES,
+          Permission.READ_ASSIGNMENTS,
+          Permission.LIST_ASSIGNMENTS,
+          Permission.READ_ASSIGNMENT_TABLES)),
   /** What an application needs at run time: get and getOrMake assignments, send events. */
   SDK(EnumSet.of(Permission.READ_ASSIGNMENTS, Permission.MAKE_ASSIGNMENTS, Permission.SEND_EVENTS));
 

@@ -26,7 +26,9 @@ public final class TokenService {
   private final InstantSource clock;
   private final Random random;
 
-  /** @param random a {@link java.security.SecureRandom} outside tests */
+  /**
+   * @param random a {@link java.security.SecureRandom} outside tests
+   */
   public TokenService(TokenStore store, InstantSource clock, Random random) {
     this.store = store;
     this.clock = clock;
@@ -35,15 +37,22 @@ public final class TokenService {
 
   public IssuedToken create(String name, String role) {
     if (!isWellFormedName(name)) {
-      throw AllotException.invalidRequest("name", (name == null ? "name is required" : "name is invalid")
-          + ": 1 to " + MAX_NAME_LENGTH
-          + " characters of valid Unicode, not only spaces, with no control characters or line breaks");
+      throw AllotException.invalidRequest(
+          "name",
+          (name == null ? "name is required" : "name is invalid")
+              + ": 1 to "
+              + MAX_NAME_LENGTH
+              + " characters of valid Unicode, not only spaces, with no control characters or line breaks");
     }
     if (role == null) {
-      throw AllotException.invalidRequest("role", "role is required: admin, editor, analyst or sdk");
+      throw AllotException.invalidRequest(
+          "role", "role is required: admin, editor, analyst or sdk");
     }
-    Role parsed = Role.fromWord(role).orElseThrow(() -> AllotException.invalidRequest(
-        "role", "role must be admin, editor, analyst or sdk, is '" + role + "'"));
+    Role parsed =
+        Role.fromWord(role)
+            .orElseThrow(() ->
+                AllotException.invalidRequest(
+                    "role", "role must be admin, editor, analyst or sdk, is '" + role + "'"));
     IssuedToken issued = issue(name, parsed, newSecret());
     store.create(issued.token(), hash(issued.secret()));
     return issued;
@@ -54,12 +63,18 @@ public final class TokenService {
    * given, else a random one. Returns it when this call created it.
    */
   public Optional<IssuedToken> createFirstAdmin(Optional<String> configuredSecret) {
-    configuredSecret.filter(s -> s.length() < MIN_SECRET_LENGTH).ifPresent(s -> {
-      throw AllotException.invalidRequest("ALLOT_ADMIN_TOKEN",
-          "ALLOT_ADMIN_TOKEN must be at least " + MIN_SECRET_LENGTH + " characters");
-    });
-    IssuedToken issued = issue("initial admin", Role.ADMIN, configuredSecret.orElseGet(this::newSecret));
-    return store.createFirst(issued.token(), hash(issued.secret())) ? Optional.of(issued) : Optional.empty();
+    configuredSecret
+        .filter(s -> s.length() < MIN_SECRET_LENGTH)
+        .ifPresent(s -> {
+          throw AllotException.invalidRequest(
+              "ALLOT_ADMIN_TOKEN",
+              "ALLOT_ADMIN_TOKEN must be at least " + MIN_SECRET_LENGTH + " characters");
+        });
+    IssuedToken issued =
+        issue("initial admin", Role.ADMIN, configuredSecret.orElseGet(this::newSecret));
+    return store.createFirst(issued.token(), hash(issued.secret()))
+        ? Optional.of(issued)
+        : Optional.empty();
   }
 
   public Optional<Token> authenticate(String secret) {
@@ -73,7 +88,10 @@ public final class TokenService {
     return store.list();
   }
 
-  /** Revokes a token; the last admin token stays, so nobody is locked out, even by two deletes at once. */
+  /**
+   * Revokes a token; the last admin token stays, so nobody is locked out, even by two deletes at
+   * once.
+   */
   public void delete(String id) {
     if (store.deleteUnlessLastAdmin(id)) {
       return;
@@ -81,7 +99,8 @@ public final class TokenService {
     if (store.list().stream().noneMatch(t -> t.id().equals(id))) {
       throw AllotException.notFound("token " + id + " does not exist");
     }
-    throw new AllotException(ErrorCode.CONFLICT, "token " + id + " is the last admin token and cannot be deleted");
+    throw new AllotException(
+        ErrorCode.CONFLICT, "token " + id + " is the last admin token and cannot be deleted");
   }
 
   /**
@@ -96,7 +115,9 @@ public final class TokenService {
     for (int i = 0; i < name.length(); ) {
       int c = name.codePointAt(i);
       int type = Character.getType(c);
-      if (type == Character.CONTROL || type == Character.SURROGATE || type == Character.LINE_SEPARATOR
+      if (type == Character.CONTROL
+          || type == Character.SURROGATE
+          || type == Character.LINE_SEPARATOR
           || type == Character.PARAGRAPH_SEPARATOR) {
         return false;
       }
@@ -109,8 +130,12 @@ public final class TokenService {
   private IssuedToken issue(String name, Role role, String secret) {
     byte[] id = new byte[8];
     random.nextBytes(id);
-    Token token = new Token("tok_" + HexFormat.of().formatHex(id), name, role,
-        clock.instant().truncatedTo(ChronoUnit.MILLIS));
+    Token token =
+        new Token(
+            "tok_" + HexFormat.of().formatHex(id),
+            name,
+            role,
+            clock.instant().truncatedTo(ChronoUnit.MILLIS));
     return new IssuedToken(token, secret);
   }
 

@@ -15,8 +15,8 @@ public final class AssignmentIds {
   public static String next(Instant at) {
     long millis = at.toEpochMilli();
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    long randomHigh = random.nextLong() & 0xFFFFL;  // 16 bits
-    long randomLow = random.nextLong();              // 64 bits
+    long randomHigh = random.nextLong() & 0xFFFFL; // 16 bits
+    long randomLow = random.nextLong(); // 64 bits
     char[] id = new char[26];
     for (int i = 9; i >= 0; i--) {
       id[i] = ALPHABET[(int) (millis & 31)];

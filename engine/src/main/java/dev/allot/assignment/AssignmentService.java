@@ -29,8 +29,12 @@ public final class AssignmentService {
   private final InstantSource clock;
   private final AnsweredCalls answered;
 
-  /** {@code answered} is told of every answer, for assignment events ({@link AnsweredCalls#NONE}: none). */
-  public AssignmentService(Catalog catalog, AssignmentStore store, InstantSource clock, AnsweredCalls answered) {
+  /**
+   * {@code answered} is told of every answer, for assignment events ({@link AnsweredCalls#NONE}:
+   * none).
+   */
+  public AssignmentService(
+      Catalog catalog, AssignmentStore store, InstantSource clock, AnsweredCalls answered) {
     this.catalog = catalog;
     this.store = store;
     this.clock = clock;
@@ -57,10 +61,12 @@ public final class AssignmentService {
   public Map<String, Decision> getOrMakeMany(String experimentId, List<String> subjectIds) {
     LiveExperiment live = catalog.current().get(experimentId);
     if (live == null) {
-      throw AllotException.notFound("experiment " + experimentId.toUpperCase(Locale.ROOT) + " does not exist");
+      throw AllotException.notFound(
+          "experiment " + experimentId.toUpperCase(Locale.ROOT) + " does not exist");
     }
     if (subjectIds == null || subjectIds.isEmpty() || subjectIds.size() > MAX_SUBJECTS) {
-      throw AllotException.invalidRequest("subjectIds", "subjectIds must list 1 to " + MAX_SUBJECTS + " subject ids");
+      throw AllotException.invalidRequest(
+          "subjectIds", "subjectIds must list 1 to " + MAX_SUBJECTS + " subject ids");
     }
     for (int i = 0; i < subjectIds.size(); i++) {
       requireWellFormed(subjectIds.get(i), "subjectIds[" + i + "]");
@@ -83,11 +89,13 @@ public final class AssignmentService {
   public Page list(String experimentId, Integer pageSize, String pageToken) {
     LiveExperiment live = catalog.current().get(experimentId);
     if (live == null) {
-      throw AllotException.notFound("experiment " + experimentId.toUpperCase(Locale.ROOT) + " does not exist");
+      throw AllotException.notFound(
+          "experiment " + experimentId.toUpperCase(Locale.ROOT) + " does not exist");
     }
     int size = pageSize == null ? DEFAULT_PAGE_SIZE : pageSize;
     if (size < 1 || size > MAX_PAGE_SIZE) {
-      throw AllotException.invalidRequest("pageSize", "pageSize must be 1 to " + MAX_PAGE_SIZE + ", is " + size);
+      throw AllotException.invalidRequest(
+          "pageSize", "pageSize must be 1 to " + MAX_PAGE_SIZE + ", is " + size);
     }
     String after = pageToken == null || pageToken.isEmpty() ? null : pageToken;
     List<Assignment> rows = store.list(live.experiment().id(), after, size + 1);
@@ -99,12 +107,15 @@ public final class AssignmentService {
   /** A page of assignments, and the token of the next one (null on the last page). */
   public record Page(List<Assignment> assignments, String nextPageToken) {}
 
-  private List<Decision> decide(String subjectId, String deviceId, List<String> experimentIds, boolean make) {
+  private List<Decision> decide(
+      String subjectId, String deviceId, List<String> experimentIds, boolean make) {
     requireWellFormed(subjectId, "subjectId");
     if (deviceId != null) {
       requireWellFormed(deviceId, "deviceId");
     }
-    if (experimentIds == null || experimentIds.isEmpty() || experimentIds.size() > MAX_EXPERIMENTS) {
+    if (experimentIds == null
+        || experimentIds.isEmpty()
+        || experimentIds.size() > MAX_EXPERIMENTS) {
       throw AllotException.invalidRequest(
           "experimentIds", "experimentIds must list 1 to " + MAX_EXPERIMENTS + " experiment ids");
     }
@@ -113,7 +124,8 @@ public final class AssignmentService {
     for (int i = 0; i < experimentIds.size(); i++) {
       String asked = experimentIds.get(i);
       if (asked == null) {
-        throw AllotException.invalidRequest("experimentIds[" + i + "]", "an experiment id cannot be null");
+        throw AllotException.invalidRequest(
+            "experimentIds[" + i + "]", "an experiment id cannot be null");
       }
       LiveExperiment live = snapshot.get(asked);
       batch.ask(live, live != null ? null : asked.toUpperCase(Locale.ROOT), subjectId);
@@ -125,8 +137,12 @@ public final class AssignmentService {
 
   private static void requireWellFormed(String text, String path) {
     if (!SubjectType.isWellFormedSubjectId(text)) {
-      throw AllotException.invalidRequest(path, path + " must be 1 to " + SubjectType.MAX_SUBJECT_ID_LENGTH
-          + " characters of valid Unicode with no control characters");
+      throw AllotException.invalidRequest(
+          path,
+          path
+              + " must be 1 to "
+              + SubjectType.MAX_SUBJECT_ID_LENGTH
+              + " characters of valid Unicode with no control characters");
     }
   }
 
@@ -137,8 +153,10 @@ public final class AssignmentService {
   private final class Batch {
     private final boolean make;
     private final List<Decision> decisions = new ArrayList<>();
+
     /** The questions the store answers: each one's place in {@code decisions}, and its key. */
     private final List<Integer> pendingPositions = new ArrayList<>();
+
     private final List<AssignmentKey> pendingKeys = new ArrayList<>();
     private final Map<AssignmentKey, LiveExperiment> experimentOf = new HashMap<>();
 
@@ -146,9 +164,14 @@ public final class AssignmentService {
       this.make = make;
     }
 
-    /** @param unknownId the id to answer NOT_FOUND with when {@code live} is null */
+    /**
+     * @param unknownId the id to answer NOT_FOUND with when {@code live} is null
+     */
     void ask(LiveExperiment live, String unknownId, String subjectId) {
-      Decision now = live == null ? Decision.none(unknownId, Reason.NOT_FOUND) : decideFromSnapshot(live, subjectId);
+      Decision now =
+          live == null
+              ? Decision.none(unknownId, Reason.NOT_FOUND)
+              : decideFromSnapshot(live, subjectId);
       if (now == null) {
         pendingPositions.add(decisions.size());
         AssignmentKey key = new AssignmentKey(live.experiment().id(), subjectId);
@@ -170,24 +193,27 @@ public final class AssignmentService {
 
     /**
      * getOrMake lets the store's first-write-wins insert answer what is stored, proposing a new
-     * assignment only for keys the store does not already know: a miss costs one write and no
-     * read. get only reads.
+     * assignment only for keys the store does not already know: a miss costs one write and no read.
+     * get only reads.
      */
     List<Decision> resolve() {
       if (pendingKeys.isEmpty()) {
         return decisions;
       }
       Map<AssignmentKey, Assignment> proposed = new HashMap<>();
-      Map<AssignmentKey, Assignment> stored = make
-          ? store.getOrInsert(pendingKeys, key -> propose(key, proposed))
-          : store.find(pendingKeys);
+      Map<AssignmentKey, Assignment> stored =
+          make
+              ? store.getOrInsert(pendingKeys, key -> propose(key, proposed))
+              : store.find(pendingKeys);
       for (int i = 0; i < pendingKeys.size(); i++) {
         AssignmentKey key = pendingKeys.get(i);
         Assignment row = stored.get(key);
         Assignment ours = proposed.get(key);
-        decisions.set(pendingPositions.get(i), row == null
-            ? Decision.none(key.experimentId().value(), Reason.NOT_ASSIGNED)
-            : Decision.of(row, ours != null && row.id().equals(ours.id())));
+        decisions.set(
+            pendingPositions.get(i),
+            row == null
+                ? Decision.none(key.experimentId().value(), Reason.NOT_ASSIGNED)
+                : Decision.of(row, ours != null && row.id().equals(ours.id())));
       }
       return decisions;
     }
@@ -196,8 +222,15 @@ public final class AssignmentService {
     private Assignment propose(AssignmentKey key, Map<AssignmentKey, Assignment> proposed) {
       LiveExperiment live = experimentOf.get(key);
       Instant now = clock.instant();
-      Assignment assignment = new Assignment(AssignmentIds.next(now), key.experimentId(), key.subjectId(),
-          live.choose(key.subjectId()), live.cohortIndex(), now, Assignment.API);
+      Assignment assignment =
+          new Assignment(
+              AssignmentIds.next(now),
+              key.experimentId(),
+              key.subjectId(),
+              live.choose(key.subjectId()),
+              live.cohortIndex(),
+              now,
+              Assignment.API);
       proposed.put(key, assignment);
       return assignment;
     }

@@ -6,15 +6,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-/** Where assignments are kept, unique per experiment and subject. Implementations are thread-safe. */
+/**
+ * Where assignments are kept, unique per experiment and subject. Implementations are thread-safe.
+ */
 public interface AssignmentStore {
 
   /** The stored assignment of each key that has one, in one read. */
   Map<AssignmentKey, Assignment> find(Collection<AssignmentKey> keys);
 
   /**
-   * Stores each assignment unless its key already has one, and returns what is stored for every
-   * key afterwards: the new assignment, or the one that got there first. Everything returned is
+   * Stores each assignment unless its key already has one, and returns what is stored for every key
+   * afterwards: the new assignment, or the one that got there first. Everything returned is
    * committed (durable) before this returns.
    */
   Map<AssignmentKey, Assignment> insertIfAbsent(List<Assignment> assignments);

@@ -27,7 +27,10 @@ public final class Catalog {
    * current version of every resource by kind, ordered by id: what resource reads answer from while
    * the store cannot be asked.
    */
-  public record Snapshot(Map<String, LiveExperiment> experiments, long marker, Map<Kind, List<StoredResource>> resources) {
+  public record Snapshot(
+      Map<String, LiveExperiment> experiments,
+      long marker,
+      Map<Kind, List<StoredResource>> resources) {
     public Snapshot {
       experiments = Map.copyOf(experiments);
       Map<Kind, List<StoredResource>> copied = new EnumMap<>(Kind.class);
@@ -42,7 +45,9 @@ public final class Catalog {
      */
     public LiveExperiment get(String id) {
       LiveExperiment live = experiments.get(id);
-      return live != null || !ResourceId.isValid(id) ? live : experiments.get(id.toUpperCase(Locale.ROOT));
+      return live != null || !ResourceId.isValid(id)
+          ? live
+          : experiments.get(id.toUpperCase(Locale.ROOT));
     }
   }
 

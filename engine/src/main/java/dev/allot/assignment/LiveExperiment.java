@@ -10,8 +10,8 @@ import java.math.RoundingMode;
 import java.util.List;
 
 /**
- * An experiment prepared for answering: its subject type compiled and its active cohort turned
- * into bucket boundaries. Immutable and thread-safe.
+ * An experiment prepared for answering: its subject type compiled and its active cohort turned into
+ * bucket boundaries. Immutable and thread-safe.
  */
 public final class LiveExperiment {
   private static final BigDecimal BUCKETS = BigDecimal.valueOf(Bucketing.BUCKETS);
@@ -34,7 +34,8 @@ public final class LiveExperiment {
     for (int i = 0; i < split.size(); i++) {
       cumulative = cumulative.add(split.get(i).split());
       variants[i] = split.get(i).variant();
-      boundaries[i] = cumulative.multiply(BUCKETS).setScale(0, RoundingMode.HALF_UP).intValueExact();
+      boundaries[i] =
+          cumulative.multiply(BUCKETS).setScale(0, RoundingMode.HALF_UP).intValueExact();
     }
   }
 
@@ -56,12 +57,17 @@ public final class LiveExperiment {
     return cohortIndex;
   }
 
-  /** The variant of the active cohort for this subject: the first whose boundary exceeds its bucket. */
+  /**
+   * The variant of the active cohort for this subject: the first whose boundary exceeds its bucket.
+   */
   ResourceId choose(String subjectId) {
     return choose(Bucketing.bucket(experiment.effectiveSalt(), subjectId), variants, boundaries);
   }
 
-  /** The first variant i with {@code bucket < boundaries[i]}; splits sum to 1, so the last boundary is 10000. */
+  /**
+   * The first variant i with {@code bucket < boundaries[i]}; splits sum to 1, so the last boundary
+   * is 10000.
+   */
   static ResourceId choose(int bucket, ResourceId[] variants, int[] boundaries) {
     for (int i = 0; i < boundaries.length; i++) {
       if (bucket < boundaries[i]) {

@@ -2,7 +2,10 @@ package dev.allot.error;
 
 import java.util.List;
 
-/** The one exception type for expected failures: a code, a message, and for bad input every violation. */
+/**
+ * The one exception type for expected failures: a code, a message, and for bad input every
+ * violation.
+ */
 public final class AllotException extends RuntimeException {
   private final ErrorCode code;
   private final List<Violation> violations;
@@ -11,7 +14,8 @@ public final class AllotException extends RuntimeException {
     this(code, message, List.of(), null);
   }
 
-  public AllotException(ErrorCode code, String message, List<Violation> violations, Throwable cause) {
+  public AllotException(
+      ErrorCode code, String message, List<Violation> violations, Throwable cause) {
     super(message, cause);
     this.code = code;
     this.violations = List.copyOf(violations);
@@ -21,7 +25,8 @@ public final class AllotException extends RuntimeException {
   public static AllotException rejected(List<Violation> violations) {
     boolean invalid = violations.stream().anyMatch(v -> !v.conflict());
     return invalid
-        ? new AllotException(ErrorCode.INVALID_RESOURCE, "the resource is invalid", violations, null)
+        ? new AllotException(
+            ErrorCode.INVALID_RESOURCE, "the resource is invalid", violations, null)
         : new AllotException(ErrorCode.CONFLICT, "the change is not allowed", violations, null);
   }
 

@@ -9,9 +9,14 @@ public enum ErrorCode {
   UNAUTHENTICATED,
   FORBIDDEN,
   NOT_FOUND,
-  /** The change is well formed but not allowed from the stored state (going backwards, altering a past cohort). */
+  /**
+   * The change is well formed but not allowed from the stored state (going backwards, altering a
+   * past cohort).
+   */
   CONFLICT,
-  /** Another writer changed the same resource between our read and our write; retrying may succeed. */
+  /**
+   * Another writer changed the same resource between our read and our write; retrying may succeed.
+   */
   CONCURRENT_CHANGE,
   /** {@code If-Match} named a version that is not the stored one. */
   PRECONDITION_FAILED,

@@ -24,7 +24,9 @@ public record Violation(Integer document, String path, String message, boolean c
     return new Violation(null, path, message, true);
   }
 
-  /** @param number the document's place in the batch, from 1 */
+  /**
+   * @param number the document's place in the batch, from 1
+   */
   public Violation inDocument(int number) {
     return new Violation(number, path, message, conflict);
   }

@@ -22,26 +22,31 @@ import java.util.Objects;
  * the user property {@code [Experiment] <ID>} is set to the variant or unset.
  *
  * <p>{@code insertId} is {@code <subjectId> <deviceId> <hash> <UTC day>}: one event per subject and
- * device, per distinct result, per day. The device id is empty when the call named none; the hash is
- * the first 16 hex digits of SHA-256 over the subject id, the device id and the result sorted by
+ * device, per distinct result, per day. The device id is empty when the call named none; the hash
+ * is the first 16 hex digits of SHA-256 over the subject id, the device id and the result sorted by
  * experiment id ({@code A=CONTROL,B=off}), separated by NUL characters, which no id may hold.
  *
  * @param answers one per experiment answered, in the order asked; an experiment asked twice once
  */
-public record AssignmentEvent(String insertId, String subjectId, String deviceId, Instant time, List<Answer> answers) {
+public record AssignmentEvent(
+    String insertId, String subjectId, String deviceId, Instant time, List<Answer> answers) {
   public static final String EVENT_TYPE = "[Experiment] Assignment";
+
   /** The event property value of an experiment that answered no variant. */
   public static final String OFF = "off";
+
   /** Amplitude's value for an unset user property. */
   public static final String UNSET_VALUE = "-";
+
   private static final long DAY_MILLIS = 86_400_000L;
-  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
-  });
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(() -> {
+        try {
+          return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+          throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+      });
 
   /** One experiment's answer: its id, and the variant id or null for none. */
   public record Answer(String experimentId, String variantId) {
@@ -70,19 +75,30 @@ public record AssignmentEvent(String insertId, String subjectId, String deviceId
    * The event of one call, or null when it answered no experiment: an id naming no experiment
    * ({@code NOT_FOUND}) is left out, as it names no user property either.
    */
-  public static AssignmentEvent of(String subjectId, String deviceId, List<Decision> decisions, long atMillis) {
+  public static AssignmentEvent of(
+      String subjectId, String deviceId, List<Decision> decisions, long atMillis) {
     List<Answer> answers = new ArrayList<>(decisions.size());
     for (Decision decision : decisions) {
       if (decision.reason() != Reason.NOT_FOUND && !answered(answers, decision.experimentId())) {
-        answers.add(new Answer(decision.experimentId(), decision.variantId() == null ? null : decision.variantId().value()));
+        answers.add(
+            new Answer(
+                decision.experimentId(),
+                decision.variantId() == null ? null : decision.variantId().value()));
       }
     }
     if (answers.isEmpty()) {
       return null;
     }
-    String insertId = subjectId + " " + (deviceId == null ? "" : deviceId) + " " + hash(subjectId, deviceId, answers)
-        + " " + LocalDate.ofEpochDay(Math.floorDiv(atMillis, DAY_MILLIS));
-    return new AssignmentEvent(insertId, subjectId, deviceId, Instant.ofEpochMilli(atMillis), answers);
+    String insertId =
+        subjectId
+            + " "
+            + (deviceId == null ? "" : deviceId)
+            + " "
+            + hash(subjectId, deviceId, answers)
+            + " "
+            + LocalDate.ofEpochDay(Math.floorDiv(atMillis, DAY_MILLIS));
+    return new AssignmentEvent(
+        insertId, subjectId, deviceId, Instant.ofEpochMilli(atMillis), answers);
   }
 
   private static boolean answered(List<Answer> answers, String experimentId) {
@@ -97,21 +113,26 @@ public record AssignmentEvent(String insertId, String subjectId, String deviceId
   /** {@code [Experiment] <ID>.variant} to the variant id or {@code off}, in the order asked. */
   public Map<String, String> eventProperties() {
     Map<String, String> properties = new LinkedHashMap<>();
-    answers.forEach(a -> properties.put(a.eventProperty(), a.variantId() == null ? OFF : a.variantId()));
+    answers.forEach(
+        a -> properties.put(a.eventProperty(), a.variantId() == null ? OFF : a.variantId()));
     return properties;
   }
 
   /** The user properties set: {@code [Experiment] <ID>} to the variant id. */
   public Map<String, String> set() {
     Map<String, String> set = new LinkedHashMap<>();
-    answers.stream().filter(a -> a.variantId() != null).forEach(a -> set.put(a.propertyKey(), a.variantId()));
+    answers.stream()
+        .filter(a -> a.variantId() != null)
+        .forEach(a -> set.put(a.propertyKey(), a.variantId()));
     return set;
   }
 
   /** The user properties unset: {@code [Experiment] <ID>} to {@code -}. */
   public Map<String, String> unset() {
     Map<String, String> unset = new LinkedHashMap<>();
-    answers.stream().filter(a -> a.variantId() == null).forEach(a -> unset.put(a.propertyKey(), UNSET_VALUE));
+    answers.stream()
+        .filter(a -> a.variantId() == null)
+        .forEach(a -> unset.put(a.propertyKey(), UNSET_VALUE));
     return unset;
   }
 
@@ -130,8 +151,12 @@ public record AssignmentEvent(String insertId, String subjectId, String deviceId
   }
 
   private static String hash(String subjectId, String deviceId, List<Answer> answers) {
-    StringBuilder canonical = new StringBuilder(64).append(subjectId).append('\0')
-        .append(deviceId == null ? "" : deviceId).append('\0');
+    StringBuilder canonical =
+        new StringBuilder(64)
+            .append(subjectId)
+            .append('\0')
+            .append(deviceId == null ? "" : deviceId)
+            .append('\0');
     List<Answer> sorted = answers;
     if (answers.size() > 1) {
       sorted = new ArrayList<>(answers);
@@ -139,7 +164,10 @@ public record AssignmentEvent(String insertId, String subjectId, String deviceId
     }
     for (int i = 0; i < sorted.size(); i++) {
       Answer answer = sorted.get(i);
-      canonical.append(i == 0 ? "" : ",").append(answer.experimentId()).append('=')
+      canonical
+          .append(i == 0 ? "" : ",")
+          .append(answer.experimentId())
+          .append('=')
           .append(answer.variantId() == null ? OFF : answer.variantId());
     }
     byte[] digest = SHA_256.get().digest(canonical.toString().getBytes(StandardCharsets.UTF_8));

@@ -43,7 +43,8 @@ public final class AssignmentEvents {
     }
     List<AssignmentEvent> distinct = new ArrayList<>(byInsertId.values());
     return store.inBatch(batch -> {
-      // Keys first: registering one may lock, and taking locks before writing rows avoids deadlocks.
+      // Keys first: registering one may lock, and taking locks before writing rows avoids
+      // deadlocks.
       PropertyKeys keys = new PropertyKeys(batch, propertyKeyLimit, now);
       for (AssignmentEvent event : distinct) {
         for (Answer answer : event.answers()) {

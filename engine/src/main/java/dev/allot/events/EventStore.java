@@ -32,7 +32,10 @@ public interface EventStore {
     }
   }
 
-  /** An exposure to store, with the subject's assigned variant at ingestion (null when none is stored). */
+  /**
+   * An exposure to store, with the subject's assigned variant at ingestion (null when none is
+   * stored).
+   */
   record ToStore(Exposure exposure, ResourceId assignedVariantId) {
     public ToStore {
       Objects.requireNonNull(exposure, "exposure");
@@ -67,18 +70,21 @@ public interface EventStore {
     Map<SubjectInExperiment, ResourceId> assignedVariants(Collection<SubjectInExperiment> subjects);
 
     /**
-     * Stores the exposures whose insert_id no stored exposure has (or who have none), in order,
-     * and answers which were stored. Their insert_ids are distinct.
+     * Stores the exposures whose insert_id no stored exposure has (or who have none), in order, and
+     * answers which were stored. Their insert_ids are distinct.
      */
     boolean[] store(List<ToStore> exposures, Instant ingestedAt);
 
     /**
-     * Stores the assignment events whose insert_ids are not stored yet, in order, and answers
-     * their insert_ids; the others are dropped. The events' insert_ids are distinct.
+     * Stores the assignment events whose insert_ids are not stored yet, in order, and answers their
+     * insert_ids; the others are dropped. The events' insert_ids are distinct.
      */
     Set<String> storeAssignmentEvents(List<AssignmentEvent> events, Instant ingestedAt);
 
-    /** Applies the changes as if one after another, in order; {@code at} is when the set ones were set. */
+    /**
+     * Applies the changes as if one after another, in order; {@code at} is when the set ones were
+     * set.
+     */
     void changeProperties(List<PropertyChange> changes, Instant at);
   }
 }

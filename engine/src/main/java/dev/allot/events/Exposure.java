@@ -21,6 +21,7 @@ public record Exposure(
     String experimentKey) {
   /** The event type an exposure is stored as. */
   public static final String EVENT_TYPE = "[Experiment] Exposure";
+
   public static final String FLAG_KEY = "[Experiment] Flag Key";
   public static final String VARIANT = "[Experiment] Variant";
   public static final String EXPERIMENT_KEY = "[Experiment] Experiment Key";
@@ -31,7 +32,9 @@ public record Exposure(
     Objects.requireNonNull(experimentId, "experimentId");
   }
 
-  /** The subject's user property this exposure sets or unsets: {@code [Experiment] <EXPERIMENT_ID>}. */
+  /**
+   * The subject's user property this exposure sets or unsets: {@code [Experiment] <EXPERIMENT_ID>}.
+   */
   public String propertyKey() {
     return propertyKey(experimentId);
   }

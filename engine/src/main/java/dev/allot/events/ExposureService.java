@@ -30,12 +30,17 @@ import java.util.function.Supplier;
 public final class ExposureService {
   /** The most events one batch may hold. */
   public static final int MAX_EVENTS = 2000;
+
   /** Amplitude's limit of experiment user properties per project, our default per deployment. */
   public static final int DEFAULT_PROPERTY_KEY_LIMIT = 700;
+
   public static final String EXPOSURE_TYPE = "$exposure";
+
   /** 9999-12-31T23:59:59.999Z: the last time a stored timestamp can show. */
   static final long MAX_TIME = 253_402_300_799_999L;
-  private static final String TEXT_RULE = "must be 1 to 256 characters of valid Unicode with no control characters";
+
+  private static final String TEXT_RULE =
+      "must be 1 to 256 characters of valid Unicode with no control characters";
 
   private final Supplier<Experiments> experiments;
   private final EventStore store;
@@ -43,10 +48,14 @@ public final class ExposureService {
   private final int propertyKeyLimit;
 
   /** {@code experiments} gives the current experiments, asked once per batch. */
-  public ExposureService(Supplier<Experiments> experiments, EventStore store, InstantSource clock,
+  public ExposureService(
+      Supplier<Experiments> experiments,
+      EventStore store,
+      InstantSource clock,
       int propertyKeyLimit) {
     if (propertyKeyLimit < 0) {
-      throw new IllegalArgumentException("the property key limit must be 0 or more, is " + propertyKeyLimit);
+      throw new IllegalArgumentException(
+          "the property key limit must be 0 or more, is " + propertyKeyLimit);
     }
     this.experiments = experiments;
     this.store = store;
@@ -75,8 +84,12 @@ public final class ExposureService {
 
   static List<Exposure> validate(List<SentExposure> sent, Experiments experiments, Instant now) {
     if (sent == null || sent.isEmpty() || sent.size() > MAX_EVENTS) {
-      throw AllotException.invalidRequest("events", "events must list 1 to " + MAX_EVENTS + " events, has "
-          + (sent == null ? 0 : sent.size()));
+      throw AllotException.invalidRequest(
+          "events",
+          "events must list 1 to "
+              + MAX_EVENTS
+              + " events, has "
+              + (sent == null ? 0 : sent.size()));
     }
     List<Violation> violations = new ArrayList<>();
     List<Exposure> exposures = new ArrayList<>();
@@ -93,21 +106,34 @@ public final class ExposureService {
       }
     }
     if (!violations.isEmpty()) {
-      throw new AllotException(ErrorCode.INVALID_REQUEST, bad.size() + " of " + sent.size()
-          + " events are invalid; the batch was refused whole and nothing of it stored", violations, null);
+      throw new AllotException(
+          ErrorCode.INVALID_REQUEST,
+          bad.size()
+              + " of "
+              + sent.size()
+              + " events are invalid; the batch was refused whole and nothing of it stored",
+          violations,
+          null);
     }
     return exposures;
   }
 
-  private static Exposure validate(SentExposure e, Experiments experiments, Instant now, String at,
-      List<Violation> violations) {
+  private static Exposure validate(
+      SentExposure e, Experiments experiments, Instant now, String at, List<Violation> violations) {
     if (e == null) {
-      violations.add(Violation.invalid(at.substring(0, at.length() - 1), "an event must be an object"));
+      violations.add(
+          Violation.invalid(at.substring(0, at.length() - 1), "an event must be an object"));
       return null;
     }
     if (!EXPOSURE_TYPE.equals(e.eventType())) {
-      violations.add(Violation.invalid(at + "event_type", e.eventType() == null ? "is required and must be $exposure"
-          : "must be $exposure (other events are not accepted yet), is '" + e.eventType() + "'"));
+      violations.add(
+          Violation.invalid(
+              at + "event_type",
+              e.eventType() == null
+                  ? "is required and must be $exposure"
+                  : "must be $exposure (other events are not accepted yet), is '"
+                      + e.eventType()
+                      + "'"));
     }
     if (e.userId() == null) {
       violations.add(Violation.invalid(at + "user_id", "is required: the subject id"));
@@ -118,23 +144,28 @@ public final class ExposureService {
     optionalText(e.insertId(), at + "insert_id", violations);
     optionalText(e.experimentKey(), at + "event_properties.experiment_key", violations);
     if (e.time() != null && (e.time() < 0 || e.time() > MAX_TIME)) {
-      violations.add(Violation.invalid(at + "time",
-          "must be epoch milliseconds from 0 to " + MAX_TIME + ", is " + e.time()));
+      violations.add(
+          Violation.invalid(
+              at + "time",
+              "must be epoch milliseconds from 0 to " + MAX_TIME + ", is " + e.time()));
     }
     Experiments.Found found = e.flagKey() == null ? null : experiments.find(e.flagKey());
     if (e.flagKey() == null) {
-      violations.add(Violation.invalid(at + "event_properties.flag_key", "is required: an experiment id"));
+      violations.add(
+          Violation.invalid(at + "event_properties.flag_key", "is required: an experiment id"));
     } else if (found == null) {
       violations.add(Violation.invalid(at + "event_properties.flag_key", "names no experiment"));
     }
     Experiment experiment = found == null ? null : found.experiment();
     ResourceId variant = null;
     if (e.variant() != null && experiment != null) {
-      if (ResourceId.isValid(e.variant()) && experiment.variant(ResourceId.of(e.variant())).isPresent()) {
+      if (ResourceId.isValid(e.variant())
+          && experiment.variant(ResourceId.of(e.variant())).isPresent()) {
         variant = ResourceId.of(e.variant());
       } else {
-        violations.add(Violation.invalid(at + "event_properties.variant",
-            "is not a variant of " + experiment.id().value()));
+        violations.add(
+            Violation.invalid(
+                at + "event_properties.variant", "is not a variant of " + experiment.id().value()));
       }
     }
     if (variant != null && !couldHaveBeenAnswered(found, e.userId(), variant)) {
@@ -144,7 +175,8 @@ public final class ExposureService {
       return null;
     }
     Instant time = e.time() == null ? now : Instant.ofEpochMilli(e.time());
-    return new Exposure(e.userId(), e.deviceId(), time, e.insertId(), experiment.id(), variant, e.experimentKey());
+    return new Exposure(
+        e.userId(), e.deviceId(), time, e.insertId(), experiment.id(), variant, e.experimentKey());
   }
 
   /**
@@ -153,24 +185,44 @@ public final class ExposureService {
    * winner, which every id gets. An exposure without a variant is not asked: it is what a client
    * sends for a subject that got none, an id of the wrong type included.
    */
-  private static boolean couldHaveBeenAnswered(Experiments.Found found, String subjectId, ResourceId variant) {
+  private static boolean couldHaveBeenAnswered(
+      Experiments.Found found, String subjectId, ResourceId variant) {
     Experiment experiment = found.experiment();
-    if (!SubjectType.isWellFormedSubjectId(subjectId) || found.subjects().matchesWellFormed(subjectId)) {
+    if (!SubjectType.isWellFormedSubjectId(subjectId)
+        || found.subjects().matchesWellFormed(subjectId)) {
       return true;
     }
-    return experiment.status() == ResourceStatus.WINNER_DECLARED && variant.equals(experiment.winningVariant());
+    return experiment.status() == ResourceStatus.WINNER_DECLARED
+        && variant.equals(experiment.winningVariant());
   }
 
-  /** The rule a subject id broke: {@code is not a valid UUID subject id for experiment HOME-CTA (subject type USER)}. */
+  /**
+   * The rule a subject id broke: {@code is not a valid UUID subject id for experiment HOME-CTA
+   * (subject type USER)}.
+   */
   private static String notOfSubjectType(Experiments.Found found) {
     String experiment = found.experiment().id().value();
     String subjectType = found.experiment().subjectType().value();
     SubjectMatcher subjects = found.subjects();
     return switch (subjects.matchType()) {
-      case UUID, INTEGER, ANY -> "is not a valid " + subjects.matchType() + " subject id for experiment " + experiment
-          + " (subject type " + subjectType + ")";
-      case CUSTOM -> "is not a valid " + subjectType + " subject id for experiment " + experiment
-          + " (subject type " + subjectType + " takes ids matching " + subjects.custom().pattern() + ")";
+      case UUID, INTEGER, ANY ->
+          "is not a valid "
+              + subjects.matchType()
+              + " subject id for experiment "
+              + experiment
+              + " (subject type "
+              + subjectType
+              + ")";
+      case CUSTOM ->
+          "is not a valid "
+              + subjectType
+              + " subject id for experiment "
+              + experiment
+              + " (subject type "
+              + subjectType
+              + " takes ids matching "
+              + subjects.custom().pattern()
+              + ")";
     };
   }
 
@@ -205,9 +257,10 @@ public final class ExposureService {
       }
     }
     // An exposure that unsets is not stored, so only a read can tell whether its insert_id was.
-    Set<String> storedUnsets = unsetInsertIds.isEmpty() ? Set.of() : batch.storedInsertIds(unsetInsertIds);
-    Map<SubjectInExperiment, ResourceId> assignments = subjects.isEmpty() ? Map.of()
-        : batch.assignedVariants(subjects);
+    Set<String> storedUnsets =
+        unsetInsertIds.isEmpty() ? Set.of() : batch.storedInsertIds(unsetInsertIds);
+    Map<SubjectInExperiment, ResourceId> assignments =
+        subjects.isEmpty() ? Map.of() : batch.assignedVariants(subjects);
 
     // Keys first: registering one may lock, and taking locks before writing rows avoids deadlocks.
     PropertyKeys keys = new PropertyKeys(batch, propertyKeyLimit, now);
@@ -216,8 +269,11 @@ public final class ExposureService {
       Exposure exposure = exposures.get(i);
       if (!repeated[i] && exposure.variantId() != null) {
         keys.admit(exposure.propertyKey());
-        toStore.add(new ToStore(exposure,
-            assignments.get(new SubjectInExperiment(exposure.experimentId(), exposure.subjectId()))));
+        toStore.add(
+            new ToStore(
+                exposure,
+                assignments.get(
+                    new SubjectInExperiment(exposure.experimentId(), exposure.subjectId()))));
       }
     }
     boolean[] inserted = toStore.isEmpty() ? new boolean[0] : batch.store(toStore, now);
@@ -244,7 +300,9 @@ public final class ExposureService {
         }
         boolean refused = !keys.admit(exposure.propertyKey());
         if (!refused) {
-          changes.add(new PropertyChange(exposure.subjectId(), exposure.propertyKey(), exposure.variantId().value()));
+          changes.add(
+              new PropertyChange(
+                  exposure.subjectId(), exposure.propertyKey(), exposure.variantId().value()));
         }
         outcomes.add(new Outcome.Stored(exposure, row.assignedVariantId(), refused));
       }

@@ -22,7 +22,8 @@ public record Ingested(List<Outcome> outcomes) {
   }
 
   public int mismatches() {
-    return (int) outcomes.stream().filter(o -> o instanceof Outcome.Stored s && s.mismatch()).count();
+    return (int)
+        outcomes.stream().filter(o -> o instanceof Outcome.Stored s && s.mismatch()).count();
   }
 
   /** Stored events whose property was not set because the deployment has all the keys it may. */

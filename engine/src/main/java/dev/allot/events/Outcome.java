@@ -11,7 +11,8 @@ public sealed interface Outcome {
    * Stored, with the subject's assigned variant at ingestion (null when none is stored); the
    * property was set unless the deployment's key limit refused it.
    */
-  record Stored(Exposure exposure, ResourceId assignedVariantId, boolean propertyRefused) implements Outcome {
+  record Stored(Exposure exposure, ResourceId assignedVariantId, boolean propertyRefused)
+      implements Outcome {
     /** The subject was exposed to a variant other than the one it is assigned. */
     public boolean mismatch() {
       return assignedVariantId != null && !assignedVariantId.equals(exposure.variantId());

@@ -27,15 +27,20 @@ public final class RecentResults {
     this.young = new ConcurrentHashMap<>(generation);
   }
 
-  /** Whether this call repeats the subject's last result that day; remembers it as the last if not. */
-  public boolean repeats(String subjectId, String deviceId, List<Decision> decisions, long atMillis) {
+  /**
+   * Whether this call repeats the subject's last result that day; remembers it as the last if not.
+   */
+  public boolean repeats(
+      String subjectId, String deviceId, List<Decision> decisions, long atMillis) {
     long day = Math.floorDiv(atMillis, DAY_MILLIS);
     ConcurrentHashMap<String, Result> current = young;
     Result last = current.get(subjectId);
     if (last == null) {
       last = old.get(subjectId);
     }
-    if (last != null && last.day() == day && Objects.equals(last.deviceId(), deviceId)
+    if (last != null
+        && last.day() == day
+        && Objects.equals(last.deviceId(), deviceId)
         && sameResult(last.decisions(), decisions)) {
       return true;
     }
@@ -65,7 +70,8 @@ public final class RecentResults {
     for (int i = 0; i < a.size(); i++) {
       Decision x = a.get(i);
       Decision y = b.get(i);
-      if (!x.experimentId().equals(y.experimentId()) || !Objects.equals(x.variantId(), y.variantId())
+      if (!x.experimentId().equals(y.experimentId())
+          || !Objects.equals(x.variantId(), y.variantId())
           || (x.reason() == Reason.NOT_FOUND) != (y.reason() == Reason.NOT_FOUND)) {
         return false;
       }

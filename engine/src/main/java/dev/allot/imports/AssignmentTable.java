@@ -10,7 +10,8 @@ import java.util.Optional;
  * An assignment table (docs/imports.md, "Assignment tables"): its definition, and where its imports
  * stand.
  *
- * @param dataDeliveredUntil the watermark: every row before it is loaded; empty before the first load
+ * @param dataDeliveredUntil the watermark: every row before it is loaded; empty before the first
+ *     load
  * @param failures attempts (validations or runs) failed in a row, which set the backoff
  * @param nextAttemptAt after a failure, when the scheduler may try again
  */
@@ -30,7 +31,11 @@ public record AssignmentTable(
    * ACTIVE: checked, and its last run, if any, succeeded; FAILED: its last check or run failed,
    * {@code error} says why, and it is tried again with backoff.
    */
-  public enum State { CREATING, ACTIVE, FAILED }
+  public enum State {
+    CREATING,
+    ACTIVE,
+    FAILED
+  }
 
   public AssignmentTable {
     Objects.requireNonNull(id, "id");
@@ -58,21 +63,46 @@ public record AssignmentTable(
   }
 
   AssignmentTable succeeded(Instant at) {
-    return new AssignmentTable(id, definition, State.ACTIVE, Optional.empty(), dataDeliveredUntil, 0,
-        Optional.empty(), createdAt, at);
+    return new AssignmentTable(
+        id,
+        definition,
+        State.ACTIVE,
+        Optional.empty(),
+        dataDeliveredUntil,
+        0,
+        Optional.empty(),
+        createdAt,
+        at);
   }
 
   AssignmentTable failed(State state, String error, Instant retryAt, Instant at) {
-    return new AssignmentTable(id, definition, state, Optional.of(error), dataDeliveredUntil, failures + 1,
-        Optional.of(retryAt), createdAt, at);
+    return new AssignmentTable(
+        id,
+        definition,
+        state,
+        Optional.of(error),
+        dataDeliveredUntil,
+        failures + 1,
+        Optional.of(retryAt),
+        createdAt,
+        at);
   }
 
   AssignmentTable withUpdatedAt(Instant at) {
-    return new AssignmentTable(id, definition, state, error, dataDeliveredUntil, failures, nextAttemptAt, createdAt, at);
+    return new AssignmentTable(
+        id, definition, state, error, dataDeliveredUntil, failures, nextAttemptAt, createdAt, at);
   }
 
   AssignmentTable withDefinition(TableDefinition changed, State state, Instant at) {
-    return new AssignmentTable(id, changed, state, Optional.empty(), dataDeliveredUntil, 0, Optional.empty(),
-        createdAt, at);
+    return new AssignmentTable(
+        id,
+        changed,
+        state,
+        Optional.empty(),
+        dataDeliveredUntil,
+        0,
+        Optional.empty(),
+        createdAt,
+        at);
   }
 }

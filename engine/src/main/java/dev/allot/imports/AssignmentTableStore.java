@@ -7,10 +7,16 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
-/** Where assignment tables, their runs and their rejected rows are kept. Implementations are thread-safe. */
+/**
+ * Where assignment tables, their runs and their rejected rows are kept. Implementations are
+ * thread-safe.
+ */
 public interface AssignmentTableStore {
 
-  /** Stores a new table; CONFLICT when the id is taken, by a deleted table too (its assignments keep its id). */
+  /**
+   * Stores a new table; CONFLICT when the id is taken, by a deleted table too (its assignments keep
+   * its id).
+   */
   void create(AssignmentTable table);
 
   /** The table unless it is unknown or deleted. */
@@ -20,12 +26,14 @@ public interface AssignmentTableStore {
   List<AssignmentTable> list();
 
   /**
-   * Writes everything of the table but its watermark, which only {@link #load} moves. Returns
-   * false when the table is unknown or deleted.
+   * Writes everything of the table but its watermark, which only {@link #load} moves. Returns false
+   * when the table is unknown or deleted.
    */
   boolean update(AssignmentTable table);
 
-  /** Marks the table deleted: it runs no more; what it imported stays. False when there was none. */
+  /**
+   * Marks the table deleted: it runs no more; what it imported stays. False when there was none.
+   */
   boolean delete(ResourceId id, Instant at);
 
   /** The tables, not deleted, that read from {@code source}. */
@@ -40,18 +48,28 @@ public interface AssignmentTableStore {
    *
    * @return how many of {@code assignments} were stored: the rest had an assignment already
    */
-  long load(ResourceId tableId, Optional<WatermarkMove> watermark, List<Assignment> assignments,
-      List<RejectedRow> rejected, Collection<String> retried);
+  long load(
+      ResourceId tableId,
+      Optional<WatermarkMove> watermark,
+      List<Assignment> assignments,
+      List<RejectedRow> rejected,
+      Collection<String> retried);
 
-  /** A watermark advanced by a load: from what the loader read (empty: none yet) to the end of what it loaded. */
+  /**
+   * A watermark advanced by a load: from what the loader read (empty: none yet) to the end of what
+   * it loaded.
+   */
   record WatermarkMove(Optional<Instant> from, Instant to) {}
 
-  /** Stores the run, and the table's state after it (state, error, failures, next attempt), in one transaction. */
+  /**
+   * Stores the run, and the table's state after it (state, error, failures, next attempt), in one
+   * transaction.
+   */
   void recordRun(ImportRun run, AssignmentTable after);
 
   /**
-   * Adds up the table's runs started by the scheduler since its latest manual run (all of them
-   * when it had none); {@link ImportRun.Totals#NONE} when there are none.
+   * Adds up the table's runs started by the scheduler since its latest manual run (all of them when
+   * it had none); {@link ImportRun.Totals#NONE} when there are none.
    */
   ImportRun.Totals scheduledRunsSinceLastManualRun(ResourceId tableId);
 

@@ -24,9 +24,18 @@ import java.util.function.Function;
  */
 public final class AssignmentTables {
   /** The fields a patch may name in its update mask, as the request spells them. */
-  public static final Set<String> PATCHABLE = Set.of("displayName", "source", "sql", "entityColumnMapping",
-      "timestampColumn", "exposureKeyColumn", "variantKeyColumn", "dataDeliveredUntilUpdateStrategyConfig",
-      "startTime");
+  public static final Set<String> PATCHABLE =
+      Set.of(
+          "displayName",
+          "source",
+          "sql",
+          "entityColumnMapping",
+          "timestampColumn",
+          "exposureKeyColumn",
+          "variantKeyColumn",
+          "dataDeliveredUntilUpdateStrategyConfig",
+          "startTime");
+
   public static final int MAX_PAGE = 1_000;
 
   private final AssignmentTableStore store;
@@ -35,8 +44,12 @@ public final class AssignmentTables {
   private final Importer importer;
   private final InstantSource clock;
 
-  public AssignmentTables(AssignmentTableStore store, Warehouses warehouses,
-      Function<ResourceId, Optional<SubjectType>> subjectTypes, Importer importer, InstantSource clock) {
+  public AssignmentTables(
+      AssignmentTableStore store,
+      Warehouses warehouses,
+      Function<ResourceId, Optional<SubjectType>> subjectTypes,
+      Importer importer,
+      InstantSource clock) {
     this.store = store;
     this.warehouses = warehouses;
     this.subjectTypes = subjectTypes;
@@ -50,17 +63,30 @@ public final class AssignmentTables {
     TableDefinition definition = TableDefinition.parseRequested(draft);
     Optional<String> unreachable = check(definition);
     Instant now = clock.instant();
-    AssignmentTable table = new AssignmentTable(id, definition, AssignmentTable.State.ACTIVE, Optional.empty(),
-        Optional.empty(), 0, Optional.empty(), now, now);
+    AssignmentTable table =
+        new AssignmentTable(
+            id,
+            definition,
+            AssignmentTable.State.ACTIVE,
+            Optional.empty(),
+            Optional.empty(),
+            0,
+            Optional.empty(),
+            now,
+            now);
     if (unreachable.isPresent()) {
-      table = table.failed(AssignmentTable.State.CREATING, unreachable.get(), Importer.retryAt(now, 0), now);
+      table =
+          table.failed(
+              AssignmentTable.State.CREATING, unreachable.get(), Importer.retryAt(now, 0), now);
     }
     store.create(table);
     return table;
   }
 
   public AssignmentTable get(String id) {
-    return store.find(parseId(id)).orElseThrow(() -> AllotException.notFound("no assignment table " + id));
+    return store
+        .find(parseId(id))
+        .orElseThrow(() -> AllotException.notFound("no assignment table " + id));
   }
 
   public List<AssignmentTable> list() {
@@ -76,49 +102,82 @@ public final class AssignmentTables {
     List<Violation> unknown = new ArrayList<>();
     for (String field : mask) {
       if (!PATCHABLE.contains(field)) {
-        unknown.add(Violation.invalid("updateMask", "'" + field + "' is not a field that can change; these can: "
-            + String.join(", ", PATCHABLE.stream().sorted().toList())));
+        unknown.add(
+            Violation.invalid(
+                "updateMask",
+                "'"
+                    + field
+                    + "' is not a field that can change; these can: "
+                    + String.join(", ", PATCHABLE.stream().sorted().toList())));
       }
     }
     if (!unknown.isEmpty() || mask.isEmpty()) {
-      throw new AllotException(ErrorCode.INVALID_REQUEST, "the update mask is invalid", unknown.isEmpty()
-          ? List.of(Violation.invalid("updateMask", "names no field: give updateMask=field,... or fields in the body"))
-          : unknown, null);
+      throw new AllotException(
+          ErrorCode.INVALID_REQUEST,
+          "the update mask is invalid",
+          unknown.isEmpty()
+              ? List.of(
+                  Violation.invalid(
+                      "updateMask",
+                      "names no field: give updateMask=field,... or fields in the body"))
+              : unknown,
+          null);
     }
     ResourceId tableId = parseId(id);
-    return importer.exclusively(tableId, () -> {
-      AssignmentTable table = store.find(tableId)
-          .orElseThrow(() -> AllotException.notFound("no assignment table " + id));
-      TableDefinition changed =
-          TableDefinition.parseRequested(merge(TableDefinition.Draft.of(table.definition()), patch, mask));
-      if (mask.contains("startTime") && table.dataDeliveredUntil().isPresent()
-          && !changed.startTime().equals(table.definition().startTime())) {
-        throw new AllotException(ErrorCode.CONFLICT, "the start time cannot change once rows are loaded",
-            List.of(Violation.conflict("startTime", "rows are loaded up to "
-                + table.dataDeliveredUntil().get() + "; the start time no longer applies")), null);
-      }
-      Optional<String> unreachable = check(changed);
-      Instant now = clock.instant();
-      AssignmentTable updated = table.withDefinition(changed, AssignmentTable.State.ACTIVE, now);
-      if (unreachable.isPresent()) {
-        updated = updated.failed(AssignmentTable.State.CREATING, unreachable.get(), Importer.retryAt(now, 0), now);
-      }
-      if (!store.update(updated)) {
-        throw AllotException.notFound("no assignment table " + id);
-      }
-      return updated;
-    });
+    return importer.exclusively(
+        tableId,
+        () -> {
+          AssignmentTable table =
+              store
+                  .find(tableId)
+                  .orElseThrow(() -> AllotException.notFound("no assignment table " + id));
+          TableDefinition changed =
+              TableDefinition.parseRequested(
+                  merge(TableDefinition.Draft.of(table.definition()), patch, mask));
+          if (mask.contains("startTime")
+              && table.dataDeliveredUntil().isPresent()
+              && !changed.startTime().equals(table.definition().startTime())) {
+            throw new AllotException(
+                ErrorCode.CONFLICT,
+                "the start time cannot change once rows are loaded",
+                List.of(
+                    Violation.conflict(
+                        "startTime",
+                        "rows are loaded up to "
+                            + table.dataDeliveredUntil().get()
+                            + "; the start time no longer applies")),
+                null);
+          }
+          Optional<String> unreachable = check(changed);
+          Instant now = clock.instant();
+          AssignmentTable updated =
+              table.withDefinition(changed, AssignmentTable.State.ACTIVE, now);
+          if (unreachable.isPresent()) {
+            updated =
+                updated.failed(
+                    AssignmentTable.State.CREATING,
+                    unreachable.get(),
+                    Importer.retryAt(now, 0),
+                    now);
+          }
+          if (!store.update(updated)) {
+            throw AllotException.notFound("no assignment table " + id);
+          }
+          return updated;
+        });
   }
 
   /** Stops the table's runs; what it imported stays, with the table's id as its source. */
   public void delete(String id) {
     ResourceId tableId = parseId(id);
-    importer.exclusively(tableId, () -> {
-      if (!store.delete(tableId, clock.instant())) {
-        throw AllotException.notFound("no assignment table " + id);
-      }
-      return null;
-    });
+    importer.exclusively(
+        tableId,
+        () -> {
+          if (!store.delete(tableId, clock.instant())) {
+            throw AllotException.notFound("no assignment table " + id);
+          }
+          return null;
+        });
   }
 
   /**
@@ -144,7 +203,8 @@ public final class AssignmentTables {
   private Optional<String> check(TableDefinition definition) {
     List<Violation> problems = new ArrayList<>();
     if (subjectTypes.apply(definition.subjectType()).isEmpty()) {
-      problems.add(Violation.invalid(TableDefinition.ENTITY, "no subject type " + definition.subjectType()));
+      problems.add(
+          Violation.invalid(TableDefinition.ENTITY, "no subject type " + definition.subjectType()));
     }
     Warehouse warehouse;
     try {
@@ -165,7 +225,9 @@ public final class AssignmentTables {
         }
         return Optional.of(e.getMessage());
       }
-      problems.add(Violation.invalid(TableDefinition.SQL, "the source refused the query: " + e.getMessage()));
+      problems.add(
+          Violation.invalid(
+              TableDefinition.SQL, "the source refused the query: " + e.getMessage()));
     }
     if (!problems.isEmpty()) {
       throw invalid(problems);
@@ -174,10 +236,12 @@ public final class AssignmentTables {
   }
 
   private static AllotException invalid(List<Violation> problems) {
-    return new AllotException(ErrorCode.INVALID_REQUEST, "the assignment table is invalid", problems, null);
+    return new AllotException(
+        ErrorCode.INVALID_REQUEST, "the assignment table is invalid", problems, null);
   }
 
-  private static TableDefinition.Draft merge(TableDefinition.Draft base, TableDefinition.Draft patch, Set<String> mask) {
+  private static TableDefinition.Draft merge(
+      TableDefinition.Draft base, TableDefinition.Draft patch, Set<String> mask) {
     boolean mapping = mask.contains("entityColumnMapping");
     boolean strategy = mask.contains("dataDeliveredUntilUpdateStrategyConfig");
     return new TableDefinition.Draft(
@@ -197,8 +261,10 @@ public final class AssignmentTables {
 
   private static ResourceId validId(String id) {
     if (!ResourceId.isValid(id) || id.equalsIgnoreCase("api")) {
-      throw AllotException.invalidRequest("assignmentTableId", "must be 1 to 128 characters of A-Z, a-z, 0-9, "
-          + "'.', '_' or '-', and not 'api' (the source of assignments made through the API)");
+      throw AllotException.invalidRequest(
+          "assignmentTableId",
+          "must be 1 to 128 characters of A-Z, a-z, 0-9, "
+              + "'.', '_' or '-', and not 'api' (the source of assignments made through the API)");
     }
     return ResourceId.of(id);
   }

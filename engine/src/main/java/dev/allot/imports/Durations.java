@@ -9,8 +9,8 @@ import java.util.Optional;
  * Reads the durations of an update strategy: ISO-8601 ({@code PT13H}, {@code P1D}, {@code P1DT6H}),
  * and, as the assignment-table API this is modelled on writes them, {@code P13H} as 13 hours: an
  * hour, minute or second part without the {@code T}. A month part is refused rather than guessed
- * ({@code P1M} is a month in ISO-8601, not a fixed length). Protocol-buffer JSON durations
- * ({@code "46800s"}) are read too.
+ * ({@code P1M} is a month in ISO-8601, not a fixed length). Protocol-buffer JSON durations ({@code
+ * "46800s"}) are read too.
  */
 final class Durations {
   private Durations() {}
@@ -30,8 +30,11 @@ final class Durations {
       }
       int t = upper.indexOf('T');
       String datePart = t < 0 ? upper.substring(1) : upper.substring(1, t);
-      if (t < 0 && datePart.matches("(\\d+D)?(\\d+H)?(\\d+M)?(\\d+(\\.\\d{1,9})?S)?") && datePart.matches(".*[HMS]")) {
-        // P13H: the time part without its T. "P1M" alone would be a month in ISO-8601: refused below.
+      if (t < 0
+          && datePart.matches("(\\d+D)?(\\d+H)?(\\d+M)?(\\d+(\\.\\d{1,9})?S)?")
+          && datePart.matches(".*[HMS]")) {
+        // P13H: the time part without its T. "P1M" alone would be a month in ISO-8601: refused
+        // below.
         int d = datePart.indexOf('D');
         String days = d < 0 ? "" : datePart.substring(0, d + 1);
         String time = datePart.substring(d + 1);

@@ -12,7 +12,8 @@ import java.util.Optional;
  *
  * @param rowsRead rows the query returned in the windows
  * @param rowsLoaded rows stored as new assignments
- * @param alreadyAssigned rows whose subject already had an assignment in the experiment (first write wins)
+ * @param alreadyAssigned rows whose subject already had an assignment in the experiment (first
+ *     write wins)
  * @param rejected rows kept as rejected, with their reason
  * @param retriedLoaded earlier rejected rows this run loaded
  */
@@ -32,21 +33,34 @@ public record ImportRun(
     Status status,
     Optional<String> error) {
 
-  public enum Status { SUCCEEDED, FAILED }
+  public enum Status {
+    SUCCEEDED,
+    FAILED
+  }
 
   /**
    * SCHEDULE: the scheduler's tick; MANUAL: {@code :run}; UNKNOWN: recorded by a version of Allot
    * that did not keep who started a run.
    */
-  public enum StartedBy { SCHEDULE, MANUAL, UNKNOWN }
+  public enum StartedBy {
+    SCHEDULE,
+    MANUAL,
+    UNKNOWN
+  }
 
   /**
    * Several runs added up: how many, the span of their windows, and their counts.
    *
    * @param runs how many runs are added up
    */
-  public record Totals(long runs, Optional<Instant> windowStart, Optional<Instant> windowEnd, long rowsRead,
-      long rowsLoaded, long alreadyAssigned, long rejected) {
+  public record Totals(
+      long runs,
+      Optional<Instant> windowStart,
+      Optional<Instant> windowEnd,
+      long rowsRead,
+      long rowsLoaded,
+      long alreadyAssigned,
+      long rejected) {
     public static final Totals NONE = new Totals(0, Optional.empty(), Optional.empty(), 0, 0, 0, 0);
   }
 

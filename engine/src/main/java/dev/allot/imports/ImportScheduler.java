@@ -24,8 +24,8 @@ public final class ImportScheduler {
   }
 
   /**
-   * Runs every due table, one after another; returns the runs recorded, leaving out those that
-   * read no row (docs/imports.md, "Runs").
+   * Runs every due table, one after another; returns the runs recorded, leaving out those that read
+   * no row (docs/imports.md, "Runs").
    */
   public List<ImportRun> tick() {
     List<ImportRun> runs = new ArrayList<>();

@@ -30,11 +30,19 @@ import java.util.function.Supplier;
  * moved meanwhile is refused by the store. Thread-safe.
  */
 public final class Importer {
-  /** Rows per transaction: large enough to load fast, small enough not to hold SQLite's one writer for long. */
+  /**
+   * Rows per transaction: large enough to load fast, small enough not to hold SQLite's one writer
+   * for long.
+   */
   static final int CHUNK_ROWS = 10_000;
+
   static final Duration FIRST_BACKOFF = Duration.ofSeconds(30);
   static final Duration MAX_BACKOFF = Duration.ofHours(1);
-  /** How long {@code :run} waits for a run of its table in progress: a request should not hang for long. */
+
+  /**
+   * How long {@code :run} waits for a run of its table in progress: a request should not hang for
+   * long.
+   */
   static final Duration MANUAL_WAIT = Duration.ofSeconds(60);
 
   private final AssignmentTableStore store;
@@ -44,8 +52,12 @@ public final class Importer {
   private final InstantSource clock;
   private final ConcurrentHashMap<ResourceId, ReentrantLock> running = new ConcurrentHashMap<>();
 
-  public Importer(AssignmentTableStore store, Warehouses warehouses, Supplier<Catalog.Snapshot> experiments,
-      Function<ResourceId, Optional<SubjectType>> subjectTypes, InstantSource clock) {
+  public Importer(
+      AssignmentTableStore store,
+      Warehouses warehouses,
+      Supplier<Catalog.Snapshot> experiments,
+      Function<ResourceId, Optional<SubjectType>> subjectTypes,
+      InstantSource clock) {
     this.store = store;
     this.warehouses = warehouses;
     this.experiments = experiments;
@@ -94,13 +106,19 @@ public final class Importer {
     ReentrantLock lock = running.computeIfAbsent(tableId, id -> new ReentrantLock());
     try {
       if (!lock.tryLock(MANUAL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new AllotException(ErrorCode.CONFLICT, "assignment table " + tableId + " has been running for more than "
-            + MANUAL_WAIT.toSeconds() + " s (a scheduled run, or another :run); what it loads shows in its runs "
-            + "when it ends; try :run again later");
+        throw new AllotException(
+            ErrorCode.CONFLICT,
+            "assignment table "
+                + tableId
+                + " has been running for more than "
+                + MANUAL_WAIT.toSeconds()
+                + " s (a scheduled run, or another :run); what it loads shows in its runs "
+                + "when it ends; try :run again later");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new AllotException(ErrorCode.UNAVAILABLE, "the server is stopping; try :run again", List.of(), e);
+      throw new AllotException(
+          ErrorCode.UNAVAILABLE, "the server is stopping; try :run again", List.of(), e);
     }
     try {
       // Read before this run is recorded: it is the previous manual run that bounds the sum.
@@ -112,8 +130,10 @@ public final class Importer {
   }
 
   private Attempt attempt(ResourceId tableId, boolean manual) {
-    AssignmentTable table = store.find(tableId)
-        .orElseThrow(() -> AllotException.notFound("no assignment table " + tableId));
+    AssignmentTable table =
+        store
+            .find(tableId)
+            .orElseThrow(() -> AllotException.notFound("no assignment table " + tableId));
     Run run = new Run(table, manual, clock.instant());
     try {
       Warehouse warehouse = warehouses.open(table.definition().source());
@@ -132,7 +152,9 @@ public final class Importer {
   /** A run, and whether it was recorded. */
   private record Attempt(ImportRun run, boolean recorded) {}
 
-  /** Whether the scheduler should run the table now: a window is due, or its first one is unknown. */
+  /**
+   * Whether the scheduler should run the table now: a window is due, or its first one is unknown.
+   */
   boolean due(AssignmentTable table, Instant now) {
     if (table.nextAttemptAt().isPresent() && now.isBefore(table.nextAttemptAt().get())) {
       return false;
@@ -140,9 +162,13 @@ public final class Importer {
     if (table.state() != AssignmentTable.State.ACTIVE) {
       return true;
     }
-    Optional<Instant> watermark = table.dataDeliveredUntil()
-        .or(() -> table.definition().startTime().map(table.definition().strategy()::firstWatermark));
-    return watermark.isEmpty() || table.definition().strategy().windowEnd(watermark.get(), now).isPresent();
+    Optional<Instant> watermark =
+        table
+            .dataDeliveredUntil()
+            .or(() ->
+                table.definition().startTime().map(table.definition().strategy()::firstWatermark));
+    return watermark.isEmpty()
+        || table.definition().strategy().windowEnd(watermark.get(), now).isPresent();
   }
 
   static Instant retryAt(Instant now, int failures) {
@@ -194,18 +220,21 @@ public final class Importer {
 
     void loadWindows(Warehouse warehouse, ImportQuery query, RowRules rules) {
       UpdateStrategy strategy = table.definition().strategy();
-      Optional<Instant> first = watermark
-          .or(() -> table.definition().startTime())
-          .or(() -> warehouse.earliest(query))
-          .map(at -> watermark.isPresent() ? at : strategy.firstWatermark(at));
+      Optional<Instant> first =
+          watermark
+              .or(() -> table.definition().startTime())
+              .or(() -> warehouse.earliest(query))
+              .map(at -> watermark.isPresent() ? at : strategy.firstWatermark(at));
       if (first.isEmpty()) {
-        return;  // the query returns no row yet: the first window is not known
+        return; // the query returns no row yet: the first window is not known
       }
       // Windows end by the time the run started: asked anew each window, a moving clock would
       // always allow one more window of the milliseconds the last one took, and the run never end.
       Instant now = AssignmentTable.micros(clock.instant());
       Instant from = AssignmentTable.micros(first.get());
-      for (Optional<Instant> end; (end = strategy.windowEnd(from, now)).isPresent(); from = end.get()) {
+      for (Optional<Instant> end;
+          (end = strategy.windowEnd(from, now)).isPresent();
+          from = end.get()) {
         if (windowStart == null) {
           windowStart = from;
         }
@@ -213,24 +242,35 @@ public final class Importer {
       }
     }
 
-    private void loadWindow(Warehouse warehouse, ImportQuery query, RowRules rules, Instant from, Instant until) {
+    private void loadWindow(
+        Warehouse warehouse, ImportQuery query, RowRules rules, Instant from, Instant until) {
       Chunk chunk = new Chunk(rules);
-      warehouse.read(query, from, until, row -> {
-        read++;
-        // Cut in microseconds, as the watermark is stored: every row before the cut is in the chunk.
-        Instant cut = AssignmentTable.micros(row.time());
-        if (chunk.size() >= CHUNK_ROWS && cut.isAfter(chunk.lastTime)) {
-          commit(chunk, cut);
-        }
-        chunk.add(row);
-      });
+      warehouse.read(
+          query,
+          from,
+          until,
+          row -> {
+            read++;
+            // Cut in microseconds, as the watermark is stored: every row before the cut is in the
+            // chunk.
+            Instant cut = AssignmentTable.micros(row.time());
+            if (chunk.size() >= CHUNK_ROWS && cut.isAfter(chunk.lastTime)) {
+              commit(chunk, cut);
+            }
+            chunk.add(row);
+          });
       // The window's end is committed even when it held no row: the watermark passes it.
       commit(chunk, until);
     }
 
     private void commit(Chunk chunk, Instant to) {
-      long stored = store.load(table.id(), Optional.of(new WatermarkMove(watermark, to)), chunk.assignments,
-          chunk.rejected, List.of());
+      long stored =
+          store.load(
+              table.id(),
+              Optional.of(new WatermarkMove(watermark, to)),
+              chunk.assignments,
+              chunk.rejected,
+              List.of());
       loaded += stored;
       alreadyAssigned += chunk.assignments.size() - stored;
       rejected += chunk.rejected.size();
@@ -240,15 +280,37 @@ public final class Importer {
 
     Attempt finish(AssignmentTable succeeded, String error) {
       Instant finishedAt = clock.instant();
-      AssignmentTable after = succeeded != null ? succeeded
-          : table.failed(AssignmentTable.State.FAILED, error, retryAt(finishedAt, table.failures()), finishedAt);
+      AssignmentTable after =
+          succeeded != null
+              ? succeeded
+              : table.failed(
+                  AssignmentTable.State.FAILED,
+                  error,
+                  retryAt(finishedAt, table.failures()),
+                  finishedAt);
       Optional<Instant> end = windowStart == null ? Optional.empty() : watermark;
-      ImportRun run = new ImportRun(AssignmentIds.next(startedAt), table.id(),
-          manual ? ImportRun.StartedBy.MANUAL : ImportRun.StartedBy.SCHEDULE, startedAt, finishedAt,
-          Optional.ofNullable(windowStart), end, read, loaded, alreadyAssigned, rejected, retriedLoaded,
-          error == null ? ImportRun.Status.SUCCEEDED : ImportRun.Status.FAILED, Optional.ofNullable(error));
+      ImportRun run =
+          new ImportRun(
+              AssignmentIds.next(startedAt),
+              table.id(),
+              manual ? ImportRun.StartedBy.MANUAL : ImportRun.StartedBy.SCHEDULE,
+              startedAt,
+              finishedAt,
+              Optional.ofNullable(windowStart),
+              end,
+              read,
+              loaded,
+              alreadyAssigned,
+              rejected,
+              retriedLoaded,
+              error == null ? ImportRun.Status.SUCCEEDED : ImportRun.Status.FAILED,
+              Optional.ofNullable(error));
       // Its empty windows moved the watermark already; a record of them would only say "nothing".
-      boolean idle = !manual && error == null && read == 0 && table.equals(after.withUpdatedAt(table.updatedAt()));
+      boolean idle =
+          !manual
+              && error == null
+              && read == 0
+              && table.equals(after.withUpdatedAt(table.updatedAt()));
       if (!idle) {
         store.recordRun(run, after);
       }

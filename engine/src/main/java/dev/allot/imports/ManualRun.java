@@ -54,10 +54,14 @@ public record ManualRun(ImportRun run, ImportRun.Totals scheduled) {
   }
 
   private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
-    return a.isEmpty() ? b : b.isEmpty() ? a : Optional.of(a.get().isBefore(b.get()) ? a.get() : b.get());
+    return a.isEmpty()
+        ? b
+        : b.isEmpty() ? a : Optional.of(a.get().isBefore(b.get()) ? a.get() : b.get());
   }
 
   private static Optional<Instant> latest(Optional<Instant> a, Optional<Instant> b) {
-    return a.isEmpty() ? b : b.isEmpty() ? a : Optional.of(a.get().isAfter(b.get()) ? a.get() : b.get());
+    return a.isEmpty()
+        ? b
+        : b.isEmpty() ? a : Optional.of(a.get().isAfter(b.get()) ? a.get() : b.get());
   }
 }

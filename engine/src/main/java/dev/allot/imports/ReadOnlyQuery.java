@@ -25,53 +25,74 @@ import net.sf.jsqlparser.statement.upsert.Upsert;
 import net.sf.jsqlparser.util.TablesNamesFinder;
 
 /**
- * An assignment table's query, checked to be exactly one read-only SELECT (a plain SELECT, a
- * WITH ... SELECT, or SELECTs joined by UNION, INTERSECT or EXCEPT), and rendered again from its
- * parse tree. The rendering, not the user's text, is what runs on a source: it has no comments
- * and no statement separator, and every literal in it is one the parser read, so a {@code )} or
- * {@code ;} that the parser took for part of a string stays in that string.
+ * An assignment table's query, checked to be exactly one read-only SELECT (a plain SELECT, a WITH
+ * ... SELECT, or SELECTs joined by UNION, INTERSECT or EXCEPT), and rendered again from its parse
+ * tree. The rendering, not the user's text, is what runs on a source: it has no comments and no
+ * statement separator, and every literal in it is one the parser read, so a {@code )} or {@code ;}
+ * that the parser took for part of a string stays in that string.
  *
- * <p>Refused, each with a message naming the rule: several statements; any statement but a
- * query (COPY, ATTACH, INSTALL, LOAD, PRAGMA, SET, CALL, COMMIT, INSERT, CREATE, EXPORT, ...);
- * {@code SELECT ... INTO}, which writes a table; {@code FOR UPDATE} and {@code FOR SHARE}, which
- * lock rows; a WITH query holding an INSERT, UPDATE, DELETE or MERGE; string literals that
- * databases lex in ways of their own ({@code E'...'} with backslash escapes, {@code $$...$$},
- * prefixed forms), where the parser and a source could disagree on where a string ends; a
- * rendering that a database could read otherwise than the parser did ({@code ambiguity}); a few
- * functions by name ({@code REFUSED_FUNCTIONS}); and text the parser cannot read, named by line
- * and column, never echoed whole.
+ * <p>Refused, each with a message naming the rule: several statements; any statement but a query
+ * (COPY, ATTACH, INSTALL, LOAD, PRAGMA, SET, CALL, COMMIT, INSERT, CREATE, EXPORT, ...); {@code
+ * SELECT ... INTO}, which writes a table; {@code FOR UPDATE} and {@code FOR SHARE}, which lock
+ * rows; a WITH query holding an INSERT, UPDATE, DELETE or MERGE; string literals that databases lex
+ * in ways of their own ({@code E'...'} with backslash escapes, {@code $$...$$}, prefixed forms),
+ * where the parser and a source could disagree on where a string ends; a rendering that a database
+ * could read otherwise than the parser did ({@code ambiguity}); a few functions by name ({@code
+ * REFUSED_FUNCTIONS}); and text the parser cannot read, named by line and column, never echoed
+ * whole.
  *
  * <p>The check lives in the engine because the definition is validated here, where every broken
- * rule of a create or patch body is collected with its field's name; the parser is a pure
- * library (no driver, no I/O). Storage builds every statement it runs from {@link #sql()}, so a
- * query stored before the check existed, or written to the store by other means, is refused at
- * run time by the same code.
+ * rule of a create or patch body is collected with its field's name; the parser is a pure library
+ * (no driver, no I/O). Storage builds every statement it runs from {@link #sql()}, so a query
+ * stored before the check existed, or written to the store by other means, is refused at run time
+ * by the same code.
  *
  * <p>Immutable and thread-safe.
  */
 public final class ReadOnlyQuery {
   /** The rule, as a refusal names it. */
-  public static final String RULE = "must be exactly one SELECT statement (or WITH ... SELECT, or SELECTs "
-      + "joined by UNION, INTERSECT or EXCEPT) that only reads";
+  public static final String RULE =
+      "must be exactly one SELECT statement (or WITH ... SELECT, or SELECTs "
+          + "joined by UNION, INTERSECT or EXCEPT) that only reads";
+
   /** Parsing is linear for what people write; this bounds what a pathological text could cost. */
   private static final long PARSE_TIMEOUT_MILLIS = 5_000;
+
   /** Longer parser tokens are not repeated in a refusal. */
   private static final int MAX_QUOTED_TOKEN = 40;
+
   /**
    * Functions that run SQL text the check never sees, change how the session reads the next
-   * statement, or write files: DuckDB's {@code query}, {@code query_table},
-   * {@code json_execute_serialized_sql} and its extensions' {@code postgres_execute},
-   * {@code postgres_query}, {@code mysql_execute}, {@code mysql_query}, {@code sqlite_attach};
-   * PostgreSQL's {@code set_config}, {@code lo_export}, {@code lo_import}, adminpack's
-   * {@code pg_file_write}, and every {@code dblink} function (by prefix).
+   * statement, or write files: DuckDB's {@code query}, {@code query_table}, {@code
+   * json_execute_serialized_sql} and its extensions' {@code postgres_execute}, {@code
+   * postgres_query}, {@code mysql_execute}, {@code mysql_query}, {@code sqlite_attach};
+   * PostgreSQL's {@code set_config}, {@code lo_export}, {@code lo_import}, adminpack's {@code
+   * pg_file_write}, and every {@code dblink} function (by prefix).
    */
-  private static final Set<String> REFUSED_FUNCTIONS = Set.of("query", "query_table",
-      "json_execute_serialized_sql", "postgres_execute", "postgres_query", "mysql_execute", "mysql_query",
-      "sqlite_attach", "set_config", "lo_export", "lo_import", "pg_file_write");
+  private static final Set<String> REFUSED_FUNCTIONS =
+      Set.of(
+          "query",
+          "query_table",
+          "json_execute_serialized_sql",
+          "postgres_execute",
+          "postgres_query",
+          "mysql_execute",
+          "mysql_query",
+          "sqlite_attach",
+          "set_config",
+          "lo_export",
+          "lo_import",
+          "pg_file_write");
+
   private static final String REFUSED_PREFIX = "dblink";
   private static final Pattern POSITION = Pattern.compile("line (\\d+), column (\\d+)");
-  /** How the parser names the token it stopped at: {@code Encountered: <CLOSING_BRACKET> / ")", at line ...}. */
-  private static final Pattern ENCOUNTERED = Pattern.compile("Encountered: \\S+ / \"([^\"\\n]*)\", at line");
+
+  /**
+   * How the parser names the token it stopped at: {@code Encountered: <CLOSING_BRACKET> / ")", at
+   * line ...}.
+   */
+  private static final Pattern ENCOUNTERED =
+      Pattern.compile("Encountered: \\S+ / \"([^\"\\n]*)\", at line");
 
   private final String sql;
 
@@ -85,7 +106,9 @@ public final class ReadOnlyQuery {
   /** The text is one read-only query. */
   public record Accepted(ReadOnlyQuery query) implements Verdict {}
 
-  /** The text is refused; {@code reason} begins with {@link #RULE} and says which part breaks it. */
+  /**
+   * The text is refused; {@code reason} begins with {@link #RULE} and says which part breaks it.
+   */
   public record Refused(String reason) implements Verdict {}
 
   /** Checks {@code text}, the SQL a user wrote. */
@@ -93,12 +116,16 @@ public final class ReadOnlyQuery {
     Objects.requireNonNull(text, "text");
     Statements statements;
     try {
-      statements = CCJSqlParserUtil.parseStatements(withoutTrailingSemicolons(text), parser -> parser
-          .withTimeOut(PARSE_TIMEOUT_MILLIS)
-          .withBackslashEscapeCharacter(false)
-          .withSquareBracketQuotation(false)
-          .withDoubleQuotedStrings(false)
-          .withUnsupportedStatements(false));
+      statements =
+          CCJSqlParserUtil.parseStatements(
+              withoutTrailingSemicolons(text),
+              parser ->
+                  parser
+                      .withTimeOut(PARSE_TIMEOUT_MILLIS)
+                      .withBackslashEscapeCharacter(false)
+                      .withSquareBracketQuotation(false)
+                      .withDoubleQuotedStrings(false)
+                      .withUnsupportedStatements(false));
     } catch (JSQLParserException e) {
       return refused("the parser cannot read it" + where(e));
     }
@@ -136,11 +163,11 @@ public final class ReadOnlyQuery {
   /**
    * Why a database could read {@code rendered} otherwise than the parser did, or null. Read as
    * PostgreSQL and DuckDB read it, and again as SQLite does (where {@code [...]} is an identifier),
-   * it must have no statement separator, no comment, no dollar quote and no backtick outside
-   * '...' strings and "..." identifiers, and its parentheses must balance without ever closing
-   * more than they opened: so no database can end the subquery it is wrapped in, or the statement.
-   * The parser's rendering meets this for every query it reads as the databases do; this catches
-   * the forms where it does not (a {@code $t$} it takes for an identifier is a string to PostgreSQL).
+   * it must have no statement separator, no comment, no dollar quote and no backtick outside '...'
+   * strings and "..." identifiers, and its parentheses must balance without ever closing more than
+   * they opened: so no database can end the subquery it is wrapped in, or the statement. The
+   * parser's rendering meets this for every query it reads as the databases do; this catches the
+   * forms where it does not (a {@code $t$} it takes for an identifier is a string to PostgreSQL).
    */
   static String ambiguity(String rendered, boolean bracketIdentifiers) {
     int depth = 0;
@@ -184,13 +211,16 @@ public final class ReadOnlyQuery {
                 + (bracketIdentifiers ? " (reading [...] as SQLite does)" : "");
           }
         }
-        default -> { }
+        default -> {}
       }
     }
     return depth == 0 ? null : "its parentheses do not balance";
   }
 
-  /** The index of the quote that closes the one at {@code open} (a doubled quote is one character), or -1. */
+  /**
+   * The index of the quote that closes the one at {@code open} (a doubled quote is one character),
+   * or -1.
+   */
   private static int closing(String text, int open, char quote) {
     for (int i = open + 1; i < text.length(); i++) {
       if (text.charAt(i) == quote) {
@@ -230,7 +260,8 @@ public final class ReadOnlyQuery {
   /** Empty statements after the query ("SELECT 1;;") are harmless, and the parser refuses them. */
   private static String withoutTrailingSemicolons(String text) {
     int end = text.length();
-    while (end > 0 && (Character.isWhitespace(text.charAt(end - 1)) || text.charAt(end - 1) == ';')) {
+    while (end > 0
+        && (Character.isWhitespace(text.charAt(end - 1)) || text.charAt(end - 1) == ';')) {
       end--;
     }
     return text.substring(0, end);
@@ -240,7 +271,9 @@ public final class ReadOnlyQuery {
     return new Refused(RULE + ": " + why);
   }
 
-  /** Where the parser stopped, and the token it stopped at when that is short: never the whole text. */
+  /**
+   * Where the parser stopped, and the token it stopped at when that is short: never the whole text.
+   */
   private static String where(JSQLParserException e) {
     Throwable cause = e.getCause() == null ? e : e.getCause();
     String message = String.valueOf(cause.getMessage());
@@ -249,7 +282,10 @@ public final class ReadOnlyQuery {
       return "";
     }
     Matcher token = ENCOUNTERED.matcher(message);
-    String near = token.find() && token.group(1).length() <= MAX_QUOTED_TOKEN ? " at '" + token.group(1) + "'" : "";
+    String near =
+        token.find() && token.group(1).length() <= MAX_QUOTED_TOKEN
+            ? " at '" + token.group(1) + "'"
+            : "";
     return " at line " + position.group(1) + ", column " + position.group(2) + near;
   }
 
@@ -259,13 +295,15 @@ public final class ReadOnlyQuery {
     while (end < text.length() && Character.isLetter(text.charAt(end))) {
       end++;
     }
-    return end == 0 ? statement.getClass().getSimpleName() : text.substring(0, end).toUpperCase(Locale.ROOT);
+    return end == 0
+        ? statement.getClass().getSimpleName()
+        : text.substring(0, end).toUpperCase(Locale.ROOT);
   }
 
   /**
-   * Walks the whole tree (subqueries, WITH items, expressions, joins) and notes the first part
-   * that breaks the rule. TablesNamesFinder visits every node there is to find tables in; its
-   * table bookkeeping is unused here.
+   * Walks the whole tree (subqueries, WITH items, expressions, joins) and notes the first part that
+   * breaks the rule. TablesNamesFinder visits every node there is to find tables in; its table
+   * bookkeeping is unused here.
    */
   private static final class Inspector extends TablesNamesFinder<Void> {
     private String problem;
@@ -287,7 +325,9 @@ public final class ReadOnlyQuery {
       if (select.getIntoTables() != null || select.getIntoTempTable() != null) {
         note("SELECT ... INTO writes a table");
       }
-      if (select.getForMode() != null || select.getForUpdate() != null || select.getForUpdateTable() != null) {
+      if (select.getForMode() != null
+          || select.getForUpdate() != null
+          || select.getForUpdateTable() != null) {
         note("FOR UPDATE and FOR SHARE lock rows");
       }
       return super.visit(select, context);
@@ -295,11 +335,16 @@ public final class ReadOnlyQuery {
 
     @Override
     public <S> Void visit(StringValue value, S context) {
-      boolean standard = "'".equals(value.getQuoteStr())
-          && (value.getPrefix() == null || value.getPrefix().isEmpty());
+      boolean standard =
+          "'".equals(value.getQuoteStr())
+              && (value.getPrefix() == null || value.getPrefix().isEmpty());
       if (!standard) {
-        note("string literals must be standard '...' strings, not " + (value.getQuoteStr().startsWith("$")
-            ? "dollar-quoted $$...$$" : value.getPrefix() + "'...'") + " strings");
+        note(
+            "string literals must be standard '...' strings, not "
+                + (value.getQuoteStr().startsWith("$")
+                    ? "dollar-quoted $$...$$"
+                    : value.getPrefix() + "'...'")
+                + " strings");
       }
       return super.visit(value, context);
     }
@@ -320,10 +365,14 @@ public final class ReadOnlyQuery {
       if (name == null) {
         return;
       }
-      String last = name.substring(name.lastIndexOf('.') + 1).replace("\"", "").toLowerCase(Locale.ROOT);
+      String last =
+          name.substring(name.lastIndexOf('.') + 1).replace("\"", "").toLowerCase(Locale.ROOT);
       if (REFUSED_FUNCTIONS.contains(last) || last.startsWith(REFUSED_PREFIX)) {
-        note("the function " + last + " is refused: it runs SQL that this check cannot see, changes the "
-            + "session, or writes files");
+        note(
+            "the function "
+                + last
+                + " is refused: it runs SQL that this check cannot see, changes the "
+                + "session, or writes files");
       }
     }
 

@@ -35,7 +35,10 @@ final class RowRules {
   private final InstantSource clock;
   private final Map<ResourceId, Optional<SubjectType.SubjectMatcher>> matchers = new HashMap<>();
 
-  RowRules(AssignmentTable table, Catalog.Snapshot experiments, Function<ResourceId, Optional<SubjectType>> subjectTypes,
+  RowRules(
+      AssignmentTable table,
+      Catalog.Snapshot experiments,
+      Function<ResourceId, Optional<SubjectType>> subjectTypes,
       InstantSource clock) {
     this.table = table;
     this.experiments = experiments;
@@ -46,8 +49,15 @@ final class RowRules {
   /** The row kept as rejected, for {@code reason}. */
   RejectedRow rejected(SourceRow row, String reason) {
     Instant now = clock.instant();
-    return new RejectedRow(AssignmentIds.next(now), table.id(), row.subjectId(), row.experimentId(), row.variantId(),
-        row.time(), reason, now);
+    return new RejectedRow(
+        AssignmentIds.next(now),
+        table.id(),
+        row.subjectId(),
+        row.experimentId(),
+        row.variantId(),
+        row.time(),
+        reason,
+        now);
   }
 
   Verdict check(SourceRow row) {
@@ -62,8 +72,10 @@ final class RowRules {
       return new Verdict.Reject(d.variantColumn() + " is null");
     }
     if (!SubjectType.isWellFormedSubjectId(row.subjectId())) {
-      return new Verdict.Reject("subject id '" + row.subjectId()
-          + "' is not 1 to 256 characters without control characters");
+      return new Verdict.Reject(
+          "subject id '"
+              + row.subjectId()
+              + "' is not 1 to 256 characters without control characters");
     }
     String misfit = misfit(d.subjectType(), row.subjectId());
     if (misfit != null) {
@@ -80,22 +92,38 @@ final class RowRules {
         return new Verdict.Reject(misfit + ", the subject type of experiment " + experiment.id());
       }
     }
-    if (!ResourceId.isValid(row.variantId()) || experiment.variant(ResourceId.of(row.variantId())).isEmpty()) {
-      return new Verdict.Reject("experiment " + experiment.id() + " has no variant '" + row.variantId() + "'");
+    if (!ResourceId.isValid(row.variantId())
+        || experiment.variant(ResourceId.of(row.variantId())).isEmpty()) {
+      return new Verdict.Reject(
+          "experiment " + experiment.id() + " has no variant '" + row.variantId() + "'");
     }
-    return new Verdict.Load(new Assignment(AssignmentIds.next(row.time()), experiment.id(), row.subjectId(),
-        ResourceId.of(row.variantId()), NO_COHORT, row.time(), table.assignmentSource()));
+    return new Verdict.Load(
+        new Assignment(
+            AssignmentIds.next(row.time()),
+            experiment.id(),
+            row.subjectId(),
+            ResourceId.of(row.variantId()),
+            NO_COHORT,
+            row.time(),
+            table.assignmentSource()));
   }
 
   /** Why the subject id is not of the subject type, or null when it is. */
   private String misfit(ResourceId subjectTypeId, String subjectId) {
-    Optional<SubjectType.SubjectMatcher> matcher = matchers.computeIfAbsent(subjectTypeId,
-        id -> subjectTypes.apply(id).map(SubjectType::matcher));
+    Optional<SubjectType.SubjectMatcher> matcher =
+        matchers.computeIfAbsent(
+            subjectTypeId, id -> subjectTypes.apply(id).map(SubjectType::matcher));
     if (matcher.isEmpty()) {
       return "no subject type " + subjectTypeId;
     }
-    return matcher.get().matchesWellFormed(subjectId) ? null
-        : "subject id '" + subjectId + "' is not of subject type " + subjectTypeId + " ("
-            + matcher.get().matchType() + ")";
+    return matcher.get().matchesWellFormed(subjectId)
+        ? null
+        : "subject id '"
+            + subjectId
+            + "' is not of subject type "
+            + subjectTypeId
+            + " ("
+            + matcher.get().matchType()
+            + ")";
   }
 }

@@ -7,17 +7,23 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A named JDBC source (a warehouse) that assignment tables read from, as stored and shown: never its
- * password, only whether it has one.
+ * A named JDBC source (a warehouse) that assignment tables read from, as stored and shown: never
+ * its password, only whether it has one.
  *
  * @param name the id rule, compared ignoring case, kept in upper case
  * @param jdbcUrl starts with the prefix of one of the {@link SourceDriver}s
  * @param user the user to connect as, if any
- * @param allowedPaths the files and directories a DuckDB source's SQL may read; none for other sources
+ * @param allowedPaths the files and directories a DuckDB source's SQL may read; none for other
+ *     sources
  * @param hasPassword whether a password is stored (sealed) for it
  */
-public record Source(ResourceId name, String jdbcUrl, Optional<String> user, List<String> allowedPaths,
-    boolean hasPassword, Instant createdAt) {
+public record Source(
+    ResourceId name,
+    String jdbcUrl,
+    Optional<String> user,
+    List<String> allowedPaths,
+    boolean hasPassword,
+    Instant createdAt) {
 
   public Source {
     Objects.requireNonNull(name, "name");

@@ -2,7 +2,10 @@ package dev.allot.imports;
 
 import java.util.Optional;
 
-/** The JDBC drivers Allot ships, so the only kinds of source it can read from; each known by its URL prefix. */
+/**
+ * The JDBC drivers Allot ships, so the only kinds of source it can read from; each known by its URL
+ * prefix.
+ */
 public enum SourceDriver {
   /** {@code jdbc:postgresql://HOST:PORT/DATABASE}. */
   POSTGRESQL("jdbc:postgresql:"),
@@ -21,7 +24,10 @@ public enum SourceDriver {
     return prefix;
   }
 
-  /** The driver whose prefix starts {@code jdbcUrl} (case-sensitive, as the drivers match it), if any. */
+  /**
+   * The driver whose prefix starts {@code jdbcUrl} (case-sensitive, as the drivers match it), if
+   * any.
+   */
   public static Optional<SourceDriver> of(String jdbcUrl) {
     if (jdbcUrl != null) {
       for (SourceDriver driver : values()) {

@@ -19,10 +19,12 @@ public final class SourceService {
   private final ReservedFiles reserved;
 
   /**
-   * @param users what keeps a source in use from being deleted: the assignment tables reading from it
+   * @param users what keeps a source in use from being deleted: the assignment tables reading from
+   *     it
    * @param reserved the files no source may read, nor be allowed to: Allot's own
    */
-  public SourceService(SourceStore store, InstantSource clock, SourceUsers users, ReservedFiles reserved) {
+  public SourceService(
+      SourceStore store, InstantSource clock, SourceUsers users, ReservedFiles reserved) {
     this.store = store;
     this.clock = clock;
     this.users = users;
@@ -33,20 +35,28 @@ public final class SourceService {
    * Checks every field (400 naming each bad one, a database file or an allowed path among Allot's
    * own files included), then stores the source (409 when the name is taken).
    */
-  public Source create(String name, String jdbcUrl, String user, String password, List<String> allowedPaths) {
-    return store.create(NewSource.of(name, jdbcUrl, user, password, allowedPaths, reserved),
+  public Source create(
+      String name, String jdbcUrl, String user, String password, List<String> allowedPaths) {
+    return store.create(
+        NewSource.of(name, jdbcUrl, user, password, allowedPaths, reserved),
         clock.instant().truncatedTo(ChronoUnit.MILLIS));
   }
 
   /**
    * Replaces the source's URL, user, password and allowed paths, even while assignment tables read
-   * from it: 404 when there is none, 400 naming each bad field (a {@code bodyName}, when given, must
-   * be {@code name} ignoring case).
+   * from it: 404 when there is none, 400 naming each bad field (a {@code bodyName}, when given,
+   * must be {@code name} ignoring case).
    */
-  public Source replace(String name, String bodyName, String jdbcUrl, String user, String password,
+  public Source replace(
+      String name,
+      String bodyName,
+      String jdbcUrl,
+      String user,
+      String password,
       List<String> allowedPaths) {
     ResourceId id = id(name);
-    return store.replace(NewSource.replacing(id, bodyName, jdbcUrl, user, password, allowedPaths, reserved))
+    return store
+        .replace(NewSource.replacing(id, bodyName, jdbcUrl, user, password, allowedPaths, reserved))
         .orElseThrow(() -> notFound(id));
   }
 
@@ -65,9 +75,16 @@ public final class SourceService {
     ResourceId id = get(name).name();
     List<ResourceId> tables = users.tablesUsing(id);
     if (!tables.isEmpty()) {
-      throw new AllotException(ErrorCode.CONFLICT, "source " + id + " is used by assignment table"
-          + (tables.size() == 1 ? " " : "s ") + tables.stream().map(ResourceId::value).collect(Collectors.joining(", "))
-          + ": delete " + (tables.size() == 1 ? "it" : "them") + " first");
+      throw new AllotException(
+          ErrorCode.CONFLICT,
+          "source "
+              + id
+              + " is used by assignment table"
+              + (tables.size() == 1 ? " " : "s ")
+              + tables.stream().map(ResourceId::value).collect(Collectors.joining(", "))
+              + ": delete "
+              + (tables.size() == 1 ? "it" : "them")
+              + " first");
     }
     if (!store.delete(id)) {
       throw notFound(id);
@@ -76,7 +93,8 @@ public final class SourceService {
 
   private static ResourceId id(String name) {
     if (!ResourceId.isValid(name)) {
-      throw AllotException.notFound("source '" + name + "' does not exist: a name " + ResourceId.RULE);
+      throw AllotException.notFound(
+          "source '" + name + "' does not exist: a name " + ResourceId.RULE);
     }
     return ResourceId.of(name);
   }

@@ -36,8 +36,8 @@ public interface SourceStore {
    * The source's password in clear, to connect to it with: for the importer, never for an API
    * answer. Empty when the source has no password or does not exist.
    *
-   * @throws dev.allot.error.AllotException when the stored password cannot be unsealed: sealed under
-   *     another secret key, or altered
+   * @throws dev.allot.error.AllotException when the stored password cannot be unsealed: sealed
+   *     under another secret key, or altered
    */
   Optional<String> password(ResourceId name);
 

@@ -13,6 +13,8 @@ public interface SourceUsers {
   /** Nothing uses any source: until assignment tables exist. */
   SourceUsers NONE = source -> List.of();
 
-  /** The ids of the (not deleted) assignment tables whose source is {@code source}; empty when none. */
+  /**
+   * The ids of the (not deleted) assignment tables whose source is {@code source}; empty when none.
+   */
   List<ResourceId> tablesUsing(ResourceId source);
 }

@@ -56,7 +56,8 @@ public record TableDefinition(
 
   /**
    * A definition as the request spells it, every field a string or null: the paths are the
-   * request's ({@code entityColumnMapping.column.name}, {@code dataDeliveredUntilUpdateStrategyConfig.strategy}).
+   * request's ({@code entityColumnMapping.column.name}, {@code
+   * dataDeliveredUntilUpdateStrategyConfig.strategy}).
    */
   public record Draft(
       String displayName,
@@ -72,7 +73,10 @@ public record TableDefinition(
       String commitDelay,
       String startTime) {
 
-    /** The draft of an existing definition, so that a patch can replace some fields and parse the whole. */
+    /**
+     * The draft of an existing definition, so that a patch can replace some fields and parse the
+     * whole.
+     */
     public static Draft of(TableDefinition d) {
       String increment = null;
       String delay = null;
@@ -80,8 +84,18 @@ public record TableDefinition(
         increment = automatic.incrementDuration().toString();
         delay = automatic.commitDelay().toString();
       }
-      return new Draft(d.displayName(), d.source().value(), d.sql(), d.subjectColumn(), d.entity(),
-          d.timestampColumn(), d.experimentColumn(), d.variantColumn(), strategyWord(d.strategy()), increment, delay,
+      return new Draft(
+          d.displayName(),
+          d.source().value(),
+          d.sql(),
+          d.subjectColumn(),
+          d.entity(),
+          d.timestampColumn(),
+          d.experimentColumn(),
+          d.variantColumn(),
+          strategyWord(d.strategy()),
+          increment,
+          delay,
           d.startTime().map(Instant::toString).orElse(null));
     }
   }
@@ -95,22 +109,25 @@ public record TableDefinition(
   static final String EXPERIMENT_COLUMN = "exposureKeyColumn.name";
   static final String VARIANT_COLUMN = "variantKeyColumn.name";
   static final String STRATEGY = "dataDeliveredUntilUpdateStrategyConfig.strategy";
-  static final String INCREMENT = "dataDeliveredUntilUpdateStrategyConfig.automaticUpdateConfig.incrementDuration";
-  static final String COMMIT_DELAY = "dataDeliveredUntilUpdateStrategyConfig.automaticUpdateConfig.commitDelay";
+  static final String INCREMENT =
+      "dataDeliveredUntilUpdateStrategyConfig.automaticUpdateConfig.incrementDuration";
+  static final String COMMIT_DELAY =
+      "dataDeliveredUntilUpdateStrategyConfig.automaticUpdateConfig.commitDelay";
   static final String START_TIME = "startTime";
 
   /**
    * The definition a create or patch asks for, or every rule the draft breaks, each naming its
-   * field: {@link #parse}'s rules, and that the query is one read-only SELECT ({@link ReadOnlyQuery}).
+   * field: {@link #parse}'s rules, and that the query is one read-only SELECT ({@link
+   * ReadOnlyQuery}).
    */
   public static TableDefinition parseRequested(Draft draft) {
     return parse(draft, true);
   }
 
   /**
-   * The definition, or every rule the draft breaks, each naming its field; the query's shape is
-   * not checked, so that a table stored before that rule still loads (and lists). Its runs are
-   * refused all the same: the warehouse checks every query before it reaches a source.
+   * The definition, or every rule the draft breaks, each naming its field; the query's shape is not
+   * checked, so that a table stored before that rule still loads (and lists). Its runs are refused
+   * all the same: the warehouse checks every query before it reaches a source.
    */
   public static TableDefinition parse(Draft draft) {
     return parse(draft, false);
@@ -120,7 +137,10 @@ public record TableDefinition(
     List<Violation> violations = new ArrayList<>();
     String displayName = text(draft.displayName(), DISPLAY_NAME, MAX_DISPLAY_NAME, violations);
     String sql = text(draft.sql(), SQL, MAX_SQL, violations);
-    if (checkQuery && sql != null && !sql.isBlank() && sql.length() <= MAX_SQL
+    if (checkQuery
+        && sql != null
+        && !sql.isBlank()
+        && sql.length() <= MAX_SQL
         && ReadOnlyQuery.check(sql) instanceof ReadOnlyQuery.Refused refused) {
       violations.add(Violation.invalid(SQL, refused.reason()));
     }
@@ -133,21 +153,33 @@ public record TableDefinition(
     if (entity != null && entity.startsWith(ENTITY_PREFIX)) {
       entity = entity.substring(ENTITY_PREFIX.length());
     }
-    ResourceId subjectType = id(entity, ENTITY, "entities/<subject type id> or a subject type id", violations);
+    ResourceId subjectType =
+        id(entity, ENTITY, "entities/<subject type id> or a subject type id", violations);
     UpdateStrategy strategy = strategy(draft, violations);
     Optional<Instant> startTime = Optional.empty();
     if (draft.startTime() != null) {
       try {
         startTime = Optional.of(OffsetDateTime.parse(draft.startTime()).toInstant());
       } catch (DateTimeParseException e) {
-        violations.add(Violation.invalid(START_TIME, "must be an RFC 3339 time such as 2026-01-31T00:00:00Z"));
+        violations.add(
+            Violation.invalid(START_TIME, "must be an RFC 3339 time such as 2026-01-31T00:00:00Z"));
       }
     }
     if (!violations.isEmpty()) {
-      throw new AllotException(ErrorCode.INVALID_REQUEST, "the assignment table is invalid", violations, null);
+      throw new AllotException(
+          ErrorCode.INVALID_REQUEST, "the assignment table is invalid", violations, null);
     }
-    return new TableDefinition(displayName, source, sql, subjectColumn, subjectType, timestampColumn,
-        experimentColumn, variantColumn, strategy, startTime);
+    return new TableDefinition(
+        displayName,
+        source,
+        sql,
+        subjectColumn,
+        subjectType,
+        timestampColumn,
+        experimentColumn,
+        variantColumn,
+        strategy,
+        startTime);
   }
 
   private static UpdateStrategy strategy(Draft draft, List<Violation> violations) {
@@ -159,33 +191,52 @@ public record TableDefinition(
     switch (word) {
       case "DAILY" -> {
         if (draft.incrementDuration() != null || draft.commitDelay() != null) {
-          violations.add(Violation.invalid("dataDeliveredUntilUpdateStrategyConfig.automaticUpdateConfig",
-              "is for the AUTOMATIC strategy only; DAILY loads each whole UTC day once it is over"));
+          violations.add(
+              Violation.invalid(
+                  "dataDeliveredUntilUpdateStrategyConfig.automaticUpdateConfig",
+                  "is for the AUTOMATIC strategy only; DAILY loads each whole UTC day once it is over"));
         }
         return new UpdateStrategy.Daily();
       }
       case "AUTOMATIC" -> {
         var increment = duration(draft.incrementDuration(), INCREMENT, true, violations);
-        var delay = duration(draft.commitDelay() == null ? "PT0S" : draft.commitDelay(), COMMIT_DELAY, false,
-            violations);
-        return increment == null || delay == null ? null : new UpdateStrategy.Automatic(increment, delay);
+        var delay =
+            duration(
+                draft.commitDelay() == null ? "PT0S" : draft.commitDelay(),
+                COMMIT_DELAY,
+                false,
+                violations);
+        return increment == null || delay == null
+            ? null
+            : new UpdateStrategy.Automatic(increment, delay);
       }
       default -> {
-        violations.add(Violation.invalid(STRATEGY, "must be AUTOMATIC or DAILY, not '" + draft.strategy() + "'"));
+        violations.add(
+            Violation.invalid(
+                STRATEGY, "must be AUTOMATIC or DAILY, not '" + draft.strategy() + "'"));
         return null;
       }
     }
   }
 
-  private static java.time.Duration duration(String text, String path, boolean positive, List<Violation> violations) {
+  private static java.time.Duration duration(
+      String text, String path, boolean positive, List<Violation> violations) {
     if (text == null) {
-      violations.add(Violation.invalid(path, "is required for the AUTOMATIC strategy (an ISO-8601 duration such as PT13H)"));
+      violations.add(
+          Violation.invalid(
+              path, "is required for the AUTOMATIC strategy (an ISO-8601 duration such as PT13H)"));
       return null;
     }
     Optional<java.time.Duration> parsed = Durations.parse(text);
     if (parsed.isEmpty() || (positive && parsed.get().isZero())) {
-      violations.add(Violation.invalid(path, "must be " + (positive ? "a positive" : "an")
-          + " ISO-8601 duration in days, hours, minutes or seconds (P1D, PT13H, P13H), not '" + text + "'"));
+      violations.add(
+          Violation.invalid(
+              path,
+              "must be "
+                  + (positive ? "a positive" : "an")
+                  + " ISO-8601 duration in days, hours, minutes or seconds (P1D, PT13H, P13H), not '"
+                  + text
+                  + "'"));
       return null;
     }
     return parsed.get();
@@ -217,8 +268,15 @@ public record TableDefinition(
       return null;
     }
     if (!ResourceId.isValid(value)) {
-      violations.add(Violation.invalid(path, "must be " + what + ", whose id is 1 to 128 characters of "
-          + "A-Z, a-z, 0-9, '.', '_' or '-'; not '" + value + "'"));
+      violations.add(
+          Violation.invalid(
+              path,
+              "must be "
+                  + what
+                  + ", whose id is 1 to 128 characters of "
+                  + "A-Z, a-z, 0-9, '.', '_' or '-'; not '"
+                  + value
+                  + "'"));
       return null;
     }
     return ResourceId.of(value);

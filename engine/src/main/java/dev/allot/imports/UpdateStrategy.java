@@ -14,10 +14,15 @@ import java.util.Optional;
  */
 public sealed interface UpdateStrategy {
 
-  /** The watermark a table starts from, given its first timestamp (its startTime, or the earliest row). */
+  /**
+   * The watermark a table starts from, given its first timestamp (its startTime, or the earliest
+   * row).
+   */
   Instant firstWatermark(Instant first);
 
-  /** The end of the window after {@code watermark} that may be loaded at {@code now}, if one may. */
+  /**
+   * The end of the window after {@code watermark} that may be loaded at {@code now}, if one may.
+   */
   Optional<Instant> windowEnd(Instant watermark, Instant now);
 
   /**
@@ -28,8 +33,11 @@ public sealed interface UpdateStrategy {
     public Automatic {
       Objects.requireNonNull(incrementDuration, "incrementDuration");
       Objects.requireNonNull(commitDelay, "commitDelay");
-      if (incrementDuration.isNegative() || incrementDuration.isZero() || commitDelay.isNegative()) {
-        throw new IllegalArgumentException("incrementDuration must be positive and commitDelay not negative");
+      if (incrementDuration.isNegative()
+          || incrementDuration.isZero()
+          || commitDelay.isNegative()) {
+        throw new IllegalArgumentException(
+            "incrementDuration must be positive and commitDelay not negative");
       }
     }
 

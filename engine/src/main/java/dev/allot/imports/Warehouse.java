@@ -27,7 +27,10 @@ public interface Warehouse {
    */
   void read(ImportQuery query, Instant from, Instant until, Consumer<SourceRow> rows);
 
-  /** One column of a query's result: its name as the source spells it, and what kind of value it holds. */
+  /**
+   * One column of a query's result: its name as the source spells it, and what kind of value it
+   * holds.
+   */
   record Column(String name, ColumnKind kind, String typeName) {}
 
   /**
@@ -36,5 +39,12 @@ public interface Warehouse {
    * reading it (SQLite's expressions, and its text columns, which hold its timestamps as ISO-8601
    * text as well as ids); it is accepted for any mapping and each value checked as read.
    */
-  enum ColumnKind { TEXT, INTEGER, TIMESTAMP, DATE, UNTYPED, OTHER }
+  enum ColumnKind {
+    TEXT,
+    INTEGER,
+    TIMESTAMP,
+    DATE,
+    UNTYPED,
+    OTHER
+  }
 }

@@ -3,8 +3,8 @@ package dev.allot.resource;
 import java.util.Objects;
 
 /**
- * Who made a change: the API token a request carried (its id and name, as they were then), or
- * Allot itself ({@link #SYSTEM}: the built-in resources, and changes made without a request).
+ * Who made a change: the API token a request carried (its id and name, as they were then), or Allot
+ * itself ({@link #SYSTEM}: the built-in resources, and changes made without a request).
  */
 public record Author(String tokenId, String tokenName) {
   /** Allot itself: no token. */

@@ -35,7 +35,8 @@ final class ChangeRules {
       next = settleExperiment((Experiment) previous, experiment, lookup, now, violations);
     }
     if (previous != null && BuiltIns.isBuiltIn(ResourceKey.of(next)) && !previous.equals(next)) {
-      violations.add(Violation.conflict("metadata.id", "the built-in " + next.label() + " cannot be changed"));
+      violations.add(
+          Violation.conflict("metadata.id", "the built-in " + next.label() + " cannot be changed"));
     }
     return next;
   }
@@ -46,10 +47,18 @@ final class ChangeRules {
       Function<ResourceKey, StoredResource> lookup,
       Instant now,
       List<Violation> violations) {
-    checkParent(new ResourceKey(Kind.LAB, next.lab()), "metadata.parentId",
-        previous != null && previous.lab().equals(next.lab()), lookup, violations);
-    checkParent(new ResourceKey(Kind.SUBJECT_TYPE, next.subjectType()), "spec.subjectType",
-        previous != null && previous.subjectType().equals(next.subjectType()), lookup, violations);
+    checkParent(
+        new ResourceKey(Kind.LAB, next.lab()),
+        "metadata.parentId",
+        previous != null && previous.lab().equals(next.lab()),
+        lookup,
+        violations);
+    checkParent(
+        new ResourceKey(Kind.SUBJECT_TYPE, next.subjectType()),
+        "spec.subjectType",
+        previous != null && previous.subjectType().equals(next.subjectType()),
+        lookup,
+        violations);
     List<Cohort> stored = previous == null ? List.of() : previous.cohorts();
     List<Cohort> cohorts = new ArrayList<>();
     for (int i = 0; i < next.cohorts().size(); i++) {
@@ -61,38 +70,60 @@ final class ChangeRules {
       Cohort past = stored.get(i);
       String path = "spec.cohorts[" + i + "]";
       if (!cohort.sameSplitAs(past)) {
-        violations.add(Violation.conflict(path, "cohort " + past.index() + " is stored and never changes; "
-            + "add cohort " + (stored.size() + 1) + " to change the split"));
+        violations.add(
+            Violation.conflict(
+                path,
+                "cohort "
+                    + past.index()
+                    + " is stored and never changes; "
+                    + "add cohort "
+                    + (stored.size() + 1)
+                    + " to change the split"));
       }
       if (cohort.createdAt() != null && !cohort.createdAt().equals(past.createdAt())) {
-        violations.add(Violation.conflict(path + ".createdAt",
-            "is set by the server when the cohort is created and stays " + past.createdAt()));
+        violations.add(
+            Violation.conflict(
+                path + ".createdAt",
+                "is set by the server when the cohort is created and stays " + past.createdAt()));
       }
       cohorts.add(past);
     }
     for (int i = next.cohorts().size(); i < stored.size(); i++) {
-      violations.add(Violation.conflict("spec.cohorts",
-          "cohort " + stored.get(i).index() + " is stored and cannot be dropped"));
+      violations.add(
+          Violation.conflict(
+              "spec.cohorts",
+              "cohort " + stored.get(i).index() + " is stored and cannot be dropped"));
     }
     if (previous != null) {
       for (Cohort past : stored) {
         for (CohortVariant used : past.variants()) {
           if (next.variant(used.variant()).isEmpty()) {
-            violations.add(Violation.conflict("spec.variants",
-                "variant " + used.variant() + " is used by cohort " + past.index() + " and cannot be removed"));
+            violations.add(
+                Violation.conflict(
+                    "spec.variants",
+                    "variant "
+                        + used.variant()
+                        + " is used by cohort "
+                        + past.index()
+                        + " and cannot be removed"));
           }
         }
       }
       if (previous.status() != ResourceStatus.DRAFT
           && !Objects.equals(previous.effectiveSalt(), next.effectiveSalt())) {
-        violations.add(Violation.conflict("spec.salt",
-            "can only change while the experiment is a draft: it decides every assignment"));
+        violations.add(
+            Violation.conflict(
+                "spec.salt",
+                "can only change while the experiment is a draft: it decides every assignment"));
       }
     }
     return next.withCohorts(cohorts);
   }
 
-  /** A parent must exist, and be active unless the experiment already had it (so it can still be wound down). */
+  /**
+   * A parent must exist, and be active unless the experiment already had it (so it can still be
+   * wound down).
+   */
   private static void checkParent(
       ResourceKey key,
       String path,
@@ -103,7 +134,9 @@ final class ChangeRules {
     if (parent == null) {
       violations.add(Violation.invalid(path, key + " does not exist"));
     } else if (parent.resource().status() != ResourceStatus.ACTIVE && !unchanged) {
-      violations.add(Violation.conflict(path, key + " is " + parent.resource().status().word() + ", not active"));
+      violations.add(
+          Violation.conflict(
+              path, key + " is " + parent.resource().status().word() + ", not active"));
     }
   }
 }

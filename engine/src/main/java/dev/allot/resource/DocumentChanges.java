@@ -9,8 +9,8 @@ import java.util.Set;
 
 /**
  * The fields that differ between two document trees (maps, lists and scalars, as {@link
- * DocumentWriter} writes them). Objects are compared field by field and lists position by
- * position; a field or list entry present on one side only is one change, whole.
+ * DocumentWriter} writes them). Objects are compared field by field and lists position by position;
+ * a field or list entry present on one side only is one change, whole.
  */
 public final class DocumentChanges {
   private DocumentChanges() {}

@@ -46,28 +46,42 @@ public final class DocumentReader {
 
   private static Resource read(Fields root) {
     root.refuseOthers(Set.of("schemaVersion", "kind", "metadata", "spec"));
-    root.integer("schemaVersion").filter(v -> v != 1)
+    root.integer("schemaVersion")
+        .filter(v -> v != 1)
         .ifPresent(v -> root.invalid("schemaVersion", "must be 1, is " + v));
-    Kind kind = root.requiredText("kind", 64).flatMap(text -> {
-      Optional<Kind> known = Kind.fromWord(text);
-      if (known.isEmpty()) {
-        root.invalid("kind", "must be lab, subjecttype or experiment, is '" + text + "'");
-      }
-      return known;
-    }).orElse(null);
-    Optional<Fields> metadataFields = root.has("metadata") ? root.child("metadata") : Optional.empty();
+    Kind kind =
+        root.requiredText("kind", 64)
+            .flatMap(text -> {
+              Optional<Kind> known = Kind.fromWord(text);
+              if (known.isEmpty()) {
+                root.invalid("kind", "must be lab, subjecttype or experiment, is '" + text + "'");
+              }
+              return known;
+            })
+            .orElse(null);
+    Optional<Fields> metadataFields =
+        root.has("metadata") ? root.child("metadata") : Optional.empty();
     if (!root.has("metadata")) {
       root.invalid("metadata", "is required");
     }
-    Fields spec = root.child("spec").orElseGet(() -> Fields.empty(root.path("spec"), root.violations()));
+    Fields spec =
+        root.child("spec").orElseGet(() -> Fields.empty(root.path("spec"), root.violations()));
     if (kind == null || metadataFields.isEmpty()) {
       return null;
     }
     Fields meta = metadataFields.get();
     // resourceVersion, changedAt and changedBy are what reads show; a document fetched from the
     // history and applied again carries them, and they are ignored.
-    Set<String> known = new HashSet<>(
-        Set.of("id", "name", "description", "status", "resourceVersion", "changedAt", "changedBy"));
+    Set<String> known =
+        new HashSet<>(
+            Set.of(
+                "id",
+                "name",
+                "description",
+                "status",
+                "resourceVersion",
+                "changedAt",
+                "changedBy"));
     if (kind == Kind.EXPERIMENT) {
       known.addAll(Set.of("parentKind", "parentId"));
     }
@@ -78,8 +92,12 @@ public final class DocumentReader {
     ResourceStatus status = status(meta, kind);
     // A bad id or status still lets the spec be checked, so one reply lists every problem; the
     // stand-ins are never returned, since the violations already refuse the document.
-    Metadata metadata = new Metadata(id.orElse(UNREADABLE_ID), name.orElse(null), description.orElse(null),
-        status != null ? status : defaultStatus(kind));
+    Metadata metadata =
+        new Metadata(
+            id.orElse(UNREADABLE_ID),
+            name.orElse(null),
+            description.orElse(null),
+            status != null ? status : defaultStatus(kind));
     return switch (kind) {
       case LAB -> lab(metadata, spec);
       case SUBJECT_TYPE -> subjectType(metadata, spec);
@@ -98,11 +116,16 @@ public final class DocumentReader {
     }
     Optional<ResourceStatus> status = ResourceStatus.fromWord(text.get());
     if (status.isEmpty()) {
-      meta.invalid("status", "must be one of draft, active, winner_declared, ended, archived; is '" + text.get() + "'");
+      meta.invalid(
+          "status",
+          "must be one of draft, active, winner_declared, ended, archived; is '"
+              + text.get()
+              + "'");
       return null;
     }
     if (!Lifecycle.allows(kind, status.get())) {
-      meta.invalid("status", "a " + kind.word() + " is active or archived, not " + status.get().word());
+      meta.invalid(
+          "status", "a " + kind.word() + " is active or archived, not " + status.get().word());
       return null;
     }
     return status.get();
@@ -115,13 +138,17 @@ public final class DocumentReader {
 
   private static SubjectType subjectType(Metadata metadata, Fields spec) {
     spec.refuseOthers(Set.of("matchType", "matchRegex"));
-    MatchType matchType = spec.text("matchType", 64).map(text -> {
-      Optional<MatchType> known = MatchType.fromWord(text);
-      if (known.isEmpty()) {
-        spec.invalid("matchType", "must be ANY, UUID, INTEGER or CUSTOM, is '" + text + "'");
-      }
-      return known.orElse(null);
-    }).orElse(spec.has("matchType") ? null : MatchType.ANY);
+    MatchType matchType =
+        spec.text("matchType", 64)
+            .map(text -> {
+              Optional<MatchType> known = MatchType.fromWord(text);
+              if (known.isEmpty()) {
+                spec.invalid(
+                    "matchType", "must be ANY, UUID, INTEGER or CUSTOM, is '" + text + "'");
+              }
+              return known.orElse(null);
+            })
+            .orElse(spec.has("matchType") ? null : MatchType.ANY);
     String regex = spec.text("matchRegex", 1_000).orElse(null);
     if (matchType == null) {
       return null;
@@ -146,15 +173,26 @@ public final class DocumentReader {
         return null;
       }
     }
-    return regex == null && matchType == MatchType.CUSTOM ? null : new SubjectType(metadata, matchType, regex);
+    return regex == null && matchType == MatchType.CUSTOM
+        ? null
+        : new SubjectType(metadata, matchType, regex);
   }
 
   private static Experiment experiment(Metadata metadata, Fields meta, Fields spec) {
-    meta.text("parentKind", 64).filter(k -> !k.equalsIgnoreCase("lab"))
+    meta.text("parentKind", 64)
+        .filter(k -> !k.equalsIgnoreCase("lab"))
         .ifPresent(k -> meta.invalid("parentKind", "must be lab, is '" + k + "'"));
     ResourceId lab = meta.id("parentId").orElse(BuiltIns.DEFAULT_LAB_ID);
-    spec.refuseOthers(Set.of(
-        "subjectType", "hypothesis", "links", "variants", "cohorts", "winningVariant", "endedReason", "salt"));
+    spec.refuseOthers(
+        Set.of(
+            "subjectType",
+            "hypothesis",
+            "links",
+            "variants",
+            "cohorts",
+            "winningVariant",
+            "endedReason",
+            "salt"));
     ResourceId subjectType = spec.id("subjectType").orElse(BuiltIns.ANY_SUBJECT_TYPE_ID);
     String hypothesis = spec.text("hypothesis", MAX_TEXT).orElse(null);
     Map<String, String> links = links(spec);
@@ -162,14 +200,20 @@ public final class DocumentReader {
     List<?> cohortItems = spec.list("cohorts");
     List<Cohort> cohorts = cohorts(spec, cohortItems, variants);
     ResourceId winner = spec.id("winningVariant").orElse(null);
-    EndedReason endedReason = spec.text("endedReason", 64).map(text -> {
-      Optional<EndedReason> known = EndedReason.fromWord(text);
-      if (known.isEmpty()) {
-        spec.invalid("endedReason",
-            "must be success, tech_issue, no_longer_needed, no_stat_sig or other; is '" + text + "'");
-      }
-      return known.orElse(null);
-    }).orElse(null);
+    EndedReason endedReason =
+        spec.text("endedReason", 64)
+            .map(text -> {
+              Optional<EndedReason> known = EndedReason.fromWord(text);
+              if (known.isEmpty()) {
+                spec.invalid(
+                    "endedReason",
+                    "must be success, tech_issue, no_longer_needed, no_stat_sig or other; is '"
+                        + text
+                        + "'");
+              }
+              return known.orElse(null);
+            })
+            .orElse(null);
     String salt = spec.text("salt", MAX_SALT).orElse(null);
     if (salt != null && salt.isEmpty()) {
       spec.invalid("salt", "must not be empty; leave it out to use the experiment id");
@@ -177,7 +221,8 @@ public final class DocumentReader {
 
     ResourceStatus status = metadata.status();
     if (Lifecycle.isLive(status) && cohortItems.isEmpty()) {
-      spec.invalid("cohorts", "an experiment that is " + status.word() + " needs at least one cohort");
+      spec.invalid(
+          "cohorts", "an experiment that is " + status.word() + " needs at least one cohort");
     }
     if (winner != null && variants.stream().noneMatch(v -> v.id().equals(winner))) {
       spec.invalid("winningVariant", "must name one of the variants; " + winner + " is not one");
@@ -186,28 +231,41 @@ public final class DocumentReader {
       spec.invalid("winningVariant", "is required when status is winner_declared");
     }
     if (winner != null && (status == ResourceStatus.DRAFT || status == ResourceStatus.ACTIVE)) {
-      spec.invalid("winningVariant", "is only set once a winner is declared, not while " + status.word());
+      spec.invalid(
+          "winningVariant", "is only set once a winner is declared, not while " + status.word());
     }
-    return new Experiment(metadata, lab, subjectType, hypothesis, links, variants, cohorts, winner, endedReason, salt);
+    return new Experiment(
+        metadata,
+        lab,
+        subjectType,
+        hypothesis,
+        links,
+        variants,
+        cohorts,
+        winner,
+        endedReason,
+        salt);
   }
 
   private static Map<String, String> links(Fields spec) {
     Map<String, String> links = new LinkedHashMap<>();
-    spec.child("links").ifPresent(fields -> {
-      if (fields.keys().size() > MAX_LINKS) {
-        spec.invalid("links", "must have at most " + MAX_LINKS + " entries");
-        return;
-      }
-      for (String key : fields.keys()) {
-        if (key.isBlank() || key.length() > MAX_NAME || !Fields.isValidUnicode(key)) {
-          fields.invalid(key, "a link needs a name of 1 to " + MAX_NAME + " characters of valid Unicode");
-        }
-        fields.text(key, MAX_LINK).ifPresent(url -> links.put(key, url));
-        if (!fields.has(key)) {
-          fields.invalid(key, "must be a string, not null");
-        }
-      }
-    });
+    spec.child("links")
+        .ifPresent(fields -> {
+          if (fields.keys().size() > MAX_LINKS) {
+            spec.invalid("links", "must have at most " + MAX_LINKS + " entries");
+            return;
+          }
+          for (String key : fields.keys()) {
+            if (key.isBlank() || key.length() > MAX_NAME || !Fields.isValidUnicode(key)) {
+              fields.invalid(
+                  key, "a link needs a name of 1 to " + MAX_NAME + " characters of valid Unicode");
+            }
+            fields.text(key, MAX_LINK).ifPresent(url -> links.put(key, url));
+            if (!fields.has(key)) {
+              fields.invalid(key, "must be a string, not null");
+            }
+          }
+        });
     return links;
   }
 
@@ -269,7 +327,12 @@ public final class DocumentReader {
       if (!c.has("index")) {
         c.invalid("index", "is required; this cohort's index is " + expected);
       } else if (index.isPresent() && index.get() != expected) {
-        c.invalid("index", "cohort indexes are 1, 2, 3, ... in order: expected " + expected + ", got " + index.get());
+        c.invalid(
+            "index",
+            "cohort indexes are 1, 2, 3, ... in order: expected "
+                + expected
+                + ", got "
+                + index.get());
       }
       Instant createdAt = c.text("createdAt", 64).flatMap(text -> instant(c, text)).orElse(null);
       List<CohortVariant> split = split(c, declared);
@@ -331,7 +394,9 @@ public final class DocumentReader {
       result.add(new CohortVariant(variant.get(), split.get()));
     }
     if (valid && sum.compareTo(BigDecimal.ONE) != 0) {
-      cohort.invalid("variants", "splits sum to " + sum.stripTrailingZeros().toPlainString() + ", must sum to 1");
+      cohort.invalid(
+          "variants",
+          "splits sum to " + sum.stripTrailingZeros().toPlainString() + ", must sum to 1");
       valid = false;
     }
     return valid ? result : null;
@@ -341,7 +406,9 @@ public final class DocumentReader {
     try {
       return Optional.of(OffsetDateTime.parse(text).toInstant());
     } catch (DateTimeParseException e) {
-      fields.invalid("createdAt", "must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z, is '" + text + "'");
+      fields.invalid(
+          "createdAt",
+          "must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z, is '" + text + "'");
       return Optional.empty();
     }
   }

@@ -109,8 +109,14 @@ public final class DocumentWriter {
       cohorts.add(c);
     }
     spec.put("cohorts", cohorts);
-    putIfSet(spec, "winningVariant", experiment.winningVariant() == null ? null : experiment.winningVariant().value());
-    putIfSet(spec, "endedReason", experiment.endedReason() == null ? null : experiment.endedReason().word());
+    putIfSet(
+        spec,
+        "winningVariant",
+        experiment.winningVariant() == null ? null : experiment.winningVariant().value());
+    putIfSet(
+        spec,
+        "endedReason",
+        experiment.endedReason() == null ? null : experiment.endedReason().word());
     putIfSet(spec, "salt", experiment.salt());
     return spec;
   }

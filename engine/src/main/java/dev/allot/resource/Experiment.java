@@ -55,6 +55,15 @@ public record Experiment(
 
   Experiment withCohorts(List<Cohort> newCohorts) {
     return new Experiment(
-        metadata, lab, subjectType, hypothesis, links, variants, newCohorts, winningVariant, endedReason, salt);
+        metadata,
+        lab,
+        subjectType,
+        hypothesis,
+        links,
+        variants,
+        newCohorts,
+        winningVariant,
+        endedReason,
+        salt);
   }
 }

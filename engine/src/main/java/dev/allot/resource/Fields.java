@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One JSON/YAML object of a document being read, with its path, reporting every problem to a
- * shared list instead of stopping at the first. Values are the plain tree a JSON or YAML parser
- * gives: maps, lists, strings, numbers, booleans and nulls; an explicit null reads as absent.
+ * One JSON/YAML object of a document being read, with its path, reporting every problem to a shared
+ * list instead of stopping at the first. Values are the plain tree a JSON or YAML parser gives:
+ * maps, lists, strings, numbers, booleans and nulls; an explicit null reads as absent.
  */
 final class Fields {
   private final Map<?, ?> map;
@@ -29,7 +29,9 @@ final class Fields {
     if (value instanceof Map<?, ?> map) {
       return Optional.of(new Fields(map, path, violations));
     }
-    violations.add(Violation.invalid(path.isEmpty() ? "$" : path, "must be an object, not " + describe(value)));
+    violations.add(
+        Violation.invalid(
+            path.isEmpty() ? "$" : path, "must be an object, not " + describe(value)));
     return Optional.empty();
   }
 
@@ -44,7 +46,9 @@ final class Fields {
   void refuseOthers(Set<String> known) {
     for (Object key : map.keySet()) {
       if (!known.contains(String.valueOf(key))) {
-        violations.add(Violation.invalid(path(String.valueOf(key)), "is not a known field; known fields: " + known));
+        violations.add(
+            Violation.invalid(
+                path(String.valueOf(key)), "is not a known field; known fields: " + known));
       }
     }
   }
@@ -66,7 +70,10 @@ final class Fields {
     violations.add(Violation.invalid(path(key), message));
   }
 
-  /** A string of at most {@code maxLength} characters with no control characters other than newlines and tabs. */
+  /**
+   * A string of at most {@code maxLength} characters with no control characters other than newlines
+   * and tabs.
+   */
   Optional<String> text(String key, int maxLength) {
     Object value = map.get(key);
     if (value == null) {
@@ -80,7 +87,8 @@ final class Fields {
       invalid(key, "must be at most " + maxLength + " characters, is " + text.length());
       return Optional.empty();
     }
-    if (text.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t' && c != '\r')) {
+    if (text.chars()
+        .anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t' && c != '\r')) {
       invalid(key, "must not contain control characters");
       return Optional.empty();
     }
@@ -105,9 +113,10 @@ final class Fields {
     if (value == null) {
       return Optional.empty();
     }
-    String text = value instanceof Integer || value instanceof Long || value instanceof BigInteger
-        ? value.toString()
-        : value instanceof String s ? s : null;
+    String text =
+        value instanceof Integer || value instanceof Long || value instanceof BigInteger
+            ? value.toString()
+            : value instanceof String s ? s : null;
     if (text == null) {
       invalid(key, "must be a string id, not " + describe(value));
       return Optional.empty();
@@ -194,7 +203,8 @@ final class Fields {
       case Integer i -> BigDecimal.valueOf(i);
       case Long l -> BigDecimal.valueOf(l);
       case Short s -> BigDecimal.valueOf(s);
-      // A parser set up without exact decimals: the shortest decimal that reads back as this double.
+      // A parser set up without exact decimals: the shortest decimal that reads back as this
+      // double.
       case Double d when Double.isFinite(d) -> new BigDecimal(Double.toString(d));
       case Float f when Float.isFinite(f) -> new BigDecimal(Float.toString(f));
       default -> null;
@@ -203,7 +213,8 @@ final class Fields {
 
   /** No unpaired surrogate: such text cannot be stored as UTF-8 and would come back changed. */
   static boolean isValidUnicode(String text) {
-    return text.codePoints().noneMatch(cp -> cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE);
+    return text.codePoints()
+        .noneMatch(cp -> cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE);
   }
 
   static String describe(Object value) {

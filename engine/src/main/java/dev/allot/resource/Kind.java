@@ -25,7 +25,9 @@ public enum Kind {
     return plural;
   }
 
-  /** Reads {@code lab}, {@code subjectType}, {@code Experiment}, ...: kinds are case-insensitive. */
+  /**
+   * Reads {@code lab}, {@code subjectType}, {@code Experiment}, ...: kinds are case-insensitive.
+   */
   public static Optional<Kind> fromWord(String text) {
     String lower = text.toLowerCase(Locale.ROOT);
     for (Kind kind : values()) {

@@ -17,8 +17,11 @@ public final class LastKnownResources implements ResourceStore {
   private final ResourceStore store;
   private final Supplier<Map<Kind, List<StoredResource>>> lastLoaded;
 
-  /** @param lastLoaded the current version of every resource by kind, ordered by id, as last loaded */
-  public LastKnownResources(ResourceStore store, Supplier<Map<Kind, List<StoredResource>>> lastLoaded) {
+  /**
+   * @param lastLoaded the current version of every resource by kind, ordered by id, as last loaded
+   */
+  public LastKnownResources(
+      ResourceStore store, Supplier<Map<Kind, List<StoredResource>>> lastLoaded) {
     this.store = store;
     this.lastLoaded = lastLoaded;
   }
@@ -53,7 +56,9 @@ public final class LastKnownResources implements ResourceStore {
   /** The snapshot, when the store failed for being unavailable and a snapshot has every kind. */
   private Map<Kind, List<StoredResource>> fallback(AllotException e) {
     Map<Kind, List<StoredResource>> snapshot = lastLoaded.get();
-    if (e.code() != ErrorCode.UNAVAILABLE || snapshot == null || !snapshot.keySet().containsAll(List.of(Kind.values()))) {
+    if (e.code() != ErrorCode.UNAVAILABLE
+        || snapshot == null
+        || !snapshot.keySet().containsAll(List.of(Kind.values()))) {
       throw e;
     }
     return snapshot;

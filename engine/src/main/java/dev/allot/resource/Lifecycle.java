@@ -11,7 +11,9 @@ public final class Lifecycle {
   private Lifecycle() {}
 
   public static boolean allows(Kind kind, ResourceStatus status) {
-    return kind == Kind.EXPERIMENT || status == ResourceStatus.ACTIVE || status == ResourceStatus.ARCHIVED;
+    return kind == Kind.EXPERIMENT
+        || status == ResourceStatus.ACTIVE
+        || status == ResourceStatus.ARCHIVED;
   }
 
   /** Whether an experiment in this status has ever served traffic, so it needs a cohort. */
@@ -24,8 +26,12 @@ public final class Lifecycle {
   /** Why {@code from → to} is refused, or empty when it is allowed. */
   static Optional<String> refusal(Kind kind, ResourceStatus from, ResourceStatus to) {
     if (kind == Kind.EXPERIMENT && to.ordinal() < from.ordinal()) {
-      return Optional.of("an experiment's status only moves forward (draft, active, winner_declared, ended, "
-          + "archived): " + from.word() + " cannot go back to " + to.word());
+      return Optional.of(
+          "an experiment's status only moves forward (draft, active, winner_declared, ended, "
+              + "archived): "
+              + from.word()
+              + " cannot go back to "
+              + to.word());
     }
     return Optional.empty();
   }

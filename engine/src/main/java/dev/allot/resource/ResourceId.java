@@ -21,15 +21,23 @@ public record ResourceId(String value) implements Comparable<ResourceId> {
     return new ResourceId(value);
   }
 
-  /** {@code [A-Za-z0-9._-]{1,128}}, checked by hand: ids are made on every request, and a loop is several times faster. */
+  /**
+   * {@code [A-Za-z0-9._-]{1,128}}, checked by hand: ids are made on every request, and a loop is
+   * several times faster.
+   */
   public static boolean isValid(String value) {
     if (value == null || value.isEmpty() || value.length() > MAX_LENGTH) {
       return false;
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      boolean allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-          || c == '.' || c == '_' || c == '-';
+      boolean allowed =
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == '-';
       if (!allowed) {
         return false;
       }

@@ -17,10 +17,10 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * Applies, reads and lists resources. Applying a batch is all or nothing: every document is
- * checked against the stored state and the batch's earlier documents, and the new versions are
- * written in one transaction that fails if another writer got there first, in which case the batch
- * is planned again.
+ * Applies, reads and lists resources. Applying a batch is all or nothing: every document is checked
+ * against the stored state and the batch's earlier documents, and the new versions are written in
+ * one transaction that fails if another writer got there first, in which case the batch is planned
+ * again.
  */
 public final class ResourceService {
   public static final int MAX_BATCH = 500;
@@ -34,16 +34,23 @@ public final class ResourceService {
     this(store, clock, () -> {});
   }
 
-  /** @param afterChange runs after every write, before the apply returns: so this node reads its own writes */
+  /**
+   * @param afterChange runs after every write, before the apply returns: so this node reads its own
+   *     writes
+   */
   public ResourceService(ResourceStore store, InstantSource clock, Runnable afterChange) {
     this.store = store;
     this.clock = clock;
     this.afterChange = afterChange;
   }
 
-  /** Creates lab DEFAULT and subject type ANY when they are missing. Safe to run on many nodes at once. */
+  /**
+   * Creates lab DEFAULT and subject type ANY when they are missing. Safe to run on many nodes at
+   * once.
+   */
   public void installBuiltIns() {
-    Map<ResourceKey, StoredResource> found = store.find(BuiltIns.ALL.stream().map(ResourceKey::of).toList());
+    Map<ResourceKey, StoredResource> found =
+        store.find(BuiltIns.ALL.stream().map(ResourceKey::of).toList());
     for (Resource builtIn : BuiltIns.ALL) {
       if (!found.containsKey(ResourceKey.of(builtIn))) {
         try {
@@ -77,17 +84,21 @@ public final class ResourceService {
     return applyOrPreview(documents, expectedVersion, Optional.empty());
   }
 
-  /** @param author empty for a dry run, which writes nothing */
+  /**
+   * @param author empty for a dry run, which writes nothing
+   */
   private List<Applied> applyOrPreview(
       List<?> documents, OptionalInt expectedVersion, Optional<Author> author) {
     if (documents.isEmpty()) {
       throw AllotException.invalidRequest("body", "no resource documents were sent");
     }
     if (documents.size() > MAX_BATCH) {
-      throw AllotException.invalidRequest("body", "at most " + MAX_BATCH + " documents are applied at once");
+      throw AllotException.invalidRequest(
+          "body", "at most " + MAX_BATCH + " documents are applied at once");
     }
     if (expectedVersion.isPresent() && documents.size() != 1) {
-      throw AllotException.invalidRequest("If-Match", "If-Match applies to a request with exactly one document");
+      throw AllotException.invalidRequest(
+          "If-Match", "If-Match applies to a request with exactly one document");
     }
     List<Violation> violations = new ArrayList<>();
     List<Resource> resources = new ArrayList<>();
@@ -122,7 +133,8 @@ public final class ResourceService {
     }
   }
 
-  private record Plan(List<Applied> applied, List<StoredResource> writes, List<Violation> violations) {}
+  private record Plan(
+      List<Applied> applied, List<StoredResource> writes, List<Violation> violations) {}
 
   private Plan plan(List<Resource> resources, OptionalInt expectedVersion) {
     Map<ResourceKey, StoredResource> state = new HashMap<>(store.find(referencedKeys(resources)));
@@ -136,14 +148,21 @@ public final class ResourceService {
         continue;
       }
       StoredResource previous = state.get(ResourceKey.of(next));
-      if (expectedVersion.isPresent() && (previous == null || previous.version() != expectedVersion.getAsInt())) {
-        throw new AllotException(ErrorCode.PRECONDITION_FAILED, "If-Match: " + next.label() + " is "
-            + (previous == null ? "not stored" : "at version " + previous.version())
-            + ", not version " + expectedVersion.getAsInt());
+      if (expectedVersion.isPresent()
+          && (previous == null || previous.version() != expectedVersion.getAsInt())) {
+        throw new AllotException(
+            ErrorCode.PRECONDITION_FAILED,
+            "If-Match: "
+                + next.label()
+                + " is "
+                + (previous == null ? "not stored" : "at version " + previous.version())
+                + ", not version "
+                + expectedVersion.getAsInt());
       }
       List<Violation> found = new ArrayList<>();
-      Resource settled = ChangeRules.settle(
-          previous == null ? null : previous.resource(), next, state::get, now, found);
+      Resource settled =
+          ChangeRules.settle(
+              previous == null ? null : previous.resource(), next, state::get, now, found);
       if (!found.isEmpty()) {
         for (Violation v : found) {
           violations.add(v.inDocument(i + 1));
@@ -154,13 +173,17 @@ public final class ResourceService {
         applied.add(new Applied(Applied.Operation.UNCHANGED, previous, List.of()));
         continue;
       }
-      StoredResource stored = new StoredResource(settled, previous == null ? 1 : previous.version() + 1);
+      StoredResource stored =
+          new StoredResource(settled, previous == null ? 1 : previous.version() + 1);
       state.put(stored.key(), stored);
       writes.add(stored);
-      applied.add(previous == null
-          ? new Applied(Applied.Operation.CREATED, stored, List.of())
-          : new Applied(Applied.Operation.UPDATED, stored,
-              DocumentChanges.between(previous.resource(), settled)));
+      applied.add(
+          previous == null
+              ? new Applied(Applied.Operation.CREATED, stored, List.of())
+              : new Applied(
+                  Applied.Operation.UPDATED,
+                  stored,
+                  DocumentChanges.between(previous.resource(), settled)));
     }
     return new Plan(applied, writes, violations);
   }
@@ -193,10 +216,13 @@ public final class ResourceService {
   /** The subject type with this id, if there is one: what imports check subject ids against. */
   public Optional<SubjectType> subjectType(ResourceId id) {
     ResourceKey key = new ResourceKey(Kind.SUBJECT_TYPE, id);
-    return Optional.ofNullable(store.find(List.of(key)).get(key)).map(stored -> (SubjectType) stored.resource());
+    return Optional.ofNullable(store.find(List.of(key)).get(key))
+        .map(stored -> (SubjectType) stored.resource());
   }
 
-  /** Every version with who stored it and when, oldest first; 404 when the resource does not exist. */
+  /**
+   * Every version with who stored it and when, oldest first; 404 when the resource does not exist.
+   */
   public List<ResourceVersion> history(Kind kind, String id) {
     List<ResourceVersion> versions = store.history(key(kind, id));
     if (versions.isEmpty()) {
@@ -205,7 +231,10 @@ public final class ResourceService {
     return versions;
   }
 
-  /** The current version of every resource of a kind whose status is one of {@code statuses} (all when empty). */
+  /**
+   * The current version of every resource of a kind whose status is one of {@code statuses} (all
+   * when empty).
+   */
   public List<StoredResource> list(Kind kind, Set<ResourceStatus> statuses) {
     return store.list(kind).stream()
         .filter(s -> statuses.isEmpty() || statuses.contains(s.resource().status()))
@@ -214,7 +243,8 @@ public final class ResourceService {
 
   private static ResourceKey key(Kind kind, String id) {
     if (!ResourceId.isValid(id)) {
-      throw AllotException.notFound(kind.word() + " '" + id + "' does not exist: an id " + ResourceId.RULE);
+      throw AllotException.notFound(
+          kind.word() + " '" + id + "' does not exist: an id " + ResourceId.RULE);
     }
     return new ResourceKey(kind, ResourceId.of(id));
   }

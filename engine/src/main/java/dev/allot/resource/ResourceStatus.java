@@ -3,7 +3,10 @@ package dev.allot.resource;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The lifecycle of a resource. Experiments use all five, in this order; labs and subject types only active and archived. */
+/**
+ * The lifecycle of a resource. Experiments use all five, in this order; labs and subject types only
+ * active and archived.
+ */
 public enum ResourceStatus {
   DRAFT,
   ACTIVE,

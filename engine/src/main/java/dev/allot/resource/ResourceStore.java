@@ -19,7 +19,10 @@ public interface ResourceStore {
    */
   long changeMarker();
 
-  /** Every version of one resource with who stored it and when, oldest first; empty when it does not exist. */
+  /**
+   * Every version of one resource with who stored it and when, oldest first; empty when it does not
+   * exist.
+   */
   List<ResourceVersion> history(ResourceKey key);
 
   /**

@@ -4,10 +4,11 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The kind of id an experiment is randomised on (a user id, a device id, ...). {@code matchRegex} is
- * set exactly when the match type is {@link MatchType#CUSTOM}.
+ * The kind of id an experiment is randomised on (a user id, a device id, ...). {@code matchRegex}
+ * is set exactly when the match type is {@link MatchType#CUSTOM}.
  */
-public record SubjectType(Metadata metadata, MatchType matchType, String matchRegex) implements Resource {
+public record SubjectType(Metadata metadata, MatchType matchType, String matchRegex)
+    implements Resource {
   /** Whatever the match type, a subject id is this long at most. */
   public static final int MAX_SUBJECT_ID_LENGTH = 256;
 
@@ -33,7 +34,8 @@ public record SubjectType(Metadata metadata, MatchType matchType, String matchRe
   }
 
   public SubjectMatcher matcher() {
-    return new SubjectMatcher(matchType, matchType == MatchType.CUSTOM ? Pattern.compile(matchRegex) : null);
+    return new SubjectMatcher(
+        matchType, matchType == MatchType.CUSTOM ? Pattern.compile(matchRegex) : null);
   }
 
   /** A compiled subject type rule; thread-safe. */
@@ -63,9 +65,10 @@ public record SubjectType(Metadata metadata, MatchType matchType, String matchRe
     }
     for (int i = 0; i < 36; i++) {
       char c = id.charAt(i);
-      boolean ok = i == 8 || i == 13 || i == 18 || i == 23
-          ? c == '-'
-          : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      boolean ok =
+          i == 8 || i == 13 || i == 18 || i == 23
+              ? c == '-'
+              : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
       if (!ok) {
         return false;
       }
@@ -88,9 +91,14 @@ public record SubjectType(Metadata metadata, MatchType matchType, String matchRe
     return true;
   }
 
-  /** 1 to 256 characters of valid Unicode, none of them a control character: the rule for every subject id. */
+  /**
+   * 1 to 256 characters of valid Unicode, none of them a control character: the rule for every
+   * subject id.
+   */
   public static boolean isWellFormedSubjectId(String subjectId) {
-    if (subjectId == null || subjectId.isEmpty() || subjectId.length() > 2 * MAX_SUBJECT_ID_LENGTH) {
+    if (subjectId == null
+        || subjectId.isEmpty()
+        || subjectId.length() > 2 * MAX_SUBJECT_ID_LENGTH) {
       return false;
     }
     // One pass, no allocation: it runs on every assignment request.

@@ -31,20 +31,26 @@ class RoleTest {
    * The rights matrix of docs/security.md ("Who is trusted with what"): analysts may get and list
    * assignments; sources and their credentials are the admin's. One row per role.
    */
-  private static final Map<Role, Set<Permission>> RIGHTS = Map.of(
-      Role.ADMIN, EnumSet.allOf(Permission.class),
-      Role.EDITOR, EnumSet.complementOf(EnumSet.of(MANAGE_TOKENS, MANAGE_SOURCES)),
-      Role.ANALYST, EnumSet.of(READ_RESOURCES, READ_ASSIGNMENTS, LIST_ASSIGNMENTS, READ_ASSIGNMENT_TABLES),
-      Role.SDK, EnumSet.of(READ_ASSIGNMENTS, MAKE_ASSIGNMENTS, SEND_EVENTS));
+  private static final Map<Role, Set<Permission>> RIGHTS =
+      Map.of(
+          Role.ADMIN, EnumSet.allOf(Permission.class),
+          Role.EDITOR, EnumSet.complementOf(EnumSet.of(MANAGE_TOKENS, MANAGE_SOURCES)),
+          Role.ANALYST,
+              EnumSet.of(
+                  READ_RESOURCES, READ_ASSIGNMENTS, LIST_ASSIGNMENTS, READ_ASSIGNMENT_TABLES),
+          Role.SDK, EnumSet.of(READ_ASSIGNMENTS, MAKE_ASSIGNMENTS, SEND_EVENTS));
 
   @TestFactory
   Stream<DynamicTest> everyRole_hasExactlyItsRights() {
-    return Arrays.stream(Role.values()).flatMap(role -> Arrays.stream(Permission.values())
-        .map(permission -> {
-          boolean allowed = RIGHTS.get(role).contains(permission);
-          return dynamicTest(role.word() + (allowed ? " may " : " may not ") + permission, () ->
-              assertThat(role.allows(permission)).isEqualTo(allowed));
-        }));
+    return Arrays.stream(Role.values())
+        .flatMap(role ->
+            Arrays.stream(Permission.values())
+                .map(permission -> {
+                  boolean allowed = RIGHTS.get(role).contains(permission);
+                  return dynamicTest(
+                      role.word() + (allowed ? " may " : " may not ") + permission,
+                      () -> assertThat(role.allows(permission)).isEqualTo(allowed));
+                }));
   }
 
   @Test
@@ -54,16 +60,30 @@ class RoleTest {
 
   @Test
   void editor_mayDoEverythingButManageTokensAndSources() {
-    assertThat(Permission.values()).filteredOn(Role.EDITOR::allows)
-        .containsExactlyInAnyOrder(READ_RESOURCES, WRITE_RESOURCES, READ_ASSIGNMENTS, MAKE_ASSIGNMENTS,
-            LIST_ASSIGNMENTS, SEND_EVENTS, WRITE_ASSIGNMENT_TABLES, READ_ASSIGNMENT_TABLES);
+    assertThat(Permission.values())
+        .filteredOn(Role.EDITOR::allows)
+        .containsExactlyInAnyOrder(
+            READ_RESOURCES,
+            WRITE_RESOURCES,
+            READ_ASSIGNMENTS,
+            MAKE_ASSIGNMENTS,
+            LIST_ASSIGNMENTS,
+            SEND_EVENTS,
+            WRITE_ASSIGNMENT_TABLES,
+            READ_ASSIGNMENT_TABLES);
   }
 
   @Test
   void analyst_mayReadResourcesButChangeNothing() {
     assertThat(Role.ANALYST.allows(READ_RESOURCES)).isTrue();
-    assertThat(Permission.values()).filteredOn(Role.ANALYST::allows)
-        .doesNotContain(WRITE_RESOURCES, MAKE_ASSIGNMENTS, SEND_EVENTS, WRITE_ASSIGNMENT_TABLES, MANAGE_SOURCES,
+    assertThat(Permission.values())
+        .filteredOn(Role.ANALYST::allows)
+        .doesNotContain(
+            WRITE_RESOURCES,
+            MAKE_ASSIGNMENTS,
+            SEND_EVENTS,
+            WRITE_ASSIGNMENT_TABLES,
+            MANAGE_SOURCES,
             MANAGE_TOKENS);
   }
 
@@ -76,7 +96,8 @@ class RoleTest {
 
   @Test
   void sdk_mayOnlyUseAssignmentsAndEvents() {
-    assertThat(Permission.values()).filteredOn(Role.SDK::allows)
+    assertThat(Permission.values())
+        .filteredOn(Role.SDK::allows)
         .containsExactlyInAnyOrder(READ_ASSIGNMENTS, MAKE_ASSIGNMENTS, SEND_EVENTS);
   }
 

@@ -37,7 +37,8 @@ class AssignmentIdsTest {
   @Test
   void next_usesTheUlidTimeEncoding() {
     // The example of the ULID specification: 1469918176385 ms is written 01ARYZ6S41.
-    assertThat(AssignmentIds.next(Instant.ofEpochMilli(1_469_918_176_385L))).startsWith("01ARYZ6S41");
+    assertThat(AssignmentIds.next(Instant.ofEpochMilli(1_469_918_176_385L)))
+        .startsWith("01ARYZ6S41");
     assertThat(AssignmentIds.next(Instant.EPOCH)).startsWith("0000000000");
   }
 
@@ -53,7 +54,8 @@ class AssignmentIdsTest {
 
   @Test
   void idsOfConsecutiveMilliseconds_sortInTimeOrder() {
-    List<String> ids = IntStream.range(0, 2_000).mapToObj(i -> AssignmentIds.next(AT.plusMillis(i))).toList();
+    List<String> ids =
+        IntStream.range(0, 2_000).mapToObj(i -> AssignmentIds.next(AT.plusMillis(i))).toList();
 
     assertThat(ids).isSorted();
   }
@@ -78,7 +80,8 @@ class AssignmentIdsTest {
 
   @Test
   void randomPart_usesEveryCharacterInEveryPosition() {
-    List<Set<Character>> seen = IntStream.range(10, 26).mapToObj(i -> (Set<Character>) new HashSet<Character>()).toList();
+    List<Set<Character>> seen =
+        IntStream.range(10, 26).mapToObj(i -> (Set<Character>) new HashSet<Character>()).toList();
     for (int n = 0; n < 5_000; n++) {
       String id = AssignmentIds.next(AT);
       for (int i = 10; i < 26; i++) {
@@ -86,7 +89,8 @@ class AssignmentIdsTest {
       }
     }
 
-    // 80 random bits fill all 16 characters: a narrower random number would leave characters unused.
+    // 80 random bits fill all 16 characters: a narrower random number would leave characters
+    // unused.
     assertThat(seen).allSatisfy(position -> assertThat(position).hasSize(32));
   }
 

@@ -48,16 +48,21 @@ class AssignmentServiceTest {
     List<StoredResource> versions = new ArrayList<>();
     for (DocumentBuilder document : documents) {
       List<Violation> violations = new ArrayList<>();
-      Resource resource = DocumentReader.read(document.build(), violations).orElseThrow(
-          () -> new AssertionError(violations.toString()));
+      Resource resource =
+          DocumentReader.read(document.build(), violations)
+              .orElseThrow(() -> new AssertionError(violations.toString()));
       int version = resources.history(new StoredResource(resource, 1).key()).size() + 1;
       versions.add(new StoredResource(resource, version));
     }
     resources.write(versions, Author.SYSTEM);
     if (catalog == null) {
       catalog = new Catalog(resources);
-      service = new AssignmentService(catalog, assignments, clock,
-          (subjectId, deviceId, decisions, at) -> answeredFor.add(subjectId));
+      service =
+          new AssignmentService(
+              catalog,
+              assignments,
+              clock,
+              (subjectId, deviceId, decisions, at) -> answeredFor.add(subjectId));
     } else {
       catalog.refreshIfChanged();
     }
@@ -80,12 +85,14 @@ class AssignmentServiceTest {
     assertThat(decision.reason()).isEqualTo(Reason.ASSIGNED);
     assertThat(decision.newAssignment()).isTrue();
     assertThat(decision.cohortIndex()).isEqualTo(1);
-    assertThat(assignments.all()).singleElement().satisfies(stored -> {
-      assertThat(stored.subjectId()).isEqualTo(SUBJECT);
-      assertThat(stored.variantId()).isEqualTo(decision.variantId());
-      assertThat(stored.createdAt()).isEqualTo(clock.instant());
-      assertThat(stored.source()).isEqualTo(Assignment.API);
-    });
+    assertThat(assignments.all())
+        .singleElement()
+        .satisfies(stored -> {
+          assertThat(stored.subjectId()).isEqualTo(SUBJECT);
+          assertThat(stored.variantId()).isEqualTo(decision.variantId());
+          assertThat(stored.createdAt()).isEqualTo(clock.instant());
+          assertThat(stored.source()).isEqualTo(Assignment.API);
+        });
   }
 
   @Test
@@ -99,19 +106,19 @@ class AssignmentServiceTest {
     assertThat(again.reason()).isEqualTo(Reason.EXISTING);
     assertThat(again.newAssignment()).isFalse();
     assertThat(again.variantId()).isEqualTo(first.variantId());
-    assertThat(assignments.writes()).isEqualTo(writes + 1); // a plain map has no cache: one insert that finds the row
+    assertThat(assignments.writes())
+        .isEqualTo(writes + 1); // a plain map has no cache: one insert that finds the row
     assertThat(assignments.all()).hasSize(1);
   }
 
   @Test
   void storedAssignment_winsOverWhatTheSplitWouldChooseNow() {
-    given(DocumentBuilder.experiment("home")
-        .cohorts(cohort(1, split("control", "1"))));
+    given(DocumentBuilder.experiment("home").cohorts(cohort(1, split("control", "1"))));
     assertThat(getOrMake("home").variantId()).isEqualTo(ResourceId.of("CONTROL"));
 
-    given(DocumentBuilder.experiment("home").cohorts(
-        cohort(1, split("control", "1")),
-        cohort(2, split("treatment", "1"))));
+    given(
+        DocumentBuilder.experiment("home")
+            .cohorts(cohort(1, split("control", "1")), cohort(2, split("treatment", "1"))));
 
     Decision decision = getOrMake("home");
     assertThat(decision.variantId()).isEqualTo(ResourceId.of("CONTROL"));
@@ -140,7 +147,8 @@ class AssignmentServiceTest {
     given(DocumentBuilder.experiment("home"));
     Decision made = getOrMake("home");
 
-    assertThat(get("home")).extracting(Decision::reason, Decision::variantId)
+    assertThat(get("home"))
+        .extracting(Decision::reason, Decision::variantId)
         .containsExactly(Reason.EXISTING, made.variantId());
   }
 
@@ -149,7 +157,8 @@ class AssignmentServiceTest {
   void experimentNotActive_answersNoVariant_andStoresNothing(String status) {
     given(DocumentBuilder.experiment("home").status(status));
 
-    assertThat(getOrMake("home")).extracting(Decision::reason, Decision::variantId)
+    assertThat(getOrMake("home"))
+        .extracting(Decision::reason, Decision::variantId)
         .containsExactly(Reason.NOT_ACTIVE, null);
     assertThat(assignments.all()).isEmpty();
     assertThat(assignments.writes()).isZero();
@@ -168,19 +177,21 @@ class AssignmentServiceTest {
 
   @Test
   void declaredWinner_goesToEveryone_andNothingIsStoredOrRead() {
-    given(DocumentBuilder.experiment("home")
-        .cohorts(cohort(1, split("control", "1"))));
+    given(DocumentBuilder.experiment("home").cohorts(cohort(1, split("control", "1"))));
     getOrMake("home");
     int reads = assignments.reads();
     int writes = assignments.writes();
 
-    given(DocumentBuilder.experiment("home")
-        .cohorts(cohort(1, split("control", "1")))
-        .status("winner_declared").with("spec.winningVariant", "treatment"));
+    given(
+        DocumentBuilder.experiment("home")
+            .cohorts(cohort(1, split("control", "1")))
+            .status("winner_declared")
+            .with("spec.winningVariant", "treatment"));
 
     for (String subject : List.of(SUBJECT, "never-seen")) {
       Decision decision = service.getOrMake(subject, null, List.of("home")).getFirst();
-      assertThat(decision).isEqualTo(new Decision("HOME", ResourceId.of("TREATMENT"), null, false, Reason.WINNER));
+      assertThat(decision)
+          .isEqualTo(new Decision("HOME", ResourceId.of("TREATMENT"), null, false, Reason.WINNER));
     }
     assertThat(assignments.all()).hasSize(1);
     assertThat(assignments.reads()).isEqualTo(reads);
@@ -189,11 +200,13 @@ class AssignmentServiceTest {
 
   @Test
   void subjectNotOfTheExperimentsSubjectType_isRefusedPerExperiment() {
-    given(subjectType("account").with("spec.matchType", "INTEGER"),
+    given(
+        subjectType("account").with("spec.matchType", "INTEGER"),
         DocumentBuilder.experiment("home").with("spec.subjectType", "account"));
 
     assertThat(getOrMake("home").reason()).isEqualTo(Reason.INVALID_SUBJECT);
-    assertThat(service.getOrMake("42", null, List.of("home")).getFirst().reason()).isEqualTo(Reason.ASSIGNED);
+    assertThat(service.getOrMake("42", null, List.of("home")).getFirst().reason())
+        .isEqualTo(Reason.ASSIGNED);
     assertThat(assignments.all()).extracting(Assignment::subjectId).containsExactly("42");
   }
 
@@ -201,21 +214,26 @@ class AssignmentServiceTest {
   void unknownExperiment_isNotFound_namedInUpperCase() {
     given(DocumentBuilder.experiment("home"));
 
-    assertThat(getOrMake("nope")).isEqualTo(new Decision("NOPE", null, null, false, Reason.NOT_FOUND));
+    assertThat(getOrMake("nope"))
+        .isEqualTo(new Decision("NOPE", null, null, false, Reason.NOT_FOUND));
   }
 
   @Test
   void manyExperiments_areAnsweredInTheOrderAsked_withOneWrite() {
-    given(DocumentBuilder.experiment("a"), DocumentBuilder.experiment("b"),
+    given(
+        DocumentBuilder.experiment("a"),
+        DocumentBuilder.experiment("b"),
         DocumentBuilder.experiment("c").status("draft"));
 
     List<Decision> decisions = service.getOrMake(SUBJECT, null, List.of("b", "nope", "c", "A"));
 
-    assertThat(decisions).extracting(Decision::experimentId, Decision::reason).containsExactly(
-        tuple("B", Reason.ASSIGNED),
-        tuple("NOPE", Reason.NOT_FOUND),
-        tuple("C", Reason.NOT_ACTIVE),
-        tuple("A", Reason.ASSIGNED));
+    assertThat(decisions)
+        .extracting(Decision::experimentId, Decision::reason)
+        .containsExactly(
+            tuple("B", Reason.ASSIGNED),
+            tuple("NOPE", Reason.NOT_FOUND),
+            tuple("C", Reason.NOT_ACTIVE),
+            tuple("A", Reason.ASSIGNED));
     assertThat(assignments.writes()).isEqualTo(1);
     assertThat(answeredFor).containsExactly(SUBJECT);
   }
@@ -242,7 +260,8 @@ class AssignmentServiceTest {
     assertRefused(() -> service.getOrMake("a\u0007b", null, List.of("home")), "subjectId");
     assertRefused(() -> service.getOrMake(SUBJECT, "", List.of("home")), "deviceId");
     assertRefused(() -> service.getOrMake(SUBJECT, null, List.of()), "experimentIds");
-    assertRefused(() -> service.getOrMake(SUBJECT, null, Arrays.asList("home", null)), "experimentIds[1]");
+    assertRefused(
+        () -> service.getOrMake(SUBJECT, null, Arrays.asList("home", null)), "experimentIds[1]");
     assertRefused(() -> service.getOrMakeMany("home", List.of("ok", "")), "subjectIds[1]");
     assertRefused(() -> service.list("home", 0, null), "pageSize");
     assertThat(assignments.reads() + assignments.writes()).isZero();
@@ -259,16 +278,22 @@ class AssignmentServiceTest {
     AssignmentService.Page first = service.list("home", 3, null);
     AssignmentService.Page second = service.list("home", 3, first.nextPageToken());
 
-    assertThat(first.assignments()).extracting(Assignment::subjectId).containsExactly("user-0", "user-1", "user-2");
-    assertThat(second.assignments()).extracting(Assignment::subjectId).containsExactly("user-3", "user-4");
+    assertThat(first.assignments())
+        .extracting(Assignment::subjectId)
+        .containsExactly("user-0", "user-1", "user-2");
+    assertThat(second.assignments())
+        .extracting(Assignment::subjectId)
+        .containsExactly("user-3", "user-4");
     assertThat(second.nextPageToken()).isNull();
   }
 
   private static void assertRefused(Runnable call, String path) {
     assertThatThrownBy(call::run)
-        .isInstanceOfSatisfying(AllotException.class, e -> {
-          assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
-          assertThat(e.violations()).extracting(Violation::path).containsExactly(path);
-        });
+        .isInstanceOfSatisfying(
+            AllotException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+              assertThat(e.violations()).extracting(Violation::path).containsExactly(path);
+            });
   }
 }

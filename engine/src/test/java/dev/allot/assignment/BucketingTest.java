@@ -24,21 +24,27 @@ class BucketingTest {
   @Test
   void bucket_isTheFirstFourDigestBytesReadUnsignedModulo10000() {
     List<String> subjects = IntStream.range(0, 2_000).mapToObj(i -> "user-" + i).toList();
-    assertThat(subjects).as("subjects whose digest starts with a byte >= 0x80, which a signed read gets wrong")
+    assertThat(subjects)
+        .as("subjects whose digest starts with a byte >= 0x80, which a signed read gets wrong")
         .anyMatch(s -> digest(SALT + "|" + s)[0] < 0);
 
-    assertThat(subjects).allSatisfy(s -> assertThat(Bucketing.bucket(SALT, s)).as(s).isEqualTo(fromFormula(SALT, s)));
+    assertThat(subjects)
+        .allSatisfy(
+            s -> assertThat(Bucketing.bucket(SALT, s)).as(s).isEqualTo(fromFormula(SALT, s)));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ÄÖÜ-ß", "用户-7", "emoji-😀", "é", "e\u0301", "with space", "ends-with-bar|"})
+  @ValueSource(
+      strings = {"ÄÖÜ-ß", "用户-7", "emoji-😀", "é", "e\u0301", "with space", "ends-with-bar|"})
   void bucket_hashesTheTextAsUtf8(String subjectId) {
     assertThat(Bucketing.bucket(SALT, subjectId)).isEqualTo(fromFormula(SALT, subjectId));
   }
 
   @Test
   void bucket_joinsSaltAndSubjectWithABar() {
-    assertThat(Bucketing.bucket("A", "B|C")).isEqualTo(Bucketing.bucket("A|B", "C")).isEqualTo(fromFormula("A", "B|C"));
+    assertThat(Bucketing.bucket("A", "B|C"))
+        .isEqualTo(Bucketing.bucket("A|B", "C"))
+        .isEqualTo(fromFormula("A", "B|C"));
   }
 
   @Test
@@ -58,8 +64,10 @@ class BucketingTest {
       tenths[bucket / 1_000]++;
     }
 
-    // Each tenth expects 10,000 subjects with a standard deviation under 100: 9,500 is five of them away.
-    assertThat(Arrays.stream(tenths).boxed()).allSatisfy(count -> assertThat(count).isBetween(9_500, 10_500));
+    // Each tenth expects 10,000 subjects with a standard deviation under 100: 9,500 is five of them
+    // away.
+    assertThat(Arrays.stream(tenths).boxed())
+        .allSatisfy(count -> assertThat(count).isBetween(9_500, 10_500));
   }
 
   @Test

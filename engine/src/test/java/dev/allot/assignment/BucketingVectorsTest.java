@@ -26,17 +26,25 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every case of the test resource {@code allot-vectors.json}: the bucket and the variant that
- * bucketing gives (docs/assignment.md, "Choosing a variant"). Each case checks the bucket, then the variant chosen
- * by an experiment read from a document with the case's cohort, so the boundary computation
- * {@code round(10000 × cumulative split)} runs as it does when serving.
+ * bucketing gives (docs/assignment.md, "Choosing a variant"). Each case checks the bucket, then the
+ * variant chosen by an experiment read from a document with the case's cohort, so the boundary
+ * computation {@code round(10000 × cumulative split)} runs as it does when serving.
  */
 class BucketingVectorsTest {
   private static final String VECTORS = "/allot-vectors.json";
+
   /** Numbers as the server's JSON parser reads them: exact decimals. */
-  private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   /** One case of the file: a cohort is a list of {@code {variant, split}} in order. */
-  record Vector(String salt, String subjectId, int bucket, List<Map<String, Object>> cohort, String variant, String note) {}
+  record Vector(
+      String salt,
+      String subjectId,
+      int bucket,
+      List<Map<String, Object>> cohort,
+      String variant,
+      String note) {}
 
   record Vectors(String description, List<Vector> cases) {}
 
@@ -44,14 +52,23 @@ class BucketingVectorsTest {
   Stream<DynamicTest> everyVector_givesItsBucketAndVariant() throws IOException {
     Vectors vectors = readVectors();
     assertThat(vectors.cases()).as("cases in %s", VECTORS).isNotEmpty();
-    return vectors.cases().stream().map(v -> dynamicTest(name(v), () -> {
-      assertThat(Bucketing.bucket(v.salt(), v.subjectId())).as("bucket").isEqualTo(v.bucket());
+    return vectors.cases().stream()
+        .map(v ->
+            dynamicTest(
+                name(v),
+                () -> {
+                  assertThat(Bucketing.bucket(v.salt(), v.subjectId()))
+                      .as("bucket")
+                      .isEqualTo(v.bucket());
 
-      LiveExperiment live = new LiveExperiment(experimentFor(v), BuiltIns.ANY_SUBJECT_TYPE);
+                  LiveExperiment live =
+                      new LiveExperiment(experimentFor(v), BuiltIns.ANY_SUBJECT_TYPE);
 
-      assertThat(live.experiment().effectiveSalt()).as("salt").isEqualTo(v.salt());
-      assertThat(live.choose(v.subjectId())).as("variant").isEqualTo(ResourceId.of(v.variant()));
-    }));
+                  assertThat(live.experiment().effectiveSalt()).as("salt").isEqualTo(v.salt());
+                  assertThat(live.choose(v.subjectId()))
+                      .as("variant")
+                      .isEqualTo(ResourceId.of(v.variant()));
+                }));
   }
 
   private static Vectors readVectors() throws IOException {
@@ -61,25 +78,40 @@ class BucketingVectorsTest {
     }
   }
 
-  /** An active experiment whose active cohort is the case's, variants declared in cohort order, salted as the case. */
+  /**
+   * An active experiment whose active cohort is the case's, variants declared in cohort order,
+   * salted as the case.
+   */
   private static Experiment experimentFor(Vector v) {
-    boolean saltIsAnId = ResourceId.isValid(v.salt()) && v.salt().equals(v.salt().toUpperCase(Locale.ROOT));
-    DocumentBuilder document = experiment(saltIsAnId ? v.salt() : "vectors")
-        .variants(v.cohort().stream().map(split -> variant((String) split.get("variant"))).toArray(Map[]::new))
-        .cohorts(cohort(1, v.cohort().toArray(Map[]::new)));
+    boolean saltIsAnId =
+        ResourceId.isValid(v.salt()) && v.salt().equals(v.salt().toUpperCase(Locale.ROOT));
+    DocumentBuilder document =
+        experiment(saltIsAnId ? v.salt() : "vectors")
+            .variants(
+                v.cohort().stream()
+                    .map(split -> variant((String) split.get("variant")))
+                    .toArray(Map[]::new))
+            .cohorts(cohort(1, v.cohort().toArray(Map[]::new)));
     if (!saltIsAnId) {
       document.with("spec.salt", v.salt());
     }
     List<Violation> violations = new ArrayList<>();
-    Experiment experiment = (Experiment) DocumentReader.read(document.build(), violations).orElse(null);
+    Experiment experiment =
+        (Experiment) DocumentReader.read(document.build(), violations).orElse(null);
     assertThat(violations).as("violations of the experiment built for %s", v).isEmpty();
     return experiment;
   }
 
   private static String name(Vector v) {
-    String subject = v.subjectId().length() <= 40
-        ? v.subjectId()
-        : v.subjectId().substring(0, 20) + "…(" + v.subjectId().length() + " chars)";
-    return v.salt() + " | " + subject + " → " + v.variant() + (v.note() == null ? "" : " (" + v.note() + ")");
+    String subject =
+        v.subjectId().length() <= 40
+            ? v.subjectId()
+            : v.subjectId().substring(0, 20) + "…(" + v.subjectId().length() + " chars)";
+    return v.salt()
+        + " | "
+        + subject
+        + " → "
+        + v.variant()
+        + (v.note() == null ? "" : " (" + v.note() + ")");
   }
 }

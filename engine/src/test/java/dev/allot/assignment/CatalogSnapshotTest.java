@@ -18,9 +18,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * catalog finds them so and no other way.
  */
 class CatalogSnapshotTest {
-  private static final Catalog.Snapshot SNAPSHOT = new Catalog.Snapshot(Map.of(
-      "PRICING.V2", live("pricing.v2"),
-      "SALE", live("sale")), 1, Map.of());
+  private static final Catalog.Snapshot SNAPSHOT =
+      new Catalog.Snapshot(
+          Map.of(
+              "PRICING.V2", live("pricing.v2"),
+              "SALE", live("sale")),
+          1,
+          Map.of());
 
   @ParameterizedTest
   @ValueSource(strings = {"PRICING.V2", "pricing.v2", "Pricing.V2", "pRiCiNg.v2"})
@@ -29,14 +33,27 @@ class CatalogSnapshotTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"prıcing.v2", "PRİCING.V2", "ſale", "ſALE", "SALE ", " sale", "sale\n", "", "pricing", "nope"})
+  @ValueSource(
+      strings = {
+        "prıcing.v2",
+        "PRİCING.V2",
+        "ſale",
+        "ſALE",
+        "SALE ",
+        " sale",
+        "sale\n",
+        "",
+        "pricing",
+        "nope"
+      })
   void get_ofAnythingElse_isNull(String id) {
     assertThat(SNAPSHOT.get(id)).isNull();
   }
 
   private static LiveExperiment live(String id) {
     List<Violation> violations = new ArrayList<>();
-    Experiment experiment = (Experiment) DocumentReader.read(experiment(id).build(), violations).orElseThrow();
+    Experiment experiment =
+        (Experiment) DocumentReader.read(experiment(id).build(), violations).orElseThrow();
     return new LiveExperiment(experiment, BuiltIns.ANY_SUBJECT_TYPE);
   }
 }

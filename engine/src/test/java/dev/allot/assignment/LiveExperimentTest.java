@@ -44,16 +44,20 @@ class LiveExperimentTest {
 
   @Test
   void choose_pastTheLastBoundary_fails() {
-    assertThatThrownBy(() -> LiveExperiment.choose(9_500, new ResourceId[] {A, B}, new int[] {5_000, 9_000}))
+    assertThatThrownBy(
+            () -> LiveExperiment.choose(9_500, new ResourceId[] {A, B}, new int[] {5_000, 9_000}))
         .isInstanceOf(IllegalStateException.class);
   }
 
   @ParameterizedTest
   @CsvSource({"0, A", "3332, A", "3333, B", "6665, B", "6666, C", "9999, C"})
   void threeWaySplit_putsBoundariesAtTheRoundedCumulativeSums(int bucket, String variant) {
-    LiveExperiment live = live(experiment("thirds")
-        .variants(variant("a"), variant("b"), variant("c"))
-        .cohorts(cohort(1, split("a", "0.3333"), split("b", "0.3333"), split("c", "0.3334"))));
+    LiveExperiment live =
+        live(
+            experiment("thirds")
+                .variants(variant("a"), variant("b"), variant("c"))
+                .cohorts(
+                    cohort(1, split("a", "0.3333"), split("b", "0.3333"), split("c", "0.3334"))));
 
     assertThat(live.choose(subjectInBucket("THIRDS", bucket))).isEqualTo(ResourceId.of(variant));
   }
@@ -61,17 +65,20 @@ class LiveExperimentTest {
   @ParameterizedTest
   @CsvSource({"9998, CONTROL", "9999, TREATMENT"})
   void tinySplit_getsTheLastBucket(int bucket, String variant) {
-    LiveExperiment live = live(experiment("tiny")
-        .cohorts(cohort(1, split("control", "0.9999"), split("treatment", "0.0001"))));
+    LiveExperiment live =
+        live(
+            experiment("tiny")
+                .cohorts(cohort(1, split("control", "0.9999"), split("treatment", "0.0001"))));
 
     assertThat(live.choose(subjectInBucket("TINY", bucket))).isEqualTo(ResourceId.of(variant));
   }
 
   @Test
   void newAssignments_followTheHighestCohort() {
-    LiveExperiment live = live(experiment("x").cohorts(
-        cohort(1, split("control", "1")),
-        cohort(2, split("treatment", "1"))));
+    LiveExperiment live =
+        live(
+            experiment("x")
+                .cohorts(cohort(1, split("control", "1")), cohort(2, split("treatment", "1"))));
 
     assertThat(live.cohortIndex()).isEqualTo(2);
     assertThat(IntStream.range(0, 200).mapToObj(i -> live.choose("s" + i))).containsOnly(TREATMENT);
@@ -82,10 +89,14 @@ class LiveExperimentTest {
     LiveExperiment salted = live(experiment("x").with("spec.salt", "re-roll"));
     List<String> subjects = IntStream.range(0, 200).mapToObj(i -> "s" + i).toList();
 
-    assertThat(subjects).allSatisfy(s ->
-        assertThat(salted.choose(s)).isEqualTo(Bucketing.bucket("re-roll", s) < 5_000 ? CONTROL : TREATMENT));
-    assertThat(subjects).as("some subjects move when re-salted")
-        .anyMatch(s -> (Bucketing.bucket("X", s) < 5_000) != (Bucketing.bucket("re-roll", s) < 5_000));
+    assertThat(subjects)
+        .allSatisfy(s ->
+            assertThat(salted.choose(s))
+                .isEqualTo(Bucketing.bucket("re-roll", s) < 5_000 ? CONTROL : TREATMENT));
+    assertThat(subjects)
+        .as("some subjects move when re-salted")
+        .anyMatch(
+            s -> (Bucketing.bucket("X", s) < 5_000) != (Bucketing.bucket("re-roll", s) < 5_000));
   }
 
   @Test
@@ -93,8 +104,10 @@ class LiveExperimentTest {
     LiveExperiment live = live(experiment("home-cta"));
 
     assertThat(live.experiment().effectiveSalt()).isEqualTo("HOME-CTA");
-    assertThat(IntStream.range(0, 200).mapToObj(i -> "s" + i)).allSatisfy(s ->
-        assertThat(live.choose(s)).isEqualTo(Bucketing.bucket("HOME-CTA", s) < 5_000 ? CONTROL : TREATMENT));
+    assertThat(IntStream.range(0, 200).mapToObj(i -> "s" + i))
+        .allSatisfy(s ->
+            assertThat(live.choose(s))
+                .isEqualTo(Bucketing.bucket("HOME-CTA", s) < 5_000 ? CONTROL : TREATMENT));
   }
 
   @Test
@@ -107,16 +120,22 @@ class LiveExperimentTest {
 
   @Test
   void accepts_followsTheSubjectType() {
-    SubjectType uuids = new SubjectType(
-        new Metadata(ResourceId.of("DEVICE"), null, null, ResourceStatus.ACTIVE), MatchType.UUID, null);
-    LiveExperiment live = new LiveExperiment(read(experiment("x").with("spec.subjectType", "device")), uuids);
+    SubjectType uuids =
+        new SubjectType(
+            new Metadata(ResourceId.of("DEVICE"), null, null, ResourceStatus.ACTIVE),
+            MatchType.UUID,
+            null);
+    LiveExperiment live =
+        new LiveExperiment(read(experiment("x").with("spec.subjectType", "device")), uuids);
 
     assertThat(live.accepts("550e8400-e29b-41d4-a716-446655440000")).isTrue();
     assertThat(live.accepts("user-1")).isFalse();
     assertThat(live.accepts("")).isFalse();
   }
 
-  /** A subject id whose bucket under {@code salt} is {@code bucket}, found by trying b0, b1, b2, ... */
+  /**
+   * A subject id whose bucket under {@code salt} is {@code bucket}, found by trying b0, b1, b2, ...
+   */
   static String subjectInBucket(String salt, int bucket) {
     for (int i = 0; i < 1_000_000; i++) {
       if (Bucketing.bucket(salt, "b" + i) == bucket) {
@@ -132,7 +151,8 @@ class LiveExperimentTest {
 
   private static Experiment read(DocumentBuilder document) {
     List<Violation> violations = new ArrayList<>();
-    Experiment experiment = (Experiment) DocumentReader.read(document.build(), violations).orElse(null);
+    Experiment experiment =
+        (Experiment) DocumentReader.read(document.build(), violations).orElse(null);
     assertThat(violations).as("violations of %s", document).isEmpty();
     return experiment;
   }

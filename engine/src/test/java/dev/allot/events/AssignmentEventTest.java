@@ -30,44 +30,71 @@ class AssignmentEventTest {
 
   @Test
   void of_setsAssignedVariantsAndUnsetsTheRest_asAmplitudeDoes() {
-    AssignmentEvent event = AssignmentEvent.of("user-1", "d-9",
-        List.of(assigned("HOME-CTA", "TREATMENT"), none("SEARCH", Reason.NOT_ASSIGNED)), NOON);
+    AssignmentEvent event =
+        AssignmentEvent.of(
+            "user-1",
+            "d-9",
+            List.of(assigned("HOME-CTA", "TREATMENT"), none("SEARCH", Reason.NOT_ASSIGNED)),
+            NOON);
 
-    assertThat(event.eventProperties()).containsExactly(
-        Map.entry("[Experiment] HOME-CTA.variant", "TREATMENT"), Map.entry("[Experiment] SEARCH.variant", "off"));
-    assertThat(event.userProperties()).isEqualTo(Map.of(
-        "$set", Map.of("[Experiment] HOME-CTA", "TREATMENT"), "$unset", Map.of("[Experiment] SEARCH", "-")));
+    assertThat(event.eventProperties())
+        .containsExactly(
+            Map.entry("[Experiment] HOME-CTA.variant", "TREATMENT"),
+            Map.entry("[Experiment] SEARCH.variant", "off"));
+    assertThat(event.userProperties())
+        .isEqualTo(
+            Map.of(
+                "$set",
+                Map.of("[Experiment] HOME-CTA", "TREATMENT"),
+                "$unset",
+                Map.of("[Experiment] SEARCH", "-")));
     assertThat(event.time()).isEqualTo(Instant.ofEpochMilli(NOON));
     assertThat(event.deviceId()).isEqualTo("d-9");
   }
 
   @Test
   void of_leavesOutIdsNamingNoExperiment_andIsNullWhenNothingElseWasAnswered() {
-    AssignmentEvent event = AssignmentEvent.of("user-1", null,
-        List.of(none("NOPE", Reason.NOT_FOUND), none("OLD", Reason.NOT_ACTIVE)), NOON);
+    AssignmentEvent event =
+        AssignmentEvent.of(
+            "user-1",
+            null,
+            List.of(none("NOPE", Reason.NOT_FOUND), none("OLD", Reason.NOT_ACTIVE)),
+            NOON);
     assertThat(event.eventProperties()).containsOnlyKeys("[Experiment] OLD.variant");
     assertThat(event.userProperties()).containsOnlyKeys("$unset");
 
-    assertThat(AssignmentEvent.of("user-1", null, List.of(none("NOPE", Reason.NOT_FOUND)), NOON)).isNull();
+    assertThat(AssignmentEvent.of("user-1", null, List.of(none("NOPE", Reason.NOT_FOUND)), NOON))
+        .isNull();
   }
 
   @Test
   void insertId_isSubjectDeviceHashOfTheSortedResultAndUtcDay() throws Exception {
-    AssignmentEvent event = AssignmentEvent.of("user-1", "d-9",
-        List.of(assigned("SEARCH", "B"), none("HOME-CTA", Reason.NOT_ACTIVE)), NOON);
+    AssignmentEvent event =
+        AssignmentEvent.of(
+            "user-1",
+            "d-9",
+            List.of(assigned("SEARCH", "B"), none("HOME-CTA", Reason.NOT_ACTIVE)),
+            NOON);
 
-    byte[] digest = MessageDigest.getInstance("SHA-256")
-        .digest("user-1\0d-9\0HOME-CTA=off,SEARCH=B".getBytes(StandardCharsets.UTF_8));
-    assertThat(event.insertId()).isEqualTo("user-1 d-9 " + HexFormat.of().formatHex(digest, 0, 8) + " 2026-03-01");
+    byte[] digest =
+        MessageDigest.getInstance("SHA-256")
+            .digest("user-1\0d-9\0HOME-CTA=off,SEARCH=B".getBytes(StandardCharsets.UTF_8));
+    assertThat(event.insertId())
+        .isEqualTo("user-1 d-9 " + HexFormat.of().formatHex(digest, 0, 8) + " 2026-03-01");
   }
 
   @Test
   void insertId_isTheSameForTheSameResultThatDay_inAnyOrderAndWhetherNewOrNot() {
-    AssignmentEvent first = AssignmentEvent.of("user-1", null,
-        List.of(assigned("A", "X"), assigned("B", "Y")), NOON);
-    AssignmentEvent later = AssignmentEvent.of("user-1", null,
-        List.of(new Decision("B", ResourceId.of("Y"), 1, false, Reason.EXISTING),
-            new Decision("A", ResourceId.of("X"), 1, false, Reason.EXISTING)), NOON + 11 * 3_600_000L);
+    AssignmentEvent first =
+        AssignmentEvent.of("user-1", null, List.of(assigned("A", "X"), assigned("B", "Y")), NOON);
+    AssignmentEvent later =
+        AssignmentEvent.of(
+            "user-1",
+            null,
+            List.of(
+                new Decision("B", ResourceId.of("Y"), 1, false, Reason.EXISTING),
+                new Decision("A", ResourceId.of("X"), 1, false, Reason.EXISTING)),
+            NOON + 11 * 3_600_000L);
 
     assertThat(later.insertId()).isEqualTo(first.insertId());
     assertThat(first.insertId()).startsWith("user-1  ").endsWith(" 2026-03-01");
@@ -78,13 +105,16 @@ class AssignmentEventTest {
     List<Decision> result = List.of(assigned("A", "X"));
     String base = AssignmentEvent.of("user-1", "d", result, NOON).insertId();
 
-    assertThat(List.of(
-        AssignmentEvent.of("user-1", "d", List.of(assigned("A", "Y")), NOON).insertId(),
-        AssignmentEvent.of("user-1", "d", List.of(assigned("A", "X"), assigned("B", "X")), NOON).insertId(),
-        AssignmentEvent.of("user-1", "d", result, NOON + 12 * 3_600_000L).insertId(),
-        AssignmentEvent.of("user-1", "e", result, NOON).insertId(),
-        AssignmentEvent.of("user-1", null, result, NOON).insertId(),
-        AssignmentEvent.of("user-2", "d", result, NOON).insertId()))
+    assertThat(
+            List.of(
+                AssignmentEvent.of("user-1", "d", List.of(assigned("A", "Y")), NOON).insertId(),
+                AssignmentEvent.of(
+                        "user-1", "d", List.of(assigned("A", "X"), assigned("B", "X")), NOON)
+                    .insertId(),
+                AssignmentEvent.of("user-1", "d", result, NOON + 12 * 3_600_000L).insertId(),
+                AssignmentEvent.of("user-1", "e", result, NOON).insertId(),
+                AssignmentEvent.of("user-1", null, result, NOON).insertId(),
+                AssignmentEvent.of("user-2", "d", result, NOON).insertId()))
         .doesNotContain(base)
         .doesNotHaveDuplicates();
   }
@@ -99,8 +129,12 @@ class AssignmentEventTest {
 
   @Test
   void winner_setsTheWinningVariant() {
-    AssignmentEvent event = AssignmentEvent.of("user-1", null,
-        List.of(new Decision("A", ResourceId.of("B"), null, false, Reason.WINNER)), NOON);
+    AssignmentEvent event =
+        AssignmentEvent.of(
+            "user-1",
+            null,
+            List.of(new Decision("A", ResourceId.of("B"), null, false, Reason.WINNER)),
+            NOON);
     assertThat(event.set()).containsExactly(Map.entry("[Experiment] A", "B"));
     assertThat(event.unset()).isEmpty();
   }

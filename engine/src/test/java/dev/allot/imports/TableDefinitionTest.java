@@ -19,8 +19,19 @@ import org.junit.jupiter.api.Test;
 class TableDefinitionTest {
   /** The example body of docs/imports.md ("Assignment tables"), with a source. */
   static TableDefinition.Draft seedDraft() {
-    return new TableDefinition.Draft("My Assignment Table", "warehouse", "SELECT * FROM my_table", "user_id",
-        "entities/user", "timestamp", "experiment_id", "group", "AUTOMATIC", "P13H", "P13H", null);
+    return new TableDefinition.Draft(
+        "My Assignment Table",
+        "warehouse",
+        "SELECT * FROM my_table",
+        "user_id",
+        "entities/user",
+        "timestamp",
+        "experiment_id",
+        "group",
+        "AUTOMATIC",
+        "P13H",
+        "P13H",
+        null);
   }
 
   @Test
@@ -29,14 +40,28 @@ class TableDefinitionTest {
     assertThat(d.subjectType()).isEqualTo(ResourceId.of("USER"));
     assertThat(d.entity()).isEqualTo("entities/USER");
     assertThat(d.source()).isEqualTo(ResourceId.of("WAREHOUSE"));
-    assertThat(d.strategy()).isEqualTo(new UpdateStrategy.Automatic(Duration.ofHours(13), Duration.ofHours(13)));
+    assertThat(d.strategy())
+        .isEqualTo(new UpdateStrategy.Automatic(Duration.ofHours(13), Duration.ofHours(13)));
     assertThat(d.startTime()).isEmpty();
   }
 
   @Test
   void bareSubjectTypeId_andDailyWithAStartTime_parse() {
-    TableDefinition d = TableDefinition.parse(new TableDefinition.Draft("t", "w", "SELECT 1", "u", "user", "ts",
-        "e", "v", "daily", null, null, "2026-01-31T00:00:00+01:00"));
+    TableDefinition d =
+        TableDefinition.parse(
+            new TableDefinition.Draft(
+                "t",
+                "w",
+                "SELECT 1",
+                "u",
+                "user",
+                "ts",
+                "e",
+                "v",
+                "daily",
+                null,
+                null,
+                "2026-01-31T00:00:00+01:00"));
     assertThat(d.subjectType()).isEqualTo(ResourceId.of("USER"));
     assertThat(d.strategy()).isEqualTo(new UpdateStrategy.Daily());
     assertThat(d.startTime()).contains(Instant.parse("2026-01-30T23:00:00Z"));
@@ -50,63 +75,170 @@ class TableDefinitionTest {
 
   @Test
   void emptyDraft_namesEveryMissingField() {
-    AllotException e = catchThrowableOfType(AllotException.class, () -> TableDefinition.parse(
-        new TableDefinition.Draft(null, null, null, null, null, null, null, null, null, null, null, null)));
+    AllotException e =
+        catchThrowableOfType(
+            AllotException.class,
+            () ->
+                TableDefinition.parse(
+                    new TableDefinition.Draft(
+                        null, null, null, null, null, null, null, null, null, null, null, null)));
     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
-    assertThat(e.violations()).extracting(Violation::path).containsExactlyInAnyOrder("displayName", "sql", "source",
-        "entityColumnMapping.column.name", "timestampColumn.name", "exposureKeyColumn.name", "variantKeyColumn.name",
-        "entityColumnMapping.entity", "dataDeliveredUntilUpdateStrategyConfig.strategy");
+    assertThat(e.violations())
+        .extracting(Violation::path)
+        .containsExactlyInAnyOrder(
+            "displayName",
+            "sql",
+            "source",
+            "entityColumnMapping.column.name",
+            "timestampColumn.name",
+            "exposureKeyColumn.name",
+            "variantKeyColumn.name",
+            "entityColumnMapping.entity",
+            "dataDeliveredUntilUpdateStrategyConfig.strategy");
   }
 
   @Test
   void badDurationsStrategyAndStartTime_areNamed() {
-    AllotException e = catchThrowableOfType(AllotException.class, () -> TableDefinition.parse(new TableDefinition.Draft(
-        "t", "w", "SELECT 1", "u", "entities/user", "ts", "e", "v", "AUTOMATIC", "P1M", "soon", "yesterday")));
-    assertThat(e.violations()).extracting(Violation::path).containsExactlyInAnyOrder(
-        "dataDeliveredUntilUpdateStrategyConfig.automaticUpdateConfig.incrementDuration",
-        "dataDeliveredUntilUpdateStrategyConfig.automaticUpdateConfig.commitDelay", "startTime");
+    AllotException e =
+        catchThrowableOfType(
+            AllotException.class,
+            () ->
+                TableDefinition.parse(
+                    new TableDefinition.Draft(
+                        "t",
+                        "w",
+                        "SELECT 1",
+                        "u",
+                        "entities/user",
+                        "ts",
+                        "e",
+                        "v",
+                        "AUTOMATIC",
+                        "P1M",
+                        "soon",
+                        "yesterday")));
+    assertThat(e.violations())
+        .extracting(Violation::path)
+        .containsExactlyInAnyOrder(
+            "dataDeliveredUntilUpdateStrategyConfig.automaticUpdateConfig.incrementDuration",
+            "dataDeliveredUntilUpdateStrategyConfig.automaticUpdateConfig.commitDelay",
+            "startTime");
   }
 
   @Test
   void zeroIncrement_andUnknownStrategy_areRefused() {
-    assertThat(catchThrowableOfType(AllotException.class, () -> TableDefinition.parse(new TableDefinition.Draft(
-        "t", "w", "SELECT 1", "u", "user", "ts", "e", "v", "AUTOMATIC", "PT0S", null, null))).violations())
+    assertThat(
+            catchThrowableOfType(
+                    AllotException.class,
+                    () ->
+                        TableDefinition.parse(
+                            new TableDefinition.Draft(
+                                "t",
+                                "w",
+                                "SELECT 1",
+                                "u",
+                                "user",
+                                "ts",
+                                "e",
+                                "v",
+                                "AUTOMATIC",
+                                "PT0S",
+                                null,
+                                null)))
+                .violations())
         .extracting(Violation::path)
-        .containsExactly("dataDeliveredUntilUpdateStrategyConfig.automaticUpdateConfig.incrementDuration");
-    assertThat(catchThrowableOfType(AllotException.class, () -> TableDefinition.parse(new TableDefinition.Draft(
-        "t", "w", "SELECT 1", "u", "user", "ts", "e", "v", "HOURLY", null, null, null))).violations())
-        .extracting(Violation::message).containsExactly("must be AUTOMATIC or DAILY, not 'HOURLY'");
+        .containsExactly(
+            "dataDeliveredUntilUpdateStrategyConfig.automaticUpdateConfig.incrementDuration");
+    assertThat(
+            catchThrowableOfType(
+                    AllotException.class,
+                    () ->
+                        TableDefinition.parse(
+                            new TableDefinition.Draft(
+                                "t",
+                                "w",
+                                "SELECT 1",
+                                "u",
+                                "user",
+                                "ts",
+                                "e",
+                                "v",
+                                "HOURLY",
+                                null,
+                                null,
+                                null)))
+                .violations())
+        .extracting(Violation::message)
+        .containsExactly("must be AUTOMATIC or DAILY, not 'HOURLY'");
   }
 
   @Test
   void commitDelay_defaultsToNone() {
-    TableDefinition d = TableDefinition.parse(new TableDefinition.Draft("t", "w", "SELECT 1", "u", "user", "ts", "e",
-        "v", "AUTOMATIC", "PT1H", null, null));
-    assertThat(d.strategy()).isEqualTo(new UpdateStrategy.Automatic(Duration.ofHours(1), Duration.ZERO));
+    TableDefinition d =
+        TableDefinition.parse(
+            new TableDefinition.Draft(
+                "t",
+                "w",
+                "SELECT 1",
+                "u",
+                "user",
+                "ts",
+                "e",
+                "v",
+                "AUTOMATIC",
+                "PT1H",
+                null,
+                null));
+    assertThat(d.strategy())
+        .isEqualTo(new UpdateStrategy.Automatic(Duration.ofHours(1), Duration.ZERO));
     assertThat(d.startTime()).isEqualTo(Optional.empty());
   }
 
   @Test
   void requestedQuery_mustBeOneReadOnlySelect_namedWithTheOtherBrokenRules() {
-    AllotException e = catchThrowableOfType(AllotException.class, () -> TableDefinition.parseRequested(
-        new TableDefinition.Draft("t", "w", "SELECT 1 AS s) AS q; COPY (SELECT 1) TO '/tmp/x.csv'; SELECT (1",
-            "u", "user", "ts", "e", "v", "HOURLY", null, null, null)));
+    AllotException e =
+        catchThrowableOfType(
+            AllotException.class,
+            () ->
+                TableDefinition.parseRequested(
+                    new TableDefinition.Draft(
+                        "t",
+                        "w",
+                        "SELECT 1 AS s) AS q; COPY (SELECT 1) TO '/tmp/x.csv'; SELECT (1",
+                        "u",
+                        "user",
+                        "ts",
+                        "e",
+                        "v",
+                        "HOURLY",
+                        null,
+                        null,
+                        null)));
 
     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
-    assertThat(e.violations()).extracting(Violation::path)
+    assertThat(e.violations())
+        .extracting(Violation::path)
         .containsExactlyInAnyOrder("sql", "dataDeliveredUntilUpdateStrategyConfig.strategy");
-    assertThat(e.violations()).filteredOn(v -> v.path().equals("sql")).singleElement()
-        .extracting(Violation::message).asString().startsWith(ReadOnlyQuery.RULE);
+    assertThat(e.violations())
+        .filteredOn(v -> v.path().equals("sql"))
+        .singleElement()
+        .extracting(Violation::message)
+        .asString()
+        .startsWith(ReadOnlyQuery.RULE);
   }
 
   /** A table stored before the rule still loads; the warehouse refuses its runs. */
   @Test
   void storedQuery_isNotCheckedWhenRead() {
-    TableDefinition.Draft stored = new TableDefinition.Draft("t", "w", "SELECT 1; SELECT 2", "u", "user", "ts", "e",
-        "v", "DAILY", null, null, null);
+    TableDefinition.Draft stored =
+        new TableDefinition.Draft(
+            "t", "w", "SELECT 1; SELECT 2", "u", "user", "ts", "e", "v", "DAILY", null, null, null);
 
     assertThat(TableDefinition.parse(stored).sql()).isEqualTo("SELECT 1; SELECT 2");
-    assertThat(catchThrowableOfType(AllotException.class, () -> TableDefinition.parseRequested(stored)).violations())
-        .extracting(Violation::path).containsExactly("sql");
+    assertThat(
+            catchThrowableOfType(AllotException.class, () -> TableDefinition.parseRequested(stored))
+                .violations())
+        .extracting(Violation::path)
+        .containsExactly("sql");
   }
 }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The windows a table's watermark moves through, and the durations that size them (docs/imports.md,
@@ -17,8 +17,18 @@ class UpdateStrategyTest {
 
   @ParameterizedTest(name = "{0} is {1}")
   @CsvSource({
-      "PT13H, PT13H", "P13H, PT13H", "p13h, PT13H", "P1D, PT24H", "P1DT6H, PT30H", "P1D6H, PT30H",
-      "PT30M, PT30M", "P90S, PT1M30S", "46800s, PT13H", "PT0S, PT0S", "1.5s, PT1.5S"})
+    "PT13H, PT13H",
+    "P13H, PT13H",
+    "p13h, PT13H",
+    "P1D, PT24H",
+    "P1DT6H, PT30H",
+    "P1D6H, PT30H",
+    "PT30M, PT30M",
+    "P90S, PT1M30S",
+    "46800s, PT13H",
+    "PT0S, PT0S",
+    "1.5s, PT1.5S"
+  })
   void durations_readIsoAndTheHoursWithoutT(String text, Duration expected) {
     assertThat(Durations.parse(text)).contains(expected);
   }
@@ -53,7 +63,9 @@ class UpdateStrategyTest {
   @Test
   void automatic_startsAtTheFirstTimestampItself() {
     Instant first = Instant.parse("2026-03-01T07:42:13Z");
-    assertThat(new UpdateStrategy.Automatic(Duration.ofHours(1), Duration.ZERO).firstWatermark(first)).isEqualTo(first);
+    assertThat(
+            new UpdateStrategy.Automatic(Duration.ofHours(1), Duration.ZERO).firstWatermark(first))
+        .isEqualTo(first);
   }
 
   @Test
@@ -61,6 +73,7 @@ class UpdateStrategyTest {
     var daily = new UpdateStrategy.Daily();
     assertThat(daily.firstWatermark(Instant.parse("2026-03-01T07:42:13Z"))).isEqualTo(MIDNIGHT);
     assertThat(daily.windowEnd(MIDNIGHT, MIDNIGHT.plus(Duration.ofHours(23)))).isEmpty();
-    assertThat(daily.windowEnd(MIDNIGHT, MIDNIGHT.plus(Duration.ofDays(1)))).contains(MIDNIGHT.plus(Duration.ofDays(1)));
+    assertThat(daily.windowEnd(MIDNIGHT, MIDNIGHT.plus(Duration.ofDays(1))))
+        .contains(MIDNIGHT.plus(Duration.ofDays(1)));
   }
 }

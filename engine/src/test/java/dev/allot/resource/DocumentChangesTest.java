@@ -19,19 +19,25 @@ class DocumentChangesTest {
 
   @Test
   void sameDocument_hasNoChanges() {
-    assertThat(DocumentChanges.between(valid(experiment("home-cta")), valid(experiment("home-cta")))).isEmpty();
+    assertThat(
+            DocumentChanges.between(valid(experiment("home-cta")), valid(experiment("home-cta"))))
+        .isEmpty();
   }
 
   @Test
   void changedField_isOneChangeWithBothValues() {
-    assertThat(DocumentChanges.between(valid(lab("growth")), valid(lab("growth").with("metadata.name", "Growth"))))
+    assertThat(
+            DocumentChanges.between(
+                valid(lab("growth")), valid(lab("growth").with("metadata.name", "Growth"))))
         .containsExactly(new DocumentChange("metadata.name", "A lab", "Growth"));
   }
 
   @Test
   void fieldLeftOut_isRemovedWithNothingAfter() {
-    assertThat(DocumentChanges.between(
-        valid(lab("growth").with("metadata.description", "Growth team")), valid(lab("growth").without("metadata.name"))))
+    assertThat(
+            DocumentChanges.between(
+                valid(lab("growth").with("metadata.description", "Growth team")),
+                valid(lab("growth").without("metadata.name"))))
         .containsExactly(
             new DocumentChange("metadata.name", "A lab", null),
             new DocumentChange("metadata.description", "Growth team", null));
@@ -39,24 +45,31 @@ class DocumentChangesTest {
 
   @Test
   void fieldAdded_hasNothingBefore() {
-    assertThat(DocumentChanges.between(valid(experiment("home-cta")),
-        valid(experiment("home-cta").with("spec.hypothesis", "Bigger wins"))))
+    assertThat(
+            DocumentChanges.between(
+                valid(experiment("home-cta")),
+                valid(experiment("home-cta").with("spec.hypothesis", "Bigger wins"))))
         .containsExactly(new DocumentChange("spec.hypothesis", null, "Bigger wins"));
   }
 
   @Test
   void listEntries_areComparedByPosition() {
-    assertThat(DocumentChanges.between(
-        valid(experiment("home-cta").with("spec.variants[1].name", "Treatment")),
-        valid(experiment("home-cta").with("spec.variants[1].name", "Big button"))))
+    assertThat(
+            DocumentChanges.between(
+                valid(experiment("home-cta").with("spec.variants[1].name", "Treatment")),
+                valid(experiment("home-cta").with("spec.variants[1].name", "Big button"))))
         .containsExactly(new DocumentChange("spec.variants[1].name", "Treatment", "Big button"));
   }
 
   @Test
   void listEntryAdded_isOneChangeHoldingTheWholeEntry() {
-    assertThat(DocumentChanges.between(
-        valid(experiment("home-cta")), valid(experiment("home-cta").with("spec.variants[2]", variant("bigger")))))
-        .containsExactly(new DocumentChange("spec.variants[2]", null, Map.of("id", "BIGGER", "isControl", false)));
+    assertThat(
+            DocumentChanges.between(
+                valid(experiment("home-cta")),
+                valid(experiment("home-cta").with("spec.variants[2]", variant("bigger")))))
+        .containsExactly(
+            new DocumentChange(
+                "spec.variants[2]", null, Map.of("id", "BIGGER", "isControl", false)));
   }
 
   @Test
@@ -72,6 +85,7 @@ class DocumentChangesTest {
     Map<String, Object> before = Map.of("a", Map.of("b", List.of(1, 2)), "c", "x");
     Map<String, Object> after = Map.of("a", Map.of("b", List.of(1)), "c", "x");
 
-    assertThat(DocumentChanges.between(before, after)).containsExactly(new DocumentChange("a.b[1]", 2, null));
+    assertThat(DocumentChanges.between(before, after))
+        .containsExactly(new DocumentChange("a.b[1]", 2, null));
   }
 }

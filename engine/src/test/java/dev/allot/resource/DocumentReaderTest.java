@@ -49,7 +49,8 @@ class DocumentReaderTest {
   @ParameterizedTest
   @ValueSource(strings = {"home cta", "home/cta", "héllo", "a:b", " lead", "", "a\tb"})
   void id_outsideTheCharacterRule_isRefused(String id) {
-    assertRefused(lab("x").with("metadata.id", id), "metadata.id", "must be 1 to 128 characters of A-Z");
+    assertRefused(
+        lab("x").with("metadata.id", id), "metadata.id", "must be 1 to 128 characters of A-Z");
   }
 
   @Test
@@ -76,14 +77,21 @@ class DocumentReaderTest {
   // kinds
 
   @ParameterizedTest
-  @CsvSource({"lab, LAB", "Lab, LAB", "subjecttype, SUBJECT_TYPE", "subjectType, SUBJECT_TYPE", "EXPERIMENT, EXPERIMENT"})
+  @CsvSource({
+    "lab, LAB",
+    "Lab, LAB",
+    "subjecttype, SUBJECT_TYPE",
+    "subjectType, SUBJECT_TYPE",
+    "EXPERIMENT, EXPERIMENT"
+  })
   void kind_isReadIgnoringCase(String word, Kind kind) {
     assertThat(valid(lab("x").with("kind", word)).kind()).isEqualTo(kind);
   }
 
   @Test
   void kind_mustBeKnown() {
-    assertRefused(lab("x").with("kind", "flag"), "kind", "must be lab, subjecttype or experiment, is 'flag'");
+    assertRefused(
+        lab("x").with("kind", "flag"), "kind", "must be lab, subjecttype or experiment, is 'flag'");
   }
 
   @Test
@@ -122,23 +130,24 @@ class DocumentReaderTest {
 
   @Test
   void metadata_mustBeAnObject() {
-    assertRefused(lab("x").with("metadata", "marketing"), "metadata", "must be an object, not a string");
+    assertRefused(
+        lab("x").with("metadata", "marketing"), "metadata", "must be an object, not a string");
   }
 
   @ParameterizedTest(name = "{0}: {1}")
   @CsvSource({
-      "lab, apiVersion",
-      "lab, metadata.labels",
-      "lab, metadata.parentId",
-      "lab, metadata.ID",
-      "lab, spec.matchType",
-      "subjecttype, metadata.parentKind",
-      "subjecttype, spec.variants",
-      "experiment, metadata.resourceversion",
-      "experiment, spec.variant",
-      "experiment, spec.variants[0].colour",
-      "experiment, spec.cohorts[0].weight",
-      "experiment, spec.cohorts[0].variants[1].weight",
+    "lab, apiVersion",
+    "lab, metadata.labels",
+    "lab, metadata.parentId",
+    "lab, metadata.ID",
+    "lab, spec.matchType",
+    "subjecttype, metadata.parentKind",
+    "subjecttype, spec.variants",
+    "experiment, metadata.resourceversion",
+    "experiment, spec.variant",
+    "experiment, spec.variants[0].colour",
+    "experiment, spec.cohorts[0].weight",
+    "experiment, spec.cohorts[0].variants[1].weight",
   })
   void unknownField_isRefusedWithItsPath(String kind, String path) {
     assertRefused(ofKind(kind, "x").with(path, "x"), path, "is not a known field");
@@ -146,7 +155,8 @@ class DocumentReaderTest {
 
   @Test
   void resourceVersion_isIgnoredOnInput() {
-    assertThat(valid(experiment("x").with("metadata.resourceVersion", 42))).isEqualTo(valid(experiment("x")));
+    assertThat(valid(experiment("x").with("metadata.resourceVersion", 42)))
+        .isEqualTo(valid(experiment("x")));
   }
 
   @Test
@@ -156,57 +166,80 @@ class DocumentReaderTest {
 
   @Test
   void everyViolation_isReportedWithItsPath() {
-    List<Violation> violations = violations(experiment("x")
-        .with("schemaVersion", 3)
-        .with("metadata.name", 42)
-        .with("spec.variants[1].isControl", "yes")
-        .with("spec.cohorts[0].variants[0].split", "half"));
+    List<Violation> violations =
+        violations(
+            experiment("x")
+                .with("schemaVersion", 3)
+                .with("metadata.name", 42)
+                .with("spec.variants[1].isControl", "yes")
+                .with("spec.cohorts[0].variants[0].split", "half"));
 
-    assertThat(violations).extracting(Violation::path).containsExactlyInAnyOrder(
-        "schemaVersion", "metadata.name", "spec.variants[1].isControl", "spec.cohorts[0].variants[0].split");
+    assertThat(violations)
+        .extracting(Violation::path)
+        .containsExactlyInAnyOrder(
+            "schemaVersion",
+            "metadata.name",
+            "spec.variants[1].isControl",
+            "spec.cohorts[0].variants[0].split");
   }
 
   @Test
   void badIdAndStatus_stillLetTheSpecBeChecked() {
-    List<Violation> violations = violations(experiment("x")
-        .with("metadata.id", "not an id!")
-        .with("metadata.status", "running")
-        .with("spec.cohorts[0].variants[0].split", decimal("0.6")));
+    List<Violation> violations =
+        violations(
+            experiment("x")
+                .with("metadata.id", "not an id!")
+                .with("metadata.status", "running")
+                .with("spec.cohorts[0].variants[0].split", decimal("0.6")));
 
-    assertThat(violations).extracting(Violation::path).containsExactlyInAnyOrder(
-        "metadata.id", "metadata.status", "spec.cohorts[0].variants");
+    assertThat(violations)
+        .extracting(Violation::path)
+        .containsExactlyInAnyOrder("metadata.id", "metadata.status", "spec.cohorts[0].variants");
   }
 
   // text fields
 
   @Test
   void name_isAtMost256Characters() {
-    assertThat(valid(lab("x").with("metadata.name", "n".repeat(256))).metadata().name()).hasSize(256);
-    assertRefused(lab("x").with("metadata.name", "n".repeat(257)), "metadata.name", "at most 256 characters");
+    assertThat(valid(lab("x").with("metadata.name", "n".repeat(256))).metadata().name())
+        .hasSize(256);
+    assertRefused(
+        lab("x").with("metadata.name", "n".repeat(257)), "metadata.name", "at most 256 characters");
   }
 
   @Test
   void description_mayHoldLinesButNoOtherControlCharacters() {
-    assertThat(valid(lab("x").with("metadata.description", "line one\n\tline two")).metadata().description())
+    assertThat(
+            valid(lab("x").with("metadata.description", "line one\n\tline two"))
+                .metadata()
+                .description())
         .isEqualTo("line one\n\tline two");
-    assertRefused(lab("x").with("metadata.description", "bell\u0007"), "metadata.description",
+    assertRefused(
+        lab("x").with("metadata.description", "bell\u0007"),
+        "metadata.description",
         "must not contain control characters");
   }
 
   @Test
   void name_mustBeAString() {
-    assertRefused(lab("x").with("metadata.name", List.of("a")), "metadata.name", "must be a string, not a list");
+    assertRefused(
+        lab("x").with("metadata.name", List.of("a")),
+        "metadata.name",
+        "must be a string, not a list");
   }
 
   // statuses
 
   @ParameterizedTest(name = "a {0} cannot be {1}")
   @CsvSource({
-      "lab, draft", "lab, winner_declared", "lab, ended",
-      "subjecttype, draft", "subjecttype, winner_declared", "subjecttype, ended",
+    "lab, draft", "lab, winner_declared", "lab, ended",
+    "subjecttype, draft", "subjecttype, winner_declared", "subjecttype, ended",
   })
   void status_ofLabsAndSubjectTypes_isOnlyActiveOrArchived(String kind, String status) {
-    assertRefused(ofKind(kind, "x").status(status), "metadata.status", "is active or archived, not " + status);
+    assertRefused(
+        ofKind(kind, "x").status(status),
+        "metadata.status",
+        "is active or archived, not " + status);
   }
 
   @ParameterizedTest(name = "a {0} may be {1}")
@@ -238,7 +271,9 @@ class DocumentReaderTest {
 
   @Test
   void status_mustBeKnown() {
-    assertRefused(lab("x").status("paused"), "metadata.status",
+    assertRefused(
+        lab("x").status("paused"),
+        "metadata.status",
         "must be one of draft, active, winner_declared, ended, archived; is 'paused'");
   }
 
@@ -254,29 +289,39 @@ class DocumentReaderTest {
 
   @Test
   void writtenExperiment_readsBackWithEveryField() {
-    Experiment experiment = ((Experiment) valid(experiment("home-cta")
-        .status("winner_declared")
-        .with("metadata.parentKind", "lab")
-        .with("metadata.parentId", "marketing")
-        .with("spec.subjectType", "user")
-        .with("spec.hypothesis", "A bigger button gets more clicks")
-        .with("spec.links", Map.of("prd", "https://example.com/prd/42"))
-        .with("spec.variants[1].name", "Treatment")
-        .with("spec.variants[1].description", "Big button")
-        .with("spec.winningVariant", "treatment")
-        .with("spec.endedReason", "success")
-        .with("spec.salt", "home-cta-2")
-        .with("spec.cohorts[1]", cohort(2, split("control", "0.1"), split("treatment", "0.9")))))
-        .withCohorts(List.of(
-            storedCohort(1, "2026-03-01T10:00:00Z", "0.5", "0.5"),
-            storedCohort(2, "2026-03-02T10:00:00.123Z", "0.1", "0.9")));
+    Experiment experiment =
+        ((Experiment)
+                valid(
+                    experiment("home-cta")
+                        .status("winner_declared")
+                        .with("metadata.parentKind", "lab")
+                        .with("metadata.parentId", "marketing")
+                        .with("spec.subjectType", "user")
+                        .with("spec.hypothesis", "A bigger button gets more clicks")
+                        .with("spec.links", Map.of("prd", "https://example.com/prd/42"))
+                        .with("spec.variants[1].name", "Treatment")
+                        .with("spec.variants[1].description", "Big button")
+                        .with("spec.winningVariant", "treatment")
+                        .with("spec.endedReason", "success")
+                        .with("spec.salt", "home-cta-2")
+                        .with(
+                            "spec.cohorts[1]",
+                            cohort(2, split("control", "0.1"), split("treatment", "0.9")))))
+            .withCohorts(
+                List.of(
+                    storedCohort(1, "2026-03-01T10:00:00Z", "0.5", "0.5"),
+                    storedCohort(2, "2026-03-02T10:00:00.123Z", "0.1", "0.9")));
 
     assertThat(readBack(new StoredResource(experiment, 7))).isEqualTo(experiment);
   }
 
   @Test
   void writtenSubjectType_readsBackWithItsRegex() {
-    Resource type = valid(subjectType("email").with("spec.matchType", "CUSTOM").with("spec.matchRegex", "[^@]+@[^@]+"));
+    Resource type =
+        valid(
+            subjectType("email")
+                .with("spec.matchType", "CUSTOM")
+                .with("spec.matchRegex", "[^@]+@[^@]+"));
 
     assertThat(readBack(new StoredResource(type, 1))).isEqualTo(type);
   }
@@ -302,10 +347,13 @@ class DocumentReaderTest {
     return read;
   }
 
-  private static Cohort storedCohort(int index, String createdAt, String control, String treatment) {
-    return new Cohort(index, List.of(
-        new CohortVariant(ResourceId.of("CONTROL"), new BigDecimal(control)),
-        new CohortVariant(ResourceId.of("TREATMENT"), new BigDecimal(treatment))),
+  private static Cohort storedCohort(
+      int index, String createdAt, String control, String treatment) {
+    return new Cohort(
+        index,
+        List.of(
+            new CohortVariant(ResourceId.of("CONTROL"), new BigDecimal(control)),
+            new CohortVariant(ResourceId.of("TREATMENT"), new BigDecimal(treatment))),
         Instant.parse(createdAt));
   }
 }

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Reads of current resources that the store cannot answer come from the last snapshot; the rest fails as the store does. */
+/**
+ * Reads of current resources that the store cannot answer come from the last snapshot; the rest
+ * fails as the store does.
+ */
 class LastKnownResourcesTest {
   private static final StoredResource LAB = new StoredResource(BuiltIns.DEFAULT_LAB, 1);
   private static final StoredResource ANY = new StoredResource(BuiltIns.ANY_SUBJECT_TYPE, 2);
@@ -22,7 +25,8 @@ class LastKnownResourcesTest {
 
   @Test
   void storeUnavailable_listAndFind_answerFromTheSnapshot() {
-    store.failure = new AllotException(ErrorCode.UNAVAILABLE, "the store is unavailable; try again shortly");
+    store.failure =
+        new AllotException(ErrorCode.UNAVAILABLE, "the store is unavailable; try again shortly");
 
     assertThat(resources.list(Kind.LAB)).containsExactly(LAB);
     assertThat(resources.list(Kind.EXPERIMENT)).isEmpty();
@@ -33,7 +37,8 @@ class LastKnownResourcesTest {
 
   @Test
   void storeUnavailable_historyAndWrites_failAsTheStoreDoes() {
-    store.failure = new AllotException(ErrorCode.UNAVAILABLE, "the store is unavailable; try again shortly");
+    store.failure =
+        new AllotException(ErrorCode.UNAVAILABLE, "the store is unavailable; try again shortly");
 
     assertThatThrownBy(() -> resources.history(new ResourceKey(Kind.LAB, BuiltIns.DEFAULT_LAB_ID)))
         .isSameAs(store.failure);
@@ -42,7 +47,8 @@ class LastKnownResourcesTest {
 
   @Test
   void otherFailures_areNotHiddenBehindTheSnapshot() {
-    store.failure = new AllotException(ErrorCode.CONCURRENT_CHANGE, "another writer stored the same row first");
+    store.failure =
+        new AllotException(ErrorCode.CONCURRENT_CHANGE, "another writer stored the same row first");
 
     assertThatThrownBy(() -> resources.list(Kind.LAB)).isSameAs(store.failure);
   }

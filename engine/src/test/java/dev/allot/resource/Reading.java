@@ -42,17 +42,22 @@ final class Reading {
     return (SubjectType) valid(document);
   }
 
-  /** The document breaks exactly one rule, at {@code path}, with a message containing {@code fragment}. */
+  /**
+   * The document breaks exactly one rule, at {@code path}, with a message containing {@code
+   * fragment}.
+   */
   static void assertRefused(DocumentBuilder document, String path, String fragment) {
     assertRefused(document.build(), path, fragment);
   }
 
   static void assertRefused(Object document, String path, String fragment) {
-    assertThat(violations(document)).singleElement().satisfies(v -> {
-      assertThat(v.path()).isEqualTo(path);
-      assertThat(v.message()).contains(fragment);
-      assertThat(v.conflict()).as("a document's own rules are never conflicts").isFalse();
-      assertThat(v.document()).as("a single document has no batch index").isNull();
-    });
+    assertThat(violations(document))
+        .singleElement()
+        .satisfies(v -> {
+          assertThat(v.path()).isEqualTo(path);
+          assertThat(v.message()).contains(fragment);
+          assertThat(v.conflict()).as("a document's own rules are never conflicts").isFalse();
+          assertThat(v.document()).as("a single document has no batch index").isNull();
+        });
   }
 }

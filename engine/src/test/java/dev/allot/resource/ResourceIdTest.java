@@ -19,7 +19,8 @@ class ResourceIdTest {
   @ValueSource(strings = {"", " ", "home cta", "é", "ı", "a/b", "a:b", "a\u0000", "ａ", "a+b"})
   void otherCharacters_areRefused(String id) {
     assertThat(ResourceId.isValid(id)).isFalse();
-    assertThatThrownBy(() -> ResourceId.of(id)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> ResourceId.of(id))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("must be 1 to 128 characters");
   }
 

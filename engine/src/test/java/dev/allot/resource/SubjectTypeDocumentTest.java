@@ -15,12 +15,14 @@ class SubjectTypeDocumentTest {
 
   @Test
   void matchType_defaultsToAny() {
-    assertThat(validSubjectType(subjectType("user").without("spec.matchType")).matchType()).isEqualTo(MatchType.ANY);
+    assertThat(validSubjectType(subjectType("user").without("spec.matchType")).matchType())
+        .isEqualTo(MatchType.ANY);
   }
 
   @Test
   void spec_mayBeLeftOut() {
-    assertThat(validSubjectType(subjectType("user").without("spec")).matchType()).isEqualTo(MatchType.ANY);
+    assertThat(validSubjectType(subjectType("user").without("spec")).matchType())
+        .isEqualTo(MatchType.ANY);
   }
 
   @ParameterizedTest
@@ -34,9 +36,11 @@ class SubjectTypeDocumentTest {
 
   @Test
   void matchType_customKeepsItsRegex() {
-    SubjectType type = validSubjectType(subjectType("email")
-        .with("spec.matchType", "CUSTOM")
-        .with("spec.matchRegex", "[^@]+@[^@]+"));
+    SubjectType type =
+        validSubjectType(
+            subjectType("email")
+                .with("spec.matchType", "CUSTOM")
+                .with("spec.matchRegex", "[^@]+@[^@]+"));
 
     assertThat(type.matchType()).isEqualTo(MatchType.CUSTOM);
     assertThat(type.matchRegex()).isEqualTo("[^@]+@[^@]+");
@@ -44,38 +48,50 @@ class SubjectTypeDocumentTest {
 
   @Test
   void matchType_mustBeKnown() {
-    assertRefused(subjectType("user").with("spec.matchType", "EMAIL"), "spec.matchType",
+    assertRefused(
+        subjectType("user").with("spec.matchType", "EMAIL"),
+        "spec.matchType",
         "must be ANY, UUID, INTEGER or CUSTOM, is 'EMAIL'");
   }
 
   @Test
   void matchRegex_isRequiredForCustom() {
-    assertRefused(subjectType("user").with("spec.matchType", "CUSTOM"), "spec.matchRegex",
+    assertRefused(
+        subjectType("user").with("spec.matchType", "CUSTOM"),
+        "spec.matchRegex",
         "is required when matchType is CUSTOM");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"ANY", "UUID", "INTEGER"})
   void matchRegex_isRefusedForOtherMatchTypes(String matchType) {
-    assertRefused(subjectType("user").with("spec.matchType", matchType).with("spec.matchRegex", "[0-9]+"),
-        "spec.matchRegex", "is only allowed when matchType is CUSTOM");
+    assertRefused(
+        subjectType("user").with("spec.matchType", matchType).with("spec.matchRegex", "[0-9]+"),
+        "spec.matchRegex",
+        "is only allowed when matchType is CUSTOM");
   }
 
   @Test
   void matchRegex_withoutMatchType_isRefused() {
-    assertRefused(subjectType("user").without("spec.matchType").with("spec.matchRegex", "[0-9]+"),
-        "spec.matchRegex", "is only allowed when matchType is CUSTOM");
+    assertRefused(
+        subjectType("user").without("spec.matchType").with("spec.matchRegex", "[0-9]+"),
+        "spec.matchRegex",
+        "is only allowed when matchType is CUSTOM");
   }
 
   @Test
   void matchRegex_mustCompile() {
-    assertRefused(subjectType("user").with("spec.matchType", "CUSTOM").with("spec.matchRegex", "[a-"),
-        "spec.matchRegex", "is not a valid regular expression");
+    assertRefused(
+        subjectType("user").with("spec.matchType", "CUSTOM").with("spec.matchRegex", "[a-"),
+        "spec.matchRegex",
+        "is not a valid regular expression");
   }
 
   @Test
   void matchRegex_mustBeAString() {
-    assertRefused(subjectType("user").with("spec.matchType", "CUSTOM").with("spec.matchRegex", 42),
-        "spec.matchRegex", "must be a string, not a number");
+    assertRefused(
+        subjectType("user").with("spec.matchType", "CUSTOM").with("spec.matchRegex", 42),
+        "spec.matchRegex",
+        "must be a string, not a number");
   }
 }

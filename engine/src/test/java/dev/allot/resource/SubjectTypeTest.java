@@ -23,31 +23,35 @@ class SubjectTypeTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "123e4567-e89b-12d3-a456-426614174000",
-      "123E4567-E89B-12D3-A456-426614174000",
-      "123e4567-E89B-12d3-A456-426614174000",
-      "00000000-0000-0000-0000-000000000000",
-      "ffffffff-ffff-ffff-ffff-ffffffffffff"})
+  @ValueSource(
+      strings = {
+        "123e4567-e89b-12d3-a456-426614174000",
+        "123E4567-E89B-12D3-A456-426614174000",
+        "123e4567-E89B-12d3-A456-426614174000",
+        "00000000-0000-0000-0000-000000000000",
+        "ffffffff-ffff-ffff-ffff-ffffffffffff"
+      })
   void uuid_acceptsTheCanonicalFormOfAnyVersionInAnyCase(String subjectId) {
     assertThat(UUID.accepts(subjectId)).isTrue();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "123e4567e89b12d3a456426614174000",
-      "{123e4567-e89b-12d3-a456-426614174000}",
-      "123e4567-e89b-12d3-a456-42661417400",
-      "123e4567-e89b-12d3-a456-4266141740000",
-      "g23e4567-e89b-12d3-a456-426614174000",
-      "123e4567e-89b-12d3-a456-426614174000",
-      "123e4567-e89b-12d3-a456-42661417400-",
-      "123e4567_e89b_12d3_a456_426614174000",
-      "１23e4567-e89b-12d3-a456-426614174000",
-      "123e4567-e89b-12d3-a456-42661417400ａ",
-      " 123e4567-e89b-12d3-a456-426614174000",
-      "123e4567-e89b-12d3-a456-426614174000\n",
-      "user-1"})
+  @ValueSource(
+      strings = {
+        "123e4567e89b12d3a456426614174000",
+        "{123e4567-e89b-12d3-a456-426614174000}",
+        "123e4567-e89b-12d3-a456-42661417400",
+        "123e4567-e89b-12d3-a456-4266141740000",
+        "g23e4567-e89b-12d3-a456-426614174000",
+        "123e4567e-89b-12d3-a456-426614174000",
+        "123e4567-e89b-12d3-a456-42661417400-",
+        "123e4567_e89b_12d3_a456_426614174000",
+        "１23e4567-e89b-12d3-a456-426614174000",
+        "123e4567-e89b-12d3-a456-42661417400ａ",
+        " 123e4567-e89b-12d3-a456-426614174000",
+        "123e4567-e89b-12d3-a456-426614174000\n",
+        "user-1"
+      })
   void uuid_refusesEveryOtherForm(String subjectId) {
     assertThat(UUID.accepts(subjectId)).isFalse();
   }
@@ -59,7 +63,22 @@ class SubjectTypeTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"+42", "4.2", "-", "--1", "1e5", " 42", "42 ", "forty-two", "٤٢", "４２", "−42", "4-2", "42-"})
+  @ValueSource(
+      strings = {
+        "+42",
+        "4.2",
+        "-",
+        "--1",
+        "1e5",
+        " 42",
+        "42 ",
+        "forty-two",
+        "٤٢",
+        "４２",
+        "−42",
+        "4-2",
+        "42-"
+      })
   void integer_refusesAnythingElse(String subjectId) {
     assertThat(INTEGER.accepts(subjectId)).isFalse();
   }
@@ -72,7 +91,10 @@ class SubjectTypeTest {
     assertThat(LOWER_WORD.accepts("ABC")).isFalse();
   }
 
-  /** Every match type, each with a pattern that accepts digits, so only the length and character rules refuse. */
+  /**
+   * Every match type, each with a pattern that accepts digits, so only the length and character
+   * rules refuse.
+   */
   static Stream<SubjectType> typesAcceptingDigits() {
     return Stream.of(ANY, INTEGER, type(MatchType.CUSTOM, "(?s).*"));
   }
@@ -96,7 +118,9 @@ class SubjectTypeTest {
   @MethodSource("typesAcceptingDigits")
   void subjectId_hasNoControlCharacters(SubjectType type) {
     for (String id : new String[] {"12\n3", "12\t3", "12\u00003", "12\u007f3", "12\u00853"}) {
-      assertThat(type.accepts(id)).as("%s accepts %s", type.matchType(), id.codePoints().boxed().toList()).isFalse();
+      assertThat(type.accepts(id))
+          .as("%s accepts %s", type.matchType(), id.codePoints().boxed().toList())
+          .isFalse();
     }
   }
 
@@ -123,8 +147,10 @@ class SubjectTypeTest {
 
   @Test
   void matchRegex_isRequiredForCustomAndOnlyForCustom() {
-    assertThatThrownBy(() -> type(MatchType.CUSTOM, null)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> type(MatchType.UUID, ".*")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> type(MatchType.CUSTOM, null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> type(MatchType.UUID, ".*"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -134,6 +160,7 @@ class SubjectTypeTest {
   }
 
   private static SubjectType type(MatchType matchType, String regex) {
-    return new SubjectType(new Metadata(ResourceId.of("T"), null, null, ResourceStatus.ACTIVE), matchType, regex);
+    return new SubjectType(
+        new Metadata(ResourceId.of("T"), null, null, ResourceStatus.ACTIVE), matchType, regex);
   }
 }

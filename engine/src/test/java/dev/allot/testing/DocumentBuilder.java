@@ -22,31 +22,42 @@ public final class DocumentBuilder {
   }
 
   public static DocumentBuilder lab(String id) {
-    return new DocumentBuilder(object(
-        "schemaVersion", 1,
-        "kind", "lab",
-        "metadata", object("id", id, "name", "A lab")));
+    return new DocumentBuilder(
+        object("schemaVersion", 1, "kind", "lab", "metadata", object("id", id, "name", "A lab")));
   }
 
   public static DocumentBuilder subjectType(String id) {
-    return new DocumentBuilder(object(
-        "schemaVersion", 1,
-        "kind", "subjecttype",
-        "metadata", object("id", id, "name", "A subject type"),
-        "spec", object("matchType", "ANY")));
+    return new DocumentBuilder(
+        object(
+            "schemaVersion",
+            1,
+            "kind",
+            "subjecttype",
+            "metadata",
+            object("id", id, "name", "A subject type"),
+            "spec",
+            object("matchType", "ANY")));
   }
 
   public static DocumentBuilder experiment(String id) {
-    return new DocumentBuilder(object(
-        "schemaVersion", 1,
-        "kind", "experiment",
-        "metadata", object("id", id, "name", "An experiment", "status", "active"),
-        "spec", object(
-            "variants", list(control("control"), variant("treatment")),
-            "cohorts", list(cohort(1, split("control", "0.5"), split("treatment", "0.5"))))));
+    return new DocumentBuilder(
+        object(
+            "schemaVersion",
+            1,
+            "kind",
+            "experiment",
+            "metadata",
+            object("id", id, "name", "An experiment", "status", "active"),
+            "spec",
+            object(
+                "variants", list(control("control"), variant("treatment")),
+                "cohorts", list(cohort(1, split("control", "0.5"), split("treatment", "0.5"))))));
   }
 
-  /** Starts from an existing document, such as one {@code DocumentWriter} wrote: fetch, edit, re-apply. */
+  /**
+   * Starts from an existing document, such as one {@code DocumentWriter} wrote: fetch, edit,
+   * re-apply.
+   */
   @SuppressWarnings("unchecked")
   public static DocumentBuilder of(Map<String, ?> document) {
     return new DocumentBuilder((Map<String, Object>) copy(document));

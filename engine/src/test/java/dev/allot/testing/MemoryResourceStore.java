@@ -24,7 +24,9 @@ public final class MemoryResourceStore implements ResourceStore {
 
   /** A store holding the built-in resources, as every real store does from its first start. */
   public MemoryResourceStore() {
-    write(BuiltIns.ALL.stream().map(resource -> new StoredResource(resource, 1)).toList(), Author.SYSTEM);
+    write(
+        BuiltIns.ALL.stream().map(resource -> new StoredResource(resource, 1)).toList(),
+        Author.SYSTEM);
   }
 
   @Override
@@ -63,11 +65,13 @@ public final class MemoryResourceStore implements ResourceStore {
     for (StoredResource stored : written) {
       int current = versions.getOrDefault(stored.key(), List.of()).size();
       if (stored.version() != current + 1) {
-        throw new AllotException(ErrorCode.CONCURRENT_CHANGE, stored.key() + " is at version " + current);
+        throw new AllotException(
+            ErrorCode.CONCURRENT_CHANGE, stored.key() + " is at version " + current);
       }
     }
     for (StoredResource stored : written) {
-      versions.computeIfAbsent(stored.key(), k -> new ArrayList<>())
+      versions
+          .computeIfAbsent(stored.key(), k -> new ArrayList<>())
           .add(new ResourceVersion(stored, author, Instant.now()));
     }
     marker++;

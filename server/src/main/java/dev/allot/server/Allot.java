@@ -46,17 +46,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server: the services {@link AllotServices} builds over the store, and around them what only
- * a server has (the data directory, the first admin token, HTTP or HTTPS, metrics, the catalog
- * poller and the import schedule), stopped in the reverse order.
+ * The server: the services {@link AllotServices} builds over the store, and around them what only a
+ * server has (the data directory, the first admin token, HTTP or HTTPS, metrics, the catalog poller
+ * and the import schedule), stopped in the reverse order.
  */
 public final class Allot implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Allot.class);
-  private static final Set<PosixFilePermission> PRIVATE_DIRECTORY = PosixFilePermissions.fromString("rwx------");
-  private static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> PRIVATE_DIRECTORY =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> PRIVATE_FILE =
+      PosixFilePermissions.fromString("rw-------");
 
   /** How often a node looks for resource changes made through other nodes sharing its database. */
   public static final Duration CATALOG_POLL = Duration.ofSeconds(1);
+
   /** How often a node looks for assignment tables that are due. */
   public static final Duration IMPORT_TICK = Duration.ofSeconds(30);
 
@@ -66,8 +69,12 @@ public final class Allot implements AutoCloseable {
   private final Metrics metrics;
   private final Javalin http;
 
-  private Allot(AllotServices services, ScheduledExecutorService importScheduler, ScheduledExecutorService poller,
-      Metrics metrics, Javalin http) {
+  private Allot(
+      AllotServices services,
+      ScheduledExecutorService importScheduler,
+      ScheduledExecutorService poller,
+      Metrics metrics,
+      Javalin http) {
     this.services = services;
     this.importScheduler = importScheduler;
     this.poller = poller;
@@ -77,45 +84,65 @@ public final class Allot implements AutoCloseable {
 
   /**
    * Everything that can refuse a start without touching the data dir is checked first (the
-   * configuration when it was built, then the port and the TLS files), so a refused start leaves
-   * no database, secret key or admin token behind.
+   * configuration when it was built, then the port and the TLS files), so a refused start leaves no
+   * database, secret key or admin token behind.
    */
   public static Allot start(AllotConfig config) {
     requireFreePort(config.host(), config.port());
-    // Before the database: a server that cannot serve HTTPS as asked refuses at once, naming the file.
+    // Before the database: a server that cannot serve HTTPS as asked refuses at once, naming the
+    // file.
     Optional<TlsIdentity> tls = config.tls().map(TlsFiles::load);
     createDataDir(config.dataDir());
-    SecretBox secrets = new SecretBox(
-        SecretKeys.load(config.secretKey(), config.secretKeyFile(), new SecureRandom()), new SecureRandom());
+    SecretBox secrets =
+        new SecretBox(
+            SecretKeys.load(config.secretKey(), config.secretKeyFile(), new SecureRandom()),
+            new SecureRandom());
     Metrics metrics = new Metrics();
     AllotServices services = null;
     ScheduledExecutorService importScheduler = null;
     ScheduledExecutorService poller = null;
     try {
-      services = AllotServices.open(config.jdbcUrl(), config.database(), new AllotServices.Config(config.dataDir(),
-          secrets, config.propertyKeyLimit(), config.assignmentEvents(),
-          AllotServices.Config.DEFAULT_ASSIGNMENT_CACHE_SIZE));
+      services =
+          AllotServices.open(
+              config.jdbcUrl(),
+              config.database(),
+              new AllotServices.Config(
+                  config.dataDir(),
+                  secrets,
+                  config.propertyKeyLimit(),
+                  config.assignmentEvents(),
+                  AllotServices.Config.DEFAULT_ASSIGNMENT_CACHE_SIZE));
       services.assignmentEvents().ifPresent(metrics::bind);
       services.assignmentCache().ifPresent(metrics::bind);
-      services.tokens().createFirstAdmin(config.adminToken()).ifPresent(issued -> announce(issued, config));
+      services
+          .tokens()
+          .createFirstAdmin(config.adminToken())
+          .ifPresent(issued -> announce(issued, config));
       SecretKeys.checkAgainst(services.sourceStore());
       importScheduler = scheduleImports(services.importScheduler());
       poller = pollForChanges(services.catalog());
       Authenticator authenticator = new Authenticator(services.tokens());
       ExposureService exposures = services.exposures();
-      Javalin http = HttpApi.create(new HttpApi.Handlers(
-          services.database(),
-          authenticator,
-          new ResourceHandlers(services.resources()),
-          new AssignmentHandlers(services.assignments(), metrics.registry()),
-          new EventHandlers(exposures, metrics.registry()),
-          new AmplitudeHandlers(exposures, authenticator, InstantSource.system(), metrics.registry()),
-          new TokenHandlers(services.tokens(), authenticator),
-          new SourceHandlers(services.sources()),
-          new AssignmentTableHandlers(services.assignmentTables()),
-          metrics), tls);
+      Javalin http =
+          HttpApi.create(
+              new HttpApi.Handlers(
+                  services.database(),
+                  authenticator,
+                  new ResourceHandlers(services.resources()),
+                  new AssignmentHandlers(services.assignments(), metrics.registry()),
+                  new EventHandlers(exposures, metrics.registry()),
+                  new AmplitudeHandlers(
+                      exposures, authenticator, InstantSource.system(), metrics.registry()),
+                  new TokenHandlers(services.tokens(), authenticator),
+                  new SourceHandlers(services.sources()),
+                  new AssignmentTableHandlers(services.assignmentTables()),
+                  metrics),
+              tls);
       http.start(config.host(), config.port());
-      log.info("Allot is serving {} on port {} with {}", tls.isPresent() ? "HTTPS" : "HTTP", http.port(),
+      log.info(
+          "Allot is serving {} on port {} with {}",
+          tls.isPresent() ? "HTTPS" : "HTTP",
+          http.port(),
           config.jdbcUrl().replaceAll("(?i)(password=)[^&]*", "$1***"));
       return new Allot(services, importScheduler, poller, metrics, http);
     } catch (RuntimeException e) {
@@ -140,59 +167,89 @@ public final class Allot implements AutoCloseable {
 
   /**
    * Binds the port and lets it go at once. Javalin binds only when everything else is built, after
-   * the store was made and a first admin token printed; binding first is simpler than building
-   * the HTTP server before the store it serves. Another program may still take the port between
-   * this check and Javalin's bind: then the start fails there, as it did before this check.
+   * the store was made and a first admin token printed; binding first is simpler than building the
+   * HTTP server before the store it serves. Another program may still take the port between this
+   * check and Javalin's bind: then the start fails there, as it did before this check.
    */
   private static void requireFreePort(String host, int port) {
     if (port == 0) {
       return; // the system picks a free one
     }
     try (ServerSocket probe = new ServerSocket()) {
-      probe.setReuseAddress(true); // as Jetty does: a port a stopped server left in TIME_WAIT is free
+      probe.setReuseAddress(
+          true); // as Jetty does: a port a stopped server left in TIME_WAIT is free
       probe.bind(new InetSocketAddress(host, port));
     } catch (BindException e) {
-      throw new IllegalStateException("cannot listen on " + host + " port " + port + ": " + e.getMessage()
-          + " (is another server running? pass another --port)");
+      throw new IllegalStateException(
+          "cannot listen on "
+              + host
+              + " port "
+              + port
+              + ": "
+              + e.getMessage()
+              + " (is another server running? pass another --port)");
     } catch (IOException e) {
-      throw new IllegalStateException("cannot listen on " + host + " port " + port + ": " + e.getMessage());
+      throw new IllegalStateException(
+          "cannot listen on " + host + " port " + port + ": " + e.getMessage());
     }
   }
 
   /** Resources changed through another node reach this one within {@link #CATALOG_POLL}. */
   private static ScheduledExecutorService pollForChanges(Catalog catalog) {
-    ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().name("allot-catalog-poller").daemon().factory());
+    ScheduledExecutorService poller =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("allot-catalog-poller").daemon().factory());
     // Every poll fails while the store is down: a line per poll would flood the log.
     FailureLog failures = new FailureLog(log);
-    poller.scheduleWithFixedDelay(() -> {
-      try {
-        catalog.refreshIfChanged();
-      } catch (RuntimeException e) {
-        failures.warn("reloading experiments failed; serving the last ones loaded: " + e.getMessage(), null);
-      }
-    }, CATALOG_POLL.toMillis(), CATALOG_POLL.toMillis(), TimeUnit.MILLISECONDS);
+    poller.scheduleWithFixedDelay(
+        () -> {
+          try {
+            catalog.refreshIfChanged();
+          } catch (RuntimeException e) {
+            failures.warn(
+                "reloading experiments failed; serving the last ones loaded: " + e.getMessage(),
+                null);
+          }
+        },
+        CATALOG_POLL.toMillis(),
+        CATALOG_POLL.toMillis(),
+        TimeUnit.MILLISECONDS);
     return poller;
   }
 
-  /** Assignment tables that are due run every {@link #IMPORT_TICK}, one after another, on one thread. */
+  /**
+   * Assignment tables that are due run every {@link #IMPORT_TICK}, one after another, on one
+   * thread.
+   */
   private static ScheduledExecutorService scheduleImports(ImportScheduler scheduler) {
-    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().name("allot-imports").daemon().factory());
-    executor.scheduleWithFixedDelay(() -> {
-      try {
-        for (ImportRun run : scheduler.tick()) {
-          if (run.status() == ImportRun.Status.FAILED) {
-            log.warn("assignment table {} failed: {}", run.tableId(), run.error().orElse(""));
-          } else {
-            log.info("assignment table {} loaded {} rows ({} already assigned, {} rejected)", run.tableId(),
-                run.rowsLoaded(), run.alreadyAssigned(), run.rejected());
+    ScheduledExecutorService executor =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("allot-imports").daemon().factory());
+    executor.scheduleWithFixedDelay(
+        () -> {
+          try {
+            for (ImportRun run : scheduler.tick()) {
+              if (run.status() == ImportRun.Status.FAILED) {
+                log.warn("assignment table {} failed: {}", run.tableId(), run.error().orElse(""));
+              } else {
+                log.info(
+                    "assignment table {} loaded {} rows ({} already assigned, {} rejected)",
+                    run.tableId(),
+                    run.rowsLoaded(),
+                    run.alreadyAssigned(),
+                    run.rejected());
+              }
+            }
+          } catch (RuntimeException e) {
+            log.warn(
+                "running assignment tables failed; trying again in {}: {}",
+                IMPORT_TICK,
+                e.getMessage());
           }
-        }
-      } catch (RuntimeException e) {
-        log.warn("running assignment tables failed; trying again in {}: {}", IMPORT_TICK, e.getMessage());
-      }
-    }, IMPORT_TICK.toMillis(), IMPORT_TICK.toMillis(), TimeUnit.MILLISECONDS);
+        },
+        IMPORT_TICK.toMillis(),
+        IMPORT_TICK.toMillis(),
+        TimeUnit.MILLISECONDS);
     return executor;
   }
 
@@ -210,7 +267,10 @@ public final class Allot implements AutoCloseable {
     return http;
   }
 
-  /** Stops taking requests, stores the assignments and assignment events in flight, then closes the database. */
+  /**
+   * Stops taking requests, stores the assignments and assignment events in flight, then closes the
+   * database.
+   */
   @Override
   public void close() {
     http.stop();
@@ -236,7 +296,8 @@ public final class Allot implements AutoCloseable {
       if (Files.getFileStore(dataDir).supportsFileAttributeView(PosixFileAttributeView.class)) {
         makePrivate(dataDir, PRIVATE_DIRECTORY);
         try (var files = Files.list(dataDir)) {
-          for (Path file : files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
+          for (Path file :
+              files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
             makePrivate(file, PRIVATE_FILE);
           }
         }
@@ -246,16 +307,24 @@ public final class Allot implements AutoCloseable {
     }
   }
 
-  private static void makePrivate(Path path, Set<PosixFilePermission> permissions) throws IOException {
-    Set<PosixFilePermission> before = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+  private static void makePrivate(Path path, Set<PosixFilePermission> permissions)
+      throws IOException {
+    Set<PosixFilePermission> before =
+        Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
     if (!before.equals(permissions)) {
       Files.setPosixFilePermissions(path, permissions);
-      log.info("made {} private to the server's user: {}, was {}", path, PosixFilePermissions.toString(permissions),
+      log.info(
+          "made {} private to the server's user: {}, was {}",
+          path,
+          PosixFilePermissions.toString(permissions),
           PosixFilePermissions.toString(before));
     }
   }
 
-  /** The first admin token: a generated secret is shown once and kept in a file only its owner can read. */
+  /**
+   * The first admin token: a generated secret is shown once and kept in a file only its owner can
+   * read.
+   */
   private static void announce(IssuedToken issued, AllotConfig config) {
     if (config.adminToken().isPresent()) {
       log.info("created admin token {} from ALLOT_ADMIN_TOKEN", issued.token().id());
@@ -266,13 +335,17 @@ public final class Allot implements AutoCloseable {
     try {
       file = AdminTokenFile.write(preferred, issued.secret());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the admin token to " + preferred + " or beside it", e);
+      throw new UncheckedIOException(
+          "cannot write the admin token to " + preferred + " or beside it", e);
     }
     if (!file.equals(preferred)) {
-      log.warn("{} exists and was kept: it holds the admin token of another store that used this data dir "
-          + "(this store was empty). This store's first admin token is in {}. The CLI reads "
-          + "allot-data/admin-token by default: give it this one with --token or ALLOT_TOKEN=$(cat {})",
-          preferred, file, file);
+      log.warn(
+          "{} exists and was kept: it holds the admin token of another store that used this data dir "
+              + "(this store was empty). This store's first admin token is in {}. The CLI reads "
+              + "allot-data/admin-token by default: give it this one with --token or ALLOT_TOKEN=$(cat {})",
+          preferred,
+          file,
+          file);
     }
     System.out.println("Created the first admin token (shown once; also in " + file + "):");
     System.out.println("  " + issued.secret());

@@ -13,15 +13,16 @@ import java.util.Optional;
  *
  * @param databaseUrl a JDBC URL, or empty for the embedded SQLite file {@code <dataDir>/allot.db}
  * @param database the password ({@code ALLOT_DATABASE_PASSWORD}), durability and pool size
- * @param adminToken the secret of the first admin token on an empty store ({@code ALLOT_ADMIN_TOKEN})
+ * @param adminToken the secret of the first admin token on an empty store ({@code
+ *     ALLOT_ADMIN_TOKEN})
  * @param propertyKeyLimit the most distinct experiment user property keys the deployment keeps
  *     (docs/events.md, "The property key limit")
- * @param assignmentEvents whether get and getOrMake record assignment events
- *     (docs/events.md, "Assignment events")
+ * @param assignmentEvents whether get and getOrMake record assignment events (docs/events.md,
+ *     "Assignment events")
  * @param tls the certificate and key to serve HTTPS with ({@code --tls-cert}, {@code --tls-key});
  *     without them the server speaks plain HTTP
- * @param secretKey the key that seals the passwords of sources, base64 of 32 bytes
- *     ({@code ALLOT_SECRET_KEY}); without it, the key in {@link #secretKeyFile()}, made on first start
+ * @param secretKey the key that seals the passwords of sources, base64 of 32 bytes ({@code
+ *     ALLOT_SECRET_KEY}); without it, the key in {@link #secretKeyFile()}, made on first start
  */
 public record AllotConfig(
     String host,
@@ -46,13 +47,18 @@ public record AllotConfig(
       throw new IllegalArgumentException("--port must be 0 to 65535, is " + port);
     }
     if (propertyKeyLimit < 0) {
-      throw new IllegalArgumentException("--property-key-limit must be 0 or more, is " + propertyKeyLimit);
+      throw new IllegalArgumentException(
+          "--property-key-limit must be 0 or more, is " + propertyKeyLimit);
     }
     // Here, not only where the token is made: a server refuses it before it writes any file.
-    adminToken.filter(secret -> secret.length() < TokenService.MIN_SECRET_LENGTH).ifPresent(secret -> {
-      throw new IllegalArgumentException(
-          "ALLOT_ADMIN_TOKEN must be at least " + TokenService.MIN_SECRET_LENGTH + " characters");
-    });
+    adminToken
+        .filter(secret -> secret.length() < TokenService.MIN_SECRET_LENGTH)
+        .ifPresent(secret -> {
+          throw new IllegalArgumentException(
+              "ALLOT_ADMIN_TOKEN must be at least "
+                  + TokenService.MIN_SECRET_LENGTH
+                  + " characters");
+        });
     secretKey.ifPresent(key -> {
       try {
         SecretBox.decodeKey(key);
@@ -75,14 +81,36 @@ public record AllotConfig(
     return dataDir.resolve("secret-key");
   }
 
-  /** Never the secrets: the passwords, the admin token and the secret key show only whether they are set. */
+  /**
+   * Never the secrets: the passwords, the admin token and the secret key show only whether they are
+   * set.
+   */
   @Override
   public String toString() {
-    return "AllotConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir
-        + ", databaseUrl=" + databaseUrl.map(url -> url.replaceAll("(?i)(password=)[^&]*", "$1***"))
-        + ", database=[password=" + database.password().map(p -> "***") + ", durability=" + database.durability()
-        + ", poolSize=" + database.poolSize() + "], adminToken=" + adminToken.map(t -> "***")
-        + ", propertyKeyLimit=" + propertyKeyLimit + ", assignmentEvents=" + assignmentEvents + ", tls=" + tls
-        + ", secretKey=" + secretKey.map(k -> "***") + "]";
+    return "AllotConfig[host="
+        + host
+        + ", port="
+        + port
+        + ", dataDir="
+        + dataDir
+        + ", databaseUrl="
+        + databaseUrl.map(url -> url.replaceAll("(?i)(password=)[^&]*", "$1***"))
+        + ", database=[password="
+        + database.password().map(p -> "***")
+        + ", durability="
+        + database.durability()
+        + ", poolSize="
+        + database.poolSize()
+        + "], adminToken="
+        + adminToken.map(t -> "***")
+        + ", propertyKeyLimit="
+        + propertyKeyLimit
+        + ", assignmentEvents="
+        + assignmentEvents
+        + ", tls="
+        + tls
+        + ", secretKey="
+        + secretKey.map(k -> "***")
+        + "]";
   }
 }

@@ -9,7 +9,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A token file is never overwritten, nor written through a link: the secret goes to the next free name. */
+/**
+ * A token file is never overwritten, nor written through a link: the secret goes to the next free
+ * name.
+ */
 class AdminTokenFileTest {
   @TempDir Path dataDir;
 
@@ -19,7 +22,8 @@ class AdminTokenFileTest {
 
     assertThat(written).isEqualTo(dataDir.resolve("admin-token"));
     assertThat(Files.readString(written)).isEqualTo("secret-1\n");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(written))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(written)))
+        .isEqualTo("rw-------");
   }
 
   @Test

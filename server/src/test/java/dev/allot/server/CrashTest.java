@@ -38,8 +38,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * assignment it acknowledged, unchanged.
  */
 class CrashTest {
-  /** The clients run at least this long before the kill, and longer until enough answers came back. */
+  /**
+   * The clients run at least this long before the kill, and longer until enough answers came back.
+   */
   private static final Duration MIN_LOAD = Duration.ofMillis(1000);
+
   private static final Duration MAX_LOAD = Duration.ofSeconds(6);
   private static final int ENOUGH_ANSWERS = 300;
   private static final int CLIENTS = 16;
@@ -48,8 +51,13 @@ class CrashTest {
   record Acknowledged(String variantId, int cohortIndex) {}
 
   @RegisterExtension final ServerProcesses servers = new ServerProcesses();
-  /** The clients call through their own HTTP client, whose IOExceptions after the stop mean the server is gone. */
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  /**
+   * The clients call through their own HTTP client, whose IOExceptions after the stop mean the
+   * server is gone.
+   */
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @AfterEach
   void closeClient() {
@@ -61,7 +69,8 @@ class CrashTest {
     Server first = start("first");
     applyExperiment(first);
 
-    Load load = loadUntil(first, process -> process.destroyForcibly()); // SIGKILL: no shutdown hook runs
+    Load load =
+        loadUntil(first, process -> process.destroyForcibly()); // SIGKILL: no shutdown hook runs
 
     assertThat(first.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(first.process().exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
@@ -83,12 +92,20 @@ class CrashTest {
   }
 
   private void applyExperiment(Server server) {
-    server.applied(experiment("home-cta").variants("control", "treatment", "bigger")
-        .cohort("0.5", "0.5").cohort("0.2", "0.3", "0.5").yaml());
+    server.applied(
+        experiment("home-cta")
+            .variants("control", "treatment", "bigger")
+            .cohort("0.5", "0.5")
+            .cohort("0.2", "0.3", "0.5")
+            .yaml());
   }
 
-  /** What the clients saw: every acknowledged answer, and whether the stop came while they were busy. */
-  record Load(Map<String, Acknowledged> acknowledged, boolean clientsRunningAtStop, int inFlightAtStop) {
+  /**
+   * What the clients saw: every acknowledged answer, and whether the stop came while they were
+   * busy.
+   */
+  record Load(
+      Map<String, Acknowledged> acknowledged, boolean clientsRunningAtStop, int inFlightAtStop) {
     void assertMeaningful() {
       assertThat(clientsRunningAtStop).as("every client still calling at the stop").isTrue();
       assertThat(inFlightAtStop).as("requests in flight at the stop").isPositive();
@@ -96,7 +113,10 @@ class CrashTest {
     }
   }
 
-  /** Runs {@link #CLIENTS} clients against the server, then stops its process with {@code stop} mid-load. */
+  /**
+   * Runs {@link #CLIENTS} clients against the server, then stops its process with {@code stop}
+   * mid-load.
+   */
   private Load loadUntil(Server server, Consumer<Process> stop) throws Exception {
     Map<String, Acknowledged> acknowledged = new ConcurrentHashMap<>();
     AtomicBoolean stopping = new AtomicBoolean();
@@ -108,7 +128,8 @@ class CrashTest {
       try {
         for (int c = 0; c < CLIENTS; c++) {
           String prefix = "client" + c + "-subject";
-          running.add(clients.submit(() -> hammer(server, prefix, acknowledged, inFlight, stopping)));
+          running.add(
+              clients.submit(() -> hammer(server, prefix, acknowledged, inFlight, stopping)));
         }
         waitForLoad(acknowledged);
       } finally {
@@ -124,19 +145,27 @@ class CrashTest {
     return new Load(Map.copyOf(acknowledged), clientsRunningAtStop, inFlightAtStop);
   }
 
-  /** Every acknowledged answer is stored with the same variant and cohort, and answered again as EXISTING. */
-  private void assertEveryAcknowledgedIsStored(Server server, Map<String, Acknowledged> acknowledged) {
+  /**
+   * Every acknowledged answer is stored with the same variant and cohort, and answered again as
+   * EXISTING.
+   */
+  private void assertEveryAcknowledgedIsStored(
+      Server server, Map<String, Acknowledged> acknowledged) {
     Map<String, JsonNode> stored = stored(server, "home-cta", 1000);
     Map<String, Acknowledged> lost = new HashMap<>();
     acknowledged.forEach((subject, ack) -> {
       JsonNode row = stored.get(subject);
-      if (row == null || !new Acknowledged(row.get("variantId").asText(), row.get("cohortIndex").asInt()).equals(ack)) {
+      if (row == null
+          || !new Acknowledged(row.get("variantId").asText(), row.get("cohortIndex").asInt())
+              .equals(ack)) {
         lost.put(subject, ack);
       }
     });
     assertThat(lost).as("acknowledged assignments missing or changed after the restart").isEmpty();
     assertThat(acknowledged.values()).extracting(Acknowledged::cohortIndex).containsOnly(2);
-    assertThat(acknowledged.values()).extracting(Acknowledged::variantId).contains("CONTROL", "TREATMENT", "BIGGER");
+    assertThat(acknowledged.values())
+        .extracting(Acknowledged::variantId)
+        .contains("CONTROL", "TREATMENT", "BIGGER");
 
     String sample = acknowledged.keySet().iterator().next();
     JsonNode again = answer(server.post(GET_OR_MAKE, body(sample, "home-cta")));
@@ -144,8 +173,12 @@ class CrashTest {
     assertThat(again.get("variantId").asText()).isEqualTo(acknowledged.get(sample).variantId());
   }
 
-  /** Lets the clients run for {@link #MIN_LOAD}, then until {@link #ENOUGH_ANSWERS} or {@link #MAX_LOAD}. */
-  private static void waitForLoad(Map<String, Acknowledged> acknowledged) throws InterruptedException {
+  /**
+   * Lets the clients run for {@link #MIN_LOAD}, then until {@link #ENOUGH_ANSWERS} or {@link
+   * #MAX_LOAD}.
+   */
+  private static void waitForLoad(Map<String, Acknowledged> acknowledged)
+      throws InterruptedException {
     long start = System.nanoTime();
     Thread.sleep(MIN_LOAD.toMillis());
     while (acknowledged.size() < ENOUGH_ANSWERS && System.nanoTime() - start < MAX_LOAD.toNanos()) {
@@ -157,16 +190,21 @@ class CrashTest {
    * One client: getOrMake for a fresh subject, again and again, recording each 200. It ends at the
    * first failed call after the stop began; a failure before it fails the test.
    */
-  private Void hammer(Server server, String prefix, Map<String, Acknowledged> acknowledged, AtomicInteger inFlight,
+  private Void hammer(
+      Server server,
+      String prefix,
+      Map<String, Acknowledged> acknowledged,
+      AtomicInteger inFlight,
       AtomicBoolean stopping) {
     for (int i = 0; ; i++) {
       String subject = prefix + i;
-      HttpRequest request = HttpRequest.newBuilder(URI.create(server.url(GET_OR_MAKE)))
-          .timeout(Duration.ofSeconds(10))
-          .header("Authorization", "Bearer " + ServerProcesses.ADMIN_TOKEN)
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body(subject, "home-cta")))
-          .build();
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(server.url(GET_OR_MAKE)))
+              .timeout(Duration.ofSeconds(10))
+              .header("Authorization", "Bearer " + ServerProcesses.ADMIN_TOKEN)
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(body(subject, "home-cta")))
+              .build();
       HttpResponse<String> response;
       inFlight.incrementAndGet();
       try {
@@ -186,17 +224,22 @@ class CrashTest {
         if (stopping.get()) {
           return null;
         }
-        throw new IllegalStateException("getOrMake answered " + response.statusCode() + ": " + response.body());
+        throw new IllegalStateException(
+            "getOrMake answered " + response.statusCode() + ": " + response.body());
       }
       JsonNode answer = TestServer.parseJson(response.body()).at("/assignments/0");
       if (!answer.get("reason").asText().equals("ASSIGNED")) {
         throw new IllegalStateException("a fresh subject was not assigned: " + response.body());
       }
-      acknowledged.put(subject, new Acknowledged(answer.get("variantId").asText(), answer.get("cohortIndex").asInt()));
+      acknowledged.put(
+          subject,
+          new Acknowledged(answer.get("variantId").asText(), answer.get("cohortIndex").asInt()));
     }
   }
 
-  /** Starts {@code allot serve} in a new JVM on the data dir that every server of the test shares. */
+  /**
+   * Starts {@code allot serve} in a new JVM on the data dir that every server of the test shares.
+   */
   private Server start(String name) throws IOException, InterruptedException {
     return servers.start(name, "--data-dir", servers.dir().resolve("data").toString());
   }

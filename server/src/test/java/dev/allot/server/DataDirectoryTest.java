@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The data directory and every file Allot makes in it are private to the server's user: 0700 and
- * 0600, the database and its -wal and -shm files included (docs/operations.md, "The data
- * directory and token files").
+ * 0600, the database and its -wal and -shm files included (docs/operations.md, "The data directory
+ * and token files").
  */
 class DataDirectoryTest {
 
@@ -32,8 +32,8 @@ class DataDirectoryTest {
       write(server, Files.readString(server.dataDir().resolve("admin-token")).trim());
 
       assertPrivate(server.dataDir());
-      assertThat(modes(server.dataDir())).containsKeys("allot.db", "allot.db-wal", "allot.db-shm", "admin-token",
-          "secret-key");
+      assertThat(modes(server.dataDir()))
+          .containsKeys("allot.db", "allot.db-wal", "allot.db-shm", "admin-token", "secret-key");
     }
 
     @Test
@@ -45,7 +45,8 @@ class DataDirectoryTest {
           for (Path file : files.toList()) {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
           }
-          Files.setPosixFilePermissions(server.dataDir(), PosixFilePermissions.fromString("rwxr-xr-x"));
+          Files.setPosixFilePermissions(
+              server.dataDir(), PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (IOException e) {
           throw new IllegalStateException(e);
         }
@@ -71,17 +72,34 @@ class DataDirectoryTest {
     assertThat(modes(dataDir)).containsKeys("allot.db", "secret-key");
   }
 
-  /** Resources, assignments, events and a token: every table the database has a row in gets written. */
+  /**
+   * Resources, assignments, events and a token: every table the database has a row in gets written.
+   */
   private static void write(TestServer server, String admin) {
     server.post("/v1/resources:apply", admin, "application/yaml", experiment("home-cta").yaml());
-    assertThat(server.post("/v1/assignments:getOrMake", admin, "application/json",
-        "{\"subjectId\": \"user-1\", \"experimentIds\": [\"home-cta\"]}").status()).isEqualTo(200);
-    assertThat(server.post("/v1/tokens", admin, "application/json", "{\"role\": \"sdk\", \"name\": \"app\"}")
-        .status()).isEqualTo(201);
+    assertThat(
+            server
+                .post(
+                    "/v1/assignments:getOrMake",
+                    admin,
+                    "application/json",
+                    "{\"subjectId\": \"user-1\", \"experimentIds\": [\"home-cta\"]}")
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            server
+                .post(
+                    "/v1/tokens",
+                    admin,
+                    "application/json",
+                    "{\"role\": \"sdk\", \"name\": \"app\"}")
+                .status())
+        .isEqualTo(201);
   }
 
   private static void assertPrivate(Path dataDir) throws IOException {
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir)))
+        .isEqualTo("rwx------");
     Map<String, String> modes = modes(dataDir);
     assertThat(modes).isNotEmpty();
     assertThat(modes).allSatisfy((file, mode) -> assertThat(mode).as(file).isEqualTo("rw-------"));
@@ -91,8 +109,10 @@ class DataDirectoryTest {
     Map<String, String> modes = new TreeMap<>();
     try (var files = Files.list(dir)) {
       for (Path file : files.toList()) {
-        modes.put(file.getFileName().toString(),
-            PosixFilePermissions.toString(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS)));
+        modes.put(
+            file.getFileName().toString(),
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS)));
       }
     }
     return modes;

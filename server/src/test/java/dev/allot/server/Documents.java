@@ -19,24 +19,26 @@ public final class Documents {
 
   public static String lab(String id, String status) {
     return """
-        kind: lab
-        metadata:
-          id: %s
-          name: Lab %s
-          status: %s
-        """.formatted(id, id, status);
+    kind: lab
+    metadata:
+      id: %s
+      name: Lab %s
+      status: %s
+    """
+        .formatted(id, id, status);
   }
 
   /** A subject type matching {@code matchType} (ANY, UUID, INTEGER). */
   public static String subjectType(String id, String matchType) {
     return """
-        kind: subjecttype
-        metadata:
-          id: %s
-          name: Type %s
-        spec:
-          matchType: %s
-        """.formatted(id, id, matchType);
+    kind: subjecttype
+    metadata:
+      id: %s
+      name: Type %s
+    spec:
+      matchType: %s
+    """
+        .formatted(id, id, matchType);
   }
 
   /**
@@ -47,7 +49,10 @@ public final class Documents {
     return new Experiment(id);
   }
 
-  /** Subject type {@code user} (any id) and {@code home-cta}, an {@link #experiment} of that type: what imports load into. */
+  /**
+   * Subject type {@code user} (any id) and {@code home-cta}, an {@link #experiment} of that type:
+   * what imports load into.
+   */
   public static String userExperiment() {
     return batch(subjectType("user", "ANY"), experiment("home-cta").subjectType("user").yaml());
   }
@@ -101,8 +106,8 @@ public final class Documents {
     }
 
     /**
-     * Adds the next cohort, with the splits of the variants in listed order. The first call replaces
-     * the default cohort.
+     * Adds the next cohort, with the splits of the variants in listed order. The first call
+     * replaces the default cohort.
      */
     public Experiment cohort(String... splits) {
       if (!explicitCohorts) {
@@ -157,7 +162,8 @@ public final class Documents {
       for (int c = 0; c < cohorts.size(); c++) {
         List<Object> split = new ArrayList<>();
         for (int v = 0; v < cohorts.get(c).size(); v++) {
-          split.add(Map.of("variant", variants.get(v), "split", new BigDecimal(cohorts.get(c).get(v))));
+          split.add(
+              Map.of("variant", variants.get(v), "split", new BigDecimal(cohorts.get(c).get(v))));
         }
         Map<String, Object> cohort = new LinkedHashMap<>();
         cohort.put("index", c + 1);

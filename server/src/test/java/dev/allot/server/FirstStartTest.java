@@ -1,6 +1,5 @@
 package dev.allot.server;
 
-import dev.allot.storage.PostgresTestDatabase;
 import static dev.allot.server.Documents.experiment;
 import static dev.allot.server.Documents.lab;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,6 +10,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.allot.storage.PostgresTestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,7 +43,8 @@ class FirstStartTest {
       Path file = server.dataDir().resolve("admin-token");
 
       assertThat(Files.getPosixFilePermissions(file))
-          .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+          .containsExactlyInAnyOrder(
+              PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
       assertThat(Files.readString(file)).matches("allot_[A-Za-z0-9_-]{43}\n");
     }
 
@@ -54,8 +55,11 @@ class FirstStartTest {
       TestServer.Response response = server.get("/v1/tokens", secret);
 
       assertThat(response.status()).isEqualTo(200);
-      assertThat(response.json().get("tokens")).singleElement()
-          .satisfies(t -> assertThat(t.get("role").asText() + " " + t.get("name").asText()).isEqualTo("admin initial admin"));
+      assertThat(response.json().get("tokens"))
+          .singleElement()
+          .satisfies(t ->
+              assertThat(t.get("role").asText() + " " + t.get("name").asText())
+                  .isEqualTo("admin initial admin"));
       assertThat(server.get("/v1/labs", TestServer.ADMIN_TOKEN).status()).isEqualTo(401);
     }
 
@@ -94,14 +98,16 @@ class FirstStartTest {
       TestServer.Response response = server.get("/v1/tokens", TestServer.ADMIN_TOKEN);
 
       assertThat(response.status()).isEqualTo(200);
-      assertThat(response.json().get("tokens")).singleElement()
+      assertThat(response.json().get("tokens"))
+          .singleElement()
           .satisfies(t -> assertThat(t.get("role").asText()).isEqualTo("admin"));
       assertThat(server.dataDir().resolve("admin-token")).doesNotExist();
     }
 
     @Test
     void restart_keepsEveryResourceAndToken() {
-      server.applied(Documents.batch(lab("marketing"), experiment("home-cta").parent("marketing").yaml()));
+      server.applied(
+          Documents.batch(lab("marketing"), experiment("home-cta").parent("marketing").yaml()));
       server.applied(experiment("home-cta").parent("marketing").status("ended").yaml());
       String editor = server.token("editor");
       JsonNode experimentBefore = server.get("/v1/experiments/home-cta").json();
@@ -138,14 +144,17 @@ class FirstStartTest {
     }
   }
 
-  /** A data dir that served SQLite, then a new PostgreSQL database: each store keeps a token file of its own. */
+  /**
+   * A data dir that served SQLite, then a new PostgreSQL database: each store keeps a token file of
+   * its own.
+   */
   @Nested
   class WithTheAdminTokenFileOfAnotherStore {
     @RegisterExtension final PostgresTestDatabase postgres = PostgresTestDatabase.empty();
 
     @Test
-    void firstStartOnANewStore_keepsTheFile_andWritesItsOwnSecretToAdminToken2(@TempDir Path dataDir)
-        throws IOException, InterruptedException {
+    void firstStartOnANewStore_keepsTheFile_andWritesItsOwnSecretToAdminToken2(
+        @TempDir Path dataDir) throws IOException, InterruptedException {
       AllotConfig sqlite = TestConfig.in(dataDir).build();
       printedWhile(() -> Allot.start(sqlite).close());
       Path file = dataDir.resolve("admin-token");
@@ -159,11 +168,17 @@ class FirstStartTest {
       try (Allot allot = started[0]) {
         assertThat(Files.readString(file)).isEqualTo(sqliteSecret);
         assertThat(Files.getPosixFilePermissions(next))
-            .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            .containsExactlyInAnyOrder(
+                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
         String secret = Files.readString(next).trim();
         assertThat(secret).matches("allot_[A-Za-z0-9_-]{43}").isNotEqualTo(sqliteSecret.trim());
-        assertThat(printed).isEqualTo("Created the first admin token (shown once; also in " + next + "):\n  "
-            + secret + "\n");
+        assertThat(printed)
+            .isEqualTo(
+                "Created the first admin token (shown once; also in "
+                    + next
+                    + "):\n  "
+                    + secret
+                    + "\n");
         assertThat(tokensStatus(allot, secret)).isEqualTo(200);
         assertThat(tokensStatus(allot, sqliteSecret.trim())).isEqualTo(401);
       }
@@ -174,48 +189,67 @@ class FirstStartTest {
     }
   }
 
-  /** The status of {@code GET /v1/tokens} with {@code secret}, from a server started outside a {@link TestServer}. */
-  private static int tokensStatus(Allot allot, String secret) throws IOException, InterruptedException {
+  /**
+   * The status of {@code GET /v1/tokens} with {@code secret}, from a server started outside a
+   * {@link TestServer}.
+   */
+  private static int tokensStatus(Allot allot, String secret)
+      throws IOException, InterruptedException {
     try (HttpClient http = HttpClient.newHttpClient()) {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + allot.port() + "/v1/tokens"))
-          .header("Authorization", "Bearer " + secret).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      return http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + allot.port() + "/v1/tokens"))
+                  .header("Authorization", "Bearer " + secret)
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     }
   }
 
   @Test
-  void firstStart_printsTheGeneratedSecretOnceAndLaterStartsDoNot(@TempDir Path dataDir) throws IOException {
+  void firstStart_printsTheGeneratedSecretOnceAndLaterStartsDoNot(@TempDir Path dataDir)
+      throws IOException {
     AllotConfig config = TestConfig.in(dataDir).build();
 
     String first = printedWhile(() -> Allot.start(config).close());
     String second = printedWhile(() -> Allot.start(config).close());
 
     String secret = Files.readString(dataDir.resolve("admin-token")).trim();
-    assertThat(first).isEqualTo("Created the first admin token (shown once; also in " + dataDir.resolve("admin-token")
-        + "):\n  " + secret + "\n");
+    assertThat(first)
+        .isEqualTo(
+            "Created the first admin token (shown once; also in "
+                + dataDir.resolve("admin-token")
+                + "):\n  "
+                + secret
+                + "\n");
     assertThat(second).isEmpty();
   }
 
   @Test
-  void start_withAnAllotAdminTokenShorterThan16Characters_isRefusedBeforeAnyFileIsWritten(@TempDir Path parent) {
+  void start_withAnAllotAdminTokenShorterThan16Characters_isRefusedBeforeAnyFileIsWritten(
+      @TempDir Path parent) {
     Path dataDir = parent.resolve("data");
 
-    assertThatThrownBy(() -> Allot.start(TestConfig.in(dataDir).adminToken("short-secret").build()).close())
+    assertThatThrownBy(
+            () -> Allot.start(TestConfig.in(dataDir).adminToken("short-secret").build()).close())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("ALLOT_ADMIN_TOKEN must be at least 16 characters");
     assertThat(dataDir).doesNotExist();
   }
 
   @Test
-  void start_onAPortInUse_isRefusedBeforeTheDataDirGetsADatabaseOrAToken(@TempDir Path parent) throws IOException {
+  void start_onAPortInUse_isRefusedBeforeTheDataDirGetsADatabaseOrAToken(@TempDir Path parent)
+      throws IOException {
     Path dataDir = parent.resolve("data");
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       int port = taken.getLocalPort();
       AllotConfig config = TestConfig.in(dataDir).port(port).build();
 
-      String printed = printedWhile(() -> assertThatThrownBy(() -> Allot.start(config).close())
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessageStartingWith("cannot listen on 127.0.0.1 port " + port + ": ")
-          .hasMessageEndingWith("(is another server running? pass another --port)"));
+      String printed =
+          printedWhile(() ->
+              assertThatThrownBy(() -> Allot.start(config).close())
+                  .isInstanceOf(IllegalStateException.class)
+                  .hasMessageStartingWith("cannot listen on 127.0.0.1 port " + port + ": ")
+                  .hasMessageEndingWith("(is another server running? pass another --port)"));
 
       assertThat(printed).isEmpty();
     }
@@ -225,11 +259,13 @@ class FirstStartTest {
   @Test
   void start_onAPortFreedByAStoppedServer_starts(@TempDir Path dataDir) {
     int port;
-    try (Allot first = Allot.start(TestConfig.in(dataDir).adminToken(TestServer.ADMIN_TOKEN).build())) {
+    try (Allot first =
+        Allot.start(TestConfig.in(dataDir).adminToken(TestServer.ADMIN_TOKEN).build())) {
       port = first.port();
     }
 
-    try (Allot again = Allot.start(TestConfig.in(dataDir).port(port).adminToken(TestServer.ADMIN_TOKEN).build())) {
+    try (Allot again =
+        Allot.start(TestConfig.in(dataDir).port(port).adminToken(TestServer.ADMIN_TOKEN).build())) {
       assertThat(again.port()).isEqualTo(port);
     }
   }
@@ -249,15 +285,19 @@ class FirstStartTest {
       logger.setLevel(level);
     }
 
-    assertThat(logged.list).last()
-        .satisfies(e -> assertThat(e.getLevel() + " " + e.getFormattedMessage()).isEqualTo("INFO Allot stopped"));
+    assertThat(logged.list)
+        .last()
+        .satisfies(e ->
+            assertThat(e.getLevel() + " " + e.getFormattedMessage())
+                .isEqualTo("INFO Allot stopped"));
   }
 
   @Test
   void start_inADataDirThatDoesNotExistYet_createsIt(@TempDir Path parent) {
     Path dataDir = parent.resolve("nested/data");
 
-    try (Allot allot = Allot.start(TestConfig.in(dataDir).adminToken(TestServer.ADMIN_TOKEN).build())) {
+    try (Allot allot =
+        Allot.start(TestConfig.in(dataDir).adminToken(TestServer.ADMIN_TOKEN).build())) {
       assertThat(dataDir.resolve("allot.db")).isRegularFile();
       assertThat(allot.port()).isPositive();
     }

@@ -34,8 +34,12 @@ class MetricsTest {
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.contentType()).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
-    assertThat(response.body()).contains("# TYPE allot_assignments_made_total counter",
-        "# TYPE allot_assignment_events_queued gauge", "jvm_memory_used_bytes", "jvm_threads_live_threads");
+    assertThat(response.body())
+        .contains(
+            "# TYPE allot_assignments_made_total counter",
+            "# TYPE allot_assignment_events_queued gauge",
+            "jvm_memory_used_bytes",
+            "jvm_threads_live_threads");
   }
 
   @Test
@@ -45,7 +49,8 @@ class MetricsTest {
     AssignmentCalls.get(server, "user-1", "home-cta");
 
     Map<String, Double> metrics = scrape();
-    assertThat(metrics).containsEntry("allot_assignment_calls_total{call=\"getOrMake\"}", 2.0)
+    assertThat(metrics)
+        .containsEntry("allot_assignment_calls_total{call=\"getOrMake\"}", 2.0)
         .containsEntry("allot_assignment_calls_total{call=\"get\"}", 1.0)
         .containsEntry("allot_assignments_made_total", 1.0)
         .containsEntry("allot_assignment_cache_size", 1.0)
@@ -55,12 +60,23 @@ class MetricsTest {
 
   @Test
   void anExposureBatch_countsWhatItStored_perEndpoint() {
-    Response response = server.post("/v1/events", ADMIN_TOKEN, "application/json", json(Map.of("events", List.of(
-        exposure("user-1", "treatment", "a"), exposure("user-2", "control", "b"), exposure("user-1", "treatment", "a")))));
+    Response response =
+        server.post(
+            "/v1/events",
+            ADMIN_TOKEN,
+            "application/json",
+            json(
+                Map.of(
+                    "events",
+                    List.of(
+                        exposure("user-1", "treatment", "a"),
+                        exposure("user-2", "control", "b"),
+                        exposure("user-1", "treatment", "a")))));
     assertThat(response.status()).isEqualTo(200);
 
     Map<String, Double> metrics = scrape();
-    assertThat(metrics).containsEntry("allot_exposure_batches_ingested_total" + V1_EVENTS, 1.0)
+    assertThat(metrics)
+        .containsEntry("allot_exposure_batches_ingested_total" + V1_EVENTS, 1.0)
         .containsEntry("allot_exposures_ingested_total" + V1_EVENTS, 2.0)
         .containsEntry("allot_exposures_duplicates_total" + V1_EVENTS, 1.0)
         .containsEntry("allot_exposures_mismatches_total" + V1_EVENTS, 0.0)
@@ -69,27 +85,36 @@ class MetricsTest {
 
   @Test
   void refusedBatches_areCounted_perEndpoint_butNotARefusedKey() {
-    Response refused = server.post("/v1/events", ADMIN_TOKEN, "application/json",
-        json(Map.of("events", List.of(exposure("user-1", "no-such-variant", "a")))));
+    Response refused =
+        server.post(
+            "/v1/events",
+            ADMIN_TOKEN,
+            "application/json",
+            json(Map.of("events", List.of(exposure("user-1", "no-such-variant", "a")))));
     assertThat(refused.status()).isEqualTo(400);
     Map<String, Object> upload = new LinkedHashMap<>();
     upload.put("api_key", ADMIN_TOKEN);
     upload.put("events", List.of(exposure("user-1", "treatment", "b")));
-    assertThat(server.post("/2/httpapi", null, "application/json", json(upload)).status()).isEqualTo(200);
+    assertThat(server.post("/2/httpapi", null, "application/json", json(upload)).status())
+        .isEqualTo(200);
     upload.put("events", List.of(exposure("user-1", "no-such-variant", "c")));
-    assertThat(server.post("/2/httpapi", null, "application/json", json(upload)).status()).isEqualTo(400);
+    assertThat(server.post("/2/httpapi", null, "application/json", json(upload)).status())
+        .isEqualTo(400);
     upload.put("api_key", "not-a-token-of-this-server");
-    assertThat(server.post("/2/httpapi", null, "application/json", json(upload)).status()).isEqualTo(400);
+    assertThat(server.post("/2/httpapi", null, "application/json", json(upload)).status())
+        .isEqualTo(400);
 
     Map<String, Double> metrics = scrape();
-    assertThat(metrics).containsEntry("allot_exposure_batches_refused_total" + V1_EVENTS, 1.0)
+    assertThat(metrics)
+        .containsEntry("allot_exposure_batches_refused_total" + V1_EVENTS, 1.0)
         .containsEntry("allot_exposures_ingested_total" + V1_EVENTS, 0.0)
         .containsEntry("allot_exposures_ingested_total" + HTTPAPI, 1.0)
         .containsEntry("allot_exposure_batches_refused_total" + HTTPAPI, 1.0);
   }
 
   @Test
-  void assignmentEvents_storedBeforeARestart_areCountedDuplicatesAfterIt() throws InterruptedException {
+  void assignmentEvents_storedBeforeARestart_areCountedDuplicatesAfterIt()
+      throws InterruptedException {
     AssignmentCalls.getOrMake(server, "user-1", "home-cta");
     assertThat(eventually("allot_assignment_events_stored_total", 1.0)).isEqualTo(1.0);
 
@@ -99,15 +124,23 @@ class MetricsTest {
     // The new server does not remember the call: its writer finds the event stored, and skips it.
     assertThat(eventually("allot_assignment_events_duplicates_total", 1.0)).isEqualTo(1.0);
     Map<String, Double> metrics = scrape();
-    assertThat(metrics).containsEntry("allot_assignment_events_stored_total", 0.0)
+    assertThat(metrics)
+        .containsEntry("allot_assignment_events_stored_total", 0.0)
         .containsEntry("allot_assignment_events_dropped_total", 0.0)
         .containsEntry("allot_assignment_events_lost_total", 0.0)
         .containsEntry("allot_assignment_events_queued", 0.0);
   }
 
   static Map<String, Object> exposure(String user, String variant, String insertId) {
-    return Map.of("event_type", "$exposure", "user_id", user, "insert_id", insertId,
-        "event_properties", Map.of("flag_key", "home-cta", "variant", variant));
+    return Map.of(
+        "event_type",
+        "$exposure",
+        "user_id",
+        user,
+        "insert_id",
+        insertId,
+        "event_properties",
+        Map.of("flag_key", "home-cta", "variant", variant));
   }
 
   /** Every sample of a scrape by its series, {@code name{labels}}. */
@@ -124,7 +157,10 @@ class MetricsTest {
     return samples;
   }
 
-  /** The sample once it reaches {@code expected}, or what it is after 10 seconds: the writer stores off the request path. */
+  /**
+   * The sample once it reaches {@code expected}, or what it is after 10 seconds: the writer stores
+   * off the request path.
+   */
   double eventually(String series, double expected) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     double value = scrape().getOrDefault(series, Double.NaN);

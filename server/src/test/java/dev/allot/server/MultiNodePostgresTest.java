@@ -49,21 +49,31 @@ class MultiNodePostgresTest {
    * benchmark.
    */
   private static final Duration PROPAGATION_DEADLINE = Duration.ofSeconds(5);
+
   private static final List<String> VARIANTS = List.of("control", "treatment", "bigger", "biggest");
+
   /** The cohorts of the raced experiment, in index order; each added one has different splits. */
-  private static final List<List<String>> COHORTS = List.of(
-      List.of("0.5", "0.5"),
-      List.of("0.2", "0.3", "0.5"),
-      List.of("0.1", "0.2", "0.3", "0.4"),
-      List.of("0.4", "0.3", "0.2", "0.1"),
-      List.of("0.25", "0.25", "0.25", "0.25"),
-      List.of("0.7", "0.1", "0.1", "0.1"),
-      List.of("0.1", "0.1", "0.1", "0.7"));
+  private static final List<List<String>> COHORTS =
+      List.of(
+          List.of("0.5", "0.5"),
+          List.of("0.2", "0.3", "0.5"),
+          List.of("0.1", "0.2", "0.3", "0.4"),
+          List.of("0.4", "0.3", "0.2", "0.1"),
+          List.of("0.25", "0.25", "0.25", "0.25"),
+          List.of("0.7", "0.1", "0.1", "0.1"),
+          List.of("0.1", "0.1", "0.1", "0.7"));
+
   private static final int SUBJECTS = 600;
   private static final int CLIENTS = 16;
 
-  @RegisterExtension @Order(1) final PostgresTestDatabase database = PostgresTestDatabase.empty();
-  @RegisterExtension @Order(2) final ServerProcesses servers = new ServerProcesses();
+  @RegisterExtension
+  @Order(1)
+  final PostgresTestDatabase database = PostgresTestDatabase.empty();
+
+  @RegisterExtension
+  @Order(2)
+  final ServerProcesses servers = new ServerProcesses();
+
   private Server one;
   private Server two;
 
@@ -72,7 +82,8 @@ class MultiNodePostgresTest {
 
   @BeforeEach
   void startTwoNodesAtOnceOnAnEmptyDatabase() throws Exception {
-    List<Server> nodes = servers.startTogether(List.of("node1", "node2"), "--database", database.jdbcUrl());
+    List<Server> nodes =
+        servers.startTogether(List.of("node1", "node2"), "--database", database.jdbcUrl());
     one = nodes.get(0);
     two = nodes.get(1);
   }
@@ -83,12 +94,16 @@ class MultiNodePostgresTest {
    * new cohorts, which node 2 follows up to a poll later.
    */
   @Test
-  void getOrMake_sameSubjectsThroughBothNodesWhileCohortsAreAdded_answersEachSubjectItsOneStoredVariant()
-      throws Exception {
-    Experiment homeCta = experiment("home-cta").variants(VARIANTS.toArray(String[]::new))
-        .cohort(COHORTS.getFirst().toArray(String[]::new));
+  void
+      getOrMake_sameSubjectsThroughBothNodesWhileCohortsAreAdded_answersEachSubjectItsOneStoredVariant()
+          throws Exception {
+    Experiment homeCta =
+        experiment("home-cta")
+            .variants(VARIANTS.toArray(String[]::new))
+            .cohort(COHORTS.getFirst().toArray(String[]::new));
     one.applied(homeCta.yaml());
-    assertThat(awaitReason(two, GET, "probe", "home-cta", "NOT_ASSIGNED")).isEqualTo("NOT_ASSIGNED");
+    assertThat(awaitReason(two, GET, "probe", "home-cta", "NOT_ASSIGNED"))
+        .isEqualTo("NOT_ASSIGNED");
     List<String> subjects = subjects("user_", SUBJECTS);
     List<Asked> asks = new ArrayList<>();
     for (int i = 0; i < subjects.size(); i++) {
@@ -106,31 +121,37 @@ class MultiNodePostgresTest {
     try (ExecutorService clients = Executors.newFixedThreadPool(CLIENTS + 1)) {
       List<Future<?>> running = new ArrayList<>();
       for (int c = 0; c < CLIENTS; c++) {
-        running.add(clients.submit(() -> {
-          for (int i = next.getAndIncrement(); i < asks.size(); i = next.getAndIncrement()) {
-            Asked ask = asks.get(i);
-            JsonNode answer = answer(ask.node().post(GET_OR_MAKE, body(ask.subject(), "home-cta")));
-            answers.computeIfAbsent(ask.subject(), s -> new CopyOnWriteArrayList<>()).add(parse(answer));
-            done.incrementAndGet();
-          }
-          return null;
-        }));
+        running.add(
+            clients.submit(() -> {
+              for (int i = next.getAndIncrement(); i < asks.size(); i = next.getAndIncrement()) {
+                Asked ask = asks.get(i);
+                JsonNode answer =
+                    answer(ask.node().post(GET_OR_MAKE, body(ask.subject(), "home-cta")));
+                answers
+                    .computeIfAbsent(ask.subject(), s -> new CopyOnWriteArrayList<>())
+                    .add(parse(answer));
+                done.incrementAndGet();
+              }
+              return null;
+            }));
       }
       // Cohort k + 1 goes to node 1 once the clients have taken k / COHORTS.size() of the asks, so
       // the additions fall inside the race however fast this machine is.
       List<Future<?>> racing = List.copyOf(running);
-      running.add(clients.submit(() -> {
-        for (int k = 1; k < COHORTS.size(); k++) {
-          while (next.get() < asks.size() * k / COHORTS.size() && !racing.stream().allMatch(Future::isDone)) {
-            Thread.sleep(1);
-          }
-          one.applied(homeCta.cohort(COHORTS.get(k).toArray(String[]::new)).yaml());
-          if (done.get() < asks.size()) {
-            addedWhileRacing.add(k + 1);
-          }
-        }
-        return null;
-      }));
+      running.add(
+          clients.submit(() -> {
+            for (int k = 1; k < COHORTS.size(); k++) {
+              while (next.get() < asks.size() * k / COHORTS.size()
+                  && !racing.stream().allMatch(Future::isDone)) {
+                Thread.sleep(1);
+              }
+              one.applied(homeCta.cohort(COHORTS.get(k).toArray(String[]::new)).yaml());
+              if (done.get() < asks.size()) {
+                addedWhileRacing.add(k + 1);
+              }
+            }
+            return null;
+          }));
       for (Future<?> task : running) {
         task.get();
       }
@@ -146,44 +167,59 @@ class MultiNodePostgresTest {
       storedCohorts.add(cohort);
       String variant = row.get("variantId").asText();
       List<Answer> got = answers.get(subject);
-      boolean agree = got.size() == 4
-          && got.stream().allMatch(a -> a.variantId().equals(variant) && a.cohortIndex() == cohort)
-          && got.stream().filter(Answer::newAssignment).count() == 1
-          && variant.equals(variantFor("HOME-CTA", subject, VARIANTS, COHORTS.get(cohort - 1)));
+      boolean agree =
+          got.size() == 4
+              && got.stream()
+                  .allMatch(a -> a.variantId().equals(variant) && a.cohortIndex() == cohort)
+              && got.stream().filter(Answer::newAssignment).count() == 1
+              && variant.equals(variantFor("HOME-CTA", subject, VARIANTS, COHORTS.get(cohort - 1)));
       if (!agree) {
-        disagreements.put(subject, "stored " + variant + " in cohort " + cohort + ", answered " + got);
+        disagreements.put(
+            subject, "stored " + variant + " in cohort " + cohort + ", answered " + got);
       }
     }
     assertThat(disagreements.size())
-        .as("subjects whose four answers are not all the stored variant, made by exactly one of them; the first: %s",
+        .as(
+            "subjects whose four answers are not all the stored variant, made by exactly one of them; the first: %s",
             disagreements.entrySet().stream().limit(5).toList())
         .isZero();
-    assertThat(addedWhileRacing).as("cohorts added while the clients were racing").hasSizeGreaterThan(2);
-    assertThat(storedCohorts).as("cohorts the stored assignments were made in").hasSizeGreaterThan(2);
+    assertThat(addedWhileRacing)
+        .as("cohorts added while the clients were racing")
+        .hasSizeGreaterThan(2);
+    assertThat(storedCohorts)
+        .as("cohorts the stored assignments were made in")
+        .hasSizeGreaterThan(2);
   }
 
-  /** Node 2 asked for the experiment before it knew it would answer NOT_FOUND; it is asked once it does. */
+  /**
+   * Node 2 asked for the experiment before it knew it would answer NOT_FOUND; it is asked once it
+   * does.
+   */
   @Test
-  void getOrMake_oneSubjectThroughBothNodesAtTheSameInstant_inANewExperiment_storesOneVariantBothAnswer()
-      throws Exception {
+  void
+      getOrMake_oneSubjectThroughBothNodesAtTheSameInstant_inANewExperiment_storesOneVariantBothAnswer()
+          throws Exception {
     one.applied(experiment("signup").yaml());
     assertThat(awaitReason(two, GET, "probe", "signup", "NOT_ASSIGNED")).isEqualTo("NOT_ASSIGNED");
     List<String> subjects = subjects("user_", 100);
     List<Future<Answer>> onOne = new ArrayList<>();
     List<Future<Answer>> onTwo = new ArrayList<>();
 
-    // Two threads take the asks in pairs, and each pair waits for the other at a barrier of its own.
+    // Two threads take the asks in pairs, and each pair waits for the other at a barrier of its
+    // own.
     try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
       for (String subject : subjects) {
         CyclicBarrier together = new CyclicBarrier(2);
-        onOne.add(pool.submit(() -> {
-          together.await();
-          return parse(answer(one.post(GET_OR_MAKE, body(subject, "signup"))));
-        }));
-        onTwo.add(pool.submit(() -> {
-          together.await();
-          return parse(answer(two.post(GET_OR_MAKE, body(subject, "signup"))));
-        }));
+        onOne.add(
+            pool.submit(() -> {
+              together.await();
+              return parse(answer(one.post(GET_OR_MAKE, body(subject, "signup"))));
+            }));
+        onTwo.add(
+            pool.submit(() -> {
+              together.await();
+              return parse(answer(two.post(GET_OR_MAKE, body(subject, "signup"))));
+            }));
       }
     }
 
@@ -193,7 +229,8 @@ class MultiNodePostgresTest {
       JsonNode row = stored.get(subjects.get(i));
       Answer made = new Answer(row.get("variantId").asText(), row.get("cohortIndex").asInt(), true);
       Answer existing = new Answer(made.variantId(), made.cohortIndex(), false);
-      assertThat(List.of(onOne.get(i).get(), onTwo.get(i).get())).as(subjects.get(i))
+      assertThat(List.of(onOne.get(i).get(), onTwo.get(i).get()))
+          .as(subjects.get(i))
           .containsExactlyInAnyOrder(made, existing);
     }
   }
@@ -213,7 +250,8 @@ class MultiNodePostgresTest {
 
     one.applied(signup.status("ended").endedReason("no_longer_needed").yaml());
 
-    assertThat(awaitReason(two, GET_OR_MAKE, "user_1", "signup", "NOT_ACTIVE")).isEqualTo("NOT_ACTIVE");
+    assertThat(awaitReason(two, GET_OR_MAKE, "user_1", "signup", "NOT_ACTIVE"))
+        .isEqualTo("NOT_ACTIVE");
   }
 
   /** One ask in the race: a subject, through a node. */
@@ -223,7 +261,9 @@ class MultiNodePostgresTest {
     if (!Set.of("ASSIGNED", "EXISTING").contains(answer.get("reason").asText())) {
       throw new IllegalStateException("not an assignment: " + answer);
     }
-    return new Answer(answer.get("variantId").asText(), answer.get("cohortIndex").asInt(),
+    return new Answer(
+        answer.get("variantId").asText(),
+        answer.get("cohortIndex").asInt(),
         answer.get("newAssignment").asBoolean());
   }
 
@@ -231,7 +271,8 @@ class MultiNodePostgresTest {
    * Asks {@code node} ({@code path}: get or getOrMake) for the subject every 20 ms until it answers
    * {@code reason} or {@link #PROPAGATION_DEADLINE} passes, and returns the last reason answered.
    */
-  private static String awaitReason(Server node, String path, String subject, String experimentId, String reason) {
+  private static String awaitReason(
+      Server node, String path, String subject, String experimentId, String reason) {
     long deadline = System.nanoTime() + PROPAGATION_DEADLINE.toNanos();
     String answered = answer(node.post(path, body(subject, experimentId))).get("reason").asText();
     while (!answered.equals(reason) && System.nanoTime() < deadline) {

@@ -24,11 +24,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Allot servers that each run {@code allot serve} in a JVM of their own, as in production, so that
- * a test can kill one or run several side by side:
- * {@code @RegisterExtension final ServerProcesses servers = new ServerProcesses();}. A server
- * listens on a free port of 127.0.0.1, its first admin token is {@link #ADMIN_TOKEN}, and its
- * output goes to files in {@link #dir()}. After the test, every server still running is killed
- * and the directory deleted.
+ * a test can kill one or run several side by side: {@code @RegisterExtension final ServerProcesses
+ * servers = new ServerProcesses();}. A server listens on a free port of 127.0.0.1, its first admin
+ * token is {@link #ADMIN_TOKEN}, and its output goes to files in {@link #dir()}. After the test,
+ * every server still running is killed and the directory deleted.
  */
 public final class ServerProcesses implements BeforeEachCallback, AfterEachCallback {
   public static final String ADMIN_TOKEN = "server-process-admin-token-0123456789";
@@ -48,13 +47,14 @@ public final class ServerProcesses implements BeforeEachCallback, AfterEachCallb
   }
 
   private ServerProcesses(SSLContext trust) {
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(trust).build();
+    this.http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(trust).build();
     this.baseUrl = "https://localhost:";
   }
 
   /**
-   * Servers started with {@code --tls-cert} and {@code --tls-key} for a certificate for
-   * {@code localhost}, called over HTTPS with {@code trust}.
+   * Servers started with {@code --tls-cert} and {@code --tls-key} for a certificate for {@code
+   * localhost}, called over HTTPS with {@code trust}.
    */
   public static ServerProcesses overHttps(SSLContext trust) {
     return new ServerProcesses(trust);
@@ -96,9 +96,11 @@ public final class ServerProcesses implements BeforeEachCallback, AfterEachCallb
 
   /**
    * Starts one server per name with the same options, launching every process before waiting for
-   * any, so that their starts (database migrations included) overlap; then waits until each listens.
+   * any, so that their starts (database migrations included) overlap; then waits until each
+   * listens.
    */
-  public List<Server> startTogether(List<String> names, String... options) throws IOException, InterruptedException {
+  public List<Server> startTogether(List<String> names, String... options)
+      throws IOException, InterruptedException {
     List<Process> processes = new ArrayList<>();
     for (String name : names) {
       processes.add(launch(name, options));
@@ -111,27 +113,44 @@ public final class ServerProcesses implements BeforeEachCallback, AfterEachCallb
   }
 
   private Process launch(String name, String... options) throws IOException {
-    String java = ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // A short-lived server: the quick compiler and one GC thread start it sooner on a small machine.
-    List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), "dev.allot.server.cli.AllotCli",
-        "serve", "--host", "127.0.0.1", "--port", "0"));
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // A short-lived server: the quick compiler and one GC thread start it sooner on a small
+    // machine.
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.allot.server.cli.AllotCli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0"));
     if (!List.of(options).contains("--data-dir")) {
       command.addAll(List.of("--data-dir", dir.resolve(name).toString()));
     }
     command.addAll(List.of(options));
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectOutput(output(name).toFile())
-        .redirectError(dir.resolve(name + ".err").toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectOutput(output(name).toFile())
+            .redirectError(dir.resolve(name + ".err").toFile());
     builder.environment().put("ALLOT_ADMIN_TOKEN", ADMIN_TOKEN);
     Process process = builder.start();
     started.add(process);
     return process;
   }
 
-  private Server awaitListening(String name, Process process) throws IOException, InterruptedException {
+  private Server awaitListening(String name, Process process)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       Matcher listening = LISTENING.matcher(Files.readString(output(name)));
@@ -143,8 +162,11 @@ public final class ServerProcesses implements BeforeEachCallback, AfterEachCallb
       }
       Thread.sleep(20);
     }
-    throw new IllegalStateException("server " + name + " did not start; its log:\n"
-        + Files.readString(dir.resolve(name + ".err")));
+    throw new IllegalStateException(
+        "server "
+            + name
+            + " did not start; its log:\n"
+            + Files.readString(dir.resolve(name + ".err")));
   }
 
   private Path output(String name) {
@@ -186,16 +208,19 @@ public final class ServerProcesses implements BeforeEachCallback, AfterEachCallb
 
     /** {@code POST path} with a JSON body, as the admin. */
     public Response post(String path, String json) {
-      return send(HttpRequest.newBuilder(URI.create(url(path)))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(json)));
+      return send(
+          HttpRequest.newBuilder(URI.create(url(path)))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     /** Applies YAML as the admin and fails unless the server accepted it. */
     public JsonNode applied(String yaml) {
-      Response response = send(HttpRequest.newBuilder(URI.create(url(TestServer.APPLY)))
-          .header("Content-Type", "application/yaml")
-          .POST(HttpRequest.BodyPublishers.ofString(yaml)));
+      Response response =
+          send(
+              HttpRequest.newBuilder(URI.create(url(TestServer.APPLY)))
+                  .header("Content-Type", "application/yaml")
+                  .POST(HttpRequest.BodyPublishers.ofString(yaml)));
       if (response.status() != 200) {
         throw new IllegalStateException(name + " refused the apply: " + response);
       }
@@ -204,9 +229,13 @@ public final class ServerProcesses implements BeforeEachCallback, AfterEachCallb
 
     private Response send(HttpRequest.Builder request) {
       try {
-        HttpResponse<String> response = http.send(
-            request.header("Authorization", "Bearer " + ADMIN_TOKEN).timeout(REQUEST_TIMEOUT).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+            http.send(
+                request
+                    .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                    .timeout(REQUEST_TIMEOUT)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         return new Response(response.statusCode(), response.body(), response.headers().map());
       } catch (IOException e) {
         throw new UncheckedIOException(name + " did not answer", e);

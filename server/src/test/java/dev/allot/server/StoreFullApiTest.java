@@ -18,11 +18,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
- * docs/operations.md, "When the database fails": the SQLite store's disk fills up, for real (SQLite's
- * {@code max_page_count} on every connection of the running server's pool). New assignments answer
- * 503 naming the full store, /healthz answers 503 although reads still work, the log holds one
- * stack trace however many requests fail, and once there is room again writes succeed and /healthz
- * answers 200, without a restart.
+ * docs/operations.md, "When the database fails": the SQLite store's disk fills up, for real
+ * (SQLite's {@code max_page_count} on every connection of the running server's pool). New
+ * assignments answer 503 naming the full store, /healthz answers 503 although reads still work, the
+ * log holds one stack trace however many requests fail, and once there is room again writes succeed
+ * and /healthz answers 200, without a restart.
  */
 class StoreFullApiTest {
   /** SQLite's default pool size; holding that many connections at once reaches each of them. */
@@ -62,7 +62,9 @@ class StoreFullApiTest {
     assertThat(refused).as("a getOrMake was refused within 5,000 subjects").isNotNull();
     assertThat(refused.status()).isEqualTo(503);
     assertThat(refused.header("Retry-After")).isNotNull();
-    assertThat(refused.json().get("message").asText()).contains("full").doesNotContain("no transaction is active");
+    assertThat(refused.json().get("message").asText())
+        .contains("full")
+        .doesNotContain("no transaction is active");
     assertThat(server.get("/healthz", null).status()).isEqualTo(503);
 
     for (int i = 0; i < 100; i++) {
@@ -70,14 +72,16 @@ class StoreFullApiTest {
     }
     assertThat(server.get("/healthz", null).json().get("status").asText()).isEqualTo("unavailable");
     assertThat(logged.list.stream().filter(e -> e.getThrowableProxy() != null))
-        .as("over a hundred failed requests, one stack trace").hasSize(1);
+        .as("over a hundred failed requests, one stack trace")
+        .hasSize(1);
 
     onEveryConnection(store, "PRAGMA max_page_count = 1073741823");
 
     assertThat(getOrMake(server, "after-" + n, "home-cta").status()).isEqualTo(200);
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     Response health;
-    while ((health = server.get("/healthz", null)).status() != 200 && System.nanoTime() < deadline) {
+    while ((health = server.get("/healthz", null)).status() != 200
+        && System.nanoTime() < deadline) {
       Thread.sleep(200);
     }
     assertThat(health.status()).as("/healthz once writes stopped failing").isEqualTo(200);

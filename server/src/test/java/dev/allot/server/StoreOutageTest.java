@@ -40,24 +40,39 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(120)
 class StoreOutageTest {
   private static final String EXPERIMENT = "home-cta";
-  /** New assignments and token writes: the group commit's 2 s deadline, or the pool's waits (1.5 s, 3 s). */
+
+  /**
+   * New assignments and token writes: the group commit's 2 s deadline, or the pool's waits (1.5 s,
+   * 3 s).
+   */
   private static final Duration REFUSED_WITHIN = Duration.ofSeconds(5);
+
   /** What the store does not slow down: cached assignments, known tokens. */
   private static final Duration FAST = Duration.ofSeconds(1);
+
   private static final Duration HEALTH_WITHIN = Duration.ofMillis(1_500);
   private static final Duration RECOVERED_WITHIN = Duration.ofSeconds(10);
   private static final int WARM_SUBJECTS = 20;
   private static final int CLIENTS = 3;
 
-  @RegisterExtension @Order(1) final PostgresTestDatabase db = new PostgresTestDatabase();
-  @RegisterExtension @Order(2) final TcpProxy proxy = new TcpProxy(upstreamHost(), upstreamPort());
-  @RegisterExtension @Order(3) final TestServer server = new TestServer().onDatabase(this::throughProxy);
+  @RegisterExtension
+  @Order(1)
+  final PostgresTestDatabase db = new PostgresTestDatabase();
+
+  @RegisterExtension
+  @Order(2)
+  final TcpProxy proxy = new TcpProxy(upstreamHost(), upstreamPort());
+
+  @RegisterExtension
+  @Order(3)
+  final TestServer server = new TestServer().onDatabase(this::throughProxy);
 
   /** Subject id to the variant a 200 answered; what must be stored at the end. */
   private final Map<String, String> acknowledged = new ConcurrentHashMap<>();
 
   @Test
-  void storeCutAndFrozenUnderLoad_servesWhatItKnows_refusesWritesFast_andRecoversByItself() throws Exception {
+  void storeCutAndFrozenUnderLoad_servesWhatItKnows_refusesWritesFast_andRecoversByItself()
+      throws Exception {
     server.applied(experiment(EXPERIMENT).yaml());
     String sdk = server.token("sdk");
     for (int i = 0; i < WARM_SUBJECTS; i++) {
@@ -91,7 +106,9 @@ class StoreOutageTest {
     Map<String, String> stored = storedVariants();
     assertThat(acknowledged).hasSizeGreaterThan(WARM_SUBJECTS);
     acknowledged.forEach((subject, variant) ->
-        assertThat(stored.get(subject)).as("the stored variant of acknowledged subject %s", subject).isEqualTo(variant));
+        assertThat(stored.get(subject))
+            .as("the stored variant of acknowledged subject %s", subject)
+            .isEqualTo(variant));
   }
 
   private void checkOutage(String how, String sdk, long began) throws InterruptedException {
@@ -101,41 +118,58 @@ class StoreOutageTest {
     assertThat(cached.took()).as(how + ": a cached assignment").isLessThan(FAST);
 
     Timed<Response> fresh = timed(() -> getOrMake(sdk, "new-while-" + how));
-    System.out.printf("%s store: cached getOrMake %d ms, new getOrMake %d ms (%d)%n", how, cached.took().toMillis(),
-        fresh.took().toMillis(), fresh.value().status());
-    assertThat(fresh.value().status()).as(how + ": a new assignment, " + fresh.value()).isEqualTo(503);
+    System.out.printf(
+        "%s store: cached getOrMake %d ms, new getOrMake %d ms (%d)%n",
+        how, cached.took().toMillis(), fresh.took().toMillis(), fresh.value().status());
+    assertThat(fresh.value().status())
+        .as(how + ": a new assignment, " + fresh.value())
+        .isEqualTo(503);
     assertThat(fresh.took()).as(how + ": a new assignment").isLessThan(REFUSED_WITHIN);
     assertThat(fresh.value().header("Retry-After")).isNotNull().matches("[1-9][0-9]*");
     assertThat(fresh.value().json().get("message").asText())
         .isEqualTo("the store is unavailable; try again shortly")
-        .doesNotContain("allot-postgresql").doesNotContain("total=");
+        .doesNotContain("allot-postgresql")
+        .doesNotContain("total=");
 
-    Timed<Response> write = timed(() -> server.post("/v1/tokens", TestServer.ADMIN_TOKEN, "application/json",
-        TestServer.json(Map.of("role", "sdk", "name", "made while " + how))));
+    Timed<Response> write =
+        timed(() ->
+            server.post(
+                "/v1/tokens",
+                TestServer.ADMIN_TOKEN,
+                "application/json",
+                TestServer.json(Map.of("role", "sdk", "name", "made while " + how))));
     assertThat(write.value().status()).as(how + ": a token write, " + write.value()).isEqualTo(503);
     assertThat(write.took()).as(how + ": a token write").isLessThan(REFUSED_WITHIN);
     assertThat(write.value().header("Retry-After")).isNotNull();
 
-    System.out.printf("%s store: token write %d ms (%d)%n", how, write.took().toMillis(), write.value().status());
+    System.out.printf(
+        "%s store: token write %d ms (%d)%n", how, write.took().toMillis(), write.value().status());
     Timed<Response> health = timed(() -> server.get("/healthz", null));
     assertThat(health.value().status()).as(how + ": /healthz").isEqualTo(503);
     assertThat(health.value().json().get("status").asText()).isEqualTo("unavailable");
     assertThat(health.took()).as(how + ": /healthz").isLessThan(HEALTH_WITHIN);
 
     Timed<Response> experiment = timed(() -> server.get("/v1/experiments/" + EXPERIMENT));
-    assertThat(experiment.value().status()).as(how + ": an experiment, from the snapshot").isEqualTo(200);
-    assertThat(experiment.value().json().at("/metadata/id").asText()).isEqualToIgnoringCase(EXPERIMENT);
+    assertThat(experiment.value().status())
+        .as(how + ": an experiment, from the snapshot")
+        .isEqualTo(200);
+    assertThat(experiment.value().json().at("/metadata/id").asText())
+        .isEqualToIgnoringCase(EXPERIMENT);
     assertThat(experiment.took()).isLessThan(REFUSED_WITHIN);
 
     // Past the time a token is answered from memory: now only its last known answer lets it in.
-    long remembered = began + Authenticator.REMEMBER_FOR.plusSeconds(1).toNanos() - System.nanoTime();
+    long remembered =
+        began + Authenticator.REMEMBER_FOR.plusSeconds(1).toNanos() - System.nanoTime();
     Thread.sleep(Math.max(0, remembered / 1_000_000));
     Timed<Response> cachedAgain = timed(() -> getOrMake(sdk, "warm-4"));
-    assertThat(cachedAgain.value().status()).as(how + ": a cached assignment, the token past its time in memory")
+    assertThat(cachedAgain.value().status())
+        .as(how + ": a cached assignment, the token past its time in memory")
         .isEqualTo(200);
     assertThat(cachedAgain.took()).isLessThan(FAST);
     Timed<Response> experimentAgain = timed(() -> server.get("/v1/experiments/" + EXPERIMENT));
-    assertThat(experimentAgain.value().status()).as(how + ": the admin token past its time in memory").isEqualTo(200);
+    assertThat(experimentAgain.value().status())
+        .as(how + ": the admin token past its time in memory")
+        .isEqualTo(200);
   }
 
   /** /healthz first, since it answers within a second either way; then a new assignment. */
@@ -143,24 +177,33 @@ class StoreOutageTest {
     long start = System.nanoTime();
     long deadline = start + RECOVERED_WITHIN.toNanos();
     Response health;
-    while ((health = server.get("/healthz", null)).status() != 200 && System.nanoTime() < deadline) {
+    while ((health = server.get("/healthz", null)).status() != 200
+        && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
-    assertThat(health.status()).as("/healthz within %s of the database coming back (%s)", RECOVERED_WITHIN, how)
+    assertThat(health.status())
+        .as("/healthz within %s of the database coming back (%s)", RECOVERED_WITHIN, how)
         .isEqualTo(200);
     long healthy = System.nanoTime();
     Response fresh;
     int i = 0;
-    while ((fresh = getOrMake(sdk, "after-" + how + "-" + i++)).status() != 200 && System.nanoTime() < deadline) {
+    while ((fresh = getOrMake(sdk, "after-" + how + "-" + i++)).status() != 200
+        && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
-    assertThat(fresh.status()).as("new assignments within %s of the database coming back (%s)", RECOVERED_WITHIN, how)
+    assertThat(fresh.status())
+        .as("new assignments within %s of the database coming back (%s)", RECOVERED_WITHIN, how)
         .isEqualTo(200);
-    System.out.printf("recovered from the %s store: healthy after %d ms, a new assignment after %d ms%n", how,
-        Duration.ofNanos(healthy - start).toMillis(), Duration.ofNanos(System.nanoTime() - start).toMillis());
+    System.out.printf(
+        "recovered from the %s store: healthy after %d ms, a new assignment after %d ms%n",
+        how,
+        Duration.ofNanos(healthy - start).toMillis(),
+        Duration.ofNanos(System.nanoTime() - start).toMillis());
   }
 
-  /** New and cached subjects, one call at a time, until stopped; returns the slowest answer in ms. */
+  /**
+   * New and cached subjects, one call at a time, until stopped; returns the slowest answer in ms.
+   */
   private int load(String sdk, int client, AtomicBoolean stop) throws InterruptedException {
     long slowest = 0;
     for (int i = 0; !stop.get() && i < 10_000; i++) {
@@ -174,30 +217,34 @@ class StoreOutageTest {
   }
 
   private Response getOrMake(String token, String subject) {
-    Response response = server.post(GET_OR_MAKE, token, "application/json", body(subject, EXPERIMENT));
+    Response response =
+        server.post(GET_OR_MAKE, token, "application/json", body(subject, EXPERIMENT));
     if (response.status() == 200) {
       String variant = response.json().at("/assignments/0/variantId").asText();
       String earlier = acknowledged.putIfAbsent(subject, variant);
-      assertThat(earlier == null || earlier.equals(variant)).as("%s answered %s, then %s", subject, earlier, variant)
+      assertThat(earlier == null || earlier.equals(variant))
+          .as("%s answered %s, then %s", subject, earlier, variant)
           .isTrue();
     }
     return response;
   }
 
   private Map<String, String> storedVariants() {
-    return db.database().withConnection(connection -> {
-      try (PreparedStatement select = connection.prepareStatement(
-          "SELECT subject_id, variant_id FROM assignment WHERE experiment_id = ?")) {
-        select.setString(1, EXPERIMENT.toUpperCase(Locale.ROOT));
-        Map<String, String> stored = new HashMap<>();
-        try (ResultSet rs = select.executeQuery()) {
-          while (rs.next()) {
-            stored.put(rs.getString(1), rs.getString(2));
+    return db.database()
+        .withConnection(connection -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT subject_id, variant_id FROM assignment WHERE experiment_id = ?")) {
+            select.setString(1, EXPERIMENT.toUpperCase(Locale.ROOT));
+            Map<String, String> stored = new HashMap<>();
+            try (ResultSet rs = select.executeQuery()) {
+              while (rs.next()) {
+                stored.put(rs.getString(1), rs.getString(2));
+              }
+            }
+            return stored;
           }
-        }
-        return stored;
-      }
-    });
+        });
   }
 
   private record Timed<T>(T value, Duration took) {}
@@ -211,7 +258,10 @@ class StoreOutageTest {
   /** The test database's URL with the proxy's address in place of the server's. */
   private String throughProxy() {
     URI server = serverAddress();
-    return db.jdbcUrl().replace("//" + server.getHost() + ":" + server.getPort() + "/", "//127.0.0.1:" + proxy.port() + "/");
+    return db.jdbcUrl()
+        .replace(
+            "//" + server.getHost() + ":" + server.getPort() + "/",
+            "//127.0.0.1:" + proxy.port() + "/");
   }
 
   private static URI serverAddress() {

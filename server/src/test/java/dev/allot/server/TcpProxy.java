@@ -19,7 +19,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * network that drops packets), until {@link #restore()}. One virtual thread per direction.
  */
 final class TcpProxy implements AutoCloseable, AfterEachCallback {
-  private enum Mode { FORWARD, CUT, FROZEN }
+  private enum Mode {
+    FORWARD,
+    CUT,
+    FROZEN
+  }
 
   private final InetSocketAddress upstream;
   private final ServerSocket listener;
@@ -27,7 +31,10 @@ final class TcpProxy implements AutoCloseable, AfterEachCallback {
   private volatile Mode mode = Mode.FORWARD;
   private volatile boolean closed;
 
-  /** A proxy to {@code upstreamHost:upstreamPort} on a free port of the loopback address; closed after each test. */
+  /**
+   * A proxy to {@code upstreamHost:upstreamPort} on a free port of the loopback address; closed
+   * after each test.
+   */
   TcpProxy(String upstreamHost, int upstreamPort) {
     this.upstream = new InetSocketAddress(upstreamHost, upstreamPort);
     try {
@@ -94,10 +101,14 @@ final class TcpProxy implements AutoCloseable, AfterEachCallback {
     Thread.ofVirtual().name("proxy-down").start(() -> pump(server, client));
   }
 
-  /** Copies {@code from} to {@code to}; what arrives while frozen waits, and a cut ends both sockets. */
+  /**
+   * Copies {@code from} to {@code to}; what arrives while frozen waits, and a cut ends both
+   * sockets.
+   */
   private void pump(Socket from, Socket to) {
     byte[] buffer = new byte[16 * 1024];
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       for (int n; (n = in.read(buffer)) >= 0; ) {
         awaitForwarding();
         if (mode == Mode.CUT || closed) {

@@ -85,7 +85,16 @@ public final class TestConfig {
   }
 
   public AllotConfig build() {
-    return new AllotConfig(host, port, dataDir, databaseUrl, database, adminToken, propertyKeyLimit,
-        assignmentEvents, tls, secretKey);
+    return new AllotConfig(
+        host,
+        port,
+        dataDir,
+        databaseUrl,
+        database,
+        adminToken,
+        propertyKeyLimit,
+        assignmentEvents,
+        tls,
+        secretKey);
   }
 }

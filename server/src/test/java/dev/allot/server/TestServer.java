@@ -1,9 +1,9 @@
 package dev.allot.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.javalin.security.RouteRole;
-import io.javalin.security.Roles;
 import dev.allot.server.http.Bodies;
+import io.javalin.security.Roles;
+import io.javalin.security.RouteRole;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -53,7 +53,10 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
     return new TestServer(Optional.empty());
   }
 
-  /** A server on the database at the URL {@code jdbcUrl} gives when the test starts, instead of SQLite. */
+  /**
+   * A server on the database at the URL {@code jdbcUrl} gives when the test starts, instead of
+   * SQLite.
+   */
   public TestServer onDatabase(Supplier<String> jdbcUrl) {
     databaseUrl = () -> Optional.of(jdbcUrl.get());
     return this;
@@ -109,18 +112,26 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
     return allot.port();
   }
 
-  /** Every route of the running server, as Javalin's router holds it, HEAD and GET twins included. */
+  /**
+   * Every route of the running server, as Javalin's router holds it, HEAD and GET twins included.
+   */
   public List<Route> routes() {
     return allot.http().unsafe.internalRouter.allHttpHandlers().stream()
         .filter(entry -> entry.endpoint.method.isHttpMethod())
         .map(entry -> {
           Roles roles = entry.endpoint.metadata(Roles.class);
-          return new Route(entry.endpoint.method.name(), entry.endpoint.path, roles == null ? Set.of() : roles.getRoles());
+          return new Route(
+              entry.endpoint.method.name(),
+              entry.endpoint.path,
+              roles == null ? Set.of() : roles.getRoles());
         })
         .toList();
   }
 
-  /** A route: its HTTP method, its path pattern with {@code {param}} placeholders, and what it requires. */
+  /**
+   * A route: its HTTP method, its path pattern with {@code {param}} placeholders, and what it
+   * requires.
+   */
   public record Route(String method, String path, Set<RouteRole> roles) {}
 
   public String url() {
@@ -138,7 +149,8 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
 
   public Response send(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.body(), response.headers().map());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -162,13 +174,17 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
   }
 
   public Response post(String path, String token, String contentType, String body) {
-    return send(request(path, token).header("Content-Type", contentType)
-        .POST(HttpRequest.BodyPublishers.ofString(body)));
+    return send(
+        request(path, token)
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   public Response put(String path, String token, String contentType, String body) {
-    return send(request(path, token).header("Content-Type", contentType)
-        .PUT(HttpRequest.BodyPublishers.ofString(body)));
+    return send(
+        request(path, token)
+            .header("Content-Type", contentType)
+            .PUT(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   /** {@code POST /v1/resources:apply} with a YAML body, as the admin. */
@@ -197,7 +213,12 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
 
   /** Creates a token as the admin and returns the whole 201 body. */
   public JsonNode createToken(String role, String name) {
-    Response created = post("/v1/tokens", ADMIN_TOKEN, "application/json", json(Map.of("role", role, "name", name)));
+    Response created =
+        post(
+            "/v1/tokens",
+            ADMIN_TOKEN,
+            "application/json",
+            json(Map.of("role", role, "name", name)));
     if (created.status() != 201) {
       throw new IllegalStateException("could not create a token: " + created);
     }
@@ -241,8 +262,11 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
     }
 
     public String header(String name) {
-      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-          .map(e -> e.getValue().getFirst()).findFirst().orElse(null);
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .map(e -> e.getValue().getFirst())
+          .findFirst()
+          .orElse(null);
     }
 
     public String contentType() {

@@ -23,8 +23,8 @@ import dev.allot.storage.events.AssignmentEventWriter;
 import dev.allot.storage.events.SqlEventStore;
 import dev.allot.storage.imports.PrivateDataDirectory;
 import dev.allot.storage.imports.SecretBox;
-import dev.allot.storage.imports.SqlAssignmentTableStore;
 import dev.allot.storage.imports.SourceWarehouses;
+import dev.allot.storage.imports.SqlAssignmentTableStore;
 import dev.allot.storage.imports.SqlSourceStore;
 import dev.allot.storage.resource.SqlResourceStore;
 import java.nio.file.Path;
@@ -37,8 +37,8 @@ import java.util.Optional;
 
 /**
  * What one Allot node builds over its database: the stores and the services over them, each built
- * once, in dependency order, and closed in the reverse order. The server adds HTTP, TLS, metrics and
- * the schedulers; the benchmarks and the tests that run several nodes use this as it is.
+ * once, in dependency order, and closed in the reverse order. The server adds HTTP, TLS, metrics
+ * and the schedulers; the benchmarks and the tests that run several nodes use this as it is.
  */
 public final class AllotServices implements AutoCloseable {
   private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
@@ -79,10 +79,12 @@ public final class AllotServices implements AutoCloseable {
       Objects.requireNonNull(dataDir, "dataDir");
       Objects.requireNonNull(secrets, "secrets");
       if (propertyKeyLimit < 0) {
-        throw new IllegalArgumentException("propertyKeyLimit must be 0 or more, is " + propertyKeyLimit);
+        throw new IllegalArgumentException(
+            "propertyKeyLimit must be 0 or more, is " + propertyKeyLimit);
       }
       if (assignmentCacheSize < 0) {
-        throw new IllegalArgumentException("assignmentCacheSize must be 0 or more, is " + assignmentCacheSize);
+        throw new IllegalArgumentException(
+            "assignmentCacheSize must be 0 or more, is " + assignmentCacheSize);
       }
     }
 
@@ -92,9 +94,12 @@ public final class AllotServices implements AutoCloseable {
      */
     public static Config of(Path dataDir) {
       SecureRandom random = new SecureRandom();
-      return new Config(dataDir,
+      return new Config(
+          dataDir,
           new SecretBox(SecretBox.decodeKey(SecretBox.newKey(random)), random),
-          ExposureService.DEFAULT_PROPERTY_KEY_LIMIT, true, DEFAULT_ASSIGNMENT_CACHE_SIZE);
+          ExposureService.DEFAULT_PROPERTY_KEY_LIMIT,
+          true,
+          DEFAULT_ASSIGNMENT_CACHE_SIZE);
     }
   }
 
@@ -115,7 +120,8 @@ public final class AllotServices implements AutoCloseable {
     return new AllotServices(database, false, config, clock);
   }
 
-  private AllotServices(Database database, boolean ownsDatabase, Config config, InstantSource clock) {
+  private AllotServices(
+      Database database, boolean ownsDatabase, Config config, InstantSource clock) {
     this.database = database;
     if (ownsDatabase) {
       closeables.push(database);
@@ -124,35 +130,55 @@ public final class AllotServices implements AutoCloseable {
       SqlResourceStore resourceStore = new SqlResourceStore(database, clock);
       catalog = new Catalog(resourceStore);
       // While the store is down, reads of current resources answer from the catalog's snapshot.
-      resources = new ResourceService(
-          new LastKnownResources(resourceStore, () -> catalog.current().resources()), clock, catalog::refresh);
+      resources =
+          new ResourceService(
+              new LastKnownResources(resourceStore, () -> catalog.current().resources()),
+              clock,
+              catalog::refresh);
       resources.installBuiltIns();
       SqlEventStore eventStore = new SqlEventStore(database);
-      assignmentEvents = config.assignmentEvents()
-          ? Optional.of(new AssignmentEventWriter(new AssignmentEvents(eventStore, clock, config.propertyKeyLimit()),
-              AssignmentEventWriter.DEFAULT_CAPACITY))
-          : Optional.empty();
+      assignmentEvents =
+          config.assignmentEvents()
+              ? Optional.of(
+                  new AssignmentEventWriter(
+                      new AssignmentEvents(eventStore, clock, config.propertyKeyLimit()),
+                      AssignmentEventWriter.DEFAULT_CAPACITY))
+              : Optional.empty();
       assignmentEvents.ifPresent(closeables::push);
       assignmentStore = new SqlAssignmentStore(database);
       closeables.push(assignmentStore);
-      assignmentCache = config.assignmentCacheSize() > 0
-          ? Optional.of(new CachingAssignmentStore(assignmentStore, config.assignmentCacheSize()))
-          : Optional.empty();
-      AssignmentStore store = assignmentCache.<AssignmentStore>map(cache -> cache).orElse(assignmentStore);
-      assignments = new AssignmentService(catalog, store, clock,
-          assignmentEvents.<AnsweredCalls>map(writer -> writer).orElse(AnsweredCalls.NONE));
-      exposures = new ExposureService(() -> Experiments.of(catalog.current()), eventStore, clock,
-          config.propertyKeyLimit());
+      assignmentCache =
+          config.assignmentCacheSize() > 0
+              ? Optional.of(
+                  new CachingAssignmentStore(assignmentStore, config.assignmentCacheSize()))
+              : Optional.empty();
+      AssignmentStore store =
+          assignmentCache.<AssignmentStore>map(cache -> cache).orElse(assignmentStore);
+      assignments =
+          new AssignmentService(
+              catalog,
+              store,
+              clock,
+              assignmentEvents.<AnsweredCalls>map(writer -> writer).orElse(AnsweredCalls.NONE));
+      exposures =
+          new ExposureService(
+              () -> Experiments.of(catalog.current()),
+              eventStore,
+              clock,
+              config.propertyKeyLimit());
       tokens = new TokenService(new SqlTokenStore(database), clock, new SecureRandom());
       SqlSourceStore sqlSourceStore = new SqlSourceStore(database, config.secrets());
       sourceStore = sqlSourceStore;
       SqlAssignmentTableStore tableStore = new SqlAssignmentTableStore(database);
-      // No source reads Allot's own files: checked when a source is stored, and again when it is opened.
+      // No source reads Allot's own files: checked when a source is stored, and again when it is
+      // opened.
       PrivateDataDirectory reservedFiles = new PrivateDataDirectory(config.dataDir());
       sources = new SourceService(sqlSourceStore, clock, tableStore::tablesUsing, reservedFiles);
       Warehouses warehouses = new SourceWarehouses(sqlSourceStore, reservedFiles);
-      Importer importer = new Importer(tableStore, warehouses, catalog::current, resources::subjectType, clock);
-      assignmentTables = new AssignmentTables(tableStore, warehouses, resources::subjectType, importer, clock);
+      Importer importer =
+          new Importer(tableStore, warehouses, catalog::current, resources::subjectType, clock);
+      assignmentTables =
+          new AssignmentTables(tableStore, warehouses, resources::subjectType, importer, clock);
       importScheduler = new ImportScheduler(tableStore, importer, clock);
     } catch (RuntimeException e) {
       closeAll(e);
@@ -164,7 +190,10 @@ public final class AllotServices implements AutoCloseable {
     return database;
   }
 
-  /** The experiments as this node last loaded them; resource writes through {@link #resources()} refresh it. */
+  /**
+   * The experiments as this node last loaded them; resource writes through {@link #resources()}
+   * refresh it.
+   */
   public Catalog catalog() {
     return catalog;
   }
@@ -214,7 +243,9 @@ public final class AllotServices implements AutoCloseable {
     return assignmentTables;
   }
 
-  /** Runs the assignment tables that are due, when its owner calls {@link ImportScheduler#tick()}. */
+  /**
+   * Runs the assignment tables that are due, when its owner calls {@link ImportScheduler#tick()}.
+   */
   public ImportScheduler importScheduler() {
     return importScheduler;
   }

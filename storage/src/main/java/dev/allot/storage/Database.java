@@ -31,39 +31,52 @@ import org.slf4j.LoggerFactory;
 public final class Database implements Closeable {
   /** What a 503 says when the store failed: the driver's and pool's words go to the log only. */
   public static final String UNAVAILABLE_MESSAGE = "the store is unavailable; try again shortly";
+
   public static final String FULL_MESSAGE =
       "the store is full (its disk or size limit is reached); writes are refused until space is freed";
+
   /**
-   * How long a write waits for this process's other writers where the database takes one at a
-   * time: as long as SQLite waits for another process's lock.
+   * How long a write waits for this process's other writers where the database takes one at a time:
+   * as long as SQLite waits for another process's lock.
    */
   static final Duration WRITER_WAIT = SqliteDialect.BUSY_TIMEOUT;
+
   /**
    * A write that fails because the store is full (or waits too long for the writers ahead) makes
    * the store unhealthy for this long, although reads, and so the health probe's ping, still work.
    * Writes that succeed meanwhile do not end it: on a full disk, a row that fits into a page with
    * room commits while the next that needs a new page fails, so health would flap with every
-   * request. Once writes stop failing, the store is healthy again this long after the last
-   * failure, also on a node that a load balancer took out of rotation and so gets no writes.
+   * request. Once writes stop failing, the store is healthy again this long after the last failure,
+   * also on a node that a load balancer took out of rotation and so gets no writes.
    */
   static final Duration WRITE_FAILURE_MEMORY = Duration.ofSeconds(5);
+
   private static final Logger log = LoggerFactory.getLogger(Database.class);
 
   private final Dialect dialect;
   private final DataSource dataSource;
   private final AutoCloseable maintenance;
+
   /**
    * Where the database takes one writer at a time, this process's transactions queue here, first
    * come first served, instead of in SQLite's busy handler, which sleeps for milliseconds between
    * tries: two writers (group commit and the event writer) would otherwise stall each other.
    */
   private final ReentrantLock writers;
+
   private final Queue<Share<?>> shares = new ConcurrentLinkedQueue<>();
-  /** Failures of the store itself (down, slow, full), and other failed statements: each logged at a bounded rate. */
+
+  /**
+   * Failures of the store itself (down, slow, full), and other failed statements: each logged at a
+   * bounded rate.
+   */
   private final FailureLog outages = new FailureLog(log);
+
   private final FailureLog otherFailures = new FailureLog(log);
+
   /** When the last write failed for a full store (System.nanoTime); null when none did. */
   private final AtomicReference<Long> writeFailedAt = new AtomicReference<>();
+
   /** The liveness probe running now, if any: {@link #healthy} starts at most one at a time. */
   private final AtomicReference<CompletableFuture<Boolean>> probe = new AtomicReference<>();
 
@@ -74,7 +87,9 @@ public final class Database implements Closeable {
     this.writers = dialect.singleWriter() ? new ReentrantLock(true) : null;
   }
 
-  /** Opens the database at {@code jdbcUrl}, every commit fsynced, and brings its schema up to date. */
+  /**
+   * Opens the database at {@code jdbcUrl}, every commit fsynced, and brings its schema up to date.
+   */
   public static Database open(String jdbcUrl) {
     return open(jdbcUrl, Durability.FSYNC);
   }
@@ -85,9 +100,9 @@ public final class Database implements Closeable {
   }
 
   /**
-   * Opens the database at {@code jdbcUrl} as {@code options} say, and brings its schema up to
-   * date. Nodes starting at once on one PostgreSQL database take turns: Flyway holds a lock on
-   * the database while it migrates.
+   * Opens the database at {@code jdbcUrl} as {@code options} say, and brings its schema up to date.
+   * Nodes starting at once on one PostgreSQL database take turns: Flyway holds a lock on the
+   * database while it migrates.
    */
   public static Database open(String jdbcUrl, DatabaseOptions options) {
     Dialect dialect = Dialect.forUrl(jdbcUrl);
@@ -111,7 +126,9 @@ public final class Database implements Closeable {
     return new Database(dialect, dataSource);
   }
 
-  /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+  /**
+   * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws.
+   */
   public <T> T inTransaction(SqlWork<T> work) {
     if (writers == null) {
       return transaction(work);
@@ -143,7 +160,8 @@ public final class Database implements Closeable {
       if (shares.remove(mine)) {
         throw busy();
       }
-      // A running group took it: wait for that group's commit, which its statements' timeouts bound.
+      // A running group took it: wait for that group's commit, which its statements' timeouts
+      // bound.
       writers.lock();
     }
     try {
@@ -185,10 +203,14 @@ public final class Database implements Closeable {
     }
   }
 
-  /** The writers ahead took longer than {@link #WRITER_WAIT}: a stuck disk, or a commit that hangs. */
+  /**
+   * The writers ahead took longer than {@link #WRITER_WAIT}: a stuck disk, or a commit that hangs.
+   */
   private AllotException busy() {
     writeFailed();
-    outages.warn("a write waited " + WRITER_WAIT.toSeconds() + " s for the writers ahead of it and gave up", null);
+    outages.warn(
+        "a write waited " + WRITER_WAIT.toSeconds() + " s for the writers ahead of it and gave up",
+        null);
     return new AllotException(ErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE);
   }
 
@@ -207,7 +229,10 @@ public final class Database implements Closeable {
     group.forEach(share -> share.done = true);
   }
 
-  /** One caller's work in a shared transaction, and what came of it. Read and written under {@code writers}. */
+  /**
+   * One caller's work in a shared transaction, and what came of it. Read and written under {@code
+   * writers}.
+   */
   private final class Share<T> {
     private final SqlWork<T> work;
     private T value;
@@ -232,8 +257,12 @@ public final class Database implements Closeable {
       }
     }
 
-    /** Undoes this work alone; when even that fails, the transaction is lost, and the work's own failure says why. */
-    private static void rollBackTo(Connection connection, Savepoint savepoint, Exception failure) throws SQLException {
+    /**
+     * Undoes this work alone; when even that fails, the transaction is lost, and the work's own
+     * failure says why.
+     */
+    private static void rollBackTo(Connection connection, Savepoint savepoint, Exception failure)
+        throws SQLException {
       try {
         connection.rollback(savepoint);
       } catch (SQLException | RuntimeException e) {
@@ -314,7 +343,10 @@ public final class Database implements Closeable {
     }
   }
 
-  /** Keeps other transactions from writing {@code table} until this one ends; call it first in {@link #inTransaction}. */
+  /**
+   * Keeps other transactions from writing {@code table} until this one ends; call it first in
+   * {@link #inTransaction}.
+   */
   public void lockForWrite(Connection connection, String table) throws SQLException {
     dialect.lockForWrite(connection, table);
   }
@@ -323,7 +355,8 @@ public final class Database implements Closeable {
   public boolean ping() {
     try {
       return withConnection(c -> {
-        try (Statement statement = c.createStatement(); ResultSet rs = statement.executeQuery("SELECT 1")) {
+        try (Statement statement = c.createStatement();
+            ResultSet rs = statement.executeQuery("SELECT 1")) {
           return rs.next();
         }
       });
@@ -346,14 +379,17 @@ public final class Database implements Closeable {
     if (running == null || running.isDone()) {
       CompletableFuture<Boolean> mine = new CompletableFuture<>();
       if (probe.compareAndSet(running, mine)) {
-        Thread.ofVirtual().name("allot-store-probe").start(() -> {
-          try {
-            mine.complete(ping());
-          } catch (RuntimeException | Error e) {
-            // Completed either way: a probe left pending would make every later check wait and fail.
-            mine.completeExceptionally(e);
-          }
-        });
+        Thread.ofVirtual()
+            .name("allot-store-probe")
+            .start(() -> {
+              try {
+                mine.complete(ping());
+              } catch (RuntimeException | Error e) {
+                // Completed either way: a probe left pending would make every later check wait and
+                // fail.
+                mine.completeExceptionally(e);
+              }
+            });
         running = mine;
       } else {
         running = probe.get();
@@ -371,7 +407,10 @@ public final class Database implements Closeable {
     }
   }
 
-  /** Whether a write failed within {@link #WRITE_FAILURE_MEMORY} for a full store, or stuck behind other writers. */
+  /**
+   * Whether a write failed within {@link #WRITE_FAILURE_MEMORY} for a full store, or stuck behind
+   * other writers.
+   */
   public boolean writesFailing() {
     Long failedAt = writeFailedAt.get();
     return failedAt != null && System.nanoTime() - failedAt < WRITE_FAILURE_MEMORY.toNanos();
@@ -387,10 +426,12 @@ public final class Database implements Closeable {
    */
   private AllotException translate(SQLException e, boolean write) {
     if (dialect.isUniqueViolation(e)) {
-      return new AllotException(ErrorCode.CONCURRENT_CHANGE, "another writer stored the same row first", List.of(), e);
+      return new AllotException(
+          ErrorCode.CONCURRENT_CHANGE, "another writer stored the same row first", List.of(), e);
     }
     if (dialect.isConflict(e)) {
-      return new AllotException(ErrorCode.CONCURRENT_CHANGE, "a concurrent transaction got in the way", List.of(), e);
+      return new AllotException(
+          ErrorCode.CONCURRENT_CHANGE, "a concurrent transaction got in the way", List.of(), e);
     }
     boolean full = dialect.isFull(e);
     if (full || dialect.isOutage(e)) {
@@ -403,7 +444,8 @@ public final class Database implements Closeable {
     } else {
       otherFailures.warn("a statement failed", e);
     }
-    return new AllotException(ErrorCode.UNAVAILABLE, full ? FULL_MESSAGE : UNAVAILABLE_MESSAGE, List.of(), e);
+    return new AllotException(
+        ErrorCode.UNAVAILABLE, full ? FULL_MESSAGE : UNAVAILABLE_MESSAGE, List.of(), e);
   }
 
   @Override

@@ -9,10 +9,12 @@ import java.util.OptionalInt;
  *
  * @param password the password to log in with, when the JDBC URL carries none
  * @param durability what a commit survives before Allot answers
- * @param poolSize the most connections this node holds open; empty: the database's default
- *     (SQLite {@value SqliteDialect#DEFAULT_POOL_SIZE}, PostgreSQL {@value PostgresDialect#DEFAULT_POOL_SIZE})
+ * @param poolSize the most connections this node holds open; empty: the database's default (SQLite
+ *     {@value SqliteDialect#DEFAULT_POOL_SIZE}, PostgreSQL {@value
+ *     PostgresDialect#DEFAULT_POOL_SIZE})
  */
-public record DatabaseOptions(Optional<String> password, Durability durability, OptionalInt poolSize) {
+public record DatabaseOptions(
+    Optional<String> password, Durability durability, OptionalInt poolSize) {
   public static final int MAX_POOL_SIZE = 1_000;
 
   public DatabaseOptions {
@@ -21,7 +23,8 @@ public record DatabaseOptions(Optional<String> password, Durability durability, 
     Objects.requireNonNull(poolSize, "poolSize");
     if (poolSize.isPresent() && (poolSize.getAsInt() < 2 || poolSize.getAsInt() > MAX_POOL_SIZE)) {
       // Two at least: one for the assignment writer's commits, one for everything else.
-      throw new IllegalArgumentException("--database-pool-size must be 2 to " + MAX_POOL_SIZE + ", is " + poolSize.getAsInt());
+      throw new IllegalArgumentException(
+          "--database-pool-size must be 2 to " + MAX_POOL_SIZE + ", is " + poolSize.getAsInt());
     }
   }
 

@@ -9,18 +9,25 @@ import java.sql.SQLTransientConnectionException;
 import java.util.Map;
 import javax.sql.DataSource;
 
-/** What differs between the databases Allot runs on. One implementation per database, nothing shared by branching. */
+/**
+ * What differs between the databases Allot runs on. One implementation per database, nothing shared
+ * by branching.
+ */
 interface Dialect {
 
   /** The Flyway location holding this database's migrations. */
   String migrations();
 
-  /** The values of the Flyway placeholders ({@code ${name}}) that this database's migrations use. */
+  /**
+   * The values of the Flyway placeholders ({@code ${name}}) that this database's migrations use.
+   */
   default Map<String, String> placeholders() {
     return Map.of();
   }
 
-  /** A connection pool, as the operator's options say, whose waits are bounded for the request path. */
+  /**
+   * A connection pool, as the operator's options say, whose waits are bounded for the request path.
+   */
   DataSource dataSource(String jdbcUrl, DatabaseOptions options);
 
   /**
@@ -32,12 +39,17 @@ interface Dialect {
     return pool;
   }
 
-  /** Starts what the database needs done in the background while it is open; closing it stops that. */
+  /**
+   * Starts what the database needs done in the background while it is open; closing it stops that.
+   */
   default AutoCloseable maintain(DataSource dataSource) {
     return () -> {};
   }
 
-  /** Keeps other transactions from writing {@code table} until this one ends; called first in a transaction. */
+  /**
+   * Keeps other transactions from writing {@code table} until this one ends; called first in a
+   * transaction.
+   */
   void lockForWrite(Connection connection, String table) throws SQLException;
 
   /** Whether the database lets one transaction at a time write, whatever the tables (SQLite). */
@@ -75,7 +87,9 @@ interface Dialect {
     if (jdbcUrl.startsWith("jdbc:postgresql:")) {
       return new PostgresDialect();
     }
-    throw new IllegalArgumentException("unsupported database URL '" + jdbcUrl
-        + "': Allot stores its data in SQLite (jdbc:sqlite:FILE) or PostgreSQL (jdbc:postgresql://HOST:PORT/DATABASE)");
+    throw new IllegalArgumentException(
+        "unsupported database URL '"
+            + jdbcUrl
+            + "': Allot stores its data in SQLite (jdbc:sqlite:FILE) or PostgreSQL (jdbc:postgresql://HOST:PORT/DATABASE)");
   }
 }

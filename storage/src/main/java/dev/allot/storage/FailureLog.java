@@ -5,10 +5,10 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 
 /**
- * Logs a failure that repeats, as every request's does while the database is down, without
- * flooding the log: the first of a run with its stack trace, then at most one line per
- * {@link #INTERVAL} with the latest failure's messages and how many were left out. A run ends
- * after {@link #QUIET} without a failure; the next one logs its stack trace again. Thread-safe.
+ * Logs a failure that repeats, as every request's does while the database is down, without flooding
+ * the log: the first of a run with its stack trace, then at most one line per {@link #INTERVAL}
+ * with the latest failure's messages and how many were left out. A run ends after {@link #QUIET}
+ * without a failure; the next one logs its stack trace again. Thread-safe.
  */
 public final class FailureLog {
   static final Duration INTERVAL = Duration.ofSeconds(10);
@@ -50,8 +50,12 @@ public final class FailureLog {
     if (newRun) {
       log.warn(what, failure);
     } else {
-      log.warn("{} (and {} more like it in the last {} s, not logged){}", what, skipped,
-          INTERVAL.toSeconds(), failure == null ? "" : ": " + messages(failure));
+      log.warn(
+          "{} (and {} more like it in the last {} s, not logged){}",
+          what,
+          skipped,
+          INTERVAL.toSeconds(),
+          failure == null ? "" : ": " + messages(failure));
     }
   }
 

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Statements that take a list of values: the marks of a multi-row {@code VALUES} or of an
- * {@code IN} list, and the chunks that keep each statement's parameters far below what either
- * database allows in one statement.
+ * Statements that take a list of values: the marks of a multi-row {@code VALUES} or of an {@code
+ * IN} list, and the chunks that keep each statement's parameters far below what either database
+ * allows in one statement.
  */
 public final class ParameterLists {
   /** Values per IN list. */
@@ -14,7 +14,10 @@ public final class ParameterLists {
 
   private ParameterLists() {}
 
-  /** {@code count} copies of {@code mark}, separated by commas: {@code marks(2, "(?, ?)")} is "(?, ?), (?, ?)". */
+  /**
+   * {@code count} copies of {@code mark}, separated by commas: {@code marks(2, "(?, ?)")} is "(?,
+   * ?), (?, ?)".
+   */
   public static String marks(int count, String mark) {
     StringBuilder text = new StringBuilder(count * (mark.length() + 2));
     for (int i = 0; i < count; i++) {

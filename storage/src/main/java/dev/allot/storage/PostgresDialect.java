@@ -11,13 +11,14 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 /**
- * The production store: a PostgreSQL database that many Allot nodes may share. With
- * {@link Durability#FSYNC} a commit returns once PostgreSQL has flushed it (synchronous_commit
- * on, its default); with {@link Durability#PROCESS} once PostgreSQL has it (synchronous_commit
- * off), which a crash of Allot cannot undo but a crash of PostgreSQL's machine can.
+ * The production store: a PostgreSQL database that many Allot nodes may share. With {@link
+ * Durability#FSYNC} a commit returns once PostgreSQL has flushed it (synchronous_commit on, its
+ * default); with {@link Durability#PROCESS} once PostgreSQL has it (synchronous_commit off), which
+ * a crash of Allot cannot undo but a crash of PostgreSQL's machine can.
  */
 final class PostgresDialect implements Dialect {
   static final int DEFAULT_POOL_SIZE = 16;
+
   /*
    * Every wait of the request path is bounded, so that a database that is down or frozen costs a
    * request a 503 within seconds instead of a hang (docs/operations.md, "When the database fails").
@@ -25,27 +26,38 @@ final class PostgresDialect implements Dialect {
    */
   /** How long a caller waits for a connection from the pool. */
   static final Duration CONNECTION_TIMEOUT = Duration.ofMillis(1_500);
+
   /** How long the pool's liveness check of an idle connection may take; below the wait above. */
   static final Duration VALIDATION_TIMEOUT = Duration.ofMillis(1_000);
-  /** Opening a TCP connection, and logging in as a whole (the driver's connectTimeout and loginTimeout). */
+
+  /**
+   * Opening a TCP connection, and logging in as a whole (the driver's connectTimeout and
+   * loginTimeout).
+   */
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
   static final Duration LOGIN_TIMEOUT = Duration.ofSeconds(3);
+
   /**
    * The server cancels a statement that runs longer (statement_timeout). Allot's statements take
    * milliseconds: a 100-row insert, a page of a listing; an import's 10,000-row chunk is a hundred
    * of those in one transaction, each far below this (docs/operations.md has the measurement).
    */
   static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(2);
+
   /**
    * How long the driver waits for any answer from the server (socketTimeout): a second above the
    * statement timeout, so that a slow statement ends in the server's clean cancellation, and only a
    * server that does not answer at all (frozen, or the network gone) loses its connection.
    */
   static final Duration SOCKET_TIMEOUT = STATEMENT_TIMEOUT.plusSeconds(1);
+
   /** Migrations wait as long as a schema change takes; only opening a connection is bounded. */
   private static final Duration MIGRATION_CONNECTION_TIMEOUT = Duration.ofSeconds(30);
+
   /** SQL states: unique_violation, serialization_failure, deadlock_detected. */
   private static final String UNIQUE_VIOLATION = "23505";
+
   private static final String SERIALIZATION_FAILURE = "40001";
   private static final String DEADLOCK = "40P01";
   private static final String DISK_FULL = "53100";
@@ -80,14 +92,19 @@ final class PostgresDialect implements Dialect {
     pool.addDataSourceProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT.toSeconds()));
     // Set either way: a server, database or role default of "off" must not quietly weaken fsync,
     // nor a role's default statement_timeout the bound above.
-    pool.setConnectionInitSql((options.durability() == Durability.FSYNC
-        ? "SET synchronous_commit = on"
-        : "SET synchronous_commit = off")
-        + "; SET statement_timeout = " + STATEMENT_TIMEOUT.toMillis());
+    pool.setConnectionInitSql(
+        (options.durability() == Durability.FSYNC
+                ? "SET synchronous_commit = on"
+                : "SET synchronous_commit = off")
+            + "; SET statement_timeout = "
+            + STATEMENT_TIMEOUT.toMillis());
     return new HikariDataSource(pool);
   }
 
-  /** Connections without the pool's statement and socket timeouts: a migration may rebuild a large table. */
+  /**
+   * Connections without the pool's statement and socket timeouts: a migration may rebuild a large
+   * table.
+   */
   @Override
   public DataSource migrationSource(String jdbcUrl, DatabaseOptions options, DataSource pool) {
     HikariConfig migrations = new HikariConfig();
@@ -117,10 +134,13 @@ final class PostgresDialect implements Dialect {
     return UNIQUE_VIOLATION.equals(e.getSQLState());
   }
 
-  /** SQL state disk_full; and what the server raises when it cannot extend a file for lack of space. */
+  /**
+   * SQL state disk_full; and what the server raises when it cannot extend a file for lack of space.
+   */
   @Override
   public boolean isFull(SQLException e) {
-    return DISK_FULL.equals(e.getSQLState()) || String.valueOf(e.getMessage()).contains("No space left on device");
+    return DISK_FULL.equals(e.getSQLState())
+        || String.valueOf(e.getMessage()).contains("No space left on device");
   }
 
   /**

@@ -24,11 +24,12 @@ import org.sqlite.SQLiteException;
  * The embedded store: one SQLite file in WAL mode. Write transactions begin IMMEDIATE, so two
  * writers queue on the write lock instead of failing when a read lock cannot be upgraded. With
  * {@link Durability#FSYNC} every commit is fsynced (synchronous=FULL): nothing acknowledged is
- * lost, even on power failure; with {@link Durability#PROCESS} (synchronous=NORMAL) a commit is
- * in the WAL file but not yet fsynced, which a process crash cannot undo but a power failure can.
+ * lost, even on power failure; with {@link Durability#PROCESS} (synchronous=NORMAL) a commit is in
+ * the WAL file but not yet fsynced, which a process crash cannot undo but a power failure can.
  */
 final class SqliteDialect implements Dialect {
   static final int DEFAULT_POOL_SIZE = 8;
+
   /**
    * How long a statement waits for a lock another process holds (this process's writers queue in
    * {@link Database} first), and how long a caller waits for a connection from the pool: seconds,
@@ -36,10 +37,18 @@ final class SqliteDialect implements Dialect {
    * commit holds the write lock for milliseconds per commit, far below it.
    */
   static final Duration BUSY_TIMEOUT = Duration.ofSeconds(5);
-  private static final Set<SQLiteErrorCode> OUTAGES = Set.of(SQLiteErrorCode.SQLITE_FULL, SQLiteErrorCode.SQLITE_IOERR,
-      SQLiteErrorCode.SQLITE_READONLY, SQLiteErrorCode.SQLITE_CORRUPT, SQLiteErrorCode.SQLITE_NOTADB,
-      SQLiteErrorCode.SQLITE_CANTOPEN, SQLiteErrorCode.SQLITE_BUSY, SQLiteErrorCode.SQLITE_LOCKED,
-      SQLiteErrorCode.SQLITE_NOMEM);
+
+  private static final Set<SQLiteErrorCode> OUTAGES =
+      Set.of(
+          SQLiteErrorCode.SQLITE_FULL,
+          SQLiteErrorCode.SQLITE_IOERR,
+          SQLiteErrorCode.SQLITE_READONLY,
+          SQLiteErrorCode.SQLITE_CORRUPT,
+          SQLiteErrorCode.SQLITE_NOTADB,
+          SQLiteErrorCode.SQLITE_CANTOPEN,
+          SQLiteErrorCode.SQLITE_BUSY,
+          SQLiteErrorCode.SQLITE_LOCKED,
+          SQLiteErrorCode.SQLITE_NOMEM);
 
   @Override
   public String migrations() {
@@ -51,9 +60,10 @@ final class SqliteDialect implements Dialect {
     createPrivately(jdbcUrl);
     SQLiteConfig sqlite = new SQLiteConfig();
     sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    sqlite.setSynchronous(options.durability() == Durability.FSYNC
-        ? SQLiteConfig.SynchronousMode.FULL
-        : SQLiteConfig.SynchronousMode.NORMAL);
+    sqlite.setSynchronous(
+        options.durability() == Durability.FSYNC
+            ? SQLiteConfig.SynchronousMode.FULL
+            : SQLiteConfig.SynchronousMode.NORMAL);
     sqlite.setBusyTimeout((int) BUSY_TIMEOUT.toMillis());
     sqlite.enforceForeignKeys(true);
     sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
@@ -80,8 +90,11 @@ final class SqliteDialect implements Dialect {
       return;
     }
     try {
-      if (Files.getFileStore(file.get().getParent()).supportsFileAttributeView(PosixFileAttributeView.class)) {
-        Files.createFile(file.get(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      if (Files.getFileStore(file.get().getParent())
+          .supportsFileAttributeView(PosixFileAttributeView.class)) {
+        Files.createFile(
+            file.get(),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       }
     } catch (FileAlreadyExistsException e) {
       // another server on this file made it first, as private
@@ -100,7 +113,10 @@ final class SqliteDialect implements Dialect {
     return new Checkpointer(dataSource);
   }
 
-  /** Nothing to do: write transactions begin IMMEDIATE, so a transaction that may write holds the only write lock. */
+  /**
+   * Nothing to do: write transactions begin IMMEDIATE, so a transaction that may write holds the
+   * only write lock.
+   */
   @Override
   public void lockForWrite(Connection connection, String table) {}
 

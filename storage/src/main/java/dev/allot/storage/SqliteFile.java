@@ -11,9 +11,9 @@ public final class SqliteFile {
   private SqliteFile() {}
 
   /**
-   * {@code jdbc:sqlite:/path/file.db}, also as a {@code file:} URI ({@code jdbc:sqlite:file:/path?mode=ro})
-   * (relative to the working directory unless absolute); none for another URL, {@code :memory:}, a
-   * resource on the class path, or nothing (a temporary database).
+   * {@code jdbc:sqlite:/path/file.db}, also as a {@code file:} URI ({@code
+   * jdbc:sqlite:file:/path?mode=ro}) (relative to the working directory unless absolute); none for
+   * another URL, {@code :memory:}, a resource on the class path, or nothing (a temporary database).
    */
   public static Optional<String> of(String jdbcUrl) {
     if (!jdbcUrl.startsWith(PREFIX)) {
@@ -35,7 +35,9 @@ public final class SqliteFile {
       database = fragment < 0 ? database : database.substring(0, fragment);
       database = URLDecoder.decode(database.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
-    if (database.isEmpty() || database.startsWith(":memory:") || database.startsWith(":resource:")) {
+    if (database.isEmpty()
+        || database.startsWith(":memory:")
+        || database.startsWith(":resource:")) {
       return Optional.empty();
     }
     return Optional.of(database);

@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * How every table stores a point in time: ISO-8601 UTC text of fixed width with microseconds
- * ({@code 2026-01-31T12:00:00.000000Z}), so that text order is time order in both databases
- * ({@link Instant#toString()} drops trailing zeros, and "12:00:00Z" would sort after "12:00:00.5Z").
+ * ({@code 2026-01-31T12:00:00.000000Z}), so that text order is time order in both databases ({@link
+ * Instant#toString()} drops trailing zeros, and "12:00:00Z" would sort after "12:00:00.5Z").
  */
 public final class Timestamps {
   private static final DateTimeFormatter FIXED_WIDTH =

@@ -22,7 +22,8 @@ class DurabilityTest {
 
   @Test
   void process_leavesTheSyncToTheOperatingSystem(@TempDir Path dir) {
-    try (Database database = Database.open("jdbc:sqlite:" + dir.resolve("a.db"), Durability.PROCESS)) {
+    try (Database database =
+        Database.open("jdbc:sqlite:" + dir.resolve("a.db"), Durability.PROCESS)) {
       assertThat(synchronous(database)).isEqualTo(1); // NORMAL
     }
   }

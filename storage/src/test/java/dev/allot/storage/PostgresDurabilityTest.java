@@ -14,7 +14,8 @@ class PostgresDurabilityTest {
 
   @Test
   void fsync_waitsForTheFlush_evenWhenTheDatabaseDefaultIsOff() throws Exception {
-    PostgresTestDatabase.execute("ALTER DATABASE " + databaseName() + " SET synchronous_commit = off");
+    PostgresTestDatabase.execute(
+        "ALTER DATABASE " + databaseName() + " SET synchronous_commit = off");
 
     try (Database database = Database.open(db.jdbcUrl(), Durability.FSYNC)) {
       assertThat(synchronousCommit(database)).isEqualTo("on");

@@ -9,13 +9,17 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Several nodes share one PostgreSQL, whose connections are limited: each node opens at most its pool size. */
+/**
+ * Several nodes share one PostgreSQL, whose connections are limited: each node opens at most its
+ * pool size.
+ */
 class PostgresPoolTest {
   @RegisterExtension final PostgresTestDatabase db = new PostgresTestDatabase();
 
   @Test
   void poolSize_boundsTheConnectionsANodeOpens() throws Exception {
-    DatabaseOptions three = new DatabaseOptions(Optional.empty(), Durability.FSYNC, OptionalInt.of(3));
+    DatabaseOptions three =
+        new DatabaseOptions(Optional.empty(), Durability.FSYNC, OptionalInt.of(3));
 
     try (Database node = Database.open(db.jdbcUrl() + "&ApplicationName=allot-pool-test", three)) {
       // The pool fills in the background; wait until it has opened what it will.
@@ -32,9 +36,14 @@ class PostgresPoolTest {
   /** Connections to this test's database other than the extension's own pool. */
   private long connectionsOf(Database node) {
     return node.withConnection(connection -> {
-      try (var rs = connection.createStatement().executeQuery("""
-          SELECT count(*) FROM pg_stat_activity
-          WHERE datname = current_database() AND application_name = 'allot-pool-test'""")) {
+      try (var rs =
+          connection
+              .createStatement()
+              .executeQuery(
+                  """
+                  SELECT count(*) FROM pg_stat_activity
+                  WHERE datname = current_database() AND application_name = 'allot-pool-test'\
+                  """)) {
         rs.next();
         return rs.getLong(1);
       }

@@ -12,19 +12,20 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A freshly migrated PostgreSQL database per test, dropped after it:
- * {@code @RegisterExtension final PostgresTestDatabase db = new PostgresTestDatabase();}.
+ * A freshly migrated PostgreSQL database per test, dropped after it: {@code @RegisterExtension
+ * final PostgresTestDatabase db = new PostgresTestDatabase();}.
  *
  * <p>The server is {@code ALLOT_TEST_DATABASE_URL} (a JDBC URL whose user may create databases),
  * else {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}. Each test gets a database of
- * its own, so runs cannot see each other's data. Where no PostgreSQL answers, the tests are
- * skipped with a message on stderr, unless {@code ALLOT_REQUIRE_POSTGRES=true} (as {@code .ci/run}
- * sets it), which makes them fail instead.
+ * its own, so runs cannot see each other's data. Where no PostgreSQL answers, the tests are skipped
+ * with a message on stderr, unless {@code ALLOT_REQUIRE_POSTGRES=true} (as {@code .ci/run} sets
+ * it), which makes them fail instead.
  *
- * <p>{@link #empty()} creates the database without Allot's schema, for a test whose servers
- * migrate it themselves.
+ * <p>{@link #empty()} creates the database without Allot's schema, for a test whose servers migrate
+ * it themselves.
  */
-public final class PostgresTestDatabase implements TestStore, BeforeEachCallback, AfterEachCallback {
+public final class PostgresTestDatabase
+    implements TestStore, BeforeEachCallback, AfterEachCallback {
   private static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
   private static final AtomicBoolean warned = new AtomicBoolean();
 
@@ -41,7 +42,9 @@ public final class PostgresTestDatabase implements TestStore, BeforeEachCallback
     this.migrated = migrated;
   }
 
-  /** A database as an operator creates it: empty, nothing open; only {@link #jdbcUrl()} is of use. */
+  /**
+   * A database as an operator creates it: empty, nothing open; only {@link #jdbcUrl()} is of use.
+   */
   public static PostgresTestDatabase empty() {
     return new PostgresTestDatabase(false);
   }
@@ -95,7 +98,8 @@ public final class PostgresTestDatabase implements TestStore, BeforeEachCallback
   @Override
   public Database database() {
     if (!migrated) {
-      throw new IllegalStateException("an empty() test database is not opened: connect to jdbcUrl()");
+      throw new IllegalStateException(
+          "an empty() test database is not opened: connect to jdbcUrl()");
     }
     return database;
   }
@@ -110,13 +114,16 @@ public final class PostgresTestDatabase implements TestStore, BeforeEachCallback
     try (Connection connection = DriverManager.getConnection(serverUrl())) {
       connection.isValid(5);
     } catch (SQLException e) {
-      String message = "PostgreSQL at " + serverUrl() + " is not reachable (" + e.getMessage() + ")";
+      String message =
+          "PostgreSQL at " + serverUrl() + " is not reachable (" + e.getMessage() + ")";
       if ("true".equalsIgnoreCase(System.getenv("ALLOT_REQUIRE_POSTGRES"))) {
         throw new IllegalStateException(message + " and ALLOT_REQUIRE_POSTGRES=true", e);
       }
       if (warned.compareAndSet(false, true)) {
-        System.err.println("\n*** SKIPPING THE POSTGRESQL TESTS: " + message
-            + ". Set ALLOT_TEST_DATABASE_URL or start PostgreSQL to run them. ***\n");
+        System.err.println(
+            "\n*** SKIPPING THE POSTGRESQL TESTS: "
+                + message
+                + ". Set ALLOT_TEST_DATABASE_URL or start PostgreSQL to run them. ***\n");
       }
       Assumptions.abort(message);
     }

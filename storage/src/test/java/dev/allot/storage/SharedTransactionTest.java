@@ -17,13 +17,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** SQLite's shared transactions: works queued together share a commit, and one that fails is undone alone. */
+/**
+ * SQLite's shared transactions: works queued together share a commit, and one that fails is undone
+ * alone.
+ */
 class SharedTransactionTest {
   @RegisterExtension final TestDatabase db = new TestDatabase();
 
   @BeforeEach
   void table() {
-    db.database().inTransaction(c -> c.createStatement().executeUpdate("CREATE TABLE shared_test (n INTEGER PRIMARY KEY)"));
+    db.database()
+        .inTransaction(c ->
+            c.createStatement().executeUpdate("CREATE TABLE shared_test (n INTEGER PRIMARY KEY)"));
   }
 
   @Test
@@ -33,19 +38,23 @@ class SharedTransactionTest {
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < works; i++) {
         int n = i;
-        results.add(threads.submit(() -> db.database().inSharedTransaction(c -> {
-          try (PreparedStatement insert = c.prepareStatement("INSERT INTO shared_test (n) VALUES (?)")) {
-            insert.setInt(1, n);
-            insert.executeUpdate();
-          }
-          if (n % 5 == 0) {
-            throw new IllegalStateException("work " + n + " fails after writing");
-          }
-          if (n % 7 == 0) {
-            c.createStatement().executeUpdate("INSERT INTO no_such_table VALUES (1)");
-          }
-          return n;
-        })));
+        results.add(
+            threads.submit(() ->
+                db.database()
+                    .inSharedTransaction(c -> {
+                      try (PreparedStatement insert =
+                          c.prepareStatement("INSERT INTO shared_test (n) VALUES (?)")) {
+                        insert.setInt(1, n);
+                        insert.executeUpdate();
+                      }
+                      if (n % 5 == 0) {
+                        throw new IllegalStateException("work " + n + " fails after writing");
+                      }
+                      if (n % 7 == 0) {
+                        c.createStatement().executeUpdate("INSERT INTO no_such_table VALUES (1)");
+                      }
+                      return n;
+                    })));
       }
     }
 
@@ -53,10 +62,14 @@ class SharedTransactionTest {
     for (int i = 0; i < works; i++) {
       Future<Object> result = results.get(i);
       if (i % 5 == 0) {
-        assertThat(result).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
+        assertThat(result)
+            .failsWithin(Duration.ZERO)
+            .withThrowableOfType(ExecutionException.class)
             .withCauseInstanceOf(IllegalStateException.class);
       } else if (i % 7 == 0) {
-        assertThat(result).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
+        assertThat(result)
+            .failsWithin(Duration.ZERO)
+            .withThrowableOfType(ExecutionException.class)
             .withCauseInstanceOf(AllotException.class);
       } else {
         assertThat(result.get()).isEqualTo(i);
@@ -75,14 +88,23 @@ class SharedTransactionTest {
     CountDownLatch holding = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      Future<Object> ahead = threads.submit(() -> db.database().inTransaction(c -> {
-        holding.countDown();
-        awaitUninterruptibly(release);
-        return c.createStatement().executeUpdate("INSERT INTO shared_test (n) VALUES (1)");
-      }));
+      Future<Object> ahead =
+          threads.submit(() ->
+              db.database()
+                  .inTransaction(c -> {
+                    holding.countDown();
+                    awaitUninterruptibly(release);
+                    return c.createStatement()
+                        .executeUpdate("INSERT INTO shared_test (n) VALUES (1)");
+                  }));
       holding.await();
-      Thread waiting = Thread.ofPlatform().start(() -> db.database().inSharedTransaction(
-          c -> c.createStatement().executeUpdate("INSERT INTO shared_test (n) VALUES (2)")));
+      Thread waiting =
+          Thread.ofPlatform()
+              .start(() ->
+                  db.database()
+                      .inSharedTransaction(c ->
+                          c.createStatement()
+                              .executeUpdate("INSERT INTO shared_test (n) VALUES (2)")));
       while (waiting.getState() != Thread.State.TIMED_WAITING) {
         Thread.sleep(1);
       }
@@ -105,14 +127,16 @@ class SharedTransactionTest {
   }
 
   List<Integer> stored() {
-    return db.database().withConnection(c -> {
-      try (ResultSet rs = c.createStatement().executeQuery("SELECT n FROM shared_test ORDER BY n")) {
-        List<Integer> ns = new ArrayList<>();
-        while (rs.next()) {
-          ns.add(rs.getInt(1));
-        }
-        return ns;
-      }
-    });
+    return db.database()
+        .withConnection(c -> {
+          try (ResultSet rs =
+              c.createStatement().executeQuery("SELECT n FROM shared_test ORDER BY n")) {
+            List<Integer> ns = new ArrayList<>();
+            while (rs.next()) {
+              ns.add(rs.getInt(1));
+            }
+            return ns;
+          }
+        });
   }
 }

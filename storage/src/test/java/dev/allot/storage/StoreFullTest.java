@@ -1,8 +1,8 @@
 package dev.allot.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -37,8 +37,10 @@ class StoreFullTest {
 
   @BeforeEach
   void table() {
-    db.database().inTransaction(c -> c.createStatement().executeUpdate(
-        "CREATE TABLE filler (n INTEGER PRIMARY KEY, text TEXT NOT NULL)"));
+    db.database()
+        .inTransaction(c ->
+            c.createStatement()
+                .executeUpdate("CREATE TABLE filler (n INTEGER PRIMARY KEY, text TEXT NOT NULL)"));
     logged.start();
     databaseLog.addAppender(logged);
   }
@@ -70,23 +72,28 @@ class StoreFullTest {
         .isEqualTo(SQLiteErrorCode.SQLITE_FULL.code);
     assertThat(database.writesFailing()).isTrue();
     assertThat(database.ping()).as("reads still work").isTrue();
-    assertThat(database.healthy(Duration.ofSeconds(1))).as("but the store is not healthy").isFalse();
+    assertThat(database.healthy(Duration.ofSeconds(1)))
+        .as("but the store is not healthy")
+        .isFalse();
 
     for (int i = 0; i < 200; i++) {
       int row = n + i;
       assertThatExceptionOfType(AllotException.class).isThrownBy(() -> insert(database, row));
     }
     assertThat(logged.list.stream().filter(e -> e.getThrowableProxy() != null))
-        .as("201 failed writes, one stack trace").hasSize(1);
+        .as("201 failed writes, one stack trace")
+        .hasSize(1);
 
     onEveryConnection(database, "PRAGMA max_page_count = 1073741823");
     insert(database, n + 1_000);
 
     assertThat(healthyWithin(database, Database.WRITE_FAILURE_MEMORY.plusSeconds(5)))
-        .as("healthy again once writes stopped failing for " + Database.WRITE_FAILURE_MEMORY).isTrue();
+        .as("healthy again once writes stopped failing for " + Database.WRITE_FAILURE_MEMORY)
+        .isTrue();
   }
 
-  private static boolean healthyWithin(Database database, Duration patience) throws InterruptedException {
+  private static boolean healthyWithin(Database database, Duration patience)
+      throws InterruptedException {
     long deadline = System.nanoTime() + patience.toNanos();
     while (!database.healthy(Duration.ofSeconds(1))) {
       if (System.nanoTime() > deadline) {
@@ -99,7 +106,8 @@ class StoreFullTest {
 
   private static void insert(Database database, int n) {
     database.inTransaction(c -> {
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO filler (n, text) VALUES (?, ?)")) {
+      try (PreparedStatement insert =
+          c.prepareStatement("INSERT INTO filler (n, text) VALUES (?, ?)")) {
         insert.setInt(1, n);
         insert.setString(2, "x".repeat(500));
         return insert.executeUpdate();
@@ -107,7 +115,9 @@ class StoreFullTest {
     });
   }
 
-  /** Runs {@code sql} on each of the pool's connections: holding them all at once, it gets each one. */
+  /**
+   * Runs {@code sql} on each of the pool's connections: holding them all at once, it gets each one.
+   */
   private static void onEveryConnection(Database database, String sql) {
     holdAndRun(database, sql, POOL_SIZE);
   }

@@ -1,6 +1,9 @@
 package dev.allot.storage;
 
-/** The base of every storage contract suite: one subclass per kind of database provides {@link #store()}. */
+/**
+ * The base of every storage contract suite: one subclass per kind of database provides {@link
+ * #store()}.
+ */
 public abstract class StoreSuite {
 
   /** The database this suite runs on. */

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A freshly migrated SQLite database file per test, closed and deleted after it:
- * {@code @RegisterExtension final TestDatabase db = new TestDatabase();} then {@code db.database()}.
+ * {@code @RegisterExtension final TestDatabase db = new TestDatabase();} then {@code
+ * db.database()}.
  */
 public final class TestDatabase implements TestStore, BeforeEachCallback, AfterEachCallback {
   private Path dir;
@@ -26,13 +27,15 @@ public final class TestDatabase implements TestStore, BeforeEachCallback, AfterE
   public void afterEach(ExtensionContext context) throws IOException {
     database.close();
     try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      files
+          .sorted(java.util.Comparator.reverseOrder())
+          .forEach(p -> {
+            try {
+              Files.delete(p);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
     }
   }
 

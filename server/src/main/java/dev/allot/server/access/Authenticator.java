@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>A token the store confirmed within {@link #REMEMBER_FOR} is answered from memory.
  *   <li>Older than that, a request asks the store again and waits for it up to {@link #FRESH_WAIT};
  *       what the store answers counts from then on, so a token deleted on another node sharing the
- *       database stops working within about {@link #REMEMBER_FOR} (one deleted on this node, at once).
+ *       database stops working within about {@link #REMEMBER_FOR} (one deleted on this node, at
+ *       once).
  *   <li>When the store cannot answer (down, or slower than {@link #FRESH_WAIT}), the last answer
  *       counts, for up to {@link #LAST_KNOWN_FOR} after the store last confirmed the token; the
  *       store is asked again in the background, once at a time per secret.
@@ -39,11 +40,13 @@ public final class Authenticator {
   public static final Duration LAST_KNOWN_FOR = Duration.ofHours(1);
   static final Duration FRESH_WAIT = Duration.ofMillis(250);
   static final Duration NEW_SECRET_WAIT = Duration.ofSeconds(2);
+
   /**
    * After the store failed to answer, requests use the last answer without waiting for this long,
    * and so do requests that find a lookup under way for longer than {@link #FRESH_WAIT}.
    */
   static final Duration DOWN_FOR = Duration.ofSeconds(5);
+
   private static final int MAX_REMEMBERED = 10_000;
 
   /** A token and when the store last confirmed it ({@link Ticker#read()}). */
@@ -55,10 +58,16 @@ public final class Authenticator {
   private final TokenService tokens;
   private final Ticker ticker;
   private final Cache<String, Known> known;
+
   /** The store lookups under way, at most one per secret. */
   private final ConcurrentMap<String, Lookup> asking = new ConcurrentHashMap<>();
-  /** Changed by {@link #forgetAll()}, so that a lookup begun before it cannot bring back what it forgot. */
+
+  /**
+   * Changed by {@link #forgetAll()}, so that a lookup begun before it cannot bring back what it
+   * forgot.
+   */
   private final AtomicLong generation = new AtomicLong();
+
   private volatile long storeFailedAt;
   private volatile boolean storeFailed;
 
@@ -69,12 +78,13 @@ public final class Authenticator {
   Authenticator(TokenService tokens, Ticker ticker) {
     this.tokens = tokens;
     this.ticker = ticker;
-    this.known = Caffeine.newBuilder()
-        .expireAfterWrite(LAST_KNOWN_FOR)
-        .maximumSize(MAX_REMEMBERED)
-        .ticker(ticker)
-        .executor(Runnable::run)
-        .build();
+    this.known =
+        Caffeine.newBuilder()
+            .expireAfterWrite(LAST_KNOWN_FOR)
+            .maximumSize(MAX_REMEMBERED)
+            .ticker(ticker)
+            .executor(Runnable::run)
+            .build();
   }
 
   public Optional<Token> authenticate(String secret) {
@@ -87,8 +97,9 @@ public final class Authenticator {
       return Optional.of(last.token());
     }
     Lookup lookup = ask(secret, now);
-    boolean storeSlow = now - lookup.startedAt() > FRESH_WAIT.toNanos()
-        || storeFailed && now - storeFailedAt < DOWN_FOR.toNanos();
+    boolean storeSlow =
+        now - lookup.startedAt() > FRESH_WAIT.toNanos()
+            || storeFailed && now - storeFailedAt < DOWN_FOR.toNanos();
     Duration wait = last == null ? NEW_SECRET_WAIT : storeSlow ? Duration.ZERO : FRESH_WAIT;
     try {
       return lookup.answer().get(wait.toNanos(), TimeUnit.NANOSECONDS);
@@ -112,7 +123,8 @@ public final class Authenticator {
     if (last != null) {
       return Optional.of(last.token());
     }
-    throw failure != null ? failure
+    throw failure != null
+        ? failure
         : new AllotException(ErrorCode.UNAVAILABLE, "the store is unavailable; try again shortly");
   }
 
@@ -125,35 +137,38 @@ public final class Authenticator {
       return running;
     }
     long askedIn = generation.get();
-    Thread.ofVirtual().name("allot-token-lookup").start(() -> {
-      try {
-        Optional<Token> found = tokens.authenticate(secret);
-        if (found.isEmpty()) {
-          known.invalidate(secret);
-        } else if (generation.get() == askedIn) {
-          known.put(secret, new Known(found.get(), ticker.read()));
-        }
-        storeFailed = false;
-        mine.complete(found);
-      } catch (AllotException e) {
-        if (e.code() == ErrorCode.UNAVAILABLE) {
-          storeFailedAt = ticker.read();
-          storeFailed = true;
-        }
-        mine.completeExceptionally(e);
-      } catch (RuntimeException | Error e) {
-        mine.completeExceptionally(e);
-      } finally {
-        asking.remove(secret, lookup);
-      }
-    });
+    Thread.ofVirtual()
+        .name("allot-token-lookup")
+        .start(() -> {
+          try {
+            Optional<Token> found = tokens.authenticate(secret);
+            if (found.isEmpty()) {
+              known.invalidate(secret);
+            } else if (generation.get() == askedIn) {
+              known.put(secret, new Known(found.get(), ticker.read()));
+            }
+            storeFailed = false;
+            mine.complete(found);
+          } catch (AllotException e) {
+            if (e.code() == ErrorCode.UNAVAILABLE) {
+              storeFailedAt = ticker.read();
+              storeFailed = true;
+            }
+            mine.completeExceptionally(e);
+          } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+          } finally {
+            asking.remove(secret, lookup);
+          }
+        });
     return lookup;
   }
 
   /** Forgets every answer: after a token is deleted here, it stops working at once. */
   public void forgetAll() {
     generation.incrementAndGet();
-    // Lookups under way may have read the token before it was deleted: later requests start their own.
+    // Lookups under way may have read the token before it was deleted: later requests start their
+    // own.
     asking.clear();
     known.invalidateAll();
   }

@@ -35,8 +35,11 @@ public final class TokenHandlers {
     CreateRequest request = Bodies.read(ctx, CreateRequest.class);
     IssuedToken issued = tokens.create(request.name(), request.role());
     Token token = issued.token();
-    Bodies.respond(ctx, 201, new Created(token.id(), token.name(), token.role().word(), token.createdAt(),
-        issued.secret()));
+    Bodies.respond(
+        ctx,
+        201,
+        new Created(
+            token.id(), token.name(), token.role().word(), token.createdAt(), issued.secret()));
   }
 
   public void list(Context ctx) {

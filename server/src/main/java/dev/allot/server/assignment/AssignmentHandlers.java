@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code /v1/assignments:getOrMake}, {@code :get}, and an experiment's bulk getOrMake and listing. */
+/**
+ * {@code /v1/assignments:getOrMake}, {@code :get}, and an experiment's bulk getOrMake and listing.
+ */
 public final class AssignmentHandlers {
   private final AssignmentService assignments;
   private final Counter getOrMakeCalls;
@@ -27,31 +29,51 @@ public final class AssignmentHandlers {
     this.getOrMakeCalls = calls(registry, "getOrMake");
     this.getCalls = calls(registry, "get");
     this.bulkCalls = calls(registry, "bulkGetOrMake");
-    this.made = Counter.builder("allot.assignments.made")
-        .description("assignments made: subjects assigned a variant for the first time").register(registry);
+    this.made =
+        Counter.builder("allot.assignments.made")
+            .description("assignments made: subjects assigned a variant for the first time")
+            .register(registry);
   }
 
   private static Counter calls(MeterRegistry registry, String call) {
-    return Counter.builder("allot.assignment.calls").tag("call", call)
-        .description("assignment calls answered").register(registry);
+    return Counter.builder("allot.assignment.calls")
+        .tag("call", call)
+        .description("assignment calls answered")
+        .register(registry);
   }
 
   record SubjectRequest(String subjectId, List<String> experimentIds, String deviceId) {}
 
   record SubjectsRequest(List<String> subjectIds) {}
 
-  record Answer(String experimentId, String variantId, Integer cohortIndex, boolean newAssignment, String reason) {
+  record Answer(
+      String experimentId,
+      String variantId,
+      Integer cohortIndex,
+      boolean newAssignment,
+      String reason) {
     static Answer of(Decision d) {
-      return new Answer(d.experimentId(), d.variantId() == null ? null : d.variantId().value(), d.cohortIndex(),
-          d.newAssignment(), d.reason().name());
+      return new Answer(
+          d.experimentId(),
+          d.variantId() == null ? null : d.variantId().value(),
+          d.cohortIndex(),
+          d.newAssignment(),
+          d.reason().name());
     }
   }
 
   record SubjectAnswers(String subjectId, List<Answer> assignments) {}
 
-  record Row(String id, String subjectId, String variantId, int cohortIndex, Instant createdAt, String source) {
+  record Row(
+      String id,
+      String subjectId,
+      String variantId,
+      int cohortIndex,
+      Instant createdAt,
+      String source) {
     static Row of(Assignment a) {
-      return new Row(a.id(), a.subjectId(), a.variantId().value(), a.cohortIndex(), a.createdAt(), a.source());
+      return new Row(
+          a.id(), a.subjectId(), a.variantId().value(), a.cohortIndex(), a.createdAt(), a.source());
     }
   }
 
@@ -62,7 +84,8 @@ public final class AssignmentHandlers {
 
   public void getOrMake(Context ctx) {
     SubjectRequest request = Bodies.read(ctx, SubjectRequest.class);
-    List<Decision> decisions = assignments.getOrMake(request.subjectId(), request.deviceId(), request.experimentIds());
+    List<Decision> decisions =
+        assignments.getOrMake(request.subjectId(), request.deviceId(), request.experimentIds());
     getOrMakeCalls.increment();
     countMade(decisions);
     answer(ctx, request, decisions);
@@ -70,7 +93,8 @@ public final class AssignmentHandlers {
 
   public void get(Context ctx) {
     SubjectRequest request = Bodies.read(ctx, SubjectRequest.class);
-    List<Decision> decisions = assignments.get(request.subjectId(), request.deviceId(), request.experimentIds());
+    List<Decision> decisions =
+        assignments.get(request.subjectId(), request.deviceId(), request.experimentIds());
     getCalls.increment();
     answer(ctx, request, decisions);
   }
@@ -87,7 +111,10 @@ public final class AssignmentHandlers {
   }
 
   private static void answer(Context ctx, SubjectRequest request, List<Decision> decisions) {
-    Bodies.respond(ctx, 200, new SubjectAnswers(request.subjectId(), decisions.stream().map(Answer::of).toList()));
+    Bodies.respond(
+        ctx,
+        200,
+        new SubjectAnswers(request.subjectId(), decisions.stream().map(Answer::of).toList()));
   }
 
   public void getOrMakeMany(Context ctx) {
@@ -97,13 +124,19 @@ public final class AssignmentHandlers {
     bulkCalls.increment();
     made.increment(decisions.values().stream().filter(Decision::newAssignment).count());
     Map<String, String> variants = new LinkedHashMap<>();
-    decisions.forEach((subject, d) -> variants.put(subject, d.variantId() == null ? null : d.variantId().value()));
-    Bodies.respond(ctx, 200, new ExperimentAnswers(experimentId.toUpperCase(Locale.ROOT), variants));
+    decisions.forEach((subject, d) ->
+        variants.put(subject, d.variantId() == null ? null : d.variantId().value()));
+    Bodies.respond(
+        ctx, 200, new ExperimentAnswers(experimentId.toUpperCase(Locale.ROOT), variants));
   }
 
   public void list(Context ctx) {
     Params.Page asked = Params.page(ctx, AssignmentService.MAX_PAGE_SIZE);
-    AssignmentService.Page page = assignments.list(ctx.pathParam("id"), asked.sizeOrNull(), asked.token());
-    Bodies.respond(ctx, 200, new Listing(page.assignments().stream().map(Row::of).toList(), page.nextPageToken()));
+    AssignmentService.Page page =
+        assignments.list(ctx.pathParam("id"), asked.sizeOrNull(), asked.token());
+    Bodies.respond(
+        ctx,
+        200,
+        new Listing(page.assignments().stream().map(Row::of).toList(), page.nextPageToken()));
   }
 }

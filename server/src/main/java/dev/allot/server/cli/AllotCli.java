@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code allot}: the server and the commands that talk to it. {@code INHERIT} gives every command
- * and subcommand {@code -h}/{@code --help} (and {@code -V}/{@code --version}), which print and
- * exit 0 before picocli checks required options.
+ * and subcommand {@code -h}/{@code --help} (and {@code -V}/{@code --version}), which print and exit
+ * 0 before picocli checks required options.
  */
 @Command(
     name = "allot",
@@ -14,10 +14,20 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "allot 0.1.0",
     // Every subcommand names a description of its own: this one is inherited by none.
-    description = {"Warehouse-native experiment assignment service.",
-        "Run 'allot COMMAND --help' for a command's options."},
-    subcommands = {ServeCommand.class, ApplyCommand.class, GetCommand.class, AssignCommand.class, TokenCommand.class,
-        SourcesCommand.class, TablesCommand.class, ExportCommand.class})
+    description = {
+      "Warehouse-native experiment assignment service.",
+      "Run 'allot COMMAND --help' for a command's options."
+    },
+    subcommands = {
+      ServeCommand.class,
+      ApplyCommand.class,
+      GetCommand.class,
+      AssignCommand.class,
+      TokenCommand.class,
+      SourcesCommand.class,
+      TablesCommand.class,
+      ExportCommand.class
+    })
 public final class AllotCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -38,6 +48,8 @@ public final class AllotCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve, apply, get, assign, token, sources, tables or export");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(),
+        "name a command: serve, apply, get, assign, token, sources, tables or export");
   }
 }

@@ -13,7 +13,10 @@ import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 
-/** The Allot API as the CLI calls it. A failed call throws with the server's message and every violation. */
+/**
+ * The Allot API as the CLI calls it. A failed call throws with the server's message and every
+ * violation.
+ */
 final class ApiClient {
   private final HttpClient http;
   private final String server;
@@ -44,13 +47,16 @@ final class ApiClient {
 
   /** The response body of a successful call, as text in the format {@code accept} asks for. */
   String send(String method, String path, String contentType, byte[] body, String accept) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server + path))
-        .timeout(timeout)
-        .header("Authorization", "Bearer " + token)
-        .header("Accept", accept)
-        .method(method, body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(server + path))
+            .timeout(timeout)
+            .header("Authorization", "Bearer " + token)
+            .header("Accept", accept)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
@@ -58,10 +64,16 @@ final class ApiClient {
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException e) {
-      throw new IllegalStateException("cannot reach Allot at " + server + ": is it running (./allot serve)?");
+      throw new IllegalStateException(
+          "cannot reach Allot at " + server + ": is it running (./allot serve)?");
     } catch (SSLHandshakeException e) {
-      throw new IllegalStateException("cannot trust " + server + ": " + e.getMessage() + " (for a server with its "
-          + "own certificate, pass it, or its CA's, with --cacert FILE)");
+      throw new IllegalStateException(
+          "cannot trust "
+              + server
+              + ": "
+              + e.getMessage()
+              + " (for a server with its "
+              + "own certificate, pass it, or its CA's, with --cacert FILE)");
     } catch (IOException e) {
       throw new IllegalStateException("calling " + server + " failed: " + e.getMessage());
     } catch (InterruptedException e) {
@@ -78,7 +90,8 @@ final class ApiClient {
     try {
       return Bodies.JSON.readTree(send(method, path, contentType, body, "application/json"));
     } catch (IOException e) {
-      throw new IllegalStateException("the server answered something that is not JSON: " + e.getMessage());
+      throw new IllegalStateException(
+          "the server answered something that is not JSON: " + e.getMessage());
     }
   }
 
@@ -98,7 +111,9 @@ final class ApiClient {
           // Numbered from 1, as the server numbers them.
           text.append("document ").append(detail.get("document").asInt()).append(", ");
         }
-        text.append(detail.path("path").asText()).append(": ").append(detail.path("message").asText());
+        text.append(detail.path("path").asText())
+            .append(": ")
+            .append(detail.path("message").asText());
       }
     } catch (IOException | RuntimeException e) {
       text.append(" ").append(response.body());

@@ -10,13 +10,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "apply", description = "Create or update resources from a YAML or JSON file (all or nothing). "
-    + "Each document replaces the whole stored one: a field it leaves out is removed.")
+@Command(
+    name = "apply",
+    description =
+        "Create or update resources from a YAML or JSON file (all or nothing). "
+            + "Each document replaces the whole stored one: a field it leaves out is removed.")
 final class ApplyCommand implements Callable<Integer> {
-  @Option(names = {"-f", "--file"}, required = true, description = "The file, or - for standard input.")
+  @Option(
+      names = {"-f", "--file"},
+      required = true,
+      description = "The file, or - for standard input.")
   String file;
 
-  @Option(names = "--diff", description = "Show what applying would change, field by field, and store nothing.")
+  @Option(
+      names = "--diff",
+      description = "Show what applying would change, field by field, and store nothing.")
   boolean diff;
 
   @Mixin ServerOptions server;
@@ -24,18 +32,27 @@ final class ApplyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     byte[] body = read();
-    String contentType = file.endsWith(".json") ? "application/json"
-        : file.endsWith(".yaml") || file.endsWith(".yml") ? "application/yaml"
-        : null;
-    JsonNode result = server.client().json("POST", "/v1/resources:apply" + (diff ? "?dryRun=true" : ""),
-        contentType, body);
+    String contentType =
+        file.endsWith(".json")
+            ? "application/json"
+            : file.endsWith(".yaml") || file.endsWith(".yml") ? "application/yaml" : null;
+    JsonNode result =
+        server
+            .client()
+            .json("POST", "/v1/resources:apply" + (diff ? "?dryRun=true" : ""), contentType, body);
     for (JsonNode applied : result.path("applied")) {
       String operation = applied.path("operation").asText();
-      System.out.printf("%s %s %s (version %d)%n", applied.path("kind").asText(), applied.path("id").asText(),
+      System.out.printf(
+          "%s %s %s (version %d)%n",
+          applied.path("kind").asText(),
+          applied.path("id").asText(),
           diff && !operation.equals("unchanged") ? "would be " + operation : operation,
           applied.path("resourceVersion").asInt());
       for (JsonNode change : applied.path("changes")) {
-        System.out.printf("  %s: %s -> %s%n", change.path("path").asText(), value(change.path("before")),
+        System.out.printf(
+            "  %s: %s -> %s%n",
+            change.path("path").asText(),
+            value(change.path("before")),
             value(change.path("after")));
       }
     }

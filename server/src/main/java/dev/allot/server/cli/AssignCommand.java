@@ -10,7 +10,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "assign", description = "Ask which variant a subject gets in experiments (getOrMake; --read-only for get).")
+@Command(
+    name = "assign",
+    description =
+        "Ask which variant a subject gets in experiments (getOrMake; --read-only for get).")
 final class AssignCommand implements Callable<Integer> {
   @Option(names = "--subject", required = true, description = "The subject id.")
   String subject;
@@ -25,14 +28,19 @@ final class AssignCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    byte[] body = Bodies.JSON.writeValueAsBytes(Map.of("subjectId", subject, "experimentIds", experiments));
+    byte[] body =
+        Bodies.JSON.writeValueAsBytes(Map.of("subjectId", subject, "experimentIds", experiments));
     String path = readOnly ? "/v1/assignments:get" : "/v1/assignments:getOrMake";
     JsonNode answer = server.client().json("POST", path, "application/json", body);
     String row = "%-32s %-20s %-7s %s%n";
     System.out.printf(row, "EXPERIMENT", "VARIANT", "COHORT", "REASON");
     for (JsonNode a : answer.path("assignments")) {
-      System.out.printf(row, a.path("experimentId").asText(), a.path("variantId").asText("-"),
-          a.path("cohortIndex").asText("-"), a.path("reason").asText());
+      System.out.printf(
+          row,
+          a.path("experimentId").asText(),
+          a.path("variantId").asText("-"),
+          a.path("cohortIndex").asText("-"),
+          a.path("reason").asText());
     }
     return 0;
   }

@@ -17,19 +17,27 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code allot export}: data out of Allot, for analysis elsewhere. */
-@Command(name = "export", description = "Export data for analysis elsewhere.",
+@Command(
+    name = "export",
+    description = "Export data for analysis elsewhere.",
     subcommands = {ExportCommand.Assignments.class})
 final class ExportCommand {
 
-  @Command(name = "assignments", description = {
-      "Write every assignment of an experiment, in id order, as CSV or JSON lines, paging",
-      "through GET /v1/experiments/{id}/assignments (an admin, editor or analyst token)."})
+  @Command(
+      name = "assignments",
+      description = {
+        "Write every assignment of an experiment, in id order, as CSV or JSON lines, paging",
+        "through GET /v1/experiments/{id}/assignments (an admin, editor or analyst token)."
+      })
   static final class Assignments implements Callable<Integer> {
     private static final int PAGE = 1_000;
     private static final List<String> COLUMNS =
         List.of("id", "subjectId", "variantId", "cohortIndex", "createdAt", "source");
 
-    enum Format { csv, jsonl }
+    enum Format {
+      csv,
+      jsonl
+    }
 
     @Parameters(index = "0", description = "The experiment's id.")
     String experiment;
@@ -37,7 +45,10 @@ final class ExportCommand {
     @Option(names = "--format", description = "csv (with a header line) or jsonl (default: csv).")
     Format format = Format.csv;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE (default: standard output).")
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "FILE",
+        description = "Write to FILE (default: standard output).")
     Path output;
 
     @Mixin ServerOptions server;
@@ -45,13 +56,17 @@ final class ExportCommand {
     @Override
     public Integer call() throws IOException {
       ApiClient client = server.client();
-      String path = "/v1/experiments/" + URLEncoder.encode(experiment, StandardCharsets.UTF_8) + "/assignments";
+      String path =
+          "/v1/experiments/"
+              + URLEncoder.encode(experiment, StandardCharsets.UTF_8)
+              + "/assignments";
       // Asked before the file is made: a wrong id or token leaves no empty file behind.
       JsonNode page = client.json("GET", path + "?pageSize=" + PAGE, null, null);
       long written = 0;
-      Writer out = output == null
-          ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
-          : Files.newBufferedWriter(output, StandardCharsets.UTF_8);
+      Writer out =
+          output == null
+              ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
+              : Files.newBufferedWriter(output, StandardCharsets.UTF_8);
       try {
         if (format == Format.csv) {
           out.write(String.join(",", COLUMNS) + "\n");
@@ -65,8 +80,16 @@ final class ExportCommand {
           if (next.isEmpty()) {
             break;
           }
-          page = client.json("GET", path + "?pageSize=" + PAGE + "&pageToken="
-              + URLEncoder.encode(next, StandardCharsets.UTF_8), null, null);
+          page =
+              client.json(
+                  "GET",
+                  path
+                      + "?pageSize="
+                      + PAGE
+                      + "&pageToken="
+                      + URLEncoder.encode(next, StandardCharsets.UTF_8),
+                  null,
+                  null);
         }
       } finally {
         if (output == null) {
@@ -89,7 +112,10 @@ final class ExportCommand {
         }
         String value = ObjectFile.text(row, column);
         // RFC 4180: quote a field holding a comma, a quote or a line break, doubling its quotes.
-        line.append(value.matches("(?s).*[\",\\r\\n].*") ? "\"" + value.replace("\"", "\"\"") + "\"" : value);
+        line.append(
+            value.matches("(?s).*[\",\\r\\n].*")
+                ? "\"" + value.replace("\"", "\"\"") + "\""
+                : value);
       }
       return line.append('\n').toString();
     }

@@ -21,8 +21,10 @@ final class ObjectFile {
   static ObjectNode read(String file) {
     String text;
     try {
-      text = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
-          : Files.readString(Path.of(file));
+      text =
+          file.equals("-")
+              ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+              : Files.readString(Path.of(file));
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException("cannot read " + file + ": no such file");
     } catch (IOException e) {
@@ -33,10 +35,12 @@ final class ObjectFile {
     try {
       node = (json ? Bodies.JSON : Bodies.YAML).readTree(text);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(file + " is not " + (json ? "JSON" : "YAML") + ": " + Bodies.syntaxError(e));
+      throw new IllegalArgumentException(
+          file + " is not " + (json ? "JSON" : "YAML") + ": " + Bodies.syntaxError(e));
     }
     if (!(node instanceof ObjectNode object)) {
-      throw new IllegalArgumentException(file + " must hold one " + (json ? "JSON" : "YAML") + " object (field: value)");
+      throw new IllegalArgumentException(
+          file + " must hold one " + (json ? "JSON" : "YAML") + " object (field: value)");
     }
     return object;
   }
@@ -58,13 +62,17 @@ final class ObjectFile {
   /** Prints a server's JSON answer as YAML or indented JSON. */
   static void print(JsonNode node, Format format) {
     try {
-      System.out.print(format == Format.json
-          ? Bodies.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n"
-          : Bodies.YAML.writeValueAsString(node));
+      System.out.print(
+          format == Format.json
+              ? Bodies.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n"
+              : Bodies.YAML.writeValueAsString(node));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
   }
 
-  enum Format { yaml, json }
+  enum Format {
+    yaml,
+    json
+  }
 }

@@ -13,15 +13,23 @@ import picocli.CommandLine.Option;
 final class ServerOptions {
   static final Path LOCAL_ADMIN_TOKEN = Path.of("allot-data", "admin-token");
 
-  @Option(names = "--server", description = "Allot's URL (default: $ALLOT_SERVER, else http://localhost:8080).")
+  @Option(
+      names = "--server",
+      description = "Allot's URL (default: $ALLOT_SERVER, else http://localhost:8080).")
   String server;
 
-  @Option(names = "--token", description = "API token (default: $ALLOT_TOKEN, else the file allot-data/admin-token).")
+  @Option(
+      names = "--token",
+      description = "API token (default: $ALLOT_TOKEN, else the file allot-data/admin-token).")
   String token;
 
-  @Option(names = "--cacert", paramLabel = "FILE", description = "Trust only the PEM certificates in FILE for an "
-      + "https:// server: its CA's, or a self-signed server certificate itself (default: $ALLOT_CACERT, else "
-      + "the JDK's CAs).")
+  @Option(
+      names = "--cacert",
+      paramLabel = "FILE",
+      description =
+          "Trust only the PEM certificates in FILE for an "
+              + "https:// server: its CA's, or a self-signed server certificate itself (default: $ALLOT_CACERT, else "
+              + "the JDK's CAs).")
   String caCert;
 
   ApiClient client() {
@@ -37,14 +45,19 @@ final class ServerOptions {
   private static void requireScheme(String url, String source) {
     String lower = url.toLowerCase(Locale.ROOT);
     if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
-      throw new IllegalArgumentException(source + " must start with http:// or https://, is '" + url
-          + "': try http://" + url.replaceFirst("^[A-Za-z][A-Za-z0-9+.-]*://", ""));
+      throw new IllegalArgumentException(
+          source
+              + " must start with http:// or https://, is '"
+              + url
+              + "': try http://"
+              + url.replaceFirst("^[A-Za-z][A-Za-z0-9+.-]*://", ""));
     }
   }
 
   private Optional<SSLContext> trust() {
     String file = firstSet(caCert, System.getenv("ALLOT_CACERT"), null);
-    return Optional.ofNullable(file).map(f -> TrustedCertificates.sslContext(Path.of(f), "--cacert"));
+    return Optional.ofNullable(file)
+        .map(f -> TrustedCertificates.sslContext(Path.of(f), "--cacert"));
   }
 
   private String token() {
@@ -59,8 +72,9 @@ final class ServerOptions {
         throw new IllegalStateException("cannot read " + LOCAL_ADMIN_TOKEN + ": " + e.getMessage());
       }
     }
-    throw new IllegalStateException("no token: pass --token, set ALLOT_TOKEN, or run from the directory holding "
-        + LOCAL_ADMIN_TOKEN);
+    throw new IllegalStateException(
+        "no token: pass --token, set ALLOT_TOKEN, or run from the directory holding "
+            + LOCAL_ADMIN_TOKEN);
   }
 
   private static String firstSet(String... values) {

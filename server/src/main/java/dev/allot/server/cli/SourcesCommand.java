@@ -10,10 +10,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code allot sources}: the JDBC sources assignment tables read from (docs/imports.md, "Sources"); admin only. */
-@Command(name = "sources", description = "Manage sources, the databases assignment tables read from (admin only).",
-    subcommands = {SourcesCommand.Apply.class, SourcesCommand.ListSources.class, SourcesCommand.Get.class,
-        SourcesCommand.Delete.class})
+/**
+ * {@code allot sources}: the JDBC sources assignment tables read from (docs/imports.md, "Sources");
+ * admin only.
+ */
+@Command(
+    name = "sources",
+    description = "Manage sources, the databases assignment tables read from (admin only).",
+    subcommands = {
+      SourcesCommand.Apply.class,
+      SourcesCommand.ListSources.class,
+      SourcesCommand.Get.class,
+      SourcesCommand.Delete.class
+    })
 final class SourcesCommand {
   private static final String PATH = "/v1/sources";
 
@@ -21,14 +30,22 @@ final class SourcesCommand {
     return PATH + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
   }
 
-  @Command(name = "apply", description = {
-      "Create a source from a YAML or JSON file, or replace the one of that name whole.",
-      "The file holds name, jdbcUrl and, as needed, user, password and allowedPaths."})
+  @Command(
+      name = "apply",
+      description = {
+        "Create a source from a YAML or JSON file, or replace the one of that name whole.",
+        "The file holds name, jdbcUrl and, as needed, user, password and allowedPaths."
+      })
   static final class Apply implements Callable<Integer> {
-    @Option(names = {"-f", "--file"}, required = true, description = "The file, or - for standard input.")
+    @Option(
+        names = {"-f", "--file"},
+        required = true,
+        description = "The file, or - for standard input.")
     String file;
 
-    @Option(names = "--password-env", paramLabel = "VARIABLE",
+    @Option(
+        names = "--password-env",
+        paramLabel = "VARIABLE",
         description = "Take the password from this environment variable rather than from the file.")
     String passwordEnv;
 
@@ -44,7 +61,8 @@ final class SourcesCommand {
       if (passwordEnv != null) {
         String password = System.getenv(passwordEnv);
         if (password == null) {
-          throw new IllegalArgumentException("--password-env: the environment variable " + passwordEnv + " is not set");
+          throw new IllegalArgumentException(
+              "--password-env: the environment variable " + passwordEnv + " is not set");
         }
         source.put("password", password);
       }
@@ -53,11 +71,15 @@ final class SourcesCommand {
       for (JsonNode known : client.json("GET", PATH, null, null).path("sources")) {
         exists |= known.path("name").asText().equalsIgnoreCase(name);
       }
-      // PUT replaces the whole source, as the file states it; it takes no name change, so none is sent.
-      JsonNode stored = exists
-          ? client.json("PUT", path(name), "application/json", ObjectFile.bytes(source.without("name")))
-          : client.json("POST", PATH, "application/json", ObjectFile.bytes(source));
-      System.out.printf("source %s %s%n", stored.path("name").asText(), exists ? "replaced" : "created");
+      // PUT replaces the whole source, as the file states it; it takes no name change, so none is
+      // sent.
+      JsonNode stored =
+          exists
+              ? client.json(
+                  "PUT", path(name), "application/json", ObjectFile.bytes(source.without("name")))
+              : client.json("POST", PATH, "application/json", ObjectFile.bytes(source));
+      System.out.printf(
+          "source %s %s%n", stored.path("name").asText(), exists ? "replaced" : "created");
       return 0;
     }
   }
@@ -72,8 +94,12 @@ final class SourcesCommand {
       String row = "%-24s %-8s %-16s %s%n";
       System.out.printf(row, "NAME", "PASSWORD", "USER", "JDBC URL");
       for (JsonNode s : list.path("sources")) {
-        System.out.printf(row, s.path("name").asText(), s.path("hasPassword").asBoolean() ? "yes" : "no",
-            ObjectFile.text(s, "user"), s.path("jdbcUrl").asText());
+        System.out.printf(
+            row,
+            s.path("name").asText(),
+            s.path("hasPassword").asBoolean() ? "yes" : "no",
+            ObjectFile.text(s, "user"),
+            s.path("jdbcUrl").asText());
       }
       return 0;
     }
@@ -84,7 +110,9 @@ final class SourcesCommand {
     @Parameters(index = "0", description = "The source's name.")
     String name;
 
-    @Option(names = {"-o", "--output"}, description = "yaml or json (default: yaml).")
+    @Option(
+        names = {"-o", "--output"},
+        description = "yaml or json (default: yaml).")
     ObjectFile.Format output = ObjectFile.Format.yaml;
 
     @Mixin ServerOptions server;
@@ -96,7 +124,9 @@ final class SourcesCommand {
     }
   }
 
-  @Command(name = "delete", description = "Delete a source; refused while an assignment table reads from it.")
+  @Command(
+      name = "delete",
+      description = "Delete a source; refused while an assignment table reads from it.")
   static final class Delete implements Callable<Integer> {
     @Parameters(index = "0", description = "The source's name.")
     String name;

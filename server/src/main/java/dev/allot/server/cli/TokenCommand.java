@@ -9,11 +9,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "token", description = "Manage API tokens (admin only).",
-    subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Delete.class})
+@Command(
+    name = "token",
+    description = "Manage API tokens (admin only).",
+    subcommands = {
+      TokenCommand.Create.class,
+      TokenCommand.ListTokens.class,
+      TokenCommand.Delete.class
+    })
 final class TokenCommand {
 
-  @Command(name = "create", description = "Create a token and print its secret, which is shown only now.")
+  @Command(
+      name = "create",
+      description = "Create a token and print its secret, which is shown only now.")
   static final class Create implements Callable<Integer> {
     @Option(names = "--role", required = true, description = "admin, editor, analyst or sdk.")
     String role;
@@ -27,7 +35,8 @@ final class TokenCommand {
     public Integer call() throws Exception {
       byte[] body = Bodies.JSON.writeValueAsBytes(Map.of("role", role, "name", name));
       JsonNode token = server.client().json("POST", "/v1/tokens", "application/json", body);
-      System.err.printf("created %s token %s (%s); its secret, shown only now:%n",
+      System.err.printf(
+          "created %s token %s (%s); its secret, shown only now:%n",
           token.path("role").asText(), token.path("id").asText(), token.path("name").asText());
       System.out.println(token.path("token").asText());
       return 0;
@@ -44,7 +53,11 @@ final class TokenCommand {
       String row = "%-22s %-8s %-26s %s%n";
       System.out.printf(row, "ID", "ROLE", "CREATED", "NAME");
       for (JsonNode t : list.path("tokens")) {
-        System.out.printf(row, t.path("id").asText(), t.path("role").asText(), t.path("createdAt").asText(),
+        System.out.printf(
+            row,
+            t.path("id").asText(),
+            t.path("role").asText(),
+            t.path("createdAt").asText(),
             t.path("name").asText());
       }
       return 0;

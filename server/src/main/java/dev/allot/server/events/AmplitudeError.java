@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  * A refusal of {@code POST /2/httpapi}, answered in the shape of Amplitude's HTTP V2 API, so that
  * Amplitude's clients understand it (a client drops the events a 400 names and resends the rest):
  * {@code code}, {@code error}, and {@code missing_field}, {@code events_with_invalid_fields} or
- * {@code events_with_missing_fields}. Allot adds {@code details}, naming each field and the rule
- * it breaks, which those clients ignore.
+ * {@code events_with_missing_fields}. Allot adds {@code details}, naming each field and the rule it
+ * breaks, which those clients ignore.
  */
 public final class AmplitudeError extends ErrorShape.Refusal {
   // Amplitude's own words: its clients log them, and its Java client recognises a refused key by
@@ -35,9 +35,13 @@ public final class AmplitudeError extends ErrorShape.Refusal {
 
   /** What a refused event is named by when it is not a JSON object at all. */
   static final String WHOLE_EVENT = "event";
+
   private static final Pattern EVENT_FIELD = Pattern.compile("events\\[(\\d+)]\\.(.+)");
 
-  /** The response body. Absent parts are left out, never null: Amplitude's Java client reads any key it finds. */
+  /**
+   * The response body. Absent parts are left out, never null: Amplitude's Java client reads any key
+   * it finds.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record Body(
@@ -50,14 +54,18 @@ public final class AmplitudeError extends ErrorShape.Refusal {
 
     /** A failure that is not about one field: its status and what Allot says. */
     static Body of(int status, String message, List<Detail> details) {
-      return new Body(status, message, null, null, null, details.isEmpty() ? null : List.copyOf(details));
+      return new Body(
+          status, message, null, null, null, details.isEmpty() ? null : List.copyOf(details));
     }
   }
 
   /** One broken rule, as in Allot's own error bodies. */
   record Detail(String path, String message) {}
 
-  /** A broken rule of one event: its index in {@code events}, the field (a dotted path inside the event). */
+  /**
+   * A broken rule of one event: its index in {@code events}, the field (a dotted path inside the
+   * event).
+   */
   record EventViolation(int event, String field, String message, boolean missing) {
     String path() {
       return field.equals(WHOLE_EVENT) ? "events[" + event + "]" : "events[" + event + "]." + field;
@@ -66,20 +74,24 @@ public final class AmplitudeError extends ErrorShape.Refusal {
 
   /**
    * Every other refusal under {@link AmplitudeHandlers#API} (a bad method or path, the store
-   * unavailable, an unexpected failure) in the same shape: {@code code} is the HTTP status,
-   * {@code error} the message.
+   * unavailable, an unexpected failure) in the same shape: {@code code} is the HTTP status, {@code
+   * error} the message.
    */
-  public static final ErrorShape SHAPE = new ErrorShape() {
-    @Override
-    public Object body(int status, String code, String message, List<Violation> details) {
-      return Body.of(status, message, details.stream().map(v -> new Detail(v.path(), v.message())).toList());
-    }
+  public static final ErrorShape SHAPE =
+      new ErrorShape() {
+        @Override
+        public Object body(int status, String code, String message, List<Violation> details) {
+          return Body.of(
+              status,
+              message,
+              details.stream().map(v -> new Detail(v.path(), v.message())).toList());
+        }
 
-    @Override
-    public Object noRoute(String message) {
-      return Body.of(404, "Invalid request path: " + message, List.of());
-    }
-  };
+        @Override
+        public Object noRoute(String message) {
+          return Body.of(404, "Invalid request path: " + message, List.of());
+        }
+      };
 
   private final Body body;
 
@@ -112,18 +124,21 @@ public final class AmplitudeError extends ErrorShape.Refusal {
 
   /** {@code api_key}, or {@code events} absent or empty. */
   static AmplitudeError missingField(String field, String message) {
-    return new AmplitudeError(new Body(400, MISSING_FIELD, field, null, null, List.of(new Detail(field, message))));
+    return new AmplitudeError(
+        new Body(400, MISSING_FIELD, field, null, null, List.of(new Detail(field, message))));
   }
 
   /** A field of the request itself (not of an event) breaks a rule. */
   static AmplitudeError invalidRequest(String path, String message) {
-    return new AmplitudeError(Body.of(400, "Invalid request: " + path + " " + message,
-        List.of(new Detail(path, message))));
+    return new AmplitudeError(
+        Body.of(
+            400, "Invalid request: " + path + " " + message, List.of(new Detail(path, message))));
   }
 
   /** The key is unknown, or its role may not send events; Amplitude answers 400 for a bad key. */
   static AmplitudeError invalidApiKey(String reason) {
-    return new AmplitudeError(Body.of(400, INVALID_API_KEY + reason, List.of(new Detail("api_key", reason))));
+    return new AmplitudeError(
+        Body.of(400, INVALID_API_KEY + reason, List.of(new Detail("api_key", reason))));
   }
 
   static AmplitudeError payloadTooLarge(String path, String message) {
@@ -136,16 +151,24 @@ public final class AmplitudeError extends ErrorShape.Refusal {
     Map<String, TreeSet<Integer>> missing = new LinkedHashMap<>();
     List<Detail> details = new ArrayList<>();
     for (EventViolation v : violations) {
-      (v.missing() ? missing : invalid).computeIfAbsent(v.field(), f -> new TreeSet<>()).add(v.event());
+      (v.missing() ? missing : invalid)
+          .computeIfAbsent(v.field(), f -> new TreeSet<>())
+          .add(v.event());
       details.add(new Detail(v.path(), v.message()));
     }
-    return new AmplitudeError(new Body(400, missing.isEmpty() ? INVALID_FIELDS : MISSING_FIELD, null,
-        lists(invalid), lists(missing), details));
+    return new AmplitudeError(
+        new Body(
+            400,
+            missing.isEmpty() ? INVALID_FIELDS : MISSING_FIELD,
+            null,
+            lists(invalid),
+            lists(missing),
+            details));
   }
 
   /**
-   * The exposure service refused the batch: its violations name {@code events[i].field}. A
-   * required field counts as missing when the event did not send it, else as invalid.
+   * The exposure service refused the batch: its violations name {@code events[i].field}. A required
+   * field counts as missing when the event did not send it, else as invalid.
    */
   static AmplitudeError refusedBatch(AllotException refusal, List<SentExposure> sent) {
     List<EventViolation> violations = new ArrayList<>();
@@ -154,13 +177,16 @@ public final class AmplitudeError extends ErrorShape.Refusal {
       Matcher at = EVENT_FIELD.matcher(v.path());
       if (at.matches() && Integer.parseInt(at.group(1)) < sent.size()) {
         int event = Integer.parseInt(at.group(1));
-        violations.add(new EventViolation(event, at.group(2), v.message(), missing(sent.get(event), at.group(2))));
+        violations.add(
+            new EventViolation(
+                event, at.group(2), v.message(), missing(sent.get(event), at.group(2))));
       } else {
         unplaced.add(new Detail(v.path(), v.message()));
       }
     }
     if (violations.isEmpty()) {
-      return new AmplitudeError(Body.of(400, INVALID_FIELDS + ": " + refusal.getMessage(), unplaced));
+      return new AmplitudeError(
+          Body.of(400, INVALID_FIELDS + ": " + refusal.getMessage(), unplaced));
     }
     return invalidEvents(violations);
   }

@@ -22,8 +22,12 @@ import java.time.InstantSource;
  * and refusals are in Amplitude's shape.
  */
 public final class AmplitudeHandlers {
-  /** Where Amplitude's API is served: its paths answer in Amplitude's shape ({@link AmplitudeError#SHAPE}). */
+  /**
+   * Where Amplitude's API is served: its paths answer in Amplitude's shape ({@link
+   * AmplitudeError#SHAPE}).
+   */
   public static final String API = "/2/";
+
   public static final String PATH = API + "httpapi";
 
   private final ExposureService exposures;
@@ -31,7 +35,10 @@ public final class AmplitudeHandlers {
   private final InstantSource clock;
   private final ExposureMeters meters;
 
-  public AmplitudeHandlers(ExposureService exposures, Authenticator authenticator, InstantSource clock,
+  public AmplitudeHandlers(
+      ExposureService exposures,
+      Authenticator authenticator,
+      InstantSource clock,
       MeterRegistry registry) {
     this.exposures = exposures;
     this.authenticator = authenticator;
@@ -39,7 +46,10 @@ public final class AmplitudeHandlers {
     this.meters = new ExposureMeters(registry, PATH);
   }
 
-  /** Amplitude's success body; {@code events_ingested} counts the exposures stored, as /v1/events does. */
+  /**
+   * Amplitude's success body; {@code events_ingested} counts the exposures stored, as /v1/events
+   * does.
+   */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record Uploaded(int code, int eventsIngested, int payloadSizeBytes, long serverUploadTime) {}
 
@@ -75,13 +85,23 @@ public final class AmplitudeHandlers {
     Bodies.respondJson(ctx, 200, new Uploaded(200, ingested.stored(), body.length, received));
   }
 
-  /** The key is a bearer token's secret; Amplitude answers a bad key with 400 "Invalid API key: ...". */
+  /**
+   * The key is a bearer token's secret; Amplitude answers a bad key with 400 "Invalid API key:
+   * ...".
+   */
   private void authorize(String apiKey) {
-    Token token = authenticator.authenticate(apiKey).orElseThrow(() ->
-        AmplitudeError.invalidApiKey("no Allot token has this secret; it is unknown or was deleted"));
+    Token token =
+        authenticator
+            .authenticate(apiKey)
+            .orElseThrow(() ->
+                AmplitudeError.invalidApiKey(
+                    "no Allot token has this secret; it is unknown or was deleted"));
     if (!token.role().allows(Permission.SEND_EVENTS)) {
-      throw AmplitudeError.invalidApiKey("the " + token.role().word() + " role may not send events; "
-          + "use an sdk, editor or admin token");
+      throw AmplitudeError.invalidApiKey(
+          "the "
+              + token.role().word()
+              + " role may not send events; "
+              + "use an sdk, editor or admin token");
     }
   }
 }

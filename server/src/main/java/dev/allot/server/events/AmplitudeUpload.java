@@ -22,11 +22,14 @@ import java.util.List;
  * @param exposures the events, in order, when {@code violations} is empty
  * @param violations the events whose fields have the wrong type or whose user_id is too short
  */
-record AmplitudeUpload(String apiKey, List<SentExposure> exposures, List<EventViolation> violations) {
+record AmplitudeUpload(
+    String apiKey, List<SentExposure> exposures, List<EventViolation> violations) {
   /** Amplitude's limit of a request, 1 MiB; larger ones are refused with 413, as Amplitude does. */
   static final int MAX_BODY_BYTES = 1 << 20;
+
   /** The most of a too-large body read before answering 413: the 4 MiB any request may have. */
   private static final long DRAIN_LIMIT = 4L << 20;
+
   /**
    * Amplitude's minimum length of a user_id unless {@code options.min_id_length} says otherwise.
    * Allot keeps it, so that a request Amplitude takes is taken and one it refuses is refused:
@@ -39,7 +42,10 @@ record AmplitudeUpload(String apiKey, List<SentExposure> exposures, List<EventVi
     violations = List.copyOf(violations);
   }
 
-  /** The request body, refused with 413 past {@link #MAX_BODY_BYTES}, read without Javalin's 4 MiB limit. */
+  /**
+   * The request body, refused with 413 past {@link #MAX_BODY_BYTES}, read without Javalin's 4 MiB
+   * limit.
+   */
   static byte[] readBody(Context ctx) {
     long length = ctx.contentLength();
     if (length > MAX_BODY_BYTES) {
@@ -59,8 +65,8 @@ record AmplitudeUpload(String apiKey, List<SentExposure> exposures, List<EventVi
 
   /**
    * Reads and drops a body refused for its size, up to the {@value #DRAIN_LIMIT} bytes any request
-   * may have: answered with the body unread, the connection is closed under a client still
-   * sending it, which may then lose the answer to a reset.
+   * may have: answered with the body unread, the connection is closed under a client still sending
+   * it, which may then lose the answer to a reset.
    */
   private static void drain(Context ctx, long length) {
     try {
@@ -71,8 +77,13 @@ record AmplitudeUpload(String apiKey, List<SentExposure> exposures, List<EventVi
   }
 
   private static AmplitudeError tooLarge(long length) {
-    return AmplitudeError.payloadTooLarge("body", "the body has " + (length < 0 ? "more than " + MAX_BODY_BYTES
-        : length) + " bytes; a request may have at most " + MAX_BODY_BYTES + " (1 MiB): send fewer events at once");
+    return AmplitudeError.payloadTooLarge(
+        "body",
+        "the body has "
+            + (length < 0 ? "more than " + MAX_BODY_BYTES : length)
+            + " bytes; a request may have at most "
+            + MAX_BODY_BYTES
+            + " (1 MiB): send fewer events at once");
   }
 
   /** Reads the body; a broken request (not an event) is refused at once. */
@@ -94,8 +105,8 @@ record AmplitudeUpload(String apiKey, List<SentExposure> exposures, List<EventVi
     String apiKey = apiKey(request.get("api_key"));
     JsonNode events = request.get("events");
     if (absent(events)) {
-      throw AmplitudeError.missingField("events", "is required: a list of 1 to " + ExposureService.MAX_EVENTS
-          + " events");
+      throw AmplitudeError.missingField(
+          "events", "is required: a list of 1 to " + ExposureService.MAX_EVENTS + " events");
     }
     if (!events.isArray()) {
       throw AmplitudeError.invalidEventJson("events", "must be a list of events");
@@ -104,8 +115,13 @@ record AmplitudeUpload(String apiKey, List<SentExposure> exposures, List<EventVi
       throw AmplitudeError.missingField("events", "must list at least one event");
     }
     if (events.size() > ExposureService.MAX_EVENTS) {
-      throw AmplitudeError.payloadTooLarge("events", "has " + events.size() + " events; a request may have at most "
-          + ExposureService.MAX_EVENTS + ": send fewer events at once");
+      throw AmplitudeError.payloadTooLarge(
+          "events",
+          "has "
+              + events.size()
+              + " events; a request may have at most "
+              + ExposureService.MAX_EVENTS
+              + ": send fewer events at once");
     }
     int minIdLength = minIdLength(request.get("options"));
     List<SentExposure> exposures = new ArrayList<>(events.size());
@@ -118,8 +134,9 @@ record AmplitudeUpload(String apiKey, List<SentExposure> exposures, List<EventVi
 
   private static String apiKey(JsonNode key) {
     if (absent(key) || key.isTextual() && key.asText().isEmpty()) {
-      throw AmplitudeError.missingField("api_key", "is required: an Allot token that may send events "
-          + "(sdk, editor or admin)");
+      throw AmplitudeError.missingField(
+          "api_key",
+          "is required: an Allot token that may send events " + "(sdk, editor or admin)");
     }
     if (!key.isTextual()) {
       throw AmplitudeError.invalidApiKey("api_key must be a string, an Allot token");
@@ -127,7 +144,10 @@ record AmplitudeUpload(String apiKey, List<SentExposure> exposures, List<EventVi
     return key.asText();
   }
 
-  /** Ids shorter than this are refused; an Allot subject id has at least 1 character whatever is asked. */
+  /**
+   * Ids shorter than this are refused; an Allot subject id has at least 1 character whatever is
+   * asked.
+   */
   private static int minIdLength(JsonNode options) {
     if (absent(options)) {
       return DEFAULT_MIN_ID_LENGTH;
@@ -147,9 +167,11 @@ record AmplitudeUpload(String apiKey, List<SentExposure> exposures, List<EventVi
   }
 
   /** One event as Allot's exposure, or null when a field Allot uses has the wrong type. */
-  private static SentExposure exposure(JsonNode event, int index, int minIdLength, List<EventViolation> violations) {
+  private static SentExposure exposure(
+      JsonNode event, int index, int minIdLength, List<EventViolation> violations) {
     if (!event.isObject()) {
-      violations.add(new EventViolation(index, AmplitudeError.WHOLE_EVENT, "must be a JSON object", false));
+      violations.add(
+          new EventViolation(index, AmplitudeError.WHOLE_EVENT, "must be a JSON object", false));
       return null;
     }
     Fields fields = new Fields(index, violations);
@@ -170,13 +192,21 @@ record AmplitudeUpload(String apiKey, List<SentExposure> exposures, List<EventVi
       experimentKey = fields.text(properties, "experiment_key", "event_properties.experiment_key");
     }
     if (userId != null && userId.codePointCount(0, userId.length()) < minIdLength) {
-      fields.invalid("user_id", "must have at least " + minIdLength + " characters (options.min_id_length, "
-          + "by default " + DEFAULT_MIN_ID_LENGTH + " as in Amplitude), has " + userId.codePointCount(0, userId.length()));
+      fields.invalid(
+          "user_id",
+          "must have at least "
+              + minIdLength
+              + " characters (options.min_id_length, "
+              + "by default "
+              + DEFAULT_MIN_ID_LENGTH
+              + " as in Amplitude), has "
+              + userId.codePointCount(0, userId.length()));
     }
     if (fields.broken) {
       return null;
     }
-    return new SentExposure(eventType, userId, deviceId, time, insertId, flagKey, variant, experimentKey);
+    return new SentExposure(
+        eventType, userId, deviceId, time, insertId, flagKey, variant, experimentKey);
   }
 
   private static boolean blank(byte[] body) {
@@ -193,7 +223,9 @@ record AmplitudeUpload(String apiKey, List<SentExposure> exposures, List<EventVi
     return node == null || node.isNull();
   }
 
-  /** A JSON number with no fraction that fits a long (1772359200000 or 1772359200000.0), else null. */
+  /**
+   * A JSON number with no fraction that fits a long (1772359200000 or 1772359200000.0), else null.
+   */
   private static Long wholeNumber(JsonNode node) {
     if (!node.isNumber()) {
       return null;

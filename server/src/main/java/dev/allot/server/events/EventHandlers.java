@@ -39,11 +39,18 @@ public final class EventHandlers {
 
   /** One event in Amplitude's field names. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  record Event(String eventType, String userId, String deviceId, Long time, String insertId,
+  record Event(
+      String eventType,
+      String userId,
+      String deviceId,
+      Long time,
+      String insertId,
       EventProperties eventProperties) {
     SentExposure sent() {
-      EventProperties p = eventProperties == null ? new EventProperties(null, null, null) : eventProperties;
-      return new SentExposure(eventType, userId, deviceId, time, insertId, p.flagKey(), p.variant(), p.experimentKey());
+      EventProperties p =
+          eventProperties == null ? new EventProperties(null, null, null) : eventProperties;
+      return new SentExposure(
+          eventType, userId, deviceId, time, insertId, p.flagKey(), p.variant(), p.experimentKey());
     }
   }
 
@@ -51,7 +58,8 @@ public final class EventHandlers {
   record EventProperties(String flagKey, String variant, String experimentKey) {}
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  record Answer(int code, int eventsIngested, int duplicates, int mismatches, int propertiesRefused) {}
+  record Answer(
+      int code, int eventsIngested, int duplicates, int mismatches, int propertiesRefused) {}
 
   record Properties(String subjectId, Map<String, String> properties) {}
 
@@ -72,18 +80,31 @@ public final class EventHandlers {
       }
       throw e;
     }
-    Bodies.respond(ctx, 200, new Answer(200, ingested.stored(), ingested.duplicates(), ingested.mismatches(),
-        ingested.propertiesRefused().size()));
+    Bodies.respond(
+        ctx,
+        200,
+        new Answer(
+            200,
+            ingested.stored(),
+            ingested.duplicates(),
+            ingested.mismatches(),
+            ingested.propertiesRefused().size()));
   }
 
-  /** Ingests a batch and counts what it did, warning when the property key limit kept properties from being set. */
-  static Ingested ingest(ExposureService exposures, ExposureMeters meters, List<SentExposure> sent) {
+  /**
+   * Ingests a batch and counts what it did, warning when the property key limit kept properties
+   * from being set.
+   */
+  static Ingested ingest(
+      ExposureService exposures, ExposureMeters meters, List<SentExposure> sent) {
     Ingested ingested = exposures.ingest(sent);
     meters.ingested(ingested);
     List<Outcome.Stored> refused = ingested.propertiesRefused();
     if (!refused.isEmpty()) {
-      log.warn("the deployment has its {} experiment property keys: {} exposures were stored without setting {}",
-          exposures.propertyKeyLimit(), refused.size(),
+      log.warn(
+          "the deployment has its {} experiment property keys: {} exposures were stored without setting {}",
+          exposures.propertyKeyLimit(),
+          refused.size(),
           new TreeSet<>(refused.stream().map(s -> s.exposure().propertyKey()).toList()));
     }
     return ingested;

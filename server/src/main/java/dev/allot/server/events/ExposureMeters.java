@@ -17,22 +17,47 @@ final class ExposureMeters {
   private final Counter propertiesRefused;
 
   ExposureMeters(MeterRegistry registry, String endpoint) {
-    batches = counter(registry, "allot.exposure.batches.ingested", endpoint, "exposure batches ingested");
-    refused = counter(registry, "allot.exposure.batches.refused", endpoint,
-        "exposure batches refused with 400: nothing of them stored");
+    batches =
+        counter(registry, "allot.exposure.batches.ingested", endpoint, "exposure batches ingested");
+    refused =
+        counter(
+            registry,
+            "allot.exposure.batches.refused",
+            endpoint,
+            "exposure batches refused with 400: nothing of them stored");
     ingested = counter(registry, "allot.exposures.ingested", endpoint, "exposures stored");
-    duplicates = counter(registry, "allot.exposures.duplicates", endpoint,
-        "exposures dropped: their insert_id was stored already");
-    unsets = counter(registry, "allot.exposures.unsets", endpoint,
-        "exposures without a variant: the property was unset, nothing stored");
-    mismatches = counter(registry, "allot.exposures.mismatches", endpoint,
-        "exposures stored naming another variant than the subject's assigned one");
-    propertiesRefused = counter(registry, "allot.exposures.properties.refused", endpoint,
-        "exposures stored without setting their property: the key limit is reached");
+    duplicates =
+        counter(
+            registry,
+            "allot.exposures.duplicates",
+            endpoint,
+            "exposures dropped: their insert_id was stored already");
+    unsets =
+        counter(
+            registry,
+            "allot.exposures.unsets",
+            endpoint,
+            "exposures without a variant: the property was unset, nothing stored");
+    mismatches =
+        counter(
+            registry,
+            "allot.exposures.mismatches",
+            endpoint,
+            "exposures stored naming another variant than the subject's assigned one");
+    propertiesRefused =
+        counter(
+            registry,
+            "allot.exposures.properties.refused",
+            endpoint,
+            "exposures stored without setting their property: the key limit is reached");
   }
 
-  private static Counter counter(MeterRegistry registry, String name, String endpoint, String description) {
-    return Counter.builder(name).tag("endpoint", endpoint).description(description).register(registry);
+  private static Counter counter(
+      MeterRegistry registry, String name, String endpoint, String description) {
+    return Counter.builder(name)
+        .tag("endpoint", endpoint)
+        .description(description)
+        .register(registry);
   }
 
   /** One pass over the outcomes, without allocating. */

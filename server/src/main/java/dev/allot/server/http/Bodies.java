@@ -4,20 +4,20 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
-import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.PropertyBindingException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -46,28 +46,38 @@ public final class Bodies {
   // Jackson's default buffer pool is per thread, which recycles nothing when every request has a
   // virtual thread of its own: each request then allocated fresh parse and write buffers, most of
   // what the assignment path allocated. A pool shared by all threads reuses them.
-  public static final ObjectMapper JSON = configure(new ObjectMapper(JsonFactory.builder()
-      .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
-      .build()));
-  public static final ObjectMapper YAML = configure(new YAMLMapper(YAMLFactory.builder()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-      .build()))
-      .registerModule(new SimpleModule("allot-yaml").addDeserializer(Object.class, new YamlValues()));
+  public static final ObjectMapper JSON =
+      configure(
+          new ObjectMapper(
+              JsonFactory.builder()
+                  .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+                  .build()));
+  public static final ObjectMapper YAML =
+      configure(
+              new YAMLMapper(
+                  YAMLFactory.builder()
+                      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                      .build()))
+          .registerModule(
+              new SimpleModule("allot-yaml").addDeserializer(Object.class, new YamlValues()));
   private static final byte[] EMPTY_OBJECT = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
   private Bodies() {}
 
   private static ObjectMapper configure(ObjectMapper mapper) {
-    // A request field that is a string takes a JSON string: 12 or true is refused, not read as "12".
-    mapper.coercionConfigFor(LogicalType.Textual)
+    // A request field that is a string takes a JSON string: 12 or true is refused, not read as
+    // "12".
+    mapper
+        .coercionConfigFor(LogicalType.Textual)
         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
     // A whole-number field takes a JSON integer: 1.5, 1e300 or "12" is refused, not truncated or
     // parsed (Jackson's default read 1.5 as 1 and 1e-999999999 as 0).
-    mapper.coercionConfigFor(LogicalType.Integer)
+    mapper
+        .coercionConfigFor(LogicalType.Integer)
         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
@@ -96,7 +106,8 @@ public final class Bodies {
         try (var values = YAML.readerFor(Object.class).readValues(body)) {
           while (values.hasNextValue()) {
             Object document = values.nextValue();
-            // An empty document (a trailing or doubled ---) reads as null or as "": nothing to apply.
+            // An empty document (a trailing or doubled ---) reads as null or as "": nothing to
+            // apply.
             if (document != null && !"".equals(document)) {
               documents.add(document);
             }
@@ -115,7 +126,8 @@ public final class Bodies {
     } catch (JsonProcessingException e) {
       throw malformed(e);
     } catch (IOException e) {
-      throw AllotException.invalidRequest("body",
+      throw AllotException.invalidRequest(
+          "body",
           "the body could not be read: " + withoutJavaNames(String.valueOf(e.getMessage())));
     }
   }
@@ -136,7 +148,10 @@ public final class Bodies {
     return true;
   }
 
-  /** A JSON request body as a record; a missing body reads as {@code {}}, a {@code null} one is refused. */
+  /**
+   * A JSON request body as a record; a missing body reads as {@code {}}, a {@code null} one is
+   * refused.
+   */
   public static <T> T read(Context ctx, Class<T> type) {
     try {
       T value = JSON.readValue(bodyStream(ctx), type);
@@ -147,7 +162,8 @@ public final class Bodies {
     } catch (JsonProcessingException e) {
       throw malformed(e);
     } catch (IOException e) {
-      throw AllotException.invalidRequest("body",
+      throw AllotException.invalidRequest(
+          "body",
           "the body could not be read: " + withoutJavaNames(String.valueOf(e.getMessage())));
     }
   }
@@ -155,8 +171,8 @@ public final class Bodies {
   /**
    * The request body as a stream. A body of a known, allowed length is read straight from the
    * request: Javalin's own reading copies it twice through fresh buffers (8 KiB, then the body),
-   * which on the assignment path was nearly half of all the memory the server allocated. Others
-   * go through Javalin, which refuses a body past the size limit.
+   * which on the assignment path was nearly half of all the memory the server allocated. Others go
+   * through Javalin, which refuses a body past the size limit.
    */
   private static InputStream bodyStream(Context ctx) throws IOException {
     long length = ctx.contentLength();
@@ -173,37 +189,58 @@ public final class Bodies {
    * client and tell an attacker what runs here: every message is ours, or cleaned of them.
    */
   private static AllotException malformed(JsonProcessingException e) {
-    if (e instanceof ValueInstantiationException && e.getCause() instanceof AllotException refused) {
+    if (e instanceof ValueInstantiationException
+        && e.getCause() instanceof AllotException refused) {
       return refused;
     }
-    if (e instanceof JsonMappingException && e.getCause() instanceof JsonProcessingException syntax
-        && !(syntax instanceof JsonMappingException) && !(syntax instanceof InputCoercionException)) {
-      return malformed(syntax); // broken JSON, which databind met inside a field: the body is what is wrong
+    if (e instanceof JsonMappingException
+        && e.getCause() instanceof JsonProcessingException syntax
+        && !(syntax instanceof JsonMappingException)
+        && !(syntax instanceof InputCoercionException)) {
+      return malformed(
+          syntax); // broken JSON, which databind met inside a field: the body is what is wrong
     }
-    String where = e.getLocation() == null ? ""
-        : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    String where =
+        e.getLocation() == null
+            ? ""
+            : " (line "
+                + e.getLocation().getLineNr()
+                + ", column "
+                + e.getLocation().getColumnNr()
+                + ")";
     if (e instanceof PropertyBindingException unknown) {
       String path = path(unknown);
-      return AllotException.invalidRequest(path, "unknown field " + path + "; known fields: "
-          + knownFields(unknown) + where);
+      return AllotException.invalidRequest(
+          path, "unknown field " + path + "; known fields: " + knownFields(unknown) + where);
     }
-    if (e instanceof JsonMappingException mapping && mapping.getCause() instanceof InputCoercionException number) {
+    if (e instanceof JsonMappingException mapping
+        && mapping.getCause() instanceof InputCoercionException number) {
       String path = path(mapping);
-      return AllotException.invalidRequest(path, path + " must be " + expected(number.getTargetType()) + where);
+      return AllotException.invalidRequest(
+          path, path + " must be " + expected(number.getTargetType()) + where);
     }
     if (e instanceof InputCoercionException number) {
       // A number past a long, thrown by the parser: databind knows no path, but the parser does.
-      String path = path(number.getProcessor() instanceof JsonParser parser ? parser.getParsingContext() : null);
-      return AllotException.invalidRequest(path, path + " must be " + expected(number.getTargetType()) + where);
+      String path =
+          path(
+              number.getProcessor() instanceof JsonParser parser
+                  ? parser.getParsingContext()
+                  : null);
+      return AllotException.invalidRequest(
+          path, path + " must be " + expected(number.getTargetType()) + where);
     }
-    if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
+    if (e instanceof MismatchedInputException mismatch
+        && mismatch.getTargetType() != null
         && !e.getOriginalMessage().startsWith("Trailing token")) {
       String path = path(mismatch);
       String what = path.equals("body") ? "the body" : path;
-      return AllotException.invalidRequest(path, what + " must be " + expected(mismatch.getTargetType()) + where);
+      return AllotException.invalidRequest(
+          path, what + " must be " + expected(mismatch.getTargetType()) + where);
     }
-    String path = e instanceof JsonMappingException mapping && !(e instanceof MismatchedInputException)
-        ? path(mapping) : "body";
+    String path =
+        e instanceof JsonMappingException mapping && !(e instanceof MismatchedInputException)
+            ? path(mapping)
+            : "body";
     return AllotException.invalidRequest(path, "malformed body: " + syntaxError(e));
   }
 
@@ -218,8 +255,17 @@ public final class Bodies {
       if (cause instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
         String context = marked.getContext() == null ? "" : marked.getContext() + ": ";
         Mark at = marked.getProblemMark();
-        return AllotException.invalidRequest("body", "malformed body: " + in + context + marked.getProblem()
-            + " (line " + (at.getLine() + 1) + ", column " + (at.getColumn() + 1) + ")");
+        return AllotException.invalidRequest(
+            "body",
+            "malformed body: "
+                + in
+                + context
+                + marked.getProblem()
+                + " (line "
+                + (at.getLine() + 1)
+                + ", column "
+                + (at.getColumn() + 1)
+                + ")");
       }
     }
     AllotException malformed = malformed(e);
@@ -227,8 +273,8 @@ public final class Bodies {
       return malformed;
     }
     String path = malformed.violations().getFirst().path();
-    return AllotException.invalidRequest(path,
-        malformed.getMessage().replaceFirst("^malformed body: ", "malformed body: " + in));
+    return AllotException.invalidRequest(
+        path, malformed.getMessage().replaceFirst("^malformed body: ", "malformed body: " + in));
   }
 
   /**
@@ -236,8 +282,14 @@ public final class Bodies {
    * about JSON, without the Java names some of its messages carry.
    */
   public static String syntaxError(JsonProcessingException e) {
-    String where = e.getLocation() == null ? ""
-        : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    String where =
+        e.getLocation() == null
+            ? ""
+            : " (line "
+                + e.getLocation().getLineNr()
+                + ", column "
+                + e.getLocation().getColumnNr()
+                + ")";
     String message = e.getOriginalMessage();
     if (message.startsWith("Trailing token")) {
       return "one JSON value is expected, and more follows it" + where;
@@ -245,7 +297,10 @@ public final class Bodies {
     return withoutJavaNames(message) + where;
   }
 
-  /** {@code events[0].time}: the field's JSON path as our error details name it; {@code body} for the whole. */
+  /**
+   * {@code events[0].time}: the field's JSON path as our error details name it; {@code body} for
+   * the whole.
+   */
   private static String path(JsonMappingException e) {
     StringBuilder path = new StringBuilder();
     for (JsonMappingException.Reference ref : e.getPath()) {
@@ -275,7 +330,10 @@ public final class Bodies {
     if (e.getKnownPropertyIds() == null || e.getKnownPropertyIds().isEmpty()) {
       return "none";
     }
-    return e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+    return e.getKnownPropertyIds().stream()
+        .map(String::valueOf)
+        .sorted()
+        .collect(Collectors.joining(", "));
   }
 
   private static String expected(Class<?> type) {
@@ -288,8 +346,13 @@ public final class Bodies {
     if (Collection.class.isAssignableFrom(type) || type.isArray()) {
       return "a list";
     }
-    if (type == Integer.class || type == int.class || type == Long.class || type == long.class
-        || type == Short.class || type == short.class || type == BigInteger.class) {
+    if (type == Integer.class
+        || type == int.class
+        || type == Long.class
+        || type == long.class
+        || type == Short.class
+        || type == short.class
+        || type == BigInteger.class) {
       return "a whole number";
     }
     if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
@@ -299,7 +362,10 @@ public final class Bodies {
       return "true or false";
     }
     if (type.isEnum()) {
-      return "one of " + Arrays.stream(type.getEnumConstants()).map(String::valueOf).collect(Collectors.joining(", "));
+      return "one of "
+          + Arrays.stream(type.getEnumConstants())
+              .map(String::valueOf)
+              .collect(Collectors.joining(", "));
     }
     if (type.isRecord() || Map.class.isAssignableFrom(type)) {
       return "an object";
@@ -320,9 +386,9 @@ public final class Bodies {
   }
 
   /**
-   * Writes {@code body} as YAML when the client accepts YAML and not JSON first, else as JSON.
-   * The bytes go straight to the response: handed to Javalin as a result, each response was
-   * copied through a fresh 32 KiB buffer, the other half of the server's allocation.
+   * Writes {@code body} as YAML when the client accepts YAML and not JSON first, else as JSON. The
+   * bytes go straight to the response: handed to Javalin as a result, each response was copied
+   * through a fresh 32 KiB buffer, the other half of the server's allocation.
    */
   public static void respond(Context ctx, int status, Object body) {
     write(ctx, status, body, wantsYaml(ctx.header("Accept")));
@@ -349,7 +415,10 @@ public final class Bodies {
     }
   }
 
-  /** The client went away (or the server is stopping) before its answer was written: nobody is left to answer. */
+  /**
+   * The client went away (or the server is stopping) before its answer was written: nobody is left
+   * to answer.
+   */
   static final class ClientGone extends RuntimeException {
     ClientGone(IOException cause) {
       super(cause);

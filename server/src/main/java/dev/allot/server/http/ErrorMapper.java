@@ -25,23 +25,32 @@ import org.slf4j.LoggerFactory;
  */
 final class ErrorMapper {
   private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
+
   /** When a client may try again after a 503: the store's own recovery takes a few seconds. */
   static final int RETRY_AFTER_SECONDS = 5;
+
   /**
    * While the store is down every request fails alike: logged at a bounded rate, without stack
    * traces (the store logs its failures, with the first one's stack trace).
    */
   private static final FailureLog unavailable = new FailureLog(log);
 
-  /** Allot's own shape: {@code {"error", "message", "details"}}, the details left out when there are none. */
-  static final ErrorShape ALLOT = (status, code, message, details) ->
-      new ErrorBody(code, message, details.stream().map(Detail::of).toList());
+  /**
+   * Allot's own shape: {@code {"error", "message", "details"}}, the details left out when there are
+   * none.
+   */
+  static final ErrorShape ALLOT =
+      (status, code, message, details) ->
+          new ErrorBody(code, message, details.stream().map(Detail::of).toList());
 
-  record ErrorBody(String error, String message,
+  record ErrorBody(
+      String error,
+      String message,
       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Detail> details) {}
 
   /** One broken rule; {@code document} only for a batch of documents. */
-  record Detail(@JsonInclude(JsonInclude.Include.NON_NULL) Integer document, String path, String message) {
+  record Detail(
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer document, String path, String message) {
     static Detail of(Violation v) {
       return new Detail(v.document(), v.path(), v.message());
     }
@@ -61,8 +70,15 @@ final class ErrorMapper {
   void allot(AllotException e, Context ctx) {
     if (e.code() == ErrorCode.UNAVAILABLE) {
       // The body says only the exception's message, which never holds the driver's or pool's words.
-      unavailable.warn("answered 503 to " + ctx.method() + " " + ctx.path() + ": " + e.getMessage()
-          + (e.getCause() == null ? "" : " (" + FailureLog.messages(e.getCause()) + ")"), null);
+      unavailable.warn(
+          "answered 503 to "
+              + ctx.method()
+              + " "
+              + ctx.path()
+              + ": "
+              + e.getMessage()
+              + (e.getCause() == null ? "" : " (" + FailureLog.messages(e.getCause()) + ")"),
+          null);
       ctx.header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
     }
     ErrorShape shape = shape(ctx);
@@ -80,7 +96,10 @@ final class ErrorMapper {
       ctx.header("Allow", allowed);
       message = ctx.method() + " is not allowed on " + ctx.path() + "; it takes " + allowed;
     }
-    write(ctx, e.getStatus(), shape(ctx).body(e.getStatus(), httpCode(e.getStatus()), message, List.of()));
+    write(
+        ctx,
+        e.getStatus(),
+        shape(ctx).body(e.getStatus(), httpCode(e.getStatus()), message, List.of()));
   }
 
   /**
@@ -110,7 +129,10 @@ final class ErrorMapper {
   }
 
   void clientGone(Bodies.ClientGone e, Context ctx) {
-    log.debug("the client of {} {} left before its answer was written: {}", ctx.method(), ctx.path(),
+    log.debug(
+        "the client of {} {} left before its answer was written: {}",
+        ctx.method(),
+        ctx.path(),
         e.getCause().toString());
   }
 

@@ -4,11 +4,11 @@ import dev.allot.error.Violation;
 import java.util.List;
 
 /**
- * How the refusals of one API look on the wire. Allot's own API answers
- * {@code {"error", "message", "details"}} ({@link ErrorMapper}); an API that stands in for another
- * product's, such as Amplitude's upload (docs/events.md), answers in that product's shape, which
- * its clients read. {@link ErrorMapper} asks the shape of the API a path belongs to; the shape
- * lives with the code of its API.
+ * How the refusals of one API look on the wire. Allot's own API answers {@code {"error", "message",
+ * "details"}} ({@link ErrorMapper}); an API that stands in for another product's, such as
+ * Amplitude's upload (docs/events.md), answers in that product's shape, which its clients read.
+ * {@link ErrorMapper} asks the shape of the API a path belongs to; the shape lives with the code of
+ * its API.
  */
 public interface ErrorShape {
   /**
@@ -23,8 +23,8 @@ public interface ErrorShape {
   }
 
   /**
-   * A refusal that its API built whole, in its own shape, where an {@code AllotException} with
-   * a code and violations cannot say enough: {@link ErrorMapper} writes the body as it is.
+   * A refusal that its API built whole, in its own shape, where an {@code AllotException} with a
+   * code and violations cannot say enough: {@link ErrorMapper} writes the body as it is.
    */
   abstract class Refusal extends RuntimeException {
     protected Refusal(String message) {

@@ -6,8 +6,8 @@ import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
 import dev.allot.resource.Kind;
 import dev.allot.server.access.Authenticator;
-import dev.allot.server.assignment.AssignmentHandlers;
 import dev.allot.server.access.TokenHandlers;
+import dev.allot.server.assignment.AssignmentHandlers;
 import dev.allot.server.events.AmplitudeError;
 import dev.allot.server.events.AmplitudeHandlers;
 import dev.allot.server.events.EventHandlers;
@@ -32,6 +32,7 @@ import java.util.Optional;
 public final class HttpApi {
   static final long MAX_BODY_BYTES = 4 * 1024 * 1024;
   static final Duration HEALTH_WAIT = Duration.ofMillis(800);
+
   /** The request attribute holding the authenticated token. */
   private static final String CALLER = "allot.caller";
 
@@ -50,7 +51,10 @@ public final class HttpApi {
 
   private HttpApi() {}
 
-  /** The server; with {@code tls} it speaks HTTPS on the host and port it is started on, else plain HTTP. */
+  /**
+   * The server; with {@code tls} it speaks HTTPS on the host and port it is started on, else plain
+   * HTTP.
+   */
   public static Javalin create(Handlers handlers, Optional<TlsIdentity> tls) {
     return Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -64,11 +68,13 @@ public final class HttpApi {
       // route table says anyway, and nothing a 404 would not have said about stored data.
       config.http.prefer405over404 = true;
       config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
-      config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
+      config.jetty.modifyServletContextHandler(
+          context -> context.setErrorHandler(new JettyErrors()));
       // A connector of our own replaces Javalin's plain one. Javalin builds it when it starts,
       // after start(host, port) has set the host and port it reads here.
-      tls.ifPresent(identity -> config.jetty.addConnector((server, http) ->
-          identity.connector(server, http, config.jetty.host, config.jetty.port)));
+      tls.ifPresent(identity ->
+          config.jetty.addConnector((server, http) ->
+              identity.connector(server, http, config.jetty.host, config.jetty.port)));
       routes(config.routes, handlers);
     });
   }
@@ -84,18 +90,39 @@ public final class HttpApi {
     for (Kind kind : Kind.values()) {
       String base = "/v1/" + kind.plural();
       get(routes, base, ctx -> h.resources().list(ctx, kind), needs(Permission.READ_RESOURCES));
-      get(routes, base + "/{id}", ctx -> h.resources().get(ctx, kind), needs(Permission.READ_RESOURCES));
-      get(routes, base + "/{id}/history", ctx -> h.resources().history(ctx, kind), needs(Permission.READ_RESOURCES));
+      get(
+          routes,
+          base + "/{id}",
+          ctx -> h.resources().get(ctx, kind),
+          needs(Permission.READ_RESOURCES));
+      get(
+          routes,
+          base + "/{id}/history",
+          ctx -> h.resources().history(ctx, kind),
+          needs(Permission.READ_RESOURCES));
     }
 
-    routes.post("/v1/assignments:getOrMake", h.assignments()::getOrMake, needs(Permission.MAKE_ASSIGNMENTS));
-    routes.post("/v1/assignments:get", h.assignments()::get, needs(Permission.READ_ASSIGNMENTS));
-    routes.post("/v1/experiments/{id}/assignments:getOrMake", h.assignments()::getOrMakeMany,
+    routes.post(
+        "/v1/assignments:getOrMake",
+        h.assignments()::getOrMake,
         needs(Permission.MAKE_ASSIGNMENTS));
-    get(routes, "/v1/experiments/{id}/assignments", h.assignments()::list, needs(Permission.LIST_ASSIGNMENTS));
+    routes.post("/v1/assignments:get", h.assignments()::get, needs(Permission.READ_ASSIGNMENTS));
+    routes.post(
+        "/v1/experiments/{id}/assignments:getOrMake",
+        h.assignments()::getOrMakeMany,
+        needs(Permission.MAKE_ASSIGNMENTS));
+    get(
+        routes,
+        "/v1/experiments/{id}/assignments",
+        h.assignments()::list,
+        needs(Permission.LIST_ASSIGNMENTS));
 
     routes.post(EventHandlers.PATH, h.events()::ingest, needs(Permission.SEND_EVENTS));
-    get(routes, "/v1/subjects/{subjectId}/properties", h.events()::properties, needs(Permission.READ_ASSIGNMENTS));
+    get(
+        routes,
+        "/v1/subjects/{subjectId}/properties",
+        h.events()::properties,
+        needs(Permission.READ_ASSIGNMENTS));
 
     // Outside /v1: the token is the body's api_key, as Amplitude's clients send it.
     routes.post(AmplitudeHandlers.PATH, h.amplitude()::upload);
@@ -103,12 +130,28 @@ public final class HttpApi {
     String tables = "/v1/assignmentTables";
     routes.post(tables, h.assignmentTables()::create, needs(Permission.WRITE_ASSIGNMENT_TABLES));
     get(routes, tables, h.assignmentTables()::list, needs(Permission.READ_ASSIGNMENT_TABLES));
-    get(routes, tables + "/{id}", h.assignmentTables()::get, needs(Permission.READ_ASSIGNMENT_TABLES));
-    routes.patch(tables + "/{id}", h.assignmentTables()::patch, needs(Permission.WRITE_ASSIGNMENT_TABLES));
-    routes.delete(tables + "/{id}", h.assignmentTables()::delete, needs(Permission.WRITE_ASSIGNMENT_TABLES));
-    routes.post(tables + "/{idAndVerb}", h.assignmentTables()::run, needs(Permission.WRITE_ASSIGNMENT_TABLES));
-    get(routes, tables + "/{id}/runs", h.assignmentTables()::runs, needs(Permission.READ_ASSIGNMENT_TABLES));
-    get(routes, tables + "/{id}/rejectedRows", h.assignmentTables()::rejectedRows,
+    get(
+        routes,
+        tables + "/{id}",
+        h.assignmentTables()::get,
+        needs(Permission.READ_ASSIGNMENT_TABLES));
+    routes.patch(
+        tables + "/{id}", h.assignmentTables()::patch, needs(Permission.WRITE_ASSIGNMENT_TABLES));
+    routes.delete(
+        tables + "/{id}", h.assignmentTables()::delete, needs(Permission.WRITE_ASSIGNMENT_TABLES));
+    routes.post(
+        tables + "/{idAndVerb}",
+        h.assignmentTables()::run,
+        needs(Permission.WRITE_ASSIGNMENT_TABLES));
+    get(
+        routes,
+        tables + "/{id}/runs",
+        h.assignmentTables()::runs,
+        needs(Permission.READ_ASSIGNMENT_TABLES));
+    get(
+        routes,
+        tables + "/{id}/rejectedRows",
+        h.assignmentTables()::rejectedRows,
         needs(Permission.READ_ASSIGNMENT_TABLES));
 
     routes.post("/v1/tokens", h.tokens()::create, needs(Permission.MANAGE_TOKENS));
@@ -132,9 +175,9 @@ public final class HttpApi {
 
   /**
    * A GET route, and HEAD on the same path through the same handler and roles. Javalin answers a
-   * HEAD that only a GET route matches itself, with 200, no handler and no roles, which skipped
-   * the access check and every 404; through the handler HEAD answers what GET would, and Jetty
-   * drops the body.
+   * HEAD that only a GET route matches itself, with 200, no handler and no roles, which skipped the
+   * access check and every 404; through the handler HEAD answers what GET would, and Jetty drops
+   * the body.
    */
   private static void get(RoutesConfig routes, String path, Handler handler, RouteRole... roles) {
     routes.get(path, handler, roles);
@@ -165,18 +208,29 @@ public final class HttpApi {
     return token;
   }
 
-  /** Every /v1 call carries {@code Authorization: Bearer <token>} whose role has the route's permission. */
+  /**
+   * Every /v1 call carries {@code Authorization: Bearer <token>} whose role has the route's
+   * permission.
+   */
   private static void authorize(Context ctx, Authenticator authenticator) {
     String header = ctx.header("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new AllotException(ErrorCode.UNAUTHENTICATED, "send Authorization: Bearer <token>");
     }
-    Token token = authenticator.authenticate(header.substring(7).trim())
-        .orElseThrow(() -> new AllotException(ErrorCode.UNAUTHENTICATED, "the token is unknown or was deleted"));
+    Token token =
+        authenticator
+            .authenticate(header.substring(7).trim())
+            .orElseThrow(() ->
+                new AllotException(
+                    ErrorCode.UNAUTHENTICATED, "the token is unknown or was deleted"));
     for (RouteRole role : ctx.routeRoles()) {
       if (role instanceof Requires(Permission permission) && !token.role().allows(permission)) {
-        throw new AllotException(ErrorCode.FORBIDDEN, "the " + token.role().word() + " role may not "
-            + permission.name().toLowerCase(Locale.ROOT).replace('_', ' '));
+        throw new AllotException(
+            ErrorCode.FORBIDDEN,
+            "the "
+                + token.role().word()
+                + " role may not "
+                + permission.name().toLowerCase(Locale.ROOT).replace('_', ' '));
       }
     }
     ctx.attribute(CALLER, token);

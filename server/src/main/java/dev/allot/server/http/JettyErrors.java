@@ -11,21 +11,29 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The errors Jetty answers itself, before any route runs: a path it cannot decode ({@code %00},
- * an ambiguous encoding), headers too large, a request line it cannot parse. They get our JSON
- * error body, as every other refusal does, instead of Jetty's HTML page.
+ * The errors Jetty answers itself, before any route runs: a path it cannot decode ({@code %00}, an
+ * ambiguous encoding), headers too large, a request line it cannot parse. They get our JSON error
+ * body, as every other refusal does, instead of Jetty's HTML page.
  */
 final class JettyErrors extends ErrorHandler {
   private static final String JSON = "application/json";
 
-  /** Jetty writes a body only for GET, POST and HEAD; every refusal of ours has one, whatever the method. */
+  /**
+   * Jetty writes a body only for GET, POST and HEAD; every refusal of ours has one, whatever the
+   * method.
+   */
   @Override
   public boolean errorPageForMethod(String method) {
     return true;
   }
 
   @Override
-  protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+  protected void generateResponse(
+      Request request,
+      Response response,
+      int code,
+      String message,
+      Throwable cause,
       Callback callback) {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
     response.write(true, ByteBuffer.wrap(body(code, message)), callback);

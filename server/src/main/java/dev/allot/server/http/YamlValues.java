@@ -14,12 +14,13 @@ import java.util.regex.Pattern;
 /**
  * Reads a YAML document into plain maps, lists, strings, exact decimals and booleans. YAML 1.1
  * reads {@code 010} as octal 8 and {@code 0x1F} as 31; a plain scalar that is not written as an
- * ordinary decimal stays the text its author wrote, so {@code id: 010} is the id "010" and
- * {@code split: 0x1} is refused as not a number rather than read as 1.
+ * ordinary decimal stays the text its author wrote, so {@code id: 010} is the id "010" and {@code
+ * split: 0x1} is refused as not a number rather than read as 1.
  */
 final class YamlValues extends StdDeserializer<Object> {
   private static final Pattern DECIMAL =
-      Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?|-?\\.[0-9]+([eE][-+]?[0-9]+)?");
+      Pattern.compile(
+          "-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?|-?\\.[0-9]+([eE][-+]?[0-9]+)?");
 
   YamlValues() {
     super(Object.class);

@@ -73,11 +73,18 @@ public final class AssignmentTableHandlers {
       EntityColumnMapping mapping = entityColumnMapping;
       StrategyConfig strategy = dataDeliveredUntilUpdateStrategyConfig;
       AutomaticUpdateConfig automatic = strategy == null ? null : strategy.automaticUpdateConfig();
-      return new TableDefinition.Draft(displayName, source, sql,
-          mapping == null ? null : name(mapping.column()), mapping == null ? null : mapping.entity(),
-          name(timestampColumn), name(exposureKeyColumn), name(variantKeyColumn),
+      return new TableDefinition.Draft(
+          displayName,
+          source,
+          sql,
+          mapping == null ? null : name(mapping.column()),
+          mapping == null ? null : mapping.entity(),
+          name(timestampColumn),
+          name(exposureKeyColumn),
+          name(variantKeyColumn),
           strategy == null ? null : strategy.strategy(),
-          automatic == null ? null : automatic.incrementDuration(), automatic == null ? null : automatic.commitDelay(),
+          automatic == null ? null : automatic.incrementDuration(),
+          automatic == null ? null : automatic.commitDelay(),
           startTime);
     }
 
@@ -129,46 +136,110 @@ public final class AssignmentTableHandlers {
 
     static TableView of(AssignmentTable table) {
       TableDefinition d = table.definition();
-      AutomaticUpdateConfig automatic = d.strategy() instanceof UpdateStrategy.Automatic a
-          ? new AutomaticUpdateConfig(a.incrementDuration().toString(), a.commitDelay().toString())
-          : null;
-      return new TableView(NAME_PREFIX + table.id().value(), table.id().value(), d.displayName(), d.source().value(),
-          d.sql(), new EntityColumnMapping(new ColumnName(d.subjectColumn()), d.entity()),
-          new ColumnName(d.timestampColumn()), new ColumnName(d.experimentColumn()), new ColumnName(d.variantColumn()),
-          new StrategyConfig(TableDefinition.Draft.of(d).strategy(), automatic), d.startTime().orElse(null),
-          table.state().name(), table.error().orElse(null), table.dataDeliveredUntil().orElse(null),
-          table.nextAttemptAt().orElse(null), table.createdAt(), table.updatedAt());
+      AutomaticUpdateConfig automatic =
+          d.strategy() instanceof UpdateStrategy.Automatic a
+              ? new AutomaticUpdateConfig(
+                  a.incrementDuration().toString(), a.commitDelay().toString())
+              : null;
+      return new TableView(
+          NAME_PREFIX + table.id().value(),
+          table.id().value(),
+          d.displayName(),
+          d.source().value(),
+          d.sql(),
+          new EntityColumnMapping(new ColumnName(d.subjectColumn()), d.entity()),
+          new ColumnName(d.timestampColumn()),
+          new ColumnName(d.experimentColumn()),
+          new ColumnName(d.variantColumn()),
+          new StrategyConfig(TableDefinition.Draft.of(d).strategy(), automatic),
+          d.startTime().orElse(null),
+          table.state().name(),
+          table.error().orElse(null),
+          table.dataDeliveredUntil().orElse(null),
+          table.nextAttemptAt().orElse(null),
+          table.createdAt(),
+          table.updatedAt());
     }
   }
 
-  record RunView(String id, String startedBy, String status, String error, Instant startTime, Instant endTime,
-      long durationMillis, Instant windowStart, Instant windowEnd, long rowsRead, long rowsLoaded,
-      long alreadyAssigned, long rejected, long retriedLoaded) {
+  record RunView(
+      String id,
+      String startedBy,
+      String status,
+      String error,
+      Instant startTime,
+      Instant endTime,
+      long durationMillis,
+      Instant windowStart,
+      Instant windowEnd,
+      long rowsRead,
+      long rowsLoaded,
+      long alreadyAssigned,
+      long rejected,
+      long retriedLoaded) {
     static RunView of(ImportRun run) {
-      return new RunView(run.id(), startedByOf(run), run.status().name(), run.error().orElse(null), run.startedAt(),
-          run.finishedAt(), run.duration().toMillis(), run.windowStart().orElse(null), run.windowEnd().orElse(null),
-          run.rowsRead(), run.rowsLoaded(), run.alreadyAssigned(), run.rejected(), run.retriedLoaded());
+      return new RunView(
+          run.id(),
+          startedByOf(run),
+          run.status().name(),
+          run.error().orElse(null),
+          run.startedAt(),
+          run.finishedAt(),
+          run.duration().toMillis(),
+          run.windowStart().orElse(null),
+          run.windowEnd().orElse(null),
+          run.rowsRead(),
+          run.rowsLoaded(),
+          run.alreadyAssigned(),
+          run.rejected(),
+          run.retriedLoaded());
     }
   }
 
   /** The scheduler's runs that a {@code :run} answer adds up with its own. */
-  record ScheduledView(long runs, long rowsRead, long rowsLoaded, long alreadyAssigned, long rejected) {}
+  record ScheduledView(
+      long runs, long rowsRead, long rowsLoaded, long alreadyAssigned, long rejected) {}
 
   /**
-   * What {@code :run} answers: its run's id, times and status, with counts and windows that add
-   * up its own run and the scheduler's runs since the previous {@code :run} ({@code scheduled}).
+   * What {@code :run} answers: its run's id, times and status, with counts and windows that add up
+   * its own run and the scheduler's runs since the previous {@code :run} ({@code scheduled}).
    */
-  record ManualRunView(String id, String startedBy, String status, String error, Instant startTime,
-      Instant endTime, long durationMillis, Instant windowStart, Instant windowEnd, long rowsRead, long rowsLoaded,
-      long alreadyAssigned, long rejected, long retriedLoaded, ScheduledView scheduled) {
+  record ManualRunView(
+      String id,
+      String startedBy,
+      String status,
+      String error,
+      Instant startTime,
+      Instant endTime,
+      long durationMillis,
+      Instant windowStart,
+      Instant windowEnd,
+      long rowsRead,
+      long rowsLoaded,
+      long alreadyAssigned,
+      long rejected,
+      long retriedLoaded,
+      ScheduledView scheduled) {
     static ManualRunView of(ManualRun manual) {
       ImportRun run = manual.run();
       ImportRun.Totals s = manual.scheduled();
-      return new ManualRunView(run.id(), startedByOf(run), run.status().name(), run.error().orElse(null),
-          run.startedAt(), run.finishedAt(), run.duration().toMillis(), manual.windowStart().orElse(null),
-          manual.windowEnd().orElse(null), manual.rowsRead(), manual.rowsLoaded(), manual.alreadyAssigned(),
-          manual.rejected(), manual.retriedLoaded(),
-          new ScheduledView(s.runs(), s.rowsRead(), s.rowsLoaded(), s.alreadyAssigned(), s.rejected()));
+      return new ManualRunView(
+          run.id(),
+          startedByOf(run),
+          run.status().name(),
+          run.error().orElse(null),
+          run.startedAt(),
+          run.finishedAt(),
+          run.duration().toMillis(),
+          manual.windowStart().orElse(null),
+          manual.windowEnd().orElse(null),
+          manual.rowsRead(),
+          manual.rowsLoaded(),
+          manual.alreadyAssigned(),
+          manual.rejected(),
+          manual.retriedLoaded(),
+          new ScheduledView(
+              s.runs(), s.rowsRead(), s.rowsLoaded(), s.alreadyAssigned(), s.rejected()));
     }
   }
 
@@ -176,11 +247,23 @@ public final class AssignmentTableHandlers {
     return run.startedBy().name().toLowerCase(Locale.ROOT);
   }
 
-  record RejectedRowView(String id, String subjectId, String experimentId, String variantId, Instant timestamp,
-      String reason, Instant rejectTime) {
+  record RejectedRowView(
+      String id,
+      String subjectId,
+      String experimentId,
+      String variantId,
+      Instant timestamp,
+      String reason,
+      Instant rejectTime) {
     static RejectedRowView of(RejectedRow row) {
-      return new RejectedRowView(row.id(), row.subjectId(), row.experimentId(), row.variantId(), row.assignedAt(),
-          row.reason(), row.rejectedAt());
+      return new RejectedRowView(
+          row.id(),
+          row.subjectId(),
+          row.experimentId(),
+          row.variantId(),
+          row.assignedAt(),
+          row.reason(),
+          row.rejectedAt());
     }
   }
 
@@ -192,7 +275,8 @@ public final class AssignmentTableHandlers {
 
   public void create(Context ctx) {
     TableRequest request = Bodies.read(ctx, TableRequest.class);
-    AssignmentTable table = tables.create(request.draft(), Optional.ofNullable(ctx.queryParam("assignmentTableId")));
+    AssignmentTable table =
+        tables.create(request.draft(), Optional.ofNullable(ctx.queryParam("assignmentTableId")));
     Bodies.respond(ctx, 201, TableView.of(table));
   }
 
@@ -213,11 +297,14 @@ public final class AssignmentTableHandlers {
       mask.addAll(request.fieldsSet());
     } else {
       // A path into a field (entityColumnMapping.column.name) changes the field it is in.
-      Arrays.stream(maskText.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+      Arrays.stream(maskText.split(","))
+          .map(String::trim)
+          .filter(s -> !s.isEmpty())
           .map(path -> path.contains(".") ? path.substring(0, path.indexOf('.')) : path)
           .forEach(mask::add);
     }
-    Bodies.respond(ctx, 200, TableView.of(tables.patch(ctx.pathParam("id"), request.draft(), mask)));
+    Bodies.respond(
+        ctx, 200, TableView.of(tables.patch(ctx.pathParam("id"), request.draft(), mask)));
   }
 
   public void delete(Context ctx) {
@@ -229,8 +316,10 @@ public final class AssignmentTableHandlers {
   public void run(Context ctx) {
     String segment = ctx.pathParam("idAndVerb");
     if (!segment.endsWith(RUN)) {
-      throw AllotException.notFound("no such endpoint: POST /v1/assignmentTables/" + segment
-          + "; did you mean /v1/assignmentTables/<id>:run?");
+      throw AllotException.notFound(
+          "no such endpoint: POST /v1/assignmentTables/"
+              + segment
+              + "; did you mean /v1/assignmentTables/<id>:run?");
     }
     ManualRun run = tables.run(segment.substring(0, segment.length() - RUN.length()));
     Bodies.respond(ctx, 200, ManualRunView.of(run));
@@ -247,6 +336,7 @@ public final class AssignmentTableHandlers {
     int limit = page.sizeOr(AssignmentTables.MAX_PAGE);
     List<RejectedRow> rows = tables.rejectedRows(ctx.pathParam("id"), page.token(), limit);
     String next = rows.size() == limit ? rows.getLast().id() : null;
-    Bodies.respond(ctx, 200, new RejectedRows(rows.stream().map(RejectedRowView::of).toList(), next));
+    Bodies.respond(
+        ctx, 200, new RejectedRows(rows.stream().map(RejectedRowView::of).toList(), next));
   }
 }

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The deployment's secret key, which seals the passwords of sources (docs/imports.md): {@code
- * ALLOT_SECRET_KEY} when set, else the key in the data directory's {@code secret-key} file, made
- * on the first start and only its owner may read.
+ * ALLOT_SECRET_KEY} when set, else the key in the data directory's {@code secret-key} file, made on
+ * the first start and only its owner may read.
  */
 public final class SecretKeys {
   private static final Logger log = LoggerFactory.getLogger(SecretKeys.class);
@@ -45,17 +45,26 @@ public final class SecretKeys {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the secret key file " + file, e);
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("the secret key file " + file + " " + e.getMessage()
-          + ": restore the file, or set ALLOT_SECRET_KEY to the key it held (docs/imports.md)");
+      throw new IllegalStateException(
+          "the secret key file "
+              + file
+              + " "
+              + e.getMessage()
+              + ": restore the file, or set ALLOT_SECRET_KEY to the key it held (docs/imports.md)");
     }
   }
 
-  /** Writes a new key beside {@code file}, then renames it into place: a crash leaves no half-written key. */
+  /**
+   * Writes a new key beside {@code file}, then renames it into place: a crash leaves no
+   * half-written key.
+   */
   private static void create(Path file, Random random) {
     Path partial = file.resolveSibling(file.getFileName() + ".new");
     try {
       Files.deleteIfExists(partial);
-      Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          partial,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(partial, SecretBox.newKey(random) + "\n");
       try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
         channel.force(true);
@@ -72,21 +81,27 @@ public final class SecretKeys {
         // a leftover partial file is made again next time
       }
     }
-    log.info("made the secret key that seals the passwords of sources, in {}; servers that share one "
-        + "database need the same key: set ALLOT_SECRET_KEY to this file's content on each (docs/imports.md)", file);
+    log.info(
+        "made the secret key that seals the passwords of sources, in {}; servers that share one "
+            + "database need the same key: set ALLOT_SECRET_KEY to this file's content on each (docs/imports.md)",
+        file);
   }
 
   /**
    * Warns when the stored passwords were sealed under another key than this node's: a node started
-   * without the {@code ALLOT_SECRET_KEY} of the others would otherwise find out only when an import runs.
+   * without the {@code ALLOT_SECRET_KEY} of the others would otherwise find out only when an import
+   * runs.
    */
   public static void checkAgainst(SourceStore sources) {
-    sources.list().stream().filter(Source::hasPassword).findFirst().ifPresent(source -> {
-      try {
-        sources.password(source.name());
-      } catch (AllotException e) {
-        log.warn("{}", e.getMessage());
-      }
-    });
+    sources.list().stream()
+        .filter(Source::hasPassword)
+        .findFirst()
+        .ifPresent(source -> {
+          try {
+            sources.password(source.name());
+          } catch (AllotException e) {
+            log.warn("{}", e.getMessage());
+          }
+        });
   }
 }

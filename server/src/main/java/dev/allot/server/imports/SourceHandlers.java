@@ -7,7 +7,10 @@ import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.List;
 
-/** {@code /v1/sources}: admins name the warehouses assignment tables read from. Passwords go in, never out. */
+/**
+ * {@code /v1/sources}: admins name the warehouses assignment tables read from. Passwords go in,
+ * never out.
+ */
 public final class SourceHandlers {
   private final SourceService sources;
 
@@ -16,21 +19,39 @@ public final class SourceHandlers {
   }
 
   /** What POST and PUT send; PUT's name, if any, must be the path's. No allowedPaths is none. */
-  record SourceRequest(String name, String jdbcUrl, String user, String password, List<String> allowedPaths) {
+  record SourceRequest(
+      String name, String jdbcUrl, String user, String password, List<String> allowedPaths) {
     /** Never the password. */
     @Override
     public String toString() {
-      return "SourceRequest[name=" + name + ", jdbcUrl=" + jdbcUrl + ", user=" + user + ", allowedPaths="
-          + allowedPaths + "]";
+      return "SourceRequest[name="
+          + name
+          + ", jdbcUrl="
+          + jdbcUrl
+          + ", user="
+          + user
+          + ", allowedPaths="
+          + allowedPaths
+          + "]";
     }
   }
 
   /** The source as shown: whether it has a password, never the password. */
-  record View(String name, String jdbcUrl, String user, List<String> allowedPaths, boolean hasPassword,
+  record View(
+      String name,
+      String jdbcUrl,
+      String user,
+      List<String> allowedPaths,
+      boolean hasPassword,
       Instant createdAt) {
     static View of(Source source) {
-      return new View(source.name().value(), source.jdbcUrl(), source.user().orElse(null), source.allowedPaths(),
-          source.hasPassword(), source.createdAt());
+      return new View(
+          source.name().value(),
+          source.jdbcUrl(),
+          source.user().orElse(null),
+          source.allowedPaths(),
+          source.hasPassword(),
+          source.createdAt());
     }
   }
 
@@ -38,8 +59,13 @@ public final class SourceHandlers {
 
   public void create(Context ctx) {
     SourceRequest request = Bodies.read(ctx, SourceRequest.class);
-    Source created = sources.create(request.name(), request.jdbcUrl(), request.user(), request.password(),
-        request.allowedPaths());
+    Source created =
+        sources.create(
+            request.name(),
+            request.jdbcUrl(),
+            request.user(),
+            request.password(),
+            request.allowedPaths());
     Bodies.respond(ctx, 201, View.of(created));
   }
 
@@ -51,11 +77,20 @@ public final class SourceHandlers {
     Bodies.respond(ctx, 200, View.of(sources.get(ctx.pathParam("name"))));
   }
 
-  /** Replaces the whole source: what the body leaves out (a user, a password, allowed paths), it no longer has. */
+  /**
+   * Replaces the whole source: what the body leaves out (a user, a password, allowed paths), it no
+   * longer has.
+   */
   public void replace(Context ctx) {
     SourceRequest request = Bodies.read(ctx, SourceRequest.class);
-    Source replaced = sources.replace(ctx.pathParam("name"), request.name(), request.jdbcUrl(), request.user(),
-        request.password(), request.allowedPaths());
+    Source replaced =
+        sources.replace(
+            ctx.pathParam("name"),
+            request.name(),
+            request.jdbcUrl(),
+            request.user(),
+            request.password(),
+            request.allowedPaths());
     Bodies.respond(ctx, 200, View.of(replaced));
   }
 

@@ -1,7 +1,7 @@
 package dev.allot.server.resource;
 
-import dev.allot.error.AllotException;
 import dev.allot.access.Token;
+import dev.allot.error.AllotException;
 import dev.allot.resource.Applied;
 import dev.allot.resource.Author;
 import dev.allot.resource.DocumentChange;
@@ -39,29 +39,42 @@ public final class ResourceHandlers {
     List<Object> documents = Bodies.documents(ctx);
     OptionalInt expectedVersion = Params.ifMatch(ctx);
     Token caller = HttpApi.caller(ctx);
-    List<Applied> applied = dryRun
-        ? resources.preview(documents, expectedVersion)
-        : resources.apply(documents, expectedVersion, Author.token(caller.id(), caller.name()));
+    List<Applied> applied =
+        dryRun
+            ? resources.preview(documents, expectedVersion)
+            : resources.apply(documents, expectedVersion, Author.token(caller.id(), caller.name()));
     Bodies.respond(ctx, 200, new ApplyAnswer(applied.stream().map(Outcome::of).toList(), dryRun));
   }
 
   record ApplyAnswer(List<Outcome> applied, boolean dryRun) {}
 
   /** One document's outcome; a change's before or after is null where the field is absent. */
-  record Outcome(String operation, String kind, String id, String name, String status,
-      int resourceVersion, List<DocumentChange> changes) {
+  record Outcome(
+      String operation,
+      String kind,
+      String id,
+      String name,
+      String status,
+      int resourceVersion,
+      List<DocumentChange> changes) {
     static Outcome of(Applied applied) {
       Resource resource = applied.stored().resource();
-      return new Outcome(applied.operation().name().toLowerCase(Locale.ROOT), resource.kind().word(),
-          resource.id().value(), resource.metadata().name(), resource.status().word(),
-          applied.stored().version(), applied.changes());
+      return new Outcome(
+          applied.operation().name().toLowerCase(Locale.ROOT),
+          resource.kind().word(),
+          resource.id().value(),
+          resource.metadata().name(),
+          resource.status().word(),
+          applied.stored().version(),
+          applied.changes());
     }
   }
 
   public void list(Context ctx, Kind kind) {
-    List<Map<String, Object>> documents = resources.list(kind, statuses(ctx.queryParams("status"))).stream()
-        .map(DocumentWriter::write)
-        .toList();
+    List<Map<String, Object>> documents =
+        resources.list(kind, statuses(ctx.queryParams("status"))).stream()
+            .map(DocumentWriter::write)
+            .toList();
     Bodies.respond(ctx, 200, Map.of("resources", documents));
   }
 
@@ -72,9 +85,8 @@ public final class ResourceHandlers {
   }
 
   public void history(Context ctx, Kind kind) {
-    List<Map<String, Object>> versions = resources.history(kind, ctx.pathParam("id")).stream()
-        .map(DocumentWriter::write)
-        .toList();
+    List<Map<String, Object>> versions =
+        resources.history(kind, ctx.pathParam("id")).stream().map(DocumentWriter::write).toList();
     Bodies.respond(ctx, 200, Map.of("resources", versions));
   }
 
@@ -86,7 +98,9 @@ public final class ResourceHandlers {
     return switch (param.trim().toLowerCase(Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
-      default -> throw AllotException.invalidRequest("dryRun", "dryRun must be true or false, is '" + param + "'");
+      default ->
+          throw AllotException.invalidRequest(
+              "dryRun", "dryRun must be true or false, is '" + param + "'");
     };
   }
 
@@ -98,8 +112,14 @@ public final class ResourceHandlers {
         if (word.isBlank()) {
           continue;
         }
-        statuses.add(ResourceStatus.fromWord(word.trim()).orElseThrow(() -> AllotException.invalidRequest(
-            "status", "status must be draft, active, winner_declared, ended or archived; is '" + word.trim() + "'")));
+        statuses.add(
+            ResourceStatus.fromWord(word.trim())
+                .orElseThrow(() ->
+                    AllotException.invalidRequest(
+                        "status",
+                        "status must be draft, active, winner_declared, ended or archived; is '"
+                            + word.trim()
+                            + "'")));
       }
     }
     return statuses;

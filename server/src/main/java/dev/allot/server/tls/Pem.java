@@ -28,11 +28,28 @@ import java.util.regex.Pattern;
  * command-line option and the file.
  */
 public final class Pem {
-  private static final Pattern BLOCK = Pattern.compile(
-      "-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
+  private static final Pattern BLOCK =
+      Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
+
   /** AlgorithmIdentifier { rsaEncryption (1.2.840.113549.1.1.1), NULL }, as DER. */
-  private static final byte[] RSA_ALGORITHM = {0x30, 0x0D, 0x06, 0x09, 0x2A, (byte) 0x86, 0x48, (byte) 0x86,
-      (byte) 0xF7, 0x0D, 0x01, 0x01, 0x01, 0x05, 0x00};
+  private static final byte[] RSA_ALGORITHM = {
+    0x30,
+    0x0D,
+    0x06,
+    0x09,
+    0x2A,
+    (byte) 0x86,
+    0x48,
+    (byte) 0x86,
+    (byte) 0xF7,
+    0x0D,
+    0x01,
+    0x01,
+    0x01,
+    0x05,
+    0x00
+  };
+
   private static final String TO_PKCS8 = "openssl pkcs8 -topk8 -nocrypt -in %s -out key.pem";
 
   private Pem() {}
@@ -43,7 +60,10 @@ public final class Pem {
         // The MIME decoder skips line breaks and anything else that is not Base64.
         return Base64.getMimeDecoder().decode(body);
       } catch (IllegalArgumentException e) {
-        throw refused(option, file, "holds a " + label + " that is not valid Base64 (" + e.getMessage() + ")");
+        throw refused(
+            option,
+            file,
+            "holds a " + label + " that is not valid Base64 (" + e.getMessage() + ")");
       }
     }
   }
@@ -62,10 +82,18 @@ public final class Pem {
         continue;
       }
       try {
-        certificates.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(block.der(option, file))));
+        certificates.add(
+            (X509Certificate)
+                factory.generateCertificate(new ByteArrayInputStream(block.der(option, file))));
       } catch (GeneralSecurityException e) {
-        throw refused(option, file, "certificate " + (certificates.size() + 1) + " is not a valid X.509 certificate ("
-            + e.getMessage() + ")");
+        throw refused(
+            option,
+            file,
+            "certificate "
+                + (certificates.size() + 1)
+                + " is not a valid X.509 certificate ("
+                + e.getMessage()
+                + ")");
       }
     }
     if (certificates.isEmpty()) {
@@ -77,29 +105,48 @@ public final class Pem {
   /** The first private key in the file, read as a key of {@code algorithm} ("RSA", "EC"). */
   static PrivateKey privateKey(Path file, String option, String algorithm) {
     for (Block block : blocks(file, option)) {
-      byte[] pkcs8 = switch (block.label()) {
-        case "PRIVATE KEY" -> block.der(option, file);
-        case "RSA PRIVATE KEY" -> {
-          if (block.body().contains("ENCRYPTED")) {
-            throw refused(option, file, "is encrypted; Allot reads unencrypted keys. Decrypt it into PKCS#8 with: "
-                + TO_PKCS8.formatted(file));
-          }
-          yield pkcs8FromPkcs1(block.der(option, file));
-        }
-        case "ENCRYPTED PRIVATE KEY" -> throw refused(option, file, "is encrypted; Allot reads unencrypted keys. "
-            + "Decrypt it with: " + TO_PKCS8.formatted(file));
-        case "EC PRIVATE KEY" -> throw refused(option, file, "holds an EC key in the SEC1 format (BEGIN EC PRIVATE "
-            + "KEY); Allot reads PKCS#8 (BEGIN PRIVATE KEY). Convert it with: " + TO_PKCS8.formatted(file));
-        default -> null;
-      };
+      byte[] pkcs8 =
+          switch (block.label()) {
+            case "PRIVATE KEY" -> block.der(option, file);
+            case "RSA PRIVATE KEY" -> {
+              if (block.body().contains("ENCRYPTED")) {
+                throw refused(
+                    option,
+                    file,
+                    "is encrypted; Allot reads unencrypted keys. Decrypt it into PKCS#8 with: "
+                        + TO_PKCS8.formatted(file));
+              }
+              yield pkcs8FromPkcs1(block.der(option, file));
+            }
+            case "ENCRYPTED PRIVATE KEY" ->
+                throw refused(
+                    option,
+                    file,
+                    "is encrypted; Allot reads unencrypted keys. "
+                        + "Decrypt it with: "
+                        + TO_PKCS8.formatted(file));
+            case "EC PRIVATE KEY" ->
+                throw refused(
+                    option,
+                    file,
+                    "holds an EC key in the SEC1 format (BEGIN EC PRIVATE "
+                        + "KEY); Allot reads PKCS#8 (BEGIN PRIVATE KEY). Convert it with: "
+                        + TO_PKCS8.formatted(file));
+            default -> null;
+          };
       if (pkcs8 == null) {
         continue;
       }
       try {
         return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
       } catch (GeneralSecurityException | IllegalArgumentException e) {
-        throw refused(option, file, "does not hold an " + algorithm + " private key, as the certificate's public key"
-            + " is; the key does not belong to the certificate");
+        throw refused(
+            option,
+            file,
+            "does not hold an "
+                + algorithm
+                + " private key, as the certificate's public key"
+                + " is; the key does not belong to the certificate");
       }
     }
     throw refused(option, file, "holds no PEM private key (-----BEGIN PRIVATE KEY-----)");
@@ -125,8 +172,8 @@ public final class Pem {
   }
 
   /**
-   * PKCS#1 holds the RSA key alone; PKCS#8, what the JDK reads, wraps it with the algorithm:
-   * {@code SEQUENCE { INTEGER 0, AlgorithmIdentifier, OCTET STRING { the PKCS#1 key } }}.
+   * PKCS#1 holds the RSA key alone; PKCS#8, what the JDK reads, wraps it with the algorithm: {@code
+   * SEQUENCE { INTEGER 0, AlgorithmIdentifier, OCTET STRING { the PKCS#1 key } }}.
    */
   private static byte[] pkcs8FromPkcs1(byte[] pkcs1) {
     ByteArrayOutputStream content = new ByteArrayOutputStream();

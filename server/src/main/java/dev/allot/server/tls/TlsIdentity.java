@@ -17,36 +17,51 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
-/** What HTTPS is served with: a private key and its certificate chain, the server's own certificate first. */
+/**
+ * What HTTPS is served with: a private key and its certificate chain, the server's own certificate
+ * first.
+ */
 public record TlsIdentity(PrivateKey key, List<X509Certificate> chain) {
-  /** The key store exists only in memory, built here and handed to Jetty: its password guards nothing. */
+  /**
+   * The key store exists only in memory, built here and handed to Jetty: its password guards
+   * nothing.
+   */
   private static final String IN_MEMORY = "allot";
 
   public TlsIdentity {
     Objects.requireNonNull(key, "key");
     chain = List.copyOf(chain);
     if (chain.isEmpty()) {
-      throw new IllegalArgumentException("a certificate chain has at least the server's own certificate");
+      throw new IllegalArgumentException(
+          "a certificate chain has at least the server's own certificate");
     }
   }
 
   /** Names the certificate; never shows the key, whose own toString may print its numbers. */
   @Override
   public String toString() {
-    return "TlsIdentity[" + chain.getFirst().getSubjectX500Principal().getName() + ", " + key.getAlgorithm()
+    return "TlsIdentity["
+        + chain.getFirst().getSubjectX500Principal().getName()
+        + ", "
+        + key.getAlgorithm()
         + " key]";
   }
 
-  /** A Jetty connector serving HTTP/1.1 over TLS on {@code host:port}, with Jetty's default protocols and ciphers. */
+  /**
+   * A Jetty connector serving HTTP/1.1 over TLS on {@code host:port}, with Jetty's default
+   * protocols and ciphers.
+   */
   public ServerConnector connector(Server server, HttpConfiguration http, String host, int port) {
     HttpConfiguration https = new HttpConfiguration(http);
     // Jetty's default would also answer 400 to a request whose Host is not a name on the
     // certificate: checking the name is the client's part, and a server with one certificate has
     // nothing to choose, so `curl -k https://127.0.0.1:8443` on a certificate for a name works.
     https.addCustomizer(new SecureRequestCustomizer(false));
-    ServerConnector connector = new ServerConnector(server,
-        new SslConnectionFactory(sslContextFactory(), HttpVersion.HTTP_1_1.asString()),
-        new HttpConnectionFactory(https));
+    ServerConnector connector =
+        new ServerConnector(
+            server,
+            new SslConnectionFactory(sslContextFactory(), HttpVersion.HTTP_1_1.asString()),
+            new HttpConnectionFactory(https));
     connector.setHost(host);
     connector.setPort(port);
     return connector;

@@ -25,7 +25,8 @@ public final class TrustedCertificates {
       for (int i = 0; i < certificates.size(); i++) {
         anchors.setCertificateEntry("trusted-" + i, certificates.get(i));
       }
-      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trust.init(anchors);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, trust.getTrustManagers(), null);

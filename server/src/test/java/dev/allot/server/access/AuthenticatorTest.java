@@ -30,13 +30,15 @@ class AuthenticatorTest {
   private final FakeTokenStore store = new FakeTokenStore();
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
   private final Authenticator authenticator =
-      new Authenticator(new TokenService(store, InstantSource.system(), new SecureRandom()), nanos::get);
+      new Authenticator(
+          new TokenService(store, InstantSource.system(), new SecureRandom()), nanos::get);
   private String secret;
   private Token token;
 
   @BeforeEach
   void aKnownToken() {
-    IssuedToken issued = new TokenService(store, InstantSource.system(), new SecureRandom()).create("sdk", "sdk");
+    IssuedToken issued =
+        new TokenService(store, InstantSource.system(), new SecureRandom()).create("sdk", "sdk");
     secret = issued.secret();
     token = issued.token();
     assertThat(authenticator.authenticate(secret)).contains(token);
@@ -74,14 +76,16 @@ class AuthenticatorTest {
     store.down = true;
     advance(Authenticator.LAST_KNOWN_FOR.plusSeconds(1));
 
-    AllotException e = catchThrowableOfType(AllotException.class, () -> authenticator.authenticate(secret));
+    AllotException e =
+        catchThrowableOfType(AllotException.class, () -> authenticator.authenticate(secret));
 
     assertThat(e).isNotNull();
     assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
   }
 
   @Test
-  void deletedToken_worksFromMemoryWithinRememberFor_andStopsOnceTheStoreIsAskedAgain() throws InterruptedException {
+  void deletedToken_worksFromMemoryWithinRememberFor_andStopsOnceTheStoreIsAskedAgain()
+      throws InterruptedException {
     store.tokens.clear();
 
     assertThat(authenticator.authenticate(secret)).contains(token);
@@ -106,8 +110,10 @@ class AuthenticatorTest {
   void unknownSecret_whileTheStoreIsDown_isUnavailable_notUnknown() {
     store.down = true;
 
-    AllotException e = catchThrowableOfType(AllotException.class,
-        () -> authenticator.authenticate("allot_never-seen-before-secret"));
+    AllotException e =
+        catchThrowableOfType(
+            AllotException.class,
+            () -> authenticator.authenticate("allot_never-seen-before-secret"));
 
     assertThat(e).isNotNull();
     assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
@@ -124,13 +130,14 @@ class AuthenticatorTest {
 
   /**
    * The request that asks the store waits for it only {@link Authenticator#FRESH_WAIT} of real
-   * time, and a busy machine may take longer to run the lookup: that request may still get the
-   * last answer. Once the store's answer is in, the token is refused, and stays refused.
+   * time, and a busy machine may take longer to run the lookup: that request may still get the last
+   * answer. Once the store's answer is in, the token is refused, and stays refused.
    */
   private void assertStopsOnceTheStoreHasAnswered() throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (authenticator.authenticate(secret).isPresent()) {
-      assertThat(System.nanoTime()).as("the deleted token still works 10 s after the store was asked")
+      assertThat(System.nanoTime())
+          .as("the deleted token still works 10 s after the store was asked")
           .isLessThan(deadline);
       Thread.sleep(10);
     }
@@ -141,7 +148,10 @@ class AuthenticatorTest {
     nanos.addAndGet(by.toNanos());
   }
 
-  /** Tokens in a map; {@link #down} makes every call fail as a stopped database does, {@link #gate} makes it hang. */
+  /**
+   * Tokens in a map; {@link #down} makes every call fail as a stopped database does, {@link #gate}
+   * makes it hang.
+   */
   private static final class FakeTokenStore implements TokenStore {
     final Map<String, Token> tokens = new ConcurrentHashMap<>();
     volatile boolean down;
@@ -184,7 +194,8 @@ class AuthenticatorTest {
         Thread.currentThread().interrupt();
       }
       if (down) {
-        throw new AllotException(ErrorCode.UNAVAILABLE, "the store is unavailable; try again shortly");
+        throw new AllotException(
+            ErrorCode.UNAVAILABLE, "the store is unavailable; try again shortly");
       }
     }
   }

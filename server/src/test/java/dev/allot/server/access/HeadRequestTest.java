@@ -32,8 +32,18 @@ class HeadRequestTest {
   @TempDir Path dir;
 
   /** Values for a route's path parameter: ones that name something stored, and ones that do not. */
-  private static final List<String> PARAMETER_VALUES = List.of(
-      "DEFAULT", "ANY", "home-cta", "legacy", "warehouse", "u1", "doesnotexist", "%20", "a%2Fb", "..");
+  private static final List<String> PARAMETER_VALUES =
+      List.of(
+          "DEFAULT",
+          "ANY",
+          "home-cta",
+          "legacy",
+          "warehouse",
+          "u1",
+          "doesnotexist",
+          "%20",
+          "a%2Fb",
+          "..");
 
   private final Map<String, String> tokens = new LinkedHashMap<>();
 
@@ -42,16 +52,20 @@ class HeadRequestTest {
     server.applied(experiment("home-cta").yaml());
     Path file = dir.resolve("warehouse.db");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
-      c.createStatement().execute("CREATE TABLE log (user_id TEXT, experiment TEXT, grp TEXT, ts TEXT)");
+      c.createStatement()
+          .execute("CREATE TABLE log (user_id TEXT, experiment TEXT, grp TEXT, ts TEXT)");
     }
     admin("/v1/sources", "{\"name\":\"warehouse\",\"jdbcUrl\":\"jdbc:sqlite:" + file + "\"}");
-    admin("/v1/assignmentTables?assignmentTableId=legacy", """
+    admin(
+        "/v1/assignmentTables?assignmentTableId=legacy",
+        """
         {"displayName": "Legacy", "source": "warehouse", "sql": "SELECT * FROM log",
          "entityColumnMapping": {"column": {"name": "user_id"}, "entity": "entities/ANY"},
          "timestampColumn": {"name": "ts"}, "exposureKeyColumn": {"name": "experiment"},
          "variantKeyColumn": {"name": "grp"},
          "dataDeliveredUntilUpdateStrategyConfig": {"strategy": "AUTOMATIC",
-           "automaticUpdateConfig": {"incrementDuration": "P13H", "commitDelay": "P13H"}}}""");
+           "automaticUpdateConfig": {"incrementDuration": "P13H", "commitDelay": "P13H"}}}\
+        """);
     tokens.put("admin", ADMIN_TOKEN);
     for (String role : List.of("editor", "analyst", "sdk")) {
       tokens.put(role, server.token(role));
@@ -82,12 +96,19 @@ class HeadRequestTest {
       for (String concrete : concrete(path)) {
         for (Map.Entry<String, String> token : tokens.entrySet()) {
           Response get = server.get(concrete, token.getValue());
-          Response head = server.send(server.request(concrete, token.getValue())
-              .method("HEAD", HttpRequest.BodyPublishers.noBody()));
-          String what = "HEAD " + concrete + " as " + token.getKey() + " (GET answered " + get.status() + ")";
+          Response head =
+              server.send(
+                  server
+                      .request(concrete, token.getValue())
+                      .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+          String what =
+              "HEAD " + concrete + " as " + token.getKey() + " (GET answered " + get.status() + ")";
           softly.assertThat(head.status()).as(what).isEqualTo(get.status());
           softly.assertThat(head.contentType()).as(what).isEqualTo(get.contentType());
-          softly.assertThat(head.header("WWW-Authenticate")).as(what).isEqualTo(get.header("WWW-Authenticate"));
+          softly
+              .assertThat(head.header("WWW-Authenticate"))
+              .as(what)
+              .isEqualTo(get.header("WWW-Authenticate"));
           softly.assertThat(head.body()).as(what).isEmpty();
           statuses.add(get.status());
           if (get.status() == 200 && token.getKey().equals("admin")) {
@@ -104,16 +125,22 @@ class HeadRequestTest {
 
   @Test
   void head_onTokensWithAnSdkToken_is403() {
-    Response head = server.send(server.request("/v1/tokens", server.token("sdk"))
-        .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    Response head =
+        server.send(
+            server
+                .request("/v1/tokens", server.token("sdk"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
 
     assertThat(head.status()).isEqualTo(403);
   }
 
   @Test
   void head_onAMissingLab_is404() {
-    Response head = server.send(server.request("/v1/labs/doesnotexist", ADMIN_TOKEN)
-        .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    Response head =
+        server.send(
+            server
+                .request("/v1/labs/doesnotexist", ADMIN_TOKEN)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
 
     assertThat(head.status()).isEqualTo(404);
   }
@@ -121,7 +148,11 @@ class HeadRequestTest {
   @Test
   void head_onAPathWithNoRoute_is404AsGet() {
     for (String path : List.of("/v1/nothing", "/v1/tokens/tok_1/more", "/nothing")) {
-      Response head = server.send(server.request(path, ADMIN_TOKEN).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+      Response head =
+          server.send(
+              server
+                  .request(path, ADMIN_TOKEN)
+                  .method("HEAD", HttpRequest.BodyPublishers.noBody()));
 
       assertThat(head.status()).as(path).isEqualTo(server.get(path).status()).isEqualTo(404);
     }

@@ -25,7 +25,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code /v1/tokens}: admins create, list and delete API tokens (docs/security.md, "Who is trusted
@@ -52,7 +51,8 @@ class TokenApiTest {
 
   @Test
   void create_newToken_worksAtOnceWithItsRole() {
-    String editor = createToken("{\"role\": \"editor\", \"name\": \"e\"}").json().get("token").asText();
+    String editor =
+        createToken("{\"role\": \"editor\", \"name\": \"e\"}").json().get("token").asText();
 
     assertThat(server.get("/v1/labs", editor).status()).isEqualTo(200);
     assertThat(server.get("/v1/tokens", editor).status()).isEqualTo(403);
@@ -77,7 +77,8 @@ class TokenApiTest {
 
   @Test
   void create_nameOf100CharactersOutsideTheBasicPlane_isAccepted() {
-    Response response = createToken("{\"role\": \"sdk\", \"name\": \"" + "\uD83D\uDE80".repeat(100) + "\"}");
+    Response response =
+        createToken("{\"role\": \"sdk\", \"name\": \"" + "\uD83D\uDE80".repeat(100) + "\"}");
 
     assertThat(response.status()).as(response.body()).isEqualTo(201);
     assertThat(response.json().get("name").asText()).isEqualTo("\uD83D\uDE80".repeat(100));
@@ -95,9 +96,13 @@ class TokenApiTest {
     Response response = createToken("{\"role\": \"owner\", \"name\": \"x\"}");
 
     assertThat(response.status()).isEqualTo(400);
-    assertThat(response.json()).isEqualTo(parseJson("""
-        {"error": "invalid_request", "message": "role must be admin, editor, analyst or sdk, is 'owner'",
-         "details": [{"path": "role", "message": "role must be admin, editor, analyst or sdk, is 'owner'"}]}"""));
+    assertThat(response.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"error": "invalid_request", "message": "role must be admin, editor, analyst or sdk, is 'owner'",
+                 "details": [{"path": "role", "message": "role must be admin, editor, analyst or sdk, is 'owner'"}]}\
+                """));
   }
 
   static Stream<Arguments> badCreateBodies() {
@@ -107,19 +112,36 @@ class TokenApiTest {
         Arguments.of("empty body", "", "name"),
         Arguments.of("empty object", "{}", "name"),
         Arguments.of("blank name", "{\"role\": \"sdk\", \"name\": \"   \"}", "name"),
-        Arguments.of("name of 101 characters", "{\"role\": \"sdk\", \"name\": \"" + "n".repeat(101) + "\"}", "name"),
-        Arguments.of("name with NUL", "{\"role\": \"sdk\", \"name\": \"ci\\u0000pipeline\"}", "name"),
-        Arguments.of("name with a line break", "{\"role\": \"sdk\", \"name\": \"ci\\nadmin token created\"}", "name"),
+        Arguments.of(
+            "name of 101 characters",
+            "{\"role\": \"sdk\", \"name\": \"" + "n".repeat(101) + "\"}",
+            "name"),
+        Arguments.of(
+            "name with NUL", "{\"role\": \"sdk\", \"name\": \"ci\\u0000pipeline\"}", "name"),
+        Arguments.of(
+            "name with a line break",
+            "{\"role\": \"sdk\", \"name\": \"ci\\nadmin token created\"}",
+            "name"),
         Arguments.of("name with a tab", "{\"role\": \"sdk\", \"name\": \"ci\\tpipeline\"}", "name"),
-        Arguments.of("name with an escape sequence", "{\"role\": \"sdk\", \"name\": \"\\u001b[2Jci\"}", "name"),
+        Arguments.of(
+            "name with an escape sequence",
+            "{\"role\": \"sdk\", \"name\": \"\\u001b[2Jci\"}",
+            "name"),
         Arguments.of("name with DEL", "{\"role\": \"sdk\", \"name\": \"ci\\u007f\"}", "name"),
-        Arguments.of("name with a C1 control", "{\"role\": \"sdk\", \"name\": \"ci\\u0085\"}", "name"),
-        Arguments.of("name with a line separator", "{\"role\": \"sdk\", \"name\": \"ci\\u2028\"}", "name"),
-        Arguments.of("name with a lone surrogate", "{\"role\": \"sdk\", \"name\": \"ci\\ud800\"}", "name"),
+        Arguments.of(
+            "name with a C1 control", "{\"role\": \"sdk\", \"name\": \"ci\\u0085\"}", "name"),
+        Arguments.of(
+            "name with a line separator", "{\"role\": \"sdk\", \"name\": \"ci\\u2028\"}", "name"),
+        Arguments.of(
+            "name with a lone surrogate", "{\"role\": \"sdk\", \"name\": \"ci\\ud800\"}", "name"),
         Arguments.of("role as an object", "{\"role\": {\"admin\": true}, \"name\": \"x\"}", "role"),
         Arguments.of("name as a list", "{\"role\": \"sdk\", \"name\": [\"x\"]}", "name"),
-        Arguments.of("unknown field", "{\"role\": \"sdk\", \"name\": \"x\", \"expires\": \"never\"}", "expires"),
-        Arguments.of("duplicate key", "{\"role\": \"sdk\", \"role\": \"admin\", \"name\": \"x\"}", "body"),
+        Arguments.of(
+            "unknown field",
+            "{\"role\": \"sdk\", \"name\": \"x\", \"expires\": \"never\"}",
+            "expires"),
+        Arguments.of(
+            "duplicate key", "{\"role\": \"sdk\", \"role\": \"admin\", \"name\": \"x\"}", "body"),
         Arguments.of("JSON null", "null", "body"),
         Arguments.of("JSON array", "[{\"role\": \"sdk\", \"name\": \"x\"}]", "body"),
         Arguments.of("JSON string", "\"sdk\"", "body"),
@@ -146,12 +168,14 @@ class TokenApiTest {
 
     assertThat(response.status()).isEqualTo(200);
     JsonNode tokens = response.json().get("tokens");
-    assertThat(tokens).extracting(t -> t.get("role").asText() + " " + t.get("name").asText())
+    assertThat(tokens)
+        .extracting(t -> t.get("role").asText() + " " + t.get("name").asText())
         .containsExactlyInAnyOrder("admin initial admin", "analyst dashboards");
     for (JsonNode token : tokens) {
       assertThat(fieldNames(token)).containsExactly("id", "name", "role", "createdAt");
     }
-    assertThat(response.body()).doesNotContain(secret, sha256(secret), ADMIN_TOKEN, sha256(ADMIN_TOKEN));
+    assertThat(response.body())
+        .doesNotContain(secret, sha256(secret), ADMIN_TOKEN, sha256(ADMIN_TOKEN));
   }
 
   @Test
@@ -166,8 +190,10 @@ class TokenApiTest {
     assertThat(response.body()).isEmpty();
     Response refused = server.get("/v1/labs", secret);
     assertThat(refused.status()).isEqualTo(401);
-    assertThat(refused.json().get("message").asText()).isEqualTo("the token is unknown or was deleted");
-    assertThat(server.get("/v1/tokens").json().get("tokens")).extracting(t -> t.get("id").asText())
+    assertThat(refused.json().get("message").asText())
+        .isEqualTo("the token is unknown or was deleted");
+    assertThat(server.get("/v1/tokens").json().get("tokens"))
+        .extracting(t -> t.get("id").asText())
         .doesNotContain(created.get("id").asText());
   }
 
@@ -176,8 +202,12 @@ class TokenApiTest {
     Response response = server.delete("/v1/tokens/tok_0000000000000000", ADMIN_TOKEN);
 
     assertThat(response.status()).isEqualTo(404);
-    assertThat(response.json()).isEqualTo(parseJson("""
-        {"error": "not_found", "message": "token tok_0000000000000000 does not exist"}"""));
+    assertThat(response.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"error": "not_found", "message": "token tok_0000000000000000 does not exist"}\
+                """));
   }
 
   @Test
@@ -188,8 +218,13 @@ class TokenApiTest {
     Response response = server.delete("/v1/tokens/" + adminId, ADMIN_TOKEN);
 
     assertThat(response.status()).isEqualTo(409);
-    assertThat(response.json()).isEqualTo(parseJson("""
-        {"error": "conflict", "message": "token %s is the last admin token and cannot be deleted"}""".formatted(adminId)));
+    assertThat(response.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"error": "conflict", "message": "token %s is the last admin token and cannot be deleted"}\
+                """
+                    .formatted(adminId)));
     assertThat(server.get("/v1/tokens").status()).isEqualTo(200);
   }
 
@@ -214,22 +249,25 @@ class TokenApiTest {
     List<Response> responses;
     try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
       CountDownLatch go = new CountDownLatch(1);
-      Future<Response> first = threads.submit(() -> {
-        go.await();
-        return server.delete("/v1/tokens/" + otherId, ADMIN_TOKEN);
-      });
-      Future<Response> second = threads.submit(() -> {
-        go.await();
-        return server.delete("/v1/tokens/" + initialId, other);
-      });
+      Future<Response> first =
+          threads.submit(() -> {
+            go.await();
+            return server.delete("/v1/tokens/" + otherId, ADMIN_TOKEN);
+          });
+      Future<Response> second =
+          threads.submit(() -> {
+            go.await();
+            return server.delete("/v1/tokens/" + initialId, other);
+          });
       go.countDown();
       responses = List.of(first.get(), second.get());
     }
 
     assertThat(responses).extracting(Response::status).containsOnlyOnce(204);
-    long adminsLeft = Stream.of(ADMIN_TOKEN, other)
-        .filter(secret -> server.get("/v1/tokens", secret).status() == 200)
-        .count();
+    long adminsLeft =
+        Stream.of(ADMIN_TOKEN, other)
+            .filter(secret -> server.get("/v1/tokens", secret).status() == 200)
+            .count();
     assertThat(adminsLeft).isEqualTo(1);
   }
 
@@ -254,7 +292,9 @@ class TokenApiTest {
 
   private static String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

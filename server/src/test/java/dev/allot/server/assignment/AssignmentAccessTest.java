@@ -38,35 +38,43 @@ class AssignmentAccessTest {
     AssignmentCalls.answer(AssignmentCalls.getOrMake(server, "existing", "home-cta"));
   }
 
-  /** Which role may call what; a refusal names the role and the right it lacks, and stores nothing. */
+  /**
+   * Which role may call what; a refusal names the role and the right it lacks, and stores nothing.
+   */
   @ParameterizedTest(name = "{0} {1}: {2}")
   @CsvSource({
-      "admin,   getOrMake,      200,",
-      "admin,   get,            200,",
-      "admin,   bulk getOrMake, 200,",
-      "admin,   list,           200,",
-      "editor,  getOrMake,      200,",
-      "editor,  get,            200,",
-      "editor,  bulk getOrMake, 200,",
-      "editor,  list,           200,",
-      "analyst, getOrMake,      403, make assignments",
-      "analyst, get,            200,",
-      "analyst, bulk getOrMake, 403, make assignments",
-      "analyst, list,           200,",
-      "sdk,     getOrMake,      200,",
-      "sdk,     get,            200,",
-      "sdk,     bulk getOrMake, 200,",
-      "sdk,     list,           403, list assignments",
+    "admin,   getOrMake,      200,",
+    "admin,   get,            200,",
+    "admin,   bulk getOrMake, 200,",
+    "admin,   list,           200,",
+    "editor,  getOrMake,      200,",
+    "editor,  get,            200,",
+    "editor,  bulk getOrMake, 200,",
+    "editor,  list,           200,",
+    "analyst, getOrMake,      403, make assignments",
+    "analyst, get,            200,",
+    "analyst, bulk getOrMake, 403, make assignments",
+    "analyst, list,           200,",
+    "sdk,     getOrMake,      200,",
+    "sdk,     get,            200,",
+    "sdk,     bulk getOrMake, 200,",
+    "sdk,     list,           403, list assignments",
   })
-  void endpoint_calledByRole_isAllowedOnlyWithTheRight(String role, String endpoint, int status, String lacking) {
+  void endpoint_calledByRole_isAllowedOnlyWithTheRight(
+      String role, String endpoint, int status, String lacking) {
     String token = role.equals("admin") ? ADMIN_TOKEN : server.token(role);
 
     Response response = call(endpoint, token);
 
     assertThat(response.status()).as(response.body()).isEqualTo(status);
     if (status == 403) {
-      assertThat(response.json()).isEqualTo(parseJson("""
-          {"error": "forbidden", "message": "the %s role may not %s"}""".formatted(role, lacking)));
+      assertThat(response.json())
+          .isEqualTo(
+              parseJson(
+                  """
+                  {"error": "forbidden", "message": "the %s role may not %s"}\
+                  """
+                      .formatted(role, lacking)));
       assertThat(stored(server, "home-cta")).containsOnlyKeys("existing");
       return;
     }
@@ -80,10 +88,12 @@ class AssignmentAccessTest {
         assertThat(stored(server, "home-cta")).containsOnlyKeys("existing");
       }
       case "bulk getOrMake" -> {
-        assertThat(response.json().at("/assignments/user_1").asText()).isEqualTo(defaultVariantFor("home-cta", "user_1"));
+        assertThat(response.json().at("/assignments/user_1").asText())
+            .isEqualTo(defaultVariantFor("home-cta", "user_1"));
         assertThat(stored(server, "home-cta")).containsOnlyKeys("existing", "user_1");
       }
-      case "list" -> assertThat(response.json().at("/assignments/0/subjectId").asText()).isEqualTo("existing");
+      case "list" ->
+          assertThat(response.json().at("/assignments/0/subjectId").asText()).isEqualTo("existing");
       default -> throw new IllegalArgumentException(endpoint);
     }
   }
@@ -95,8 +105,12 @@ class AssignmentAccessTest {
 
     assertThat(response.status()).isEqualTo(401);
     assertThat(response.header("WWW-Authenticate")).isEqualTo("Bearer");
-    assertThat(response.json()).isEqualTo(parseJson("""
-        {"error": "unauthenticated", "message": "send Authorization: Bearer <token>"}"""));
+    assertThat(response.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"error": "unauthenticated", "message": "send Authorization: Bearer <token>"}\
+                """));
     assertThat(stored(server, "home-cta")).containsOnlyKeys("existing");
   }
 
@@ -113,17 +127,23 @@ class AssignmentAccessTest {
 
   @Test
   void getOrMake_malformedBodyAsAnalyst_isRefusedForTheRoleBeforeTheBodyIsRead() {
-    Response response = server.post(GET_OR_MAKE, server.token("analyst"), "application/json", "{not json");
+    Response response =
+        server.post(GET_OR_MAKE, server.token("analyst"), "application/json", "{not json");
 
     assertThat(response.status()).isEqualTo(403);
   }
 
   private Response call(String endpoint, String token) {
     return switch (endpoint) {
-      case "getOrMake" -> server.post(GET_OR_MAKE, token, "application/json", body("user_1", "home-cta"));
+      case "getOrMake" ->
+          server.post(GET_OR_MAKE, token, "application/json", body("user_1", "home-cta"));
       case "get" -> server.post(GET, token, "application/json", body("existing", "home-cta"));
-      case "bulk getOrMake" -> server.post(BULK, token, "application/json",
-          TestServer.json(Map.of("subjectIds", List.of("user_1"))));
+      case "bulk getOrMake" ->
+          server.post(
+              BULK,
+              token,
+              "application/json",
+              TestServer.json(Map.of("subjectIds", List.of("user_1"))));
       case "list" -> server.get(LIST, token);
       default -> throw new IllegalArgumentException(endpoint);
     };

@@ -49,11 +49,17 @@ class AssignmentApiTest {
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.contentType()).startsWith("application/json");
-    assertThat(response.json()).isEqualTo(parseJson("""
-        {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": "%s", "cohortIndex": 1,
-          "newAssignment": true, "reason": "ASSIGNED"}]}""".formatted(variant)));
+    assertThat(response.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": "%s", "cohortIndex": 1,
+                  "newAssignment": true, "reason": "ASSIGNED"}]}\
+                """
+                    .formatted(variant)));
     assertThat(stored(server, "home-cta")).containsOnlyKeys("user_1");
-    assertThat(stored(server, "home-cta").get("user_1").get("variantId").asText()).isEqualTo(variant);
+    assertThat(stored(server, "home-cta").get("user_1").get("variantId").asText())
+        .isEqualTo(variant);
   }
 
   @Test
@@ -63,9 +69,14 @@ class AssignmentApiTest {
 
     Response again = getOrMake(server, "user_1", "home-cta");
 
-    assertThat(again.json()).isEqualTo(parseJson("""
-        {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": "%s", "cohortIndex": 1,
-          "newAssignment": false, "reason": "EXISTING"}]}""".formatted(first.get("variantId").asText())));
+    assertThat(again.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": "%s", "cohortIndex": 1,
+                  "newAssignment": false, "reason": "EXISTING"}]}\
+                """
+                    .formatted(first.get("variantId").asText())));
     assertThat(stored(server, "home-cta")).hasSize(1);
   }
 
@@ -76,7 +87,9 @@ class AssignmentApiTest {
     Map<String, String> answered = new LinkedHashMap<>();
 
     for (String subject : subjects("s-", 60)) {
-      expected.put(subject, variantFor("SIGNUP", subject, List.of("a", "b", "c"), List.of("0.2", "0.3", "0.5")));
+      expected.put(
+          subject,
+          variantFor("SIGNUP", subject, List.of("a", "b", "c"), List.of("0.2", "0.3", "0.5")));
       answered.put(subject, answer(getOrMake(server, subject, "signup")).get("variantId").asText());
     }
 
@@ -95,7 +108,9 @@ class AssignmentApiTest {
     List<String> answered = new ArrayList<>();
 
     for (String subject : subjects("u-", 30)) {
-      expected.add(variantFor("reshuffle-2", subject, List.of("control", "treatment"), List.of("0.5", "0.5")));
+      expected.add(
+          variantFor(
+              "reshuffle-2", subject, List.of("control", "treatment"), List.of("0.5", "0.5")));
       answered.add(answer(getOrMake(server, subject, "home-cta")).get("variantId").asText());
     }
 
@@ -109,11 +124,16 @@ class AssignmentApiTest {
     Response response = get(server, "user_1", "home-cta");
 
     assertThat(response.status()).isEqualTo(200);
-    assertThat(response.json()).isEqualTo(parseJson("""
-        {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": null, "cohortIndex": null,
-          "newAssignment": false, "reason": "NOT_ASSIGNED"}]}"""));
+    assertThat(response.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": null, "cohortIndex": null,
+                  "newAssignment": false, "reason": "NOT_ASSIGNED"}]}\
+                """));
     assertThat(stored(server, "home-cta")).isEmpty();
-    assertThat(answer(getOrMake(server, "user_1", "home-cta")).get("reason").asText()).isEqualTo("ASSIGNED");
+    assertThat(answer(getOrMake(server, "user_1", "home-cta")).get("reason").asText())
+        .isEqualTo("ASSIGNED");
   }
 
   @Test
@@ -123,17 +143,24 @@ class AssignmentApiTest {
 
     Response response = get(server, "user_1", "HOME-CTA");
 
-    assertThat(response.json()).isEqualTo(parseJson("""
-        {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": "%s", "cohortIndex": 1,
-          "newAssignment": false, "reason": "EXISTING"}]}""".formatted(made.get("variantId").asText())));
+    assertThat(response.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": "%s", "cohortIndex": 1,
+                  "newAssignment": false, "reason": "EXISTING"}]}\
+                """
+                    .formatted(made.get("variantId").asText())));
   }
 
   @Test
   void getOrMakeAndGet_winnerDeclared_answerTheWinnerAndStoreNothing() {
     server.applied(experiment("home-cta").status("winner_declared").winner("treatment").yaml());
-    String winner = """
+    String winner =
+        """
         {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": "TREATMENT",
-          "cohortIndex": null, "newAssignment": false, "reason": "WINNER"}]}""";
+          "cohortIndex": null, "newAssignment": false, "reason": "WINNER"}]}\
+        """;
 
     Response made = getOrMake(server, "user_1", "home-cta");
     Response read = get(server, "user_1", "home-cta");
@@ -156,16 +183,23 @@ class AssignmentApiTest {
     assertThat(read.get("variantId").asText()).isEqualTo("TREATMENT");
     assertThat(read.get("reason").asText()).isEqualTo("WINNER");
     assertThat(made).isEqualTo(read);
-    assertThat(stored(server, "home-cta").get(subject).get("variantId").asText()).isEqualTo("CONTROL");
+    assertThat(stored(server, "home-cta").get(subject).get("variantId").asText())
+        .isEqualTo("CONTROL");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"draft", "ended", "archived"})
   void getOrMakeAndGet_experimentNotActive_answerNotActiveAndStoreNothing(String status) {
-    server.applied(experiment("home-cta").status(status).endedReason(status.equals("ended") ? "success" : null).yaml());
-    String notActive = """
+    server.applied(
+        experiment("home-cta")
+            .status(status)
+            .endedReason(status.equals("ended") ? "success" : null)
+            .yaml());
+    String notActive =
+        """
         {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": null, "cohortIndex": null,
-          "newAssignment": false, "reason": "NOT_ACTIVE"}]}""";
+          "newAssignment": false, "reason": "NOT_ACTIVE"}]}\
+        """;
 
     Response made = getOrMake(server, "user_1", "home-cta");
     Response read = get(server, "user_1", "home-cta");
@@ -192,9 +226,11 @@ class AssignmentApiTest {
   void getOrMakeAndGet_subjectFailingTheSubjectType_answerInvalidSubjectAndStoreNothing() {
     server.applied(subjectType("device", "UUID"));
     server.applied(experiment("home-cta").subjectType("device").yaml());
-    String invalid = """
+    String invalid =
+        """
         {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": null, "cohortIndex": null,
-          "newAssignment": false, "reason": "INVALID_SUBJECT"}]}""";
+          "newAssignment": false, "reason": "INVALID_SUBJECT"}]}\
+        """;
 
     Response made = getOrMake(server, "user_1", "home-cta");
     Response read = get(server, "user_1", "home-cta");
@@ -220,7 +256,12 @@ class AssignmentApiTest {
   @Test
   void getOrMake_winnerDeclaredAndSubjectFailingTheSubjectType_stillAnswersTheWinner() {
     server.applied(subjectType("device", "UUID"));
-    server.applied(experiment("home-cta").subjectType("device").status("winner_declared").winner("control").yaml());
+    server.applied(
+        experiment("home-cta")
+            .subjectType("device")
+            .status("winner_declared")
+            .winner("control")
+            .yaml());
 
     JsonNode made = answer(getOrMake(server, "user_1", "home-cta"));
 
@@ -231,10 +272,12 @@ class AssignmentApiTest {
   @ParameterizedTest
   @ValueSource(strings = {"nope", "NOPE", "not an id!", "ümlaut"})
   void getOrMakeAndGet_unknownExperiment_answerNotFoundWithTheIdInUpperCase(String experimentId) {
-    String notFound = """
+    String notFound =
+        """
         {"subjectId": "user_1", "assignments": [{"experimentId": %s, "variantId": null, "cohortIndex": null,
-          "newAssignment": false, "reason": "NOT_FOUND"}]}"""
-        .formatted(TestServer.json(experimentId.toUpperCase(java.util.Locale.ROOT)));
+          "newAssignment": false, "reason": "NOT_FOUND"}]}\
+        """
+            .formatted(TestServer.json(experimentId.toUpperCase(java.util.Locale.ROOT)));
 
     Response made = getOrMake(server, "user_1", experimentId);
     Response read = get(server, "user_1", experimentId);
@@ -250,8 +293,11 @@ class AssignmentApiTest {
     String longS = "\u017Fignup"; // 'ſ' is no id character, though it upper-cases to 'S'
 
     JsonNode made = answer(getOrMake(server, "user_1", longS));
-    Response listed = server.get("/v1/experiments/" + java.net.URLEncoder.encode(longS,
-        java.nio.charset.StandardCharsets.UTF_8) + "/assignments");
+    Response listed =
+        server.get(
+            "/v1/experiments/"
+                + java.net.URLEncoder.encode(longS, java.nio.charset.StandardCharsets.UTF_8)
+                + "/assignments");
 
     assertThat(made.get("reason").asText()).isEqualTo("NOT_FOUND");
     assertThat(listed.status()).isEqualTo(404);
@@ -267,16 +313,22 @@ class AssignmentApiTest {
     server.applied(experiment("devices-only").subjectType("device").yaml());
     String variant = defaultVariantFor("home-cta", "user_1");
 
-    Response response = getOrMake(server, "user_1", "nope", "draft-one", "home-cta", "decided", "devices-only");
+    Response response =
+        getOrMake(server, "user_1", "nope", "draft-one", "home-cta", "decided", "devices-only");
 
-    assertThat(response.json()).isEqualTo(parseJson("""
-        {"subjectId": "user_1", "assignments": [
-          {"experimentId": "NOPE", "variantId": null, "cohortIndex": null, "newAssignment": false, "reason": "NOT_FOUND"},
-          {"experimentId": "DRAFT-ONE", "variantId": null, "cohortIndex": null, "newAssignment": false, "reason": "NOT_ACTIVE"},
-          {"experimentId": "HOME-CTA", "variantId": "%s", "cohortIndex": 1, "newAssignment": true, "reason": "ASSIGNED"},
-          {"experimentId": "DECIDED", "variantId": "CONTROL", "cohortIndex": null, "newAssignment": false, "reason": "WINNER"},
-          {"experimentId": "DEVICES-ONLY", "variantId": null, "cohortIndex": null, "newAssignment": false,
-           "reason": "INVALID_SUBJECT"}]}""".formatted(variant)));
+    assertThat(response.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"subjectId": "user_1", "assignments": [
+                  {"experimentId": "NOPE", "variantId": null, "cohortIndex": null, "newAssignment": false, "reason": "NOT_FOUND"},
+                  {"experimentId": "DRAFT-ONE", "variantId": null, "cohortIndex": null, "newAssignment": false, "reason": "NOT_ACTIVE"},
+                  {"experimentId": "HOME-CTA", "variantId": "%s", "cohortIndex": 1, "newAssignment": true, "reason": "ASSIGNED"},
+                  {"experimentId": "DECIDED", "variantId": "CONTROL", "cohortIndex": null, "newAssignment": false, "reason": "WINNER"},
+                  {"experimentId": "DEVICES-ONLY", "variantId": null, "cohortIndex": null, "newAssignment": false,
+                   "reason": "INVALID_SUBJECT"}]}\
+                """
+                    .formatted(variant)));
   }
 
   @Test
@@ -286,9 +338,15 @@ class AssignmentApiTest {
 
     Response response = getOrMake(server, "user_1", "signup", "home-cta");
 
-    assertThat(response.json().get("assignments")).extracting(a -> a.get("experimentId").asText()
-            + " " + a.get("variantId").asText() + " " + a.get("reason").asText())
-        .containsExactly("SIGNUP " + defaultVariantFor("signup", "user_1") + " ASSIGNED",
+    assertThat(response.json().get("assignments"))
+        .extracting(a ->
+            a.get("experimentId").asText()
+                + " "
+                + a.get("variantId").asText()
+                + " "
+                + a.get("reason").asText())
+        .containsExactly(
+            "SIGNUP " + defaultVariantFor("signup", "user_1") + " ASSIGNED",
             "HOME-CTA " + defaultVariantFor("home-cta", "user_1") + " ASSIGNED");
     assertThat(stored(server, "signup")).containsOnlyKeys("user_1");
     assertThat(stored(server, "home-cta")).containsOnlyKeys("user_1");
@@ -334,11 +392,16 @@ class AssignmentApiTest {
   void getOrMake_withADeviceId_answersTheSameWithoutEchoingIt() {
     server.applied(experiment("home-cta").yaml());
 
-    Response response = server.post(GET_OR_MAKE, ADMIN_TOKEN, "application/json",
-        "{\"subjectId\": \"user_1\", \"experimentIds\": [\"home-cta\"], \"deviceId\": \"iphone-7\"}");
+    Response response =
+        server.post(
+            GET_OR_MAKE,
+            ADMIN_TOKEN,
+            "application/json",
+            "{\"subjectId\": \"user_1\", \"experimentIds\": [\"home-cta\"], \"deviceId\": \"iphone-7\"}");
 
     assertThat(response.status()).isEqualTo(200);
-    assertThat(response.json().get("assignments").get(0).get("reason").asText()).isEqualTo("ASSIGNED");
+    assertThat(response.json().get("assignments").get(0).get("reason").asText())
+        .isEqualTo("ASSIGNED");
     assertThat(response.json().has("deviceId")).isFalse();
   }
 
@@ -382,9 +445,15 @@ class AssignmentApiTest {
   void getOrMake_yamlAccepted_answersInYaml() {
     server.applied(experiment("home-cta").yaml());
 
-    Response response = server.send(server.request(GET_OR_MAKE, ADMIN_TOKEN)
-        .header("Content-Type", "application/json").header("Accept", "application/yaml")
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(AssignmentCalls.body("user_1", "home-cta"))));
+    Response response =
+        server.send(
+            server
+                .request(GET_OR_MAKE, ADMIN_TOKEN)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/yaml")
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        AssignmentCalls.body("user_1", "home-cta"))));
 
     assertThat(response.contentType()).startsWith("application/yaml");
     assertThat(response.yaml().at("/assignments/0/reason").asText()).isEqualTo("ASSIGNED");
@@ -401,10 +470,12 @@ class AssignmentApiTest {
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.json().get("experimentId").asText()).isEqualTo("HOME-CTA");
-    assertThat(response.json().get("assignments").properties()).extracting(Map.Entry::getKey)
+    assertThat(response.json().get("assignments").properties())
+        .extracting(Map.Entry::getKey)
         .containsExactlyElementsOf(subjects);
     for (String subject : subjects) {
-      assertThat(response.json().at("/assignments/" + subject).asText()).isEqualTo(defaultVariantFor("home-cta", subject));
+      assertThat(response.json().at("/assignments/" + subject).asText())
+          .isEqualTo(defaultVariantFor("home-cta", subject));
     }
     assertThat(stored(server, "home-cta")).containsOnlyKeys(subjects);
   }
@@ -418,8 +489,13 @@ class AssignmentApiTest {
 
     Response response = getOrMakeMany(server, "HOME-CTA", List.of(subject));
 
-    assertThat(response.json()).isEqualTo(parseJson("""
-        {"experimentId": "HOME-CTA", "assignments": {"%s": "CONTROL"}}""".formatted(subject)));
+    assertThat(response.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"experimentId": "HOME-CTA", "assignments": {"%s": "CONTROL"}}\
+                """
+                    .formatted(subject)));
     assertThat(stored(server, "home-cta").get(subject).get("cohortIndex").asInt()).isEqualTo(1);
   }
 
@@ -443,8 +519,12 @@ class AssignmentApiTest {
 
     Response response = getOrMakeMany(server, "home-cta", List.of("a", "b"));
 
-    assertThat(response.json()).isEqualTo(parseJson("""
-        {"experimentId": "HOME-CTA", "assignments": {"a": "TREATMENT", "b": "TREATMENT"}}"""));
+    assertThat(response.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"experimentId": "HOME-CTA", "assignments": {"a": "TREATMENT", "b": "TREATMENT"}}\
+                """));
     assertThat(stored(server, "home-cta")).isEmpty();
   }
 
@@ -454,8 +534,12 @@ class AssignmentApiTest {
 
     Response response = getOrMakeMany(server, "home-cta", List.of("a", "b"));
 
-    assertThat(response.json()).isEqualTo(parseJson("""
-        {"experimentId": "HOME-CTA", "assignments": {"a": null, "b": null}}"""));
+    assertThat(response.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"experimentId": "HOME-CTA", "assignments": {"a": null, "b": null}}\
+                """));
     assertThat(stored(server, "home-cta")).isEmpty();
   }
 
@@ -466,9 +550,13 @@ class AssignmentApiTest {
 
     Response response = getOrMakeMany(server, "home-cta", List.of("user_1", UUID_SUBJECT));
 
-    assertThat(response.json()).isEqualTo(parseJson("""
-        {"experimentId": "HOME-CTA", "assignments": {"user_1": null, "%s": "%s"}}"""
-        .formatted(UUID_SUBJECT, defaultVariantFor("home-cta", UUID_SUBJECT))));
+    assertThat(response.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"experimentId": "HOME-CTA", "assignments": {"user_1": null, "%s": "%s"}}\
+                """
+                    .formatted(UUID_SUBJECT, defaultVariantFor("home-cta", UUID_SUBJECT))));
     assertThat(stored(server, "home-cta")).containsOnlyKeys(UUID_SUBJECT);
   }
 
@@ -490,9 +578,13 @@ class AssignmentApiTest {
     Response response = getOrMakeMany(server, experimentId.replace(" ", "%20"), List.of("a"));
 
     assertThat(response.status()).isEqualTo(404);
-    assertThat(response.json()).isEqualTo(parseJson("""
-        {"error": "not_found", "message": "experiment %s does not exist"}"""
-        .formatted(experimentId.toUpperCase(java.util.Locale.ROOT))));
+    assertThat(response.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"error": "not_found", "message": "experiment %s does not exist"}\
+                """
+                    .formatted(experimentId.toUpperCase(java.util.Locale.ROOT))));
   }
 
   // --- listing ---
@@ -508,7 +600,8 @@ class AssignmentApiTest {
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.json().get("nextPageToken").isNull()).isTrue();
     JsonNode row = response.json().at("/assignments/0");
-    assertThat(row.properties()).extracting(Map.Entry::getKey)
+    assertThat(row.properties())
+        .extracting(Map.Entry::getKey)
         .containsExactly("id", "subjectId", "variantId", "cohortIndex", "createdAt", "source");
     assertThat(row.get("id").asText()).isNotBlank();
     assertThat(row.get("subjectId").asText()).isEqualTo("user_1");
@@ -525,8 +618,12 @@ class AssignmentApiTest {
 
     Response response = server.get("/v1/experiments/HOME-CTA/assignments");
 
-    assertThat(response.json()).isEqualTo(parseJson("""
-        {"assignments": [], "nextPageToken": null}"""));
+    assertThat(response.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"assignments": [], "nextPageToken": null}\
+                """));
   }
 
   @Test
@@ -549,7 +646,8 @@ class AssignmentApiTest {
     assertThat(second.get("assignments")).hasSize(2);
     assertThat(third.get("assignments")).hasSize(1);
     assertThat(third.get("nextPageToken").isNull()).isTrue();
-    assertThat(rows).extracting(r -> r.get("subjectId").asText())
+    assertThat(rows)
+        .extracting(r -> r.get("subjectId").asText())
         .containsExactly("user_0", "user_1", "user_2", "user_3", "user_4");
     assertThat(rows).extracting(r -> r.get("id").asText()).isSorted().doesNotHaveDuplicates();
   }
@@ -575,7 +673,8 @@ class AssignmentApiTest {
     JsonNode first = server.get("/v1/experiments/home-cta/assignments").json();
 
     assertThat(first.get("assignments")).hasSize(100);
-    assertThat(page("home-cta", 1000, first.get("nextPageToken").asText()).get("assignments")).hasSize(1);
+    assertThat(page("home-cta", 1000, first.get("nextPageToken").asText()).get("assignments"))
+        .hasSize(1);
   }
 
   @Test
@@ -603,13 +702,23 @@ class AssignmentApiTest {
     Response response = server.get("/v1/experiments/nope/assignments");
 
     assertThat(response.status()).isEqualTo(404);
-    assertThat(response.json()).isEqualTo(parseJson("""
-        {"error": "not_found", "message": "experiment NOPE does not exist"}"""));
+    assertThat(response.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"error": "not_found", "message": "experiment NOPE does not exist"}\
+                """));
   }
 
   private JsonNode page(String experimentId, int pageSize, String pageToken) {
-    Response response = server.get("/v1/experiments/" + experimentId + "/assignments?pageSize=" + pageSize
-        + "&pageToken=" + java.net.URLEncoder.encode(pageToken, java.nio.charset.StandardCharsets.UTF_8));
+    Response response =
+        server.get(
+            "/v1/experiments/"
+                + experimentId
+                + "/assignments?pageSize="
+                + pageSize
+                + "&pageToken="
+                + java.net.URLEncoder.encode(pageToken, java.nio.charset.StandardCharsets.UTF_8));
     assertThat(response.status()).as(response.body()).isEqualTo(200);
     return response.json();
   }

@@ -37,7 +37,8 @@ public final class AssignmentCalls {
 
   /** {@code POST /v1/assignments:getOrMake} as the admin. */
   public static Response getOrMake(TestServer server, String subjectId, String... experimentIds) {
-    return server.post(GET_OR_MAKE, ADMIN_TOKEN, "application/json", body(subjectId, experimentIds));
+    return server.post(
+        GET_OR_MAKE, ADMIN_TOKEN, "application/json", body(subjectId, experimentIds));
   }
 
   /** {@code POST /v1/assignments:get} as the admin. */
@@ -54,8 +55,12 @@ public final class AssignmentCalls {
   }
 
   /** {@code POST /v1/experiments/{id}/assignments:getOrMake} as the admin. */
-  public static Response getOrMakeMany(TestServer server, String experimentId, List<String> subjectIds) {
-    return server.post("/v1/experiments/" + experimentId + "/assignments:getOrMake", ADMIN_TOKEN, "application/json",
+  public static Response getOrMakeMany(
+      TestServer server, String experimentId, List<String> subjectIds) {
+    return server.post(
+        "/v1/experiments/" + experimentId + "/assignments:getOrMake",
+        ADMIN_TOKEN,
+        "application/json",
         TestServer.json(Map.of("subjectIds", subjectIds)));
   }
 
@@ -64,22 +69,37 @@ public final class AssignmentCalls {
     return stored(server::get, experimentId, 1000);
   }
 
-  /** Every stored assignment of an experiment, by subject id, read {@code pageSize} at a time as the admin. */
-  public static Map<String, JsonNode> stored(ServerProcesses.Server server, String experimentId, int pageSize) {
+  /**
+   * Every stored assignment of an experiment, by subject id, read {@code pageSize} at a time as the
+   * admin.
+   */
+  public static Map<String, JsonNode> stored(
+      ServerProcesses.Server server, String experimentId, int pageSize) {
     return stored(server::get, experimentId, pageSize);
   }
 
-  private static Map<String, JsonNode> stored(Function<String, Response> get, String experimentId, int pageSize) {
+  private static Map<String, JsonNode> stored(
+      Function<String, Response> get, String experimentId, int pageSize) {
     Map<String, JsonNode> rows = new LinkedHashMap<>();
     String token = null;
     do {
-      Response page = get.apply("/v1/experiments/" + experimentId + "/assignments?pageSize=" + pageSize
-          + (token == null ? "" : "&pageToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8)));
+      Response page =
+          get.apply(
+              "/v1/experiments/"
+                  + experimentId
+                  + "/assignments?pageSize="
+                  + pageSize
+                  + (token == null
+                      ? ""
+                      : "&pageToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8)));
       if (page.status() != 200) {
         throw new IllegalStateException("listing failed: " + page);
       }
       page.json().get("assignments").forEach(row -> rows.put(row.get("subjectId").asText(), row));
-      token = page.json().get("nextPageToken").isNull() ? null : page.json().get("nextPageToken").asText();
+      token =
+          page.json().get("nextPageToken").isNull()
+              ? null
+              : page.json().get("nextPageToken").asText();
     } while (token != null);
     return rows;
   }
@@ -99,8 +119,9 @@ public final class AssignmentCalls {
    */
   public static int bucket(String salt, String subjectId) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest((salt + "|" + subjectId).getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest((salt + "|" + subjectId).getBytes(StandardCharsets.UTF_8));
       return (int) ((ByteBuffer.wrap(digest).getInt() & 0xFFFFFFFFL) % 10_000);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -112,7 +133,8 @@ public final class AssignmentCalls {
    * cohort whose splits are listed in the order of {@code variants}; the first variant whose
    * cumulative boundary exceeds the subject's bucket.
    */
-  public static String variantFor(String salt, String subjectId, List<String> variants, List<String> splits) {
+  public static String variantFor(
+      String salt, String subjectId, List<String> variants, List<String> splits) {
     int bucket = bucket(salt, subjectId);
     BigDecimal cumulative = BigDecimal.ZERO;
     for (int i = 0; i < splits.size(); i++) {
@@ -124,13 +146,22 @@ public final class AssignmentCalls {
     throw new IllegalArgumentException("splits must sum to 1: " + splits);
   }
 
-  /** The variant of a subject in an experiment created by {@code Documents.experiment(id)} (0.5 / 0.5). */
+  /**
+   * The variant of a subject in an experiment created by {@code Documents.experiment(id)} (0.5 /
+   * 0.5).
+   */
   public static String defaultVariantFor(String experimentId, String subjectId) {
-    return variantFor(experimentId.toUpperCase(Locale.ROOT), subjectId, List.of("control", "treatment"),
+    return variantFor(
+        experimentId.toUpperCase(Locale.ROOT),
+        subjectId,
+        List.of("control", "treatment"),
         List.of("0.5", "0.5"));
   }
 
-  /** The first subject {@code prefix0, prefix1, ...} that the default experiment puts in {@code variant}. */
+  /**
+   * The first subject {@code prefix0, prefix1, ...} that the default experiment puts in {@code
+   * variant}.
+   */
   public static String subjectIn(String experimentId, String variant, String prefix) {
     for (int i = 0; ; i++) {
       if (defaultVariantFor(experimentId, prefix + i).equals(variant)) {

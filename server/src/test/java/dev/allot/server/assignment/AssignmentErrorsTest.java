@@ -55,7 +55,9 @@ class AssignmentErrorsTest {
         Arguments.of("tab", body("\tuser_1", "home-cta")),
         Arguments.of("DEL", body("user\u007f1", "home-cta")),
         Arguments.of("C1 control", body("user\u00851", "home-cta")),
-        Arguments.of("lone surrogate", "{\"subjectId\": \"user\\ud83d\", \"experimentIds\": [\"home-cta\"]}"));
+        Arguments.of(
+            "lone surrogate",
+            "{\"subjectId\": \"user\\ud83d\", \"experimentIds\": [\"home-cta\"]}"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -65,7 +67,8 @@ class AssignmentErrorsTest {
       Response response = server.post(path, ADMIN_TOKEN, "application/json", body);
 
       assertThat(response.status()).as(path + " " + response.body()).isEqualTo(400);
-      assertThat(response.json()).isEqualTo(invalidRequest("subjectId", SUBJECT_RULE.formatted("subjectId")));
+      assertThat(response.json())
+          .isEqualTo(invalidRequest("subjectId", SUBJECT_RULE.formatted("subjectId")));
     }
     assertThat(stored(server, "home-cta")).isEmpty();
   }
@@ -75,13 +78,20 @@ class AssignmentErrorsTest {
         Arguments.of("missing", "{\"subjectId\": \"user_1\"}"),
         Arguments.of("null", "{\"subjectId\": \"user_1\", \"experimentIds\": null}"),
         Arguments.of("empty", "{\"subjectId\": \"user_1\", \"experimentIds\": []}"),
-        Arguments.of("101 experiments", TestServer.json(Map.of("subjectId", "user_1",
-            "experimentIds", Collections.nCopies(101, "home-cta")))));
+        Arguments.of(
+            "101 experiments",
+            TestServer.json(
+                Map.of(
+                    "subjectId",
+                    "user_1",
+                    "experimentIds",
+                    Collections.nCopies(101, "home-cta")))));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("badExperimentLists")
-  void getOrMake_badExperimentIds_is400NamingExperimentIdsAndStoresNothing(String name, String body) {
+  void getOrMake_badExperimentIds_is400NamingExperimentIdsAndStoresNothing(
+      String name, String body) {
     Response response = server.post(GET_OR_MAKE, ADMIN_TOKEN, "application/json", body);
 
     assertThat(response.status()).as(response.body()).isEqualTo(400);
@@ -92,8 +102,12 @@ class AssignmentErrorsTest {
   @ParameterizedTest
   @ValueSource(strings = {"\"home-cta\"", "{\"id\": \"home-cta\"}", "42", "true"})
   void getOrMake_experimentIdsNotAList_is400NamingExperimentIds(String value) {
-    Response response = server.post(GET_OR_MAKE, ADMIN_TOKEN, "application/json",
-        "{\"subjectId\": \"user_1\", \"experimentIds\": " + value + "}");
+    Response response =
+        server.post(
+            GET_OR_MAKE,
+            ADMIN_TOKEN,
+            "application/json",
+            "{\"subjectId\": \"user_1\", \"experimentIds\": " + value + "}");
 
     assertThat(response.status()).as(response.body()).isEqualTo(400);
     assertThat(singleDetail(response).get("path").asText()).isEqualTo("experimentIds");
@@ -103,30 +117,44 @@ class AssignmentErrorsTest {
   @ParameterizedTest
   @ValueSource(strings = {"12", "1.5", "true"})
   void getOrMake_subjectIdThatIsNoString_is400SayingSo(String value) {
-    Response response = server.post(GET_OR_MAKE, ADMIN_TOKEN, "application/json",
-        "{\"subjectId\": " + value + ", \"experimentIds\": [\"home-cta\"]}");
+    Response response =
+        server.post(
+            GET_OR_MAKE,
+            ADMIN_TOKEN,
+            "application/json",
+            "{\"subjectId\": " + value + ", \"experimentIds\": [\"home-cta\"]}");
 
     assertThat(response.status()).as(response.body()).isEqualTo(400);
     assertThat(singleDetail(response).get("path").asText()).isEqualTo("subjectId");
-    assertThat(singleDetail(response).get("message").asText()).startsWith("subjectId must be a string");
+    assertThat(singleDetail(response).get("message").asText())
+        .startsWith("subjectId must be a string");
     assertThat(stored(server, "home-cta")).isEmpty();
   }
 
   @Test
   void getOrMake_experimentIdThatIsANumber_is400NamingTheElement() {
-    Response response = server.post(GET_OR_MAKE, ADMIN_TOKEN, "application/json",
-        "{\"subjectId\": \"user_1\", \"experimentIds\": [\"home-cta\", 7]}");
+    Response response =
+        server.post(
+            GET_OR_MAKE,
+            ADMIN_TOKEN,
+            "application/json",
+            "{\"subjectId\": \"user_1\", \"experimentIds\": [\"home-cta\", 7]}");
 
     assertThat(response.status()).as(response.body()).isEqualTo(400);
     assertThat(singleDetail(response).get("path").asText()).isEqualTo("experimentIds[1]");
-    assertThat(singleDetail(response).get("message").asText()).startsWith("experimentIds[1] must be a string");
+    assertThat(singleDetail(response).get("message").asText())
+        .startsWith("experimentIds[1] must be a string");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"[\"home-cta\", null]", "[[\"home-cta\"]]", "[{\"id\": \"home-cta\"}]"})
   void getOrMake_experimentIdThatIsNoString_is400NamingTheElement(String value) {
-    Response response = server.post(GET_OR_MAKE, ADMIN_TOKEN, "application/json",
-        "{\"subjectId\": \"user_1\", \"experimentIds\": " + value + "}");
+    Response response =
+        server.post(
+            GET_OR_MAKE,
+            ADMIN_TOKEN,
+            "application/json",
+            "{\"subjectId\": \"user_1\", \"experimentIds\": " + value + "}");
 
     assertThat(response.status()).as(response.body()).isEqualTo(400);
     assertThat(singleDetail(response).get("path").asText()).startsWith("experimentIds[");
@@ -136,8 +164,12 @@ class AssignmentErrorsTest {
   @ParameterizedTest
   @ValueSource(strings = {"{\"id\": \"user_1\"}", "[\"user_1\"]"})
   void getOrMake_subjectIdThatIsNoString_is400NamingSubjectId(String value) {
-    Response response = server.post(GET_OR_MAKE, ADMIN_TOKEN, "application/json",
-        "{\"subjectId\": " + value + ", \"experimentIds\": [\"home-cta\"]}");
+    Response response =
+        server.post(
+            GET_OR_MAKE,
+            ADMIN_TOKEN,
+            "application/json",
+            "{\"subjectId\": " + value + ", \"experimentIds\": [\"home-cta\"]}");
 
     assertThat(response.status()).as(response.body()).isEqualTo(400);
     assertThat(singleDetail(response).get("path").asText()).isEqualTo("subjectId");
@@ -145,8 +177,12 @@ class AssignmentErrorsTest {
 
   @Test
   void getOrMake_unknownField_is400NamingIt() {
-    Response response = server.post(GET_OR_MAKE, ADMIN_TOKEN, "application/json",
-        "{\"subjectId\": \"user_1\", \"experimentIds\": [\"home-cta\"], \"subject\": \"user_2\"}");
+    Response response =
+        server.post(
+            GET_OR_MAKE,
+            ADMIN_TOKEN,
+            "application/json",
+            "{\"subjectId\": \"user_1\", \"experimentIds\": [\"home-cta\"], \"subject\": \"user_2\"}");
 
     assertThat(response.status()).isEqualTo(400);
     assertThat(singleDetail(response).get("path").asText()).isEqualTo("subject");
@@ -155,8 +191,12 @@ class AssignmentErrorsTest {
 
   @Test
   void getOrMake_duplicateField_is400() {
-    Response response = server.post(GET_OR_MAKE, ADMIN_TOKEN, "application/json",
-        "{\"subjectId\": \"user_1\", \"subjectId\": \"user_2\", \"experimentIds\": [\"home-cta\"]}");
+    Response response =
+        server.post(
+            GET_OR_MAKE,
+            ADMIN_TOKEN,
+            "application/json",
+            "{\"subjectId\": \"user_1\", \"subjectId\": \"user_2\", \"experimentIds\": [\"home-cta\"]}");
 
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.json().get("error").asText()).isEqualTo("invalid_request");
@@ -164,8 +204,17 @@ class AssignmentErrorsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{\"subjectId\": \"user_1\", \"experimentIds\": [\"home-cta\"", "not json", "null",
-      "[]", "\"user_1\"", "{} {}", "{\"subjectId\": \"user_1\", \"experimentIds\": [\"home-cta\"]} trailing", ""})
+  @ValueSource(
+      strings = {
+        "{\"subjectId\": \"user_1\", \"experimentIds\": [\"home-cta\"",
+        "not json",
+        "null",
+        "[]",
+        "\"user_1\"",
+        "{} {}",
+        "{\"subjectId\": \"user_1\", \"experimentIds\": [\"home-cta\"]} trailing",
+        ""
+      })
   void getOrMakeAndGet_bodyThatIsNoRequestObject_is400(String body) {
     for (String path : List.of(GET_OR_MAKE, GET)) {
       Response response = server.post(path, ADMIN_TOKEN, "application/json", body);
@@ -179,12 +228,15 @@ class AssignmentErrorsTest {
 
   @Test
   void getOrMake_malformedJson_is400NamingTheBodyAndWhere() {
-    Response response = server.post(GET_OR_MAKE, ADMIN_TOKEN, "application/json", "{\"subjectId\": user_1}");
+    Response response =
+        server.post(GET_OR_MAKE, ADMIN_TOKEN, "application/json", "{\"subjectId\": user_1}");
 
     assertThat(response.status()).isEqualTo(400);
     JsonNode detail = singleDetail(response);
     assertThat(detail.get("path").asText()).isEqualTo("body");
-    assertThat(detail.get("message").asText()).startsWith("malformed body: ").contains("line 1, column");
+    assertThat(detail.get("message").asText())
+        .startsWith("malformed body: ")
+        .contains("line 1, column");
   }
 
   // --- one experiment, many subjects ---
@@ -212,17 +264,28 @@ class AssignmentErrorsTest {
   void getOrMakeMany_oneBadSubject_is400NamingItAndStoresNoneOfTheOthers(String bad) {
     List<String> subjectIds = new ArrayList<>(List.of("user_1", "user_2", bad, "user_3"));
 
-    Response response = server.post(BULK, ADMIN_TOKEN, "application/json",
-        TestServer.json(Map.of("subjectIds", subjectIds)));
+    Response response =
+        server.post(
+            BULK,
+            ADMIN_TOKEN,
+            "application/json",
+            TestServer.json(Map.of("subjectIds", subjectIds)));
 
     assertThat(response.status()).isEqualTo(400);
-    assertThat(response.json()).isEqualTo(invalidRequest("subjectIds[2]", SUBJECT_RULE.formatted("subjectIds[2]")));
+    assertThat(response.json())
+        .isEqualTo(invalidRequest("subjectIds[2]", SUBJECT_RULE.formatted("subjectIds[2]")));
     assertThat(stored(server, "home-cta")).isEmpty();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{\"subjectIds\": \"user_1\"}", "{\"subjectIds\": {\"a\": 1}}", "{\"subjectId\": \"user_1\"}",
-      "{\"subjectIds\": [\"user_1\"]", "null"})
+  @ValueSource(
+      strings = {
+        "{\"subjectIds\": \"user_1\"}",
+        "{\"subjectIds\": {\"a\": 1}}",
+        "{\"subjectId\": \"user_1\"}",
+        "{\"subjectIds\": [\"user_1\"]",
+        "null"
+      })
   void getOrMakeMany_bodyThatIsNoRequest_is400(String body) {
     Response response = server.post(BULK, ADMIN_TOKEN, "application/json", body);
 
@@ -233,10 +296,12 @@ class AssignmentErrorsTest {
 
   @Test
   void getOrMakeMany_nullSubject_is400NamingIt() {
-    Response response = server.post(BULK, ADMIN_TOKEN, "application/json", "{\"subjectIds\": [\"user_1\", null]}");
+    Response response =
+        server.post(BULK, ADMIN_TOKEN, "application/json", "{\"subjectIds\": [\"user_1\", null]}");
 
     assertThat(response.status()).isEqualTo(400);
-    assertThat(response.json()).isEqualTo(invalidRequest("subjectIds[1]", SUBJECT_RULE.formatted("subjectIds[1]")));
+    assertThat(response.json())
+        .isEqualTo(invalidRequest("subjectIds[1]", SUBJECT_RULE.formatted("subjectIds[1]")));
   }
 
   // --- listing ---
@@ -256,7 +321,9 @@ class AssignmentErrorsTest {
   void list_unknownPageToken_isNeverA500() {
     AssignmentCalls.answer(AssignmentCalls.getOrMake(server, "user_1", "home-cta"));
 
-    Response response = server.get("/v1/experiments/home-cta/assignments?pageToken=%27%3B%20DROP%20TABLE%20assignment");
+    Response response =
+        server.get(
+            "/v1/experiments/home-cta/assignments?pageToken=%27%3B%20DROP%20TABLE%20assignment");
 
     assertThat(response.status()).isLessThan(500);
     assertThat(stored(server, "home-cta")).containsOnlyKeys("user_1");
@@ -267,8 +334,15 @@ class AssignmentErrorsTest {
   }
 
   private static JsonNode invalidRequest(String path, String message) {
-    return parseJson(TestServer.json(Map.of("error", "invalid_request", "message", message,
-        "details", List.of(Map.of("path", path, "message", message)))));
+    return parseJson(
+        TestServer.json(
+            Map.of(
+                "error",
+                "invalid_request",
+                "message",
+                message,
+                "details",
+                List.of(Map.of("path", path, "message", message)))));
   }
 
   private static JsonNode singleDetail(Response response) {

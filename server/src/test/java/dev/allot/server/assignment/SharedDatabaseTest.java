@@ -1,6 +1,5 @@
 package dev.allot.server.assignment;
 
-import dev.allot.server.TestConfig;
 import static dev.allot.server.Documents.experiment;
 import static dev.allot.server.TestServer.ADMIN_TOKEN;
 import static dev.allot.server.assignment.AssignmentCalls.GET;
@@ -14,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.allot.server.Allot;
+import dev.allot.server.TestConfig;
 import dev.allot.server.TestServer;
 import dev.allot.server.TestServer.Response;
 import java.net.URI;
@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Stickiness (docs/assignment.md, "Stickiness") across nodes (docs/operations.md, "Several nodes behind
- * a load balancer"): two Allot nodes sharing one database agree on every assignment; the first write
- * wins, and each node answers what the other stored.
+ * Stickiness (docs/assignment.md, "Stickiness") across nodes (docs/operations.md, "Several nodes
+ * behind a load balancer"): two Allot nodes sharing one database agree on every assignment; the
+ * first write wins, and each node answers what the other stored.
  */
 class SharedDatabaseTest {
   @RegisterExtension final TestServer server = new TestServer();
@@ -62,7 +62,8 @@ class SharedDatabaseTest {
   }
 
   @Test
-  void getOrMake_sameSubjectsOnBothNodesAtOnce_storeOneAssignmentEachThatBothAnswer() throws Exception {
+  void getOrMake_sameSubjectsOnBothNodesAtOnce_storeOneAssignmentEachThatBothAnswer()
+      throws Exception {
     List<String> subjects = subjects("user_", 40);
     CountDownLatch start = new CountDownLatch(1);
     List<Future<Response>> here = new ArrayList<>();
@@ -70,14 +71,16 @@ class SharedDatabaseTest {
 
     try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
       for (String subject : subjects) {
-        here.add(pool.submit(() -> {
-          start.await();
-          return getOrMake(server, subject, "home-cta");
-        }));
-        there.add(pool.submit(() -> {
-          start.await();
-          return onOther(GET_OR_MAKE, body(subject, "home-cta"));
-        }));
+        here.add(
+            pool.submit(() -> {
+              start.await();
+              return getOrMake(server, subject, "home-cta");
+            }));
+        there.add(
+            pool.submit(() -> {
+              start.await();
+              return onOther(GET_OR_MAKE, body(subject, "home-cta"));
+            }));
       }
       start.countDown();
     }
@@ -91,7 +94,8 @@ class SharedDatabaseTest {
       assertThat(mine.get("variantId")).as(subjects.get(i)).isEqualTo(row.get("variantId"));
       assertThat(theirs.get("variantId")).as(subjects.get(i)).isEqualTo(row.get("variantId"));
       assertThat(mine.get("newAssignment").asBoolean() ^ theirs.get("newAssignment").asBoolean())
-          .as("exactly one node made the assignment of " + subjects.get(i)).isTrue();
+          .as("exactly one node made the assignment of " + subjects.get(i))
+          .isTrue();
     }
   }
 
@@ -110,9 +114,10 @@ class SharedDatabaseTest {
   }
 
   private Response onOther(String path, String json) {
-    return server.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.port() + path))
-        .header("Authorization", "Bearer " + ADMIN_TOKEN)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)));
+    return server.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.port() + path))
+            .header("Authorization", "Bearer " + ADMIN_TOKEN)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 }

@@ -47,13 +47,18 @@ class StickyAssignmentTest {
 
     for (Map.Entry<String, JsonNode> made : first.entrySet()) {
       JsonNode again = answer(getOrMake(server, made.getKey(), "home-cta"));
-      assertThat(again.get("variantId")).as(made.getKey()).isEqualTo(made.getValue().get("variantId"));
+      assertThat(again.get("variantId"))
+          .as(made.getKey())
+          .isEqualTo(made.getValue().get("variantId"));
       assertThat(again.get("cohortIndex").asInt()).as(made.getKey()).isEqualTo(1);
       assertThat(again.get("reason").asText()).isEqualTo("EXISTING");
     }
     // Some of them the new cohort would have given another variant: they kept theirs all the same.
-    assertThat(first).anySatisfy((subject, made) -> assertThat(made.get("variantId").asText())
-        .isNotEqualTo(variantFor("HOME-CTA", subject, VARIANTS, List.of("0.0001", "0.9999"))));
+    assertThat(first)
+        .anySatisfy((subject, made) ->
+            assertThat(made.get("variantId").asText())
+                .isNotEqualTo(
+                    variantFor("HOME-CTA", subject, VARIANTS, List.of("0.0001", "0.9999"))));
   }
 
   @Test
@@ -80,15 +85,18 @@ class StickyAssignmentTest {
     answer(getOrMake(server, subject, "home-cta"));
     Map<String, Object> document = experiment("home-cta").cohort("0.5", "0.5").tree();
     @SuppressWarnings("unchecked")
-    List<Object> cohorts = (List<Object>) ((Map<String, Object>) document.get("spec")).get("cohorts");
-    cohorts.add(Map.of("index", 2, "variants", List.of(Map.of("variant", "treatment", "split", 1))));
+    List<Object> cohorts =
+        (List<Object>) ((Map<String, Object>) document.get("spec")).get("cohorts");
+    cohorts.add(
+        Map.of("index", 2, "variants", List.of(Map.of("variant", "treatment", "split", 1))));
     server.applied(TestServer.json(document));
 
     JsonNode again = answer(getOrMake(server, subject, "home-cta"));
 
     assertThat(again.get("variantId").asText()).isEqualTo("CONTROL");
     assertThat(again.get("cohortIndex").asInt()).isEqualTo(1);
-    assertThat(answer(getOrMake(server, "newcomer", "home-cta")).get("variantId").asText()).isEqualTo("TREATMENT");
+    assertThat(answer(getOrMake(server, "newcomer", "home-cta")).get("variantId").asText())
+        .isEqualTo("TREATMENT");
   }
 
   @Test
@@ -174,13 +182,15 @@ class StickyAssignmentTest {
   @Test
   void apply_statusChanges_areServedAtOnceOnThisNode() {
     server.applied(experiment("home-cta").status("draft").yaml());
-    assertThat(answer(getOrMake(server, "user_1", "home-cta")).get("reason").asText()).isEqualTo("NOT_ACTIVE");
+    assertThat(answer(getOrMake(server, "user_1", "home-cta")).get("reason").asText())
+        .isEqualTo("NOT_ACTIVE");
 
     server.applied(experiment("home-cta").status("active").yaml());
     JsonNode assigned = answer(getOrMake(server, "user_1", "home-cta"));
     server.applied(experiment("home-cta").status("winner_declared").winner("treatment").yaml());
     JsonNode winner = answer(getOrMake(server, "user_2", "home-cta"));
-    server.applied(experiment("home-cta").status("ended").winner("treatment").endedReason("success").yaml());
+    server.applied(
+        experiment("home-cta").status("ended").winner("treatment").endedReason("success").yaml());
     JsonNode ended = answer(getOrMake(server, "user_1", "home-cta"));
 
     assertThat(assigned.get("reason").asText()).isEqualTo("ASSIGNED");
@@ -191,27 +201,33 @@ class StickyAssignmentTest {
 
   @Test
   void apply_newExperiment_isFoundAtOnce() {
-    assertThat(answer(getOrMake(server, "user_1", "home-cta")).get("reason").asText()).isEqualTo("NOT_FOUND");
+    assertThat(answer(getOrMake(server, "user_1", "home-cta")).get("reason").asText())
+        .isEqualTo("NOT_FOUND");
 
     server.applied(experiment("home-cta").yaml());
 
-    assertThat(answer(getOrMake(server, "user_1", "home-cta")).get("reason").asText()).isEqualTo("ASSIGNED");
+    assertThat(answer(getOrMake(server, "user_1", "home-cta")).get("reason").asText())
+        .isEqualTo("ASSIGNED");
   }
 
   @Test
   void apply_subjectTypeChange_isServedAtOnce() {
     server.applied(subjectType("member", "ANY"));
     server.applied(experiment("home-cta").subjectType("member").yaml());
-    assertThat(answer(getOrMake(server, "user_1", "home-cta")).get("reason").asText()).isEqualTo("ASSIGNED");
+    assertThat(answer(getOrMake(server, "user_1", "home-cta")).get("reason").asText())
+        .isEqualTo("ASSIGNED");
 
     server.applied(subjectType("member", "INTEGER"));
 
-    assertThat(answer(getOrMake(server, "user_2", "home-cta")).get("reason").asText()).isEqualTo("INVALID_SUBJECT");
-    assertThat(answer(getOrMake(server, "42", "home-cta")).get("reason").asText()).isEqualTo("ASSIGNED");
+    assertThat(answer(getOrMake(server, "user_2", "home-cta")).get("reason").asText())
+        .isEqualTo("INVALID_SUBJECT");
+    assertThat(answer(getOrMake(server, "42", "home-cta")).get("reason").asText())
+        .isEqualTo("ASSIGNED");
   }
 
   @Test
-  void getOrMake_sameSubjectFromManyThreadsAtOnce_storesOneAssignmentAndAnswersItToAll() throws Exception {
+  void getOrMake_sameSubjectFromManyThreadsAtOnce_storesOneAssignmentAndAnswersItToAll()
+      throws Exception {
     server.applied(experiment("home-cta").yaml());
     int threads = 16;
     CountDownLatch start = new CountDownLatch(1);
@@ -219,10 +235,11 @@ class StickyAssignmentTest {
 
     try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
       for (int i = 0; i < threads; i++) {
-        Callable<Response> call = () -> {
-          start.await();
-          return getOrMake(server, "contested", "home-cta");
-        };
+        Callable<Response> call =
+            () -> {
+              start.await();
+              return getOrMake(server, "contested", "home-cta");
+            };
         calls.add(pool.submit(call));
       }
       start.countDown();
@@ -235,12 +252,15 @@ class StickyAssignmentTest {
     JsonNode row = stored(server, "home-cta").get("contested");
     assertThat(answers).extracting(a -> a.get("variantId")).containsOnly(row.get("variantId"));
     assertThat(answers).filteredOn(a -> a.get("newAssignment").asBoolean()).hasSize(1);
-    assertThat(answers).extracting(a -> a.get("reason").asText()).containsOnly("ASSIGNED", "EXISTING");
+    assertThat(answers)
+        .extracting(a -> a.get("reason").asText())
+        .containsOnly("ASSIGNED", "EXISTING");
     assertThat(stored(server, "home-cta")).hasSize(1);
   }
 
   @Test
-  void getOrMakeMany_andGetOrMake_concurrentlyForTheSameSubjects_agreeOnEveryVariant() throws Exception {
+  void getOrMakeMany_andGetOrMake_concurrentlyForTheSameSubjects_agreeOnEveryVariant()
+      throws Exception {
     server.applied(experiment("home-cta").yaml());
     List<String> subjects = subjects("user_", 200);
     CountDownLatch start = new CountDownLatch(1);
@@ -248,15 +268,17 @@ class StickyAssignmentTest {
     List<Future<Response>> singles = new ArrayList<>();
 
     try (ExecutorService pool = Executors.newFixedThreadPool(9)) {
-      bulk = pool.submit(() -> {
-        start.await();
-        return getOrMakeMany(server, "home-cta", subjects);
-      });
+      bulk =
+          pool.submit(() -> {
+            start.await();
+            return getOrMakeMany(server, "home-cta", subjects);
+          });
       for (String subject : subjects.subList(0, 40)) {
-        singles.add(pool.submit(() -> {
-          start.await();
-          return getOrMake(server, subject, "home-cta");
-        }));
+        singles.add(
+            pool.submit(() -> {
+              start.await();
+              return getOrMake(server, subject, "home-cta");
+            }));
       }
       start.countDown();
     }
@@ -265,11 +287,14 @@ class StickyAssignmentTest {
     assertThat(rows).hasSize(200);
     JsonNode bulkAnswers = bulk.get().json().get("assignments");
     for (String subject : subjects) {
-      assertThat(bulkAnswers.get(subject)).as(subject).isEqualTo(rows.get(subject).get("variantId"));
+      assertThat(bulkAnswers.get(subject))
+          .as(subject)
+          .isEqualTo(rows.get(subject).get("variantId"));
     }
     for (Future<Response> single : singles) {
       JsonNode made = answer(single.get());
-      assertThat(made.get("variantId")).isEqualTo(rows.get(single.get().json().get("subjectId").asText()).get("variantId"));
+      assertThat(made.get("variantId"))
+          .isEqualTo(rows.get(single.get().json().get("subjectId").asText()).get("variantId"));
     }
   }
 }

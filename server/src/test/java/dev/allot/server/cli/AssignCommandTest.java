@@ -31,8 +31,10 @@ class AssignCommandTest {
 
     Run run = allot("assign", "--subject", "user_1", "home-cta");
 
-    assertThat(run).isEqualTo(new Run(0, HEADER + ROW.formatted("HOME-CTA", variant, "1", "ASSIGNED"), ""));
-    assertThat(stored(server, "home-cta").get("user_1").get("variantId").asText()).isEqualTo(variant);
+    assertThat(run)
+        .isEqualTo(new Run(0, HEADER + ROW.formatted("HOME-CTA", variant, "1", "ASSIGNED"), ""));
+    assertThat(stored(server, "home-cta").get("user_1").get("variantId").asText())
+        .isEqualTo(variant);
   }
 
   @Test
@@ -44,11 +46,17 @@ class AssignCommandTest {
 
     Run run = allot("assign", "--subject", "user_1", "nope", "decided", "home-cta", "draft-one");
 
-    assertThat(run).isEqualTo(new Run(0, HEADER
-        + ROW.formatted("NOPE", "-", "-", "NOT_FOUND")
-        + ROW.formatted("DECIDED", "TREATMENT", "-", "WINNER")
-        + ROW.formatted("HOME-CTA", defaultVariantFor("home-cta", "user_1"), "1", "EXISTING")
-        + ROW.formatted("DRAFT-ONE", "-", "-", "NOT_ACTIVE"), ""));
+    assertThat(run)
+        .isEqualTo(
+            new Run(
+                0,
+                HEADER
+                    + ROW.formatted("NOPE", "-", "-", "NOT_FOUND")
+                    + ROW.formatted("DECIDED", "TREATMENT", "-", "WINNER")
+                    + ROW.formatted(
+                        "HOME-CTA", defaultVariantFor("home-cta", "user_1"), "1", "EXISTING")
+                    + ROW.formatted("DRAFT-ONE", "-", "-", "NOT_ACTIVE"),
+                ""));
   }
 
   @Test
@@ -57,7 +65,8 @@ class AssignCommandTest {
 
     Run run = allot("assign", "--read-only", "--subject", "user_1", "home-cta");
 
-    assertThat(run).isEqualTo(new Run(0, HEADER + ROW.formatted("HOME-CTA", "-", "-", "NOT_ASSIGNED"), ""));
+    assertThat(run)
+        .isEqualTo(new Run(0, HEADER + ROW.formatted("HOME-CTA", "-", "-", "NOT_ASSIGNED"), ""));
     assertThat(stored(server, "home-cta")).isEmpty();
   }
 
@@ -68,16 +77,32 @@ class AssignCommandTest {
 
     Run run = allot("assign", "--read-only", "--subject", "user_1", "home-cta");
 
-    assertThat(run).isEqualTo(new Run(0,
-        HEADER + ROW.formatted("HOME-CTA", defaultVariantFor("home-cta", "user_1"), "1", "EXISTING"), ""));
+    assertThat(run)
+        .isEqualTo(
+            new Run(
+                0,
+                HEADER
+                    + ROW.formatted(
+                        "HOME-CTA", defaultVariantFor("home-cta", "user_1"), "1", "EXISTING"),
+                ""));
   }
 
   @Test
   void assignReadOnly_asAnalyst_isAllowed() {
     server.applied(experiment("home-cta").yaml());
 
-    Run run = AllotCliRunner.run("", "assign", "--read-only", "--subject", "user_1", "home-cta",
-        "--server", server.url(), "--token", server.token("analyst"));
+    Run run =
+        AllotCliRunner.run(
+            "",
+            "assign",
+            "--read-only",
+            "--subject",
+            "user_1",
+            "home-cta",
+            "--server",
+            server.url(),
+            "--token",
+            server.token("analyst"));
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).endsWith(ROW.formatted("HOME-CTA", "-", "-", "NOT_ASSIGNED"));
@@ -87,17 +112,30 @@ class AssignCommandTest {
   void assign_asAnalyst_exits1WithTheRefusalAndStoresNothing() {
     server.applied(experiment("home-cta").yaml());
 
-    Run run = AllotCliRunner.run("", "assign", "--subject", "user_1", "home-cta",
-        "--server", server.url(), "--token", server.token("analyst"));
+    Run run =
+        AllotCliRunner.run(
+            "",
+            "assign",
+            "--subject",
+            "user_1",
+            "home-cta",
+            "--server",
+            server.url(),
+            "--token",
+            server.token("analyst"));
 
-    assertThat(run).isEqualTo(new Run(1, "", "error: HTTP 403 forbidden: the analyst role may not make assignments\n"));
+    assertThat(run)
+        .isEqualTo(
+            new Run(
+                1, "", "error: HTTP 403 forbidden: the analyst role may not make assignments\n"));
     assertThat(stored(server, "home-cta")).isEmpty();
   }
 
   @Test
   void assign_badSubject_exits1NamingTheField() {
     server.applied(experiment("home-cta").yaml());
-    String rule = "subjectId must be 1 to 256 characters of valid Unicode with no control characters";
+    String rule =
+        "subjectId must be 1 to 256 characters of valid Unicode with no control characters";
 
     Run run = allot("assign", "--subject", "x".repeat(257), "home-cta");
 
@@ -119,9 +157,24 @@ class AssignCommandTest {
   void assign_unreachableServer_exits1SayingSo() throws IOException {
     String url = "http://127.0.0.1:" + closedPort();
 
-    Run run = AllotCliRunner.run("", "assign", "--subject", "user_1", "home-cta", "--server", url, "--token", ADMIN_TOKEN);
+    Run run =
+        AllotCliRunner.run(
+            "",
+            "assign",
+            "--subject",
+            "user_1",
+            "home-cta",
+            "--server",
+            url,
+            "--token",
+            ADMIN_TOKEN);
 
-    assertThat(run).isEqualTo(new Run(1, "", "error: cannot reach Allot at " + url + ": is it running (./allot serve)?\n"));
+    assertThat(run)
+        .isEqualTo(
+            new Run(
+                1,
+                "",
+                "error: cannot reach Allot at " + url + ": is it running (./allot serve)?\n"));
   }
 
   @Test
@@ -129,7 +182,8 @@ class AssignCommandTest {
     Run run = allot("assign", "home-cta");
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("Missing required option: '--subject=<subject>'", "Usage: allot assign");
+    assertThat(run.err())
+        .contains("Missing required option: '--subject=<subject>'", "Usage: allot assign");
   }
 
   @Test

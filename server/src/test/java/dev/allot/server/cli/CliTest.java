@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The {@code allot} command line against a running server: output, exit codes and error messages. */
+/**
+ * The {@code allot} command line against a running server: output, exit codes and error messages.
+ */
 class CliTest {
   @RegisterExtension final TestServer server = new TestServer();
   @TempDir Path dir;
@@ -36,23 +38,38 @@ class CliTest {
 
   @Test
   void apply_yamlFile_printsWhatHappenedToEachResource() throws IOException {
-    Path file = write("resources.yaml", batch(lab("marketing"), experiment("home-cta").parent("marketing").yaml()));
+    Path file =
+        write(
+            "resources.yaml",
+            batch(lab("marketing"), experiment("home-cta").parent("marketing").yaml()));
 
     Run run = allot("apply", "-f", file.toString());
 
-    assertThat(run).isEqualTo(new Run(0,
-        "lab MARKETING created (version 1)\nexperiment HOME-CTA created (version 1)\n", ""));
-    assertThat(server.get("/v1/experiments/home-cta").json().at("/metadata/parentId").asText()).isEqualTo("MARKETING");
+    assertThat(run)
+        .isEqualTo(
+            new Run(
+                0,
+                "lab MARKETING created (version 1)\nexperiment HOME-CTA created (version 1)\n",
+                ""));
+    assertThat(server.get("/v1/experiments/home-cta").json().at("/metadata/parentId").asText())
+        .isEqualTo("MARKETING");
   }
 
   @Test
   void apply_jsonFile_appliesEveryDocumentOfTheArray() throws IOException {
-    Path file = write("resources.json", "[{\"kind\": \"lab\", \"metadata\": {\"id\": \"growth\"}}, "
-        + experiment("signup").parent("growth").json() + "]");
+    Path file =
+        write(
+            "resources.json",
+            "[{\"kind\": \"lab\", \"metadata\": {\"id\": \"growth\"}}, "
+                + experiment("signup").parent("growth").json()
+                + "]");
 
     Run run = allot("apply", "--file", file.toString());
 
-    assertThat(run).isEqualTo(new Run(0, "lab GROWTH created (version 1)\nexperiment SIGNUP created (version 1)\n", ""));
+    assertThat(run)
+        .isEqualTo(
+            new Run(
+                0, "lab GROWTH created (version 1)\nexperiment SIGNUP created (version 1)\n", ""));
   }
 
   @Test
@@ -60,15 +77,18 @@ class CliTest {
     Path yaml = write("lab.txt", lab("from-yaml"));
     Path json = write("lab.data", "{\"kind\": \"lab\", \"metadata\": {\"id\": \"from-json\"}}");
 
-    assertThat(allot("apply", "-f", yaml.toString()).out()).isEqualTo("lab FROM-YAML created (version 1)\n");
-    assertThat(allot("apply", "-f", json.toString()).out()).isEqualTo("lab FROM-JSON created (version 1)\n");
+    assertThat(allot("apply", "-f", yaml.toString()).out())
+        .isEqualTo("lab FROM-YAML created (version 1)\n");
+    assertThat(allot("apply", "-f", json.toString()).out())
+        .isEqualTo("lab FROM-JSON created (version 1)\n");
   }
 
   @Test
   void apply_standardInput_readsTheDocuments() {
     Run run = allotWithInput(batch(lab("a"), lab("b")), "apply", "-f", "-");
 
-    assertThat(run).isEqualTo(new Run(0, "lab A created (version 1)\nlab B created (version 1)\n", ""));
+    assertThat(run)
+        .isEqualTo(new Run(0, "lab A created (version 1)\nlab B created (version 1)\n", ""));
   }
 
   @Test
@@ -83,15 +103,23 @@ class CliTest {
 
   @Test
   void apply_invalidDocument_exits1NamingEveryViolationAndStoresNothing() throws IOException {
-    Path file = write("bad.yaml", batch(lab("growth"),
-        experiment("home-cta").status("draft").cohort("0.5", "0.4").yaml()));
+    Path file =
+        write(
+            "bad.yaml",
+            batch(
+                lab("growth"), experiment("home-cta").status("draft").cohort("0.5", "0.4").yaml()));
 
     Run run = allot("apply", "-f", file.toString());
 
-    assertThat(run).isEqualTo(new Run(1, "", """
-        error: HTTP 400 invalid_resource: the resource is invalid
-          document 2, spec.cohorts[0].variants: splits sum to 0.9, must sum to 1
-        """));
+    assertThat(run)
+        .isEqualTo(
+            new Run(
+                1,
+                "",
+                """
+                error: HTTP 400 invalid_resource: the resource is invalid
+                  document 2, spec.cohorts[0].variants: splits sum to 0.9, must sum to 1
+                """));
     assertThat(server.get("/v1/labs/growth").status()).isEqualTo(404);
   }
 
@@ -103,8 +131,10 @@ class CliTest {
     Run run = allot("apply", "-f", file.toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).startsWith("error: HTTP 409 conflict: the change is not allowed\n"
-        + "  document 1, metadata.status: an experiment's status only moves forward");
+    assertThat(run.err())
+        .startsWith(
+            "error: HTTP 409 conflict: the change is not allowed\n"
+                + "  document 1, metadata.status: an experiment's status only moves forward");
   }
 
   @Test
@@ -114,28 +144,40 @@ class CliTest {
 
     Run run = allot("apply", "-f", file.toString());
 
-    assertThat(run).isEqualTo(new Run(0, """
-        lab GROWTH updated (version 2)
-          metadata.name: "Lab growth" -> (none)
-          metadata.description: (none) -> "Sign-ups"
-        """, ""));
+    assertThat(run)
+        .isEqualTo(
+            new Run(
+                0,
+                """
+                lab GROWTH updated (version 2)
+                  metadata.name: "Lab growth" -> (none)
+                  metadata.description: (none) -> "Sign-ups"
+                """,
+                ""));
   }
 
   @Test
   void apply_diff_printsWhatWouldChangeAndStoresNothing() throws IOException {
     server.applied(batch(lab("growth"), lab("marketing")));
-    Path file = write("labs.yaml", batch(lab("growth", "archived"), lab("search"), lab("marketing")));
+    Path file =
+        write("labs.yaml", batch(lab("growth", "archived"), lab("search"), lab("marketing")));
 
     Run run = allot("apply", "-f", file.toString(), "--diff");
 
-    assertThat(run).isEqualTo(new Run(0, """
-        lab GROWTH would be updated (version 2)
-          metadata.status: "active" -> "archived"
-        lab SEARCH would be created (version 1)
-        lab MARKETING unchanged (version 1)
-        nothing was stored (--diff)
-        """, ""));
-    assertThat(server.get("/v1/labs/growth").json().at("/metadata/status").asText()).isEqualTo("active");
+    assertThat(run)
+        .isEqualTo(
+            new Run(
+                0,
+                """
+                lab GROWTH would be updated (version 2)
+                  metadata.status: "active" -> "archived"
+                lab SEARCH would be created (version 1)
+                lab MARKETING unchanged (version 1)
+                nothing was stored (--diff)
+                """,
+                ""));
+    assertThat(server.get("/v1/labs/growth").json().at("/metadata/status").asText())
+        .isEqualTo("active");
     assertThat(server.get("/v1/labs/search").status()).isEqualTo(404);
   }
 
@@ -145,18 +187,25 @@ class CliTest {
 
     Run run = allot("apply", "-f", file.toString());
 
-    assertThat(run).isEqualTo(new Run(1, "", "error: HTTP 400 invalid_request: malformed body: while scanning for the "
-        + "next token: found character '\\t(TAB)' that cannot start any token. (Do not use \\t(TAB) for "
-        + "indentation) (line 3, column 1)\n"));
+    assertThat(run)
+        .isEqualTo(
+            new Run(
+                1,
+                "",
+                "error: HTTP 400 invalid_request: malformed body: while scanning for the "
+                    + "next token: found character '\\t(TAB)' that cannot start any token. (Do not use \\t(TAB) for "
+                    + "indentation) (line 3, column 1)\n"));
   }
 
   @Test
   void apply_brokenSecondYamlDocument_namesItAsDocument2() throws IOException {
-    Path file = write("labs.yaml", "kind: lab\nmetadata: {id: a}\n---\nkind: lab\nmetadata: {id: [}\n");
+    Path file =
+        write("labs.yaml", "kind: lab\nmetadata: {id: a}\n---\nkind: lab\nmetadata: {id: [}\n");
 
     Run run = allot("apply", "-f", file.toString());
 
-    assertThat(run.err()).startsWith("error: HTTP 400 invalid_request: malformed body: document 2: ")
+    assertThat(run.err())
+        .startsWith("error: HTTP 400 invalid_request: malformed body: document 2: ")
         .endsWith(" (line 5, column 17)\n");
   }
 
@@ -174,17 +223,29 @@ class CliTest {
     Run run = allot("apply");
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("Missing required option: '--file=<file>'", "Usage: allot apply");
+    assertThat(run.err())
+        .contains("Missing required option: '--file=<file>'", "Usage: allot apply");
   }
 
   @Test
   void apply_asAnalyst_exits1WithTheRefusal() throws IOException {
     Path file = write("lab.yaml", lab("growth"));
 
-    Run run = AllotCliRunner.run("", "apply", "-f", file.toString(), "--server", server.url(),
-        "--token", server.token("analyst"));
+    Run run =
+        AllotCliRunner.run(
+            "",
+            "apply",
+            "-f",
+            file.toString(),
+            "--server",
+            server.url(),
+            "--token",
+            server.token("analyst"));
 
-    assertThat(run).isEqualTo(new Run(1, "", "error: HTTP 403 forbidden: the analyst role may not write resources\n"));
+    assertThat(run)
+        .isEqualTo(
+            new Run(
+                1, "", "error: HTTP 403 forbidden: the analyst role may not write resources\n"));
   }
 
   @Test
@@ -196,19 +257,25 @@ class CliTest {
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.err()).isEmpty();
-    assertThat(lines(run.out())).satisfiesExactlyInAnyOrder(
-        line -> assertThat(line).matches("ID +STATUS +VERSION +NAME"),
-        line -> assertThat(line).matches("DEFAULT +active +1 +Default"),
-        line -> assertThat(line).matches("MARKETING +active +1 +Lab marketing"),
-        line -> assertThat(line).matches("GROWTH +active +2 +Lab growth"));
+    assertThat(lines(run.out()))
+        .satisfiesExactlyInAnyOrder(
+            line -> assertThat(line).matches("ID +STATUS +VERSION +NAME"),
+            line -> assertThat(line).matches("DEFAULT +active +1 +Default"),
+            line -> assertThat(line).matches("MARKETING +active +1 +Lab marketing"),
+            line -> assertThat(line).matches("GROWTH +active +2 +Lab growth"));
     assertThat(lines(run.out()).getFirst()).startsWith("ID ");
   }
 
   @Test
   void get_oneResource_printsItsYamlDocument() {
     server.applied(experiment("home-cta").yaml());
-    String yaml = server.send(server.request("/v1/experiments/HOME-CTA", ADMIN_TOKEN)
-        .header("Accept", "application/yaml")).body();
+    String yaml =
+        server
+            .send(
+                server
+                    .request("/v1/experiments/HOME-CTA", ADMIN_TOKEN)
+                    .header("Accept", "application/yaml"))
+            .body();
 
     Run run = allot("get", "experiment", "home-cta");
 
@@ -222,7 +289,8 @@ class CliTest {
     Run run = allot("get", "experiments", "HOME-CTA", "-o", "json");
 
     assertThat(run.exitCode()).isZero();
-    assertThat(TestServer.parseJson(run.out())).isEqualTo(server.get("/v1/experiments/home-cta").json());
+    assertThat(TestServer.parseJson(run.out()))
+        .isEqualTo(server.get("/v1/experiments/home-cta").json());
     assertThat(run.out()).endsWith("\n");
   }
 
@@ -253,7 +321,9 @@ class CliTest {
 
     assertThat(run.exitCode()).isZero();
     JsonNode versions = TestServer.parseJson(run.out()).get("resources");
-    assertThat(versions).extracting(v -> v.at("/metadata/resourceVersion").asInt() + " " + v.at("/metadata/status").asText())
+    assertThat(versions)
+        .extracting(v ->
+            v.at("/metadata/resourceVersion").asInt() + " " + v.at("/metadata/status").asText())
         .containsExactly("1 draft", "2 active");
   }
 
@@ -264,8 +334,10 @@ class CliTest {
     Run run = allot("get", "lab", "growth", "--history");
 
     assertThat(run.exitCode()).isZero();
-    assertThat(TestServer.parseYaml(run.out())).isEqualTo(server.get("/v1/labs/growth/history").json());
-    assertThat(TestServer.parseYaml(run.out()).at("/resources/0/metadata/changedBy/tokenId").asText())
+    assertThat(TestServer.parseYaml(run.out()))
+        .isEqualTo(server.get("/v1/labs/growth/history").json());
+    assertThat(
+            TestServer.parseYaml(run.out()).at("/resources/0/metadata/changedBy/tokenId").asText())
         .startsWith("tok_");
     assertThat(run.out()).contains("    changedAt: ");
   }
@@ -274,14 +346,17 @@ class CliTest {
   void get_unknownId_exits1WithNotFound() {
     Run run = allot("get", "experiment", "nope");
 
-    assertThat(run).isEqualTo(new Run(1, "", "error: HTTP 404 not_found: experiment NOPE does not exist\n"));
+    assertThat(run)
+        .isEqualTo(new Run(1, "", "error: HTTP 404 not_found: experiment NOPE does not exist\n"));
   }
 
   @Test
   void get_unknownKind_exits1NamingTheKinds() {
     Run run = allot("get", "widgets");
 
-    assertThat(run).isEqualTo(new Run(1, "", "error: unknown kind 'widgets': use lab, subjecttype or experiment\n"));
+    assertThat(run)
+        .isEqualTo(
+            new Run(1, "", "error: unknown kind 'widgets': use lab, subjecttype or experiment\n"));
   }
 
   @Test
@@ -306,7 +381,9 @@ class CliTest {
     assertThat(run.exitCode()).isZero();
     String secret = run.out().trim();
     assertThat(run.out()).matches("allot_[A-Za-z0-9_-]{43}\n");
-    assertThat(run.err()).matches("created editor token tok_[0-9a-f]{16} \\(ci pipeline\\); its secret, shown only now:\n");
+    assertThat(run.err())
+        .matches(
+            "created editor token tok_[0-9a-f]{16} \\(ci pipeline\\); its secret, shown only now:\n");
     assertThat(server.get("/v1/labs", secret).status()).isEqualTo(200);
     assertThat(server.get("/v1/tokens", secret).status()).isEqualTo(403);
   }
@@ -315,9 +392,14 @@ class CliTest {
   void tokenCreate_unknownRole_exits1WithTheViolation() {
     Run run = allot("token", "create", "--role", "owner", "--name", "x");
 
-    assertThat(run).isEqualTo(new Run(1, "", """
-        error: HTTP 400 invalid_request: role must be admin, editor, analyst or sdk, is 'owner'
-        """));
+    assertThat(run)
+        .isEqualTo(
+            new Run(
+                1,
+                "",
+                """
+                error: HTTP 400 invalid_request: role must be admin, editor, analyst or sdk, is 'owner'
+                """));
   }
 
   @Test
@@ -331,10 +413,23 @@ class CliTest {
 
   @Test
   void tokenCreate_asEditor_exits1WithTheRefusal() {
-    Run run = AllotCliRunner.run("", "token", "create", "--role", "admin", "--name", "escalate",
-        "--server", server.url(), "--token", server.token("editor"));
+    Run run =
+        AllotCliRunner.run(
+            "",
+            "token",
+            "create",
+            "--role",
+            "admin",
+            "--name",
+            "escalate",
+            "--server",
+            server.url(),
+            "--token",
+            server.token("editor"));
 
-    assertThat(run).isEqualTo(new Run(1, "", "error: HTTP 403 forbidden: the editor role may not manage tokens\n"));
+    assertThat(run)
+        .isEqualTo(
+            new Run(1, "", "error: HTTP 403 forbidden: the editor role may not manage tokens\n"));
   }
 
   @Test
@@ -347,9 +442,17 @@ class CliTest {
     List<String> lines = lines(run.out());
     assertThat(lines).hasSize(3);
     assertThat(lines.getFirst()).matches("ID +ROLE +CREATED +NAME");
-    assertThat(lines).anySatisfy(line -> assertThat(line).matches(
-        created.get("id").asText() + " +analyst +" + created.get("createdAt").asText() + " +dashboards"));
-    assertThat(lines).anySatisfy(line -> assertThat(line).matches("tok_[0-9a-f]{16} +admin +\\S+ +initial admin"));
+    assertThat(lines)
+        .anySatisfy(line ->
+            assertThat(line)
+                .matches(
+                    created.get("id").asText()
+                        + " +analyst +"
+                        + created.get("createdAt").asText()
+                        + " +dashboards"));
+    assertThat(lines)
+        .anySatisfy(
+            line -> assertThat(line).matches("tok_[0-9a-f]{16} +admin +\\S+ +initial admin"));
     assertThat(run.out()).doesNotContain(created.get("token").asText(), ADMIN_TOKEN);
   }
 
@@ -368,7 +471,10 @@ class CliTest {
   void tokenDelete_unknownId_exits1WithNotFound() {
     Run run = allot("token", "delete", "tok_0000000000000000");
 
-    assertThat(run).isEqualTo(new Run(1, "", "error: HTTP 404 not_found: token tok_0000000000000000 does not exist\n"));
+    assertThat(run)
+        .isEqualTo(
+            new Run(
+                1, "", "error: HTTP 404 not_found: token tok_0000000000000000 does not exist\n"));
   }
 
   @Test
@@ -377,12 +483,25 @@ class CliTest {
 
     Run run = allot("token", "delete", id);
 
-    assertThat(run).isEqualTo(new Run(1, "",
-        "error: HTTP 409 conflict: token " + id + " is the last admin token and cannot be deleted\n"));
+    assertThat(run)
+        .isEqualTo(
+            new Run(
+                1,
+                "",
+                "error: HTTP 409 conflict: token "
+                    + id
+                    + " is the last admin token and cannot be deleted\n"));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"get labs", "get lab default", "token list", "token create --role sdk --name x", "token delete tok_1"})
+  @ValueSource(
+      strings = {
+        "get labs",
+        "get lab default",
+        "token list",
+        "token create --role sdk --name x",
+        "token delete tok_1"
+      })
   void command_unreachableServer_exits1SayingSo(String command) throws IOException {
     String url = "http://127.0.0.1:" + closedPort();
     List<String> args = new ArrayList<>(List.of(command.split(" ")));
@@ -390,7 +509,12 @@ class CliTest {
 
     Run run = AllotCliRunner.run("", args.toArray(String[]::new));
 
-    assertThat(run).isEqualTo(new Run(1, "", "error: cannot reach Allot at " + url + ": is it running (./allot serve)?\n"));
+    assertThat(run)
+        .isEqualTo(
+            new Run(
+                1,
+                "",
+                "error: cannot reach Allot at " + url + ": is it running (./allot serve)?\n"));
   }
 
   @Test
@@ -398,22 +522,44 @@ class CliTest {
     Path file = write("lab.yaml", lab("growth"));
     String url = "http://127.0.0.1:" + closedPort();
 
-    Run run = AllotCliRunner.run("", "apply", "-f", file.toString(), "--server", url, "--token", ADMIN_TOKEN);
+    Run run =
+        AllotCliRunner.run(
+            "", "apply", "-f", file.toString(), "--server", url, "--token", ADMIN_TOKEN);
 
-    assertThat(run).isEqualTo(new Run(1, "", "error: cannot reach Allot at " + url + ": is it running (./allot serve)?\n"));
+    assertThat(run)
+        .isEqualTo(
+            new Run(
+                1,
+                "",
+                "error: cannot reach Allot at " + url + ": is it running (./allot serve)?\n"));
   }
 
   @Test
   void command_unknownToken_exits1WithUnauthenticated() {
-    Run run = AllotCliRunner.run("", "get", "labs", "--server", server.url(), "--token", "allot_wrong-token-000000");
+    Run run =
+        AllotCliRunner.run(
+            "", "get", "labs", "--server", server.url(), "--token", "allot_wrong-token-000000");
 
-    assertThat(run).isEqualTo(new Run(1, "", "error: HTTP 401 unauthenticated: the token is unknown or was deleted\n"));
+    assertThat(run)
+        .isEqualTo(
+            new Run(
+                1, "", "error: HTTP 401 unauthenticated: the token is unknown or was deleted\n"));
   }
 
   @Test
   void command_serverUrlWithATrailingSlash_works() {
-    Run run = AllotCliRunner.run("", "get", "lab", "default", "-o", "json", "--server", server.url() + "/",
-        "--token", ADMIN_TOKEN);
+    Run run =
+        AllotCliRunner.run(
+            "",
+            "get",
+            "lab",
+            "default",
+            "-o",
+            "json",
+            "--server",
+            server.url() + "/",
+            "--token",
+            ADMIN_TOKEN);
 
     assertThat(run.exitCode()).isZero();
     assertThat(TestServer.parseJson(run.out()).at("/metadata/id").asText()).isEqualTo("DEFAULT");
@@ -423,31 +569,60 @@ class CliTest {
   void command_serverWithoutAScheme_exits1SuggestingHttp() {
     String hostAndPort = server.url().replaceFirst("^http://", "");
 
-    Run run = AllotCliRunner.run("", "get", "labs", "--server", hostAndPort, "--token", ADMIN_TOKEN);
+    Run run =
+        AllotCliRunner.run("", "get", "labs", "--server", hostAndPort, "--token", ADMIN_TOKEN);
 
-    assertThat(run).isEqualTo(new Run(1, "", "error: --server must start with http:// or https://, is '"
-        + hostAndPort + "': try http://" + hostAndPort + "\n"));
+    assertThat(run)
+        .isEqualTo(
+            new Run(
+                1,
+                "",
+                "error: --server must start with http:// or https://, is '"
+                    + hostAndPort
+                    + "': try http://"
+                    + hostAndPort
+                    + "\n"));
   }
 
   @Test
   void command_serverWithAnotherScheme_exits1SuggestingHttp() {
-    Run run = AllotCliRunner.run("", "token", "list", "--server", "ftp://localhost:18080", "--token", ADMIN_TOKEN);
+    Run run =
+        AllotCliRunner.run(
+            "", "token", "list", "--server", "ftp://localhost:18080", "--token", ADMIN_TOKEN);
 
-    assertThat(run).isEqualTo(new Run(1, "", "error: --server must start with http:// or https://, is "
-        + "'ftp://localhost:18080': try http://localhost:18080\n"));
+    assertThat(run)
+        .isEqualTo(
+            new Run(
+                1,
+                "",
+                "error: --server must start with http:// or https://, is "
+                    + "'ftp://localhost:18080': try http://localhost:18080\n"));
   }
 
   @Test
   void command_serverSchemeInCapitals_works() {
-    Run run = AllotCliRunner.run("", "get", "lab", "default", "-o", "json", "--server",
-        server.url().replaceFirst("^http://", "HTTP://"), "--token", ADMIN_TOKEN);
+    Run run =
+        AllotCliRunner.run(
+            "",
+            "get",
+            "lab",
+            "default",
+            "-o",
+            "json",
+            "--server",
+            server.url().replaceFirst("^http://", "HTTP://"),
+            "--token",
+            ADMIN_TOKEN);
 
     assertThat(run.exitCode()).isZero();
   }
 
   @Test
-  void serve_withAnUnknownDurability_exits1NamingTheChoices(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-    Run run = AllotCliRunner.run("", "serve", "--durability", "fast", "--port", "0", "--data-dir", dir.toString());
+  void serve_withAnUnknownDurability_exits1NamingTheChoices(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    Run run =
+        AllotCliRunner.run(
+            "", "serve", "--durability", "fast", "--port", "0", "--data-dir", dir.toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).contains("durability must be fsync or process, is 'fast'");
@@ -455,8 +630,11 @@ class CliTest {
   }
 
   @Test
-  void serve_withAPoolOfOneConnection_exits1NamingTheRange(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-    Run run = AllotCliRunner.run("", "serve", "--database-pool-size", "1", "--port", "0", "--data-dir", dir.toString());
+  void serve_withAPoolOfOneConnection_exits1NamingTheRange(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    Run run =
+        AllotCliRunner.run(
+            "", "serve", "--database-pool-size", "1", "--port", "0", "--data-dir", dir.toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).contains("--database-pool-size must be 2 to 1000, is 1");
@@ -464,8 +642,11 @@ class CliTest {
   }
 
   @Test
-  void serve_withANegativePropertyKeyLimit_exits1NamingTheOption(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-    Run run = AllotCliRunner.run("", "serve", "--property-key-limit", "-1", "--port", "0", "--data-dir", dir.toString());
+  void serve_withANegativePropertyKeyLimit_exits1NamingTheOption(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    Run run =
+        AllotCliRunner.run(
+            "", "serve", "--property-key-limit", "-1", "--port", "0", "--data-dir", dir.toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).contains("--property-key-limit must be 0 or more, is -1");
@@ -478,11 +659,14 @@ class CliTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       String port = String.valueOf(taken.getLocalPort());
 
-      Run run = AllotCliRunner.run("", "serve", "--host", "127.0.0.1", "--port", port, "--data-dir", data.toString());
+      Run run =
+          AllotCliRunner.run(
+              "", "serve", "--host", "127.0.0.1", "--port", port, "--data-dir", data.toString());
 
       assertThat(run.exitCode()).isEqualTo(1);
       assertThat(run.out()).isEmpty();
-      assertThat(run.err()).startsWith("error: cannot listen on 127.0.0.1 port " + port + ": ")
+      assertThat(run.err())
+          .startsWith("error: cannot listen on 127.0.0.1 port " + port + ": ")
           .endsWith("(is another server running? pass another --port)\n");
     }
     assertThat(data).doesNotExist();
@@ -493,7 +677,8 @@ class CliTest {
     Run run = AllotCliRunner.run("");
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("name a command: serve, apply, get, assign, token, sources, tables or export");
+    assertThat(run.err())
+        .contains("name a command: serve, apply, get, assign, token, sources, tables or export");
   }
 
   @Test
@@ -527,7 +712,8 @@ class CliTest {
 
       assertThat(run.exitCode()).as(command + " " + flag).isZero();
       assertThat(run.err()).as(command + " " + flag).isEmpty();
-      assertThat(run.out()).as(command + " " + flag)
+      assertThat(run.out())
+          .as(command + " " + flag)
           .startsWith("Usage: allot " + command)
           .contains("-h, --help")
           .contains("Show this help message and exit.");
@@ -536,7 +722,8 @@ class CliTest {
 
   @Test
   void serveHelp_namesItsOptionsAndStartsNothing() {
-    Run run = AllotCliRunner.run("", "serve", "--help", "--data-dir", dir.resolve("data").toString());
+    Run run =
+        AllotCliRunner.run("", "serve", "--help", "--data-dir", dir.resolve("data").toString());
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).contains("--port=<port>", "--data-dir=<dataDir>", "--tls-cert=FILE");
@@ -560,7 +747,8 @@ class CliTest {
     Run run = AllotCliRunner.run("", "--help");
 
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).contains("Run 'allot COMMAND --help' for a command's options.", "serve", "apply", "token");
+    assertThat(run.out())
+        .contains("Run 'allot COMMAND --help' for a command's options.", "serve", "apply", "token");
   }
 
   /** {@code allot ARGS --server <test server> --token <admin>}. */
@@ -589,7 +777,10 @@ class CliTest {
     }
   }
 
-  /** Runs {@link AllotCli#run} with standard input, output and error captured, and restores them after. */
+  /**
+   * Runs {@link AllotCli#run} with standard input, output and error captured, and restores them
+   * after.
+   */
   static final class AllotCliRunner {
     private AllotCliRunner() {}
 
@@ -606,7 +797,10 @@ class CliTest {
         int exitCode = AllotCli.run(args);
         System.out.flush();
         System.err.flush();
-        return new Run(exitCode, capturedOut.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8));
+        return new Run(
+            exitCode,
+            capturedOut.toString(StandardCharsets.UTF_8),
+            capturedErr.toString(StandardCharsets.UTF_8));
       } finally {
         System.setOut(out);
         System.setErr(err);

@@ -40,11 +40,15 @@ class ImportsCliTest {
     server.applied(Documents.userExperiment());
     warehouse = dir.resolve("warehouse.db");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + warehouse)) {
-      c.createStatement().execute("CREATE TABLE log (user_id TEXT, experiment TEXT, grp TEXT, ts TEXT)");
+      c.createStatement()
+          .execute("CREATE TABLE log (user_id TEXT, experiment TEXT, grp TEXT, ts TEXT)");
     }
   }
 
-  /** {@code rows} subjects of home-cta one second apart from T0, and one row of an unknown experiment. */
+  /**
+   * {@code rows} subjects of home-cta one second apart from T0, and one row of an unknown
+   * experiment.
+   */
   private void logRows(int rows) throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + warehouse);
         PreparedStatement insert = c.prepareStatement("INSERT INTO log VALUES (?, ?, ?, ?)")) {
@@ -67,14 +71,19 @@ class ImportsCliTest {
   }
 
   private Path sourceFile() throws IOException {
-    return write("source.yaml", """
+    return write(
+        "source.yaml",
+        """
         name: warehouse
         jdbcUrl: jdbc:sqlite:%s
-        """.formatted(warehouse));
+        """
+            .formatted(warehouse));
   }
 
   private Path tableFile() throws IOException {
-    return write("table.yaml", """
+    return write(
+        "table.yaml",
+        """
         id: legacy
         displayName: Legacy log
         source: warehouse
@@ -93,17 +102,26 @@ class ImportsCliTest {
   void sourcesApply_createsThenReplaces_andListGetDeleteShowIt() throws IOException {
     Path file = sourceFile();
 
-    assertThat(allot("sources", "apply", "-f", file.toString())).isEqualTo(new Run(0, "source WAREHOUSE created\n", ""));
-    Files.writeString(file, "{\"name\": \"warehouse\", \"jdbcUrl\": \"jdbc:sqlite:" + warehouse + "\", \"user\": \"reader\"}");
-    assertThat(allot("sources", "apply", "-f", file.toString())).isEqualTo(new Run(0, "source WAREHOUSE replaced\n", ""));
+    assertThat(allot("sources", "apply", "-f", file.toString()))
+        .isEqualTo(new Run(0, "source WAREHOUSE created\n", ""));
+    Files.writeString(
+        file,
+        "{\"name\": \"warehouse\", \"jdbcUrl\": \"jdbc:sqlite:"
+            + warehouse
+            + "\", \"user\": \"reader\"}");
+    assertThat(allot("sources", "apply", "-f", file.toString()))
+        .isEqualTo(new Run(0, "source WAREHOUSE replaced\n", ""));
 
-    assertThat(lines(allot("sources", "list").out())).containsExactly(
-        "NAME                     PASSWORD USER             JDBC URL",
-        "WAREHOUSE                no       reader           jdbc:sqlite:" + warehouse);
+    assertThat(lines(allot("sources", "list").out()))
+        .containsExactly(
+            "NAME                     PASSWORD USER             JDBC URL",
+            "WAREHOUSE                no       reader           jdbc:sqlite:" + warehouse);
     JsonNode shown = TestServer.parseJson(allot("sources", "get", "warehouse", "-o", "json").out());
     assertThat(shown.get("user").asText()).isEqualTo("reader");
-    assertThat(allot("sources", "get", "warehouse").out()).contains("name: WAREHOUSE", "hasPassword: false");
-    assertThat(allot("sources", "delete", "warehouse")).isEqualTo(new Run(0, "deleted source WAREHOUSE\n", ""));
+    assertThat(allot("sources", "get", "warehouse").out())
+        .contains("name: WAREHOUSE", "hasPassword: false");
+    assertThat(allot("sources", "delete", "warehouse"))
+        .isEqualTo(new Run(0, "deleted source WAREHOUSE\n", ""));
     assertThat(server.get("/v1/sources/warehouse").status()).isEqualTo(404);
   }
 
@@ -114,7 +132,8 @@ class ImportsCliTest {
     Run run = allot("sources", "apply", "-f", sourceFile().toString(), "--password-env", variable);
 
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(allot("sources", "get", "warehouse").out()).contains("hasPassword: true")
+    assertThat(allot("sources", "get", "warehouse").out())
+        .contains("hasPassword: true")
         .doesNotContain(System.getenv(variable));
   }
 
@@ -127,8 +146,10 @@ class ImportsCliTest {
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).isEmpty();
     // The server's one detail repeats its message, so the CLI prints it once.
-    assertThat(run.err()).isEqualTo("error: HTTP 400 invalid_request: jdbcUrl must start with jdbc:postgresql:, "
-        + "jdbc:sqlite: or jdbc:duckdb: (the drivers Allot ships), starts with 'jdbc:mysql:'\n");
+    assertThat(run.err())
+        .isEqualTo(
+            "error: HTTP 400 invalid_request: jdbcUrl must start with jdbc:postgresql:, "
+                + "jdbc:sqlite: or jdbc:duckdb: (the drivers Allot ships), starts with 'jdbc:mysql:'\n");
   }
 
   @Test
@@ -149,19 +170,28 @@ class ImportsCliTest {
     assertThat(allot("tables", "apply", "-f", tableFile().toString()))
         .isEqualTo(new Run(0, "assignment table LEGACY created (ACTIVE)\n", ""));
     Run run = allot("tables", "run", "legacy");
-    assertThat(run).isEqualTo(new Run(0,
-        "SUCCEEDED: read 4 rows, loaded 3, 0 already assigned, 1 rejected; 0 rejected rows loaded on retry\n", ""));
+    assertThat(run)
+        .isEqualTo(
+            new Run(
+                0,
+                "SUCCEEDED: read 4 rows, loaded 3, 0 already assigned, 1 rejected; 0 rejected rows loaded on retry\n",
+                ""));
 
     List<String> runs = lines(allot("tables", "runs", "legacy").out());
     assertThat(runs).hasSize(2);
-    assertThat(runs.get(0)).startsWith("ID").contains("STARTED", "STATUS", "READ", "LOADED", "REJECTED");
+    assertThat(runs.get(0))
+        .startsWith("ID")
+        .contains("STARTED", "STATUS", "READ", "LOADED", "REJECTED");
     assertThat(runs.get(1).split(" +")).contains("manual", "SUCCEEDED", "4", "3", "1");
     List<String> rejected = lines(allot("tables", "rejected", "legacy").out());
     assertThat(rejected).hasSize(2);
     assertThat(rejected.get(1)).contains("u-x", "checkout", "fast", "no experiment 'checkout'");
-    JsonNode row = TestServer.parseJson(allot("tables", "rejected", "legacy", "--format", "jsonl").out());
+    JsonNode row =
+        TestServer.parseJson(allot("tables", "rejected", "legacy", "--format", "jsonl").out());
     assertThat(row.get("reason").asText()).isEqualTo("no experiment 'checkout'");
-    assertThat(lines(allot("tables", "list").out()).get(1)).startsWith("LEGACY").contains("ACTIVE", "WAREHOUSE");
+    assertThat(lines(allot("tables", "list").out()).get(1))
+        .startsWith("LEGACY")
+        .contains("ACTIVE", "WAREHOUSE");
   }
 
   @Test
@@ -185,9 +215,11 @@ class ImportsCliTest {
     Run missing = allot("tables", "run", "nothing-here");
 
     assertThat(bad.exitCode()).isEqualTo(1);
-    assertThat(bad.err()).startsWith("error: HTTP 400 invalid_request: the assignment table is invalid\n")
+    assertThat(bad.err())
+        .startsWith("error: HTTP 400 invalid_request: the assignment table is invalid\n")
         .contains("variantKeyColumn.name");
-    assertThat(missing).isEqualTo(new Run(1, "", "error: HTTP 404 not_found: no assignment table NOTHING-HERE\n"));
+    assertThat(missing)
+        .isEqualTo(new Run(1, "", "error: HTTP 404 not_found: no assignment table NOTHING-HERE\n"));
   }
 
   @Test
@@ -209,14 +241,18 @@ class ImportsCliTest {
 
     Run csv = allot("export", "assignments", "home-cta");
     Path file = dir.resolve("out.jsonl");
-    Run jsonl = allot("export", "assignments", "home-cta", "--format", "jsonl", "-o", file.toString());
+    Run jsonl =
+        allot("export", "assignments", "home-cta", "--format", "jsonl", "-o", file.toString());
 
     assertThat(csv.exitCode()).as(csv.err()).isZero();
     List<String> csvLines = lines(csv.out());
     assertThat(csvLines).hasSize(1_002);
-    assertThat(csvLines.getFirst()).isEqualTo("id,subjectId,variantId,cohortIndex,createdAt,source");
-    assertThat(csvLines).anySatisfy(line -> assertThat(line).contains(",u1000,CONTROL,0,", ",LEGACY"));
-    assertThat(jsonl).isEqualTo(new Run(0, "", "exported 1001 assignments of home-cta to " + file + "\n"));
+    assertThat(csvLines.getFirst())
+        .isEqualTo("id,subjectId,variantId,cohortIndex,createdAt,source");
+    assertThat(csvLines)
+        .anySatisfy(line -> assertThat(line).contains(",u1000,CONTROL,0,", ",LEGACY"));
+    assertThat(jsonl)
+        .isEqualTo(new Run(0, "", "exported 1001 assignments of home-cta to " + file + "\n"));
     List<String> objects = Files.readAllLines(file);
     assertThat(objects).hasSize(1_001);
     assertThat(TestServer.parseJson(objects.getFirst()).get("source").asText()).isEqualTo("LEGACY");
@@ -234,9 +270,21 @@ class ImportsCliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"sources apply", "sources list", "sources get", "sources delete", "tables apply",
-      "tables list", "tables get", "tables run", "tables runs", "tables rejected", "tables delete",
-      "export assignments"})
+  @ValueSource(
+      strings = {
+        "sources apply",
+        "sources list",
+        "sources get",
+        "sources delete",
+        "tables apply",
+        "tables list",
+        "tables get",
+        "tables run",
+        "tables runs",
+        "tables rejected",
+        "tables delete",
+        "export assignments"
+      })
   void everyCommand_printsItsHelp(String command) {
     List<String> args = new ArrayList<>(List.of(command.split(" ")));
     args.add("--help");

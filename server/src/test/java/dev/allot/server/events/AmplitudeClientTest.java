@@ -49,14 +49,17 @@ class AmplitudeClientTest {
   }
 
   // Built after @BeforeAll, with the test instance, so the certificate exists.
-  @RegisterExtension final ServerProcesses servers = ServerProcesses.overHttps(certificate.trustingIt());
+  @RegisterExtension
+  final ServerProcesses servers = ServerProcesses.overHttps(certificate.trustingIt());
 
   private SSLSocketFactory defaultSocketFactory;
   private Server server;
   private Amplitude amplitude;
   private final Responses responses = new Responses();
 
-  /** What the client reported for each event it sent: the status Allot answered, and its message. */
+  /**
+   * What the client reported for each event it sent: the status Allot answered, and its message.
+   */
   static final class Responses extends AmplitudeCallbacks {
     record Answer(String insertId, int status, String message) {}
 
@@ -75,7 +78,9 @@ class AmplitudeClientTest {
     }
 
     List<Answer> await() throws InterruptedException {
-      assertThat(expected.await(60, TimeUnit.SECONDS)).as("the client reported every event").isTrue();
+      assertThat(expected.await(60, TimeUnit.SECONDS))
+          .as("the client reported every event")
+          .isTrue();
       return new ArrayList<>(answers);
     }
   }
@@ -86,12 +91,21 @@ class AmplitudeClientTest {
     // what the JVM's default socket factory trusts, here the test certificate only.
     defaultSocketFactory = HttpsURLConnection.getDefaultSSLSocketFactory();
     HttpsURLConnection.setDefaultSSLSocketFactory(certificate.trustingIt().getSocketFactory());
-    server = servers.start("amplitude", "--tls-cert", certificate.certificate().toString(),
-        "--tls-key", certificate.privateKey().toString());
+    server =
+        servers.start(
+            "amplitude",
+            "--tls-cert",
+            certificate.certificate().toString(),
+            "--tls-key",
+            certificate.privateKey().toString());
     server.applied(experiment("home-cta").yaml());
     server.applied(experiment("search").yaml());
-    String sdkToken = server.post("/v1/tokens", json(Map.of("role", "sdk", "name", "amplitude client")))
-        .json().get("token").asText();
+    String sdkToken =
+        server
+            .post("/v1/tokens", json(Map.of("role", "sdk", "name", "amplitude client")))
+            .json()
+            .get("token")
+            .asText();
     amplitude = client(sdkToken);
   }
 
@@ -128,25 +142,36 @@ class AmplitudeClientTest {
   }
 
   @Test
-  void exposuresSentByAmplitudesClient_areStored_andResendingThemStoresNothingNew() throws Exception {
-    List<Event> events = List.of(
-        exposure("user-1", "home-cta", "treatment", "exposure-1"),
-        exposure("user-1", "search", "control", "exposure-2"),
-        exposure("user-2", "home-cta", "control", "exposure-3"));
+  void exposuresSentByAmplitudesClient_areStored_andResendingThemStoresNothingNew()
+      throws Exception {
+    List<Event> events =
+        List.of(
+            exposure("user-1", "home-cta", "treatment", "exposure-1"),
+            exposure("user-1", "search", "control", "exposure-2"),
+            exposure("user-2", "home-cta", "control", "exposure-3"));
 
     send(amplitude, events);
 
     assertThat(responses.await()).extracting(Responses.Answer::status).containsOnly(200);
     assertThat(storedInsertIds()).containsExactly("exposure-1", "exposure-2", "exposure-3");
-    assertThat(query("SELECT subject_id || ' ' || experiment_id || ' ' || variant_id FROM exposures ORDER BY 1"))
-        .containsExactly("user-1 HOME-CTA TREATMENT", "user-1 SEARCH CONTROL", "user-2 HOME-CTA CONTROL");
-    assertThat(server.get("/v1/subjects/user-1/properties").json().get("properties")).isEqualTo(parseJson("""
-        {"[Experiment] HOME-CTA": "TREATMENT", "[Experiment] SEARCH": "CONTROL"}"""));
+    assertThat(
+            query(
+                "SELECT subject_id || ' ' || experiment_id || ' ' || variant_id FROM exposures ORDER BY 1"))
+        .containsExactly(
+            "user-1 HOME-CTA TREATMENT", "user-1 SEARCH CONTROL", "user-2 HOME-CTA CONTROL");
+    assertThat(server.get("/v1/subjects/user-1/properties").json().get("properties"))
+        .isEqualTo(
+            parseJson(
+                """
+                {"[Experiment] HOME-CTA": "TREATMENT", "[Experiment] SEARCH": "CONTROL"}\
+                """));
 
-    send(amplitude, List.of(
-        exposure("user-1", "home-cta", "treatment", "exposure-1"),
-        exposure("user-1", "search", "control", "exposure-2"),
-        exposure("user-2", "home-cta", "control", "exposure-3")));
+    send(
+        amplitude,
+        List.of(
+            exposure("user-1", "home-cta", "treatment", "exposure-1"),
+            exposure("user-1", "search", "control", "exposure-2"),
+            exposure("user-2", "home-cta", "control", "exposure-3")));
 
     assertThat(responses.await()).extracting(Responses.Answer::status).containsOnly(200);
     assertThat(storedInsertIds()).containsExactly("exposure-1", "exposure-2", "exposure-3");
@@ -158,17 +183,24 @@ class AmplitudeClientTest {
    */
   @Test
   void theClientDropsTheEventsA400Names_andItsResentEventsAreStored() throws Exception {
-    send(amplitude, List.of(
-        exposure("user-1", "home-cta", "treatment", "good-1"),
-        exposure("user-2", "home-cta", "purple", "bad"),
-        exposure("user-3", "home-cta", "control", "good-2")));
+    send(
+        amplitude,
+        List.of(
+            exposure("user-1", "home-cta", "treatment", "good-1"),
+            exposure("user-2", "home-cta", "purple", "bad"),
+            exposure("user-3", "home-cta", "control", "good-2")));
 
     List<Responses.Answer> answers = responses.await();
 
-    assertThat(answers).filteredOn(a -> a.insertId().equals("bad")).extracting(Responses.Answer::status)
+    assertThat(answers)
+        .filteredOn(a -> a.insertId().equals("bad"))
+        .extracting(Responses.Answer::status)
         .containsExactly(400);
-    assertThat(answers).filteredOn(a -> a.insertId().startsWith("good")).extracting(Responses.Answer::status)
-        .containsOnly(200).hasSize(2);
+    assertThat(answers)
+        .filteredOn(a -> a.insertId().startsWith("good"))
+        .extracting(Responses.Answer::status)
+        .containsOnly(200)
+        .hasSize(2);
     assertThat(storedInsertIds()).containsExactly("good-1", "good-2");
   }
 
@@ -180,7 +212,10 @@ class AmplitudeClientTest {
 
       List<Responses.Answer> answers = responses.await();
 
-      assertThat(answers).singleElement().extracting(Responses.Answer::message).asString()
+      assertThat(answers)
+          .singleElement()
+          .extracting(Responses.Answer::message)
+          .asString()
           .contains("AmplitudeInvalidAPIKeyException");
       assertThat(storedInsertIds()).isEmpty();
     } finally {
@@ -197,7 +232,7 @@ class AmplitudeClientTest {
   private List<String> query(String sql) throws SQLException {
     Path database = servers.dir().resolve("amplitude").resolve("allot.db");
     try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database);
-         ResultSet rows = connection.createStatement().executeQuery(sql)) {
+        ResultSet rows = connection.createStatement().executeQuery(sql)) {
       List<String> values = new ArrayList<>();
       while (rows.next()) {
         values.add(rows.getString(1));

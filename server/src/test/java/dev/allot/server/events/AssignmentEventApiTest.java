@@ -37,8 +37,18 @@ class AssignmentEventApiTest {
   }
 
   Response getOrMake(String subject, String deviceId, String... experimentIds) {
-    return server.post(AssignmentCalls.GET_OR_MAKE, ADMIN_TOKEN, "application/json",
-        json(Map.of("subjectId", subject, "deviceId", deviceId, "experimentIds", List.of(experimentIds))));
+    return server.post(
+        AssignmentCalls.GET_OR_MAKE,
+        ADMIN_TOKEN,
+        "application/json",
+        json(
+            Map.of(
+                "subjectId",
+                subject,
+                "deviceId",
+                deviceId,
+                "experimentIds",
+                List.of(experimentIds))));
   }
 
   @Test
@@ -48,11 +58,22 @@ class AssignmentEventApiTest {
     getOrMake("user-1", "phone-1", "home-cta", "search", "nope");
     server.restart();
 
-    assertThat(events()).containsExactly(List.of("user-1", "phone-1",
-        "{\"[Experiment] HOME-CTA.variant\":\"" + variant + "\",\"[Experiment] SEARCH.variant\":\"off\"}",
-        "{\"$set\":{\"[Experiment] HOME-CTA\":\"" + variant + "\"},\"$unset\":{\"[Experiment] SEARCH\":\"-\"}}"));
-    JsonNode properties = server.get("/v1/subjects/user-1/properties", ADMIN_TOKEN).json().get("properties");
-    assertThat(properties.properties()).extracting(Map.Entry::getKey).containsExactly("[Experiment] HOME-CTA");
+    assertThat(events())
+        .containsExactly(
+            List.of(
+                "user-1",
+                "phone-1",
+                "{\"[Experiment] HOME-CTA.variant\":\""
+                    + variant
+                    + "\",\"[Experiment] SEARCH.variant\":\"off\"}",
+                "{\"$set\":{\"[Experiment] HOME-CTA\":\""
+                    + variant
+                    + "\"},\"$unset\":{\"[Experiment] SEARCH\":\"-\"}}"));
+    JsonNode properties =
+        server.get("/v1/subjects/user-1/properties", ADMIN_TOKEN).json().get("properties");
+    assertThat(properties.properties())
+        .extracting(Map.Entry::getKey)
+        .containsExactly("[Experiment] HOME-CTA");
   }
 
   @Test
@@ -75,13 +96,19 @@ class AssignmentEventApiTest {
 
   /** subject, device, event properties and user properties of every stored event, as stored. */
   List<List<String>> events() throws SQLException {
-    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("allot.db"));
+    try (Connection connection =
+            DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("allot.db"));
         Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery("SELECT * FROM assignment_events ORDER BY event_time")) {
+        ResultSet rs =
+            statement.executeQuery("SELECT * FROM assignment_events ORDER BY event_time")) {
       List<List<String>> rows = new ArrayList<>();
       while (rs.next()) {
-        rows.add(List.of(rs.getString("subject_id"), rs.getString("device_id"), rs.getString("event_properties"),
-            rs.getString("user_properties")));
+        rows.add(
+            List.of(
+                rs.getString("subject_id"),
+                rs.getString("device_id"),
+                rs.getString("event_properties"),
+                rs.getString("user_properties")));
       }
       return rows;
     }

@@ -66,21 +66,38 @@ class ExposureApiTest {
 
   @Test
   void exposures_areIngested_andSetTheSubjectsProperties() {
-    Response response = send(ADMIN_TOKEN, List.of(
-        with(with(exposure("user-1", "home-cta", "treatment"), "time", 1_772_359_200_000L), "insert_id", "a"),
-        exposure("user-1", "SEARCH", "Control"),
-        with(exposure("user-1", "home-cta", "treatment"), "insert_id", "a")));
+    Response response =
+        send(
+            ADMIN_TOKEN,
+            List.of(
+                with(
+                    with(exposure("user-1", "home-cta", "treatment"), "time", 1_772_359_200_000L),
+                    "insert_id",
+                    "a"),
+                exposure("user-1", "SEARCH", "Control"),
+                with(exposure("user-1", "home-cta", "treatment"), "insert_id", "a")));
 
     assertThat(response.status()).isEqualTo(200);
-    assertThat(response.json()).isEqualTo(parseJson("""
-        {"code": 200, "events_ingested": 2, "duplicates": 1, "mismatches": 0, "properties_refused": 0}"""));
-    assertThat(properties("user-1", ADMIN_TOKEN).json()).isEqualTo(parseJson("""
-        {"subjectId": "user-1", "properties": {"[Experiment] HOME-CTA": "TREATMENT", "[Experiment] SEARCH": "CONTROL"}}"""));
+    assertThat(response.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"code": 200, "events_ingested": 2, "duplicates": 1, "mismatches": 0, "properties_refused": 0}\
+                """));
+    assertThat(properties("user-1", ADMIN_TOKEN).json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"subjectId": "user-1", "properties": {"[Experiment] HOME-CTA": "TREATMENT", "[Experiment] SEARCH": "CONTROL"}}\
+                """));
   }
 
   @Test
   void exposureWithoutVariant_unsetsTheProperty() {
-    send(ADMIN_TOKEN, List.of(exposure("user-1", "home-cta", "treatment"), exposure("user-1", "search", "control")));
+    send(
+        ADMIN_TOKEN,
+        List.of(
+            exposure("user-1", "home-cta", "treatment"), exposure("user-1", "search", "control")));
 
     Response response = send(ADMIN_TOKEN, List.of(exposure("user-1", "home-cta", null)));
 
@@ -91,8 +108,10 @@ class ExposureApiTest {
 
   @Test
   void exposureToAnotherVariantThanTheAssignment_isCountedAsMismatch() {
-    String assigned = AssignmentCalls.answer(AssignmentCalls.getOrMake(server, "user-1", "home-cta"))
-        .get("variantId").asText();
+    String assigned =
+        AssignmentCalls.answer(AssignmentCalls.getOrMake(server, "user-1", "home-cta"))
+            .get("variantId")
+            .asText();
     String other = assigned.equals("CONTROL") ? "treatment" : "control";
 
     Response response = send(ADMIN_TOKEN, List.of(exposure("user-1", "home-cta", other)));
@@ -107,50 +126,72 @@ class ExposureApiTest {
 
     Response response = send(ADMIN_TOKEN, List.of(exposure("user-2", "search", "control")));
 
-    assertThat(response.json()).isEqualTo(parseJson("""
-        {"code": 200, "events_ingested": 1, "duplicates": 0, "mismatches": 0, "properties_refused": 1}"""));
+    assertThat(response.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"code": 200, "events_ingested": 1, "duplicates": 0, "mismatches": 0, "properties_refused": 1}\
+                """));
     assertThat(properties("user-2", ADMIN_TOKEN).json().get("properties").isEmpty()).isTrue();
   }
 
   @Test
   void batchWithInvalidEvents_isRefusedWhole_namingEachEventAndField() {
-    Response response = send(ADMIN_TOKEN, List.of(
-        exposure("user-1", "home-cta", "treatment"),
-        with(exposure("user-2", "home-cta", "purple"), "event_type", "click"),
-        exposure("user-3", "nope", "control"),
-        with(exposure("user-4", "search", "control"), "time", -5)));
+    Response response =
+        send(
+            ADMIN_TOKEN,
+            List.of(
+                exposure("user-1", "home-cta", "treatment"),
+                with(exposure("user-2", "home-cta", "purple"), "event_type", "click"),
+                exposure("user-3", "nope", "control"),
+                with(exposure("user-4", "search", "control"), "time", -5)));
 
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.json().get("error").asText()).isEqualTo("invalid_request");
-    assertThat(response.json().get("details")).isEqualTo(parseJson("""
-        [{"path": "events[1].event_type", "message": "must be $exposure (other events are not accepted yet), is 'click'"},
-         {"path": "events[1].event_properties.variant", "message": "is not a variant of HOME-CTA"},
-         {"path": "events[2].event_properties.flag_key", "message": "names no experiment"},
-         {"path": "events[3].time", "message": "must be epoch milliseconds from 0 to 253402300799999, is -5"}]"""));
+    assertThat(response.json().get("details"))
+        .isEqualTo(
+            parseJson(
+                """
+                [{"path": "events[1].event_type", "message": "must be $exposure (other events are not accepted yet), is 'click'"},
+                 {"path": "events[1].event_properties.variant", "message": "is not a variant of HOME-CTA"},
+                 {"path": "events[2].event_properties.flag_key", "message": "names no experiment"},
+                 {"path": "events[3].time", "message": "must be epoch milliseconds from 0 to 253402300799999, is -5"}]\
+                """));
     assertThat(properties("user-1", ADMIN_TOKEN).json().get("properties").isEmpty()).isTrue();
   }
 
   @Test
   void subjectIdNotOfTheExperimentsSubjectType_isRefusedNamingTheField_andNothingIsStored() {
-    server.applied(batch(subjectType("user", "UUID"), experiment("checkout").subjectType("user").yaml()));
-    Map<String, Object> valid = with(exposure(A_UUID, "checkout", "control"), "insert_id", "valid-1");
+    server.applied(
+        batch(subjectType("user", "UUID"), experiment("checkout").subjectType("user").yaml()));
+    Map<String, Object> valid =
+        with(exposure(A_UUID, "checkout", "control"), "insert_id", "valid-1");
 
-    Response refused = send(ADMIN_TOKEN, List.of(valid, exposure("user-1", "checkout", "treatment")));
+    Response refused =
+        send(ADMIN_TOKEN, List.of(valid, exposure("user-1", "checkout", "treatment")));
 
     assertThat(refused.status()).isEqualTo(400);
-    assertThat(refused.json()).isEqualTo(parseJson("""
-        {"error": "invalid_request",
-         "message": "1 of 2 events are invalid; the batch was refused whole and nothing of it stored",
-         "details": [{"path": "events[1].user_id",
-                      "message": "is not a valid UUID subject id for experiment CHECKOUT (subject type USER)"}]}"""));
+    assertThat(refused.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"error": "invalid_request",
+                 "message": "1 of 2 events are invalid; the batch was refused whole and nothing of it stored",
+                 "details": [{"path": "events[1].user_id",
+                              "message": "is not a valid UUID subject id for experiment CHECKOUT (subject type USER)"}]}\
+                """));
     assertThat(properties(A_UUID, ADMIN_TOKEN).json().get("properties").isEmpty()).isTrue();
     assertThat(properties("user-1", ADMIN_TOKEN).json().get("properties").isEmpty()).isTrue();
 
     Response accepted = send(ADMIN_TOKEN, List.of(valid));
 
     // Not a duplicate: the refused batch stored nothing, its insert_id included.
-    assertThat(accepted.json()).isEqualTo(parseJson("""
-        {"code": 200, "events_ingested": 1, "duplicates": 0, "mismatches": 0, "properties_refused": 0}"""));
+    assertThat(accepted.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"code": 200, "events_ingested": 1, "duplicates": 0, "mismatches": 0, "properties_refused": 0}\
+                """));
     assertThat(properties(A_UUID, ADMIN_TOKEN).json().get("properties"))
         .isEqualTo(parseJson("{\"[Experiment] CHECKOUT\": \"CONTROL\"}"));
   }
@@ -162,7 +203,8 @@ class ExposureApiTest {
     Response response = send(ADMIN_TOKEN, List.of(event));
 
     assertThat(response.status()).isEqualTo(400);
-    assertThat(response.json().get("details")).extracting(d -> d.get("path").asText())
+    assertThat(response.json().get("details"))
+        .extracting(d -> d.get("path").asText())
         .containsExactly("events[0].user_id", "events[0].event_properties.flag_key");
   }
 
@@ -176,30 +218,62 @@ class ExposureApiTest {
     Response response = send(ADMIN_TOKEN, events);
 
     assertThat(response.status()).isEqualTo(400);
-    assertThat(response.json().get("details")).isEqualTo(parseJson("""
-        [{"path": "events", "message": "events must list 1 to 2000 events, has 2001"}]"""));
+    assertThat(response.json().get("details"))
+        .isEqualTo(
+            parseJson(
+                """
+                [{"path": "events", "message": "events must list 1 to 2000 events, has 2001"}]\
+                """));
   }
 
   @Test
   void malformedTime_isNamedByItsPath() {
-    Response response = send(ADMIN_TOKEN, List.of(with(exposure("user-1", "home-cta", "control"), "time", "noon")));
+    Response response =
+        send(ADMIN_TOKEN, List.of(with(exposure("user-1", "home-cta", "control"), "time", "noon")));
 
     assertThat(response.status()).isEqualTo(400);
-    assertThat(response.json().get("details").get(0).get("path").asText()).isEqualTo("events[0].time");
+    assertThat(response.json().get("details").get(0).get("path").asText())
+        .isEqualTo("events[0].time");
   }
 
-  /** Jackson's default read 1.5 as 1 ms and 1e-999999999 as 0, 1970: time is a JSON integer or nothing. */
+  /**
+   * Jackson's default read 1.5 as 1 ms and 1e-999999999 as 0, 1970: time is a JSON integer or
+   * nothing.
+   */
   @ParameterizedTest
-  @ValueSource(strings = {"1.5", "1772359200000.5", "1e-999999999", "1e300", "1E3", "-0.0", "1772359200000.0",
-      "\"1772359200000\"", "\"1.5\"", "\"\"", "true", "[1]", "{}", "99999999999999999999"})
+  @ValueSource(
+      strings = {
+        "1.5",
+        "1772359200000.5",
+        "1e-999999999",
+        "1e300",
+        "1E3",
+        "-0.0",
+        "1772359200000.0",
+        "\"1772359200000\"",
+        "\"1.5\"",
+        "\"\"",
+        "true",
+        "[1]",
+        "{}",
+        "99999999999999999999"
+      })
   void timeThatIsNoWholeNumber_is400NamingTheField_andNothingIsStored(String time) {
-    Response response = server.post("/v1/events", ADMIN_TOKEN, "application/json", """
-        {"events": [{"event_type": "$exposure", "user_id": "user-1", "time": %s,
-                     "event_properties": {"flag_key": "home-cta", "variant": "treatment"}}]}""".formatted(time));
+    Response response =
+        server.post(
+            "/v1/events",
+            ADMIN_TOKEN,
+            "application/json",
+            """
+            {"events": [{"event_type": "$exposure", "user_id": "user-1", "time": %s,
+                         "event_properties": {"flag_key": "home-cta", "variant": "treatment"}}]}\
+            """
+                .formatted(time));
 
     assertThat(response.status()).as(response.body()).isEqualTo(400);
     assertThat(response.json().get("details")).hasSize(1);
-    assertThat(response.json().get("details").get(0).get("path").asText()).isEqualTo("events[0].time");
+    assertThat(response.json().get("details").get(0).get("path").asText())
+        .isEqualTo("events[0].time");
     assertThat(response.json().get("details").get(0).get("message").asText())
         .startsWith("events[0].time must be a whole number");
     assertThat(properties("user-1", ADMIN_TOKEN).json().get("properties").isEmpty()).isTrue();
@@ -208,10 +282,12 @@ class ExposureApiTest {
   @ParameterizedTest
   @ValueSource(longs = {-1, 253_402_300_800_000L})
   void timeOutOfRange_is400NamingTheField(long time) {
-    Response response = send(ADMIN_TOKEN, List.of(with(exposure("user-1", "home-cta", "control"), "time", time)));
+    Response response =
+        send(ADMIN_TOKEN, List.of(with(exposure("user-1", "home-cta", "control"), "time", time)));
 
     assertThat(response.status()).isEqualTo(400);
-    assertThat(response.json().get("details").get(0).get("path").asText()).isEqualTo("events[0].time");
+    assertThat(response.json().get("details").get(0).get("path").asText())
+        .isEqualTo("events[0].time");
   }
 
   @ParameterizedTest
@@ -219,7 +295,8 @@ class ExposureApiTest {
   void sendingEvents_byRole(String role, int status) {
     String token = role.equals("admin") ? ADMIN_TOKEN : server.token(role);
 
-    assertThat(send(token, List.of(exposure("user-1", "home-cta", "control"))).status()).isEqualTo(status);
+    assertThat(send(token, List.of(exposure("user-1", "home-cta", "control"))).status())
+        .isEqualTo(status);
   }
 
   @ParameterizedTest
@@ -232,13 +309,18 @@ class ExposureApiTest {
 
   @Test
   void withoutAToken_bothAre401() {
-    assertThat(send(null, List.of(exposure("user-1", "home-cta", "control"))).status()).isEqualTo(401);
+    assertThat(send(null, List.of(exposure("user-1", "home-cta", "control"))).status())
+        .isEqualTo(401);
     assertThat(properties("user-1", null).status()).isEqualTo(401);
   }
 
   @Test
   void propertiesOfAnUnknownSubject_areEmpty() {
-    assertThat(properties("nobody", ADMIN_TOKEN).json()).isEqualTo(parseJson("""
-        {"subjectId": "nobody", "properties": {}}"""));
+    assertThat(properties("nobody", ADMIN_TOKEN).json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"subjectId": "nobody", "properties": {}}\
+                """));
   }
 }

@@ -17,18 +17,29 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Requests Jetty refuses before any route runs get our JSON error body, not Jetty's HTML page.
- * Sent over a raw socket, since an HTTP client would refuse to send most of them.
+ * Requests Jetty refuses before any route runs get our JSON error body, not Jetty's HTML page. Sent
+ * over a raw socket, since an HTTP client would refuse to send most of them.
  */
 class JettyErrorsTest {
   @RegisterExtension final TestServer server = new TestServer();
 
   @ParameterizedTest
-  @CsvSource({"GET, /v1/experiments/%00", "DELETE, /v1/tokens/%FF%FE%C3%28", "PUT, /v1/sources/%zz",
-      "OPTIONS, /v1/labs/%C0%AF"})
-  void pathJettyCannotDecode_is400WithOurJsonError_whateverTheMethod(String method, String path) throws IOException {
-    Raw response = send(method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + ADMIN_TOKEN
-        + "\r\nConnection: close\r\n\r\n");
+  @CsvSource({
+    "GET, /v1/experiments/%00",
+    "DELETE, /v1/tokens/%FF%FE%C3%28",
+    "PUT, /v1/sources/%zz",
+    "OPTIONS, /v1/labs/%C0%AF"
+  })
+  void pathJettyCannotDecode_is400WithOurJsonError_whateverTheMethod(String method, String path)
+      throws IOException {
+    Raw response =
+        send(
+            method
+                + " "
+                + path
+                + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + ADMIN_TOKEN
+                + "\r\nConnection: close\r\n\r\n");
 
     assertThat(response.status()).as(response.text()).isEqualTo(400);
     assertThat(response.text()).containsIgnoringCase("Content-Type: application/json");
@@ -39,8 +50,11 @@ class JettyErrorsTest {
 
   @Test
   void headersTooLarge_is431WithOurJsonError() throws IOException {
-    Raw response = send("OPTIONS /v1/labs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + "x".repeat(20_000)
-        + "\r\nConnection: close\r\n\r\n");
+    Raw response =
+        send(
+            "OPTIONS /v1/labs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + "x".repeat(20_000)
+                + "\r\nConnection: close\r\n\r\n");
 
     assertThat(response.status()).as(response.text()).isEqualTo(431);
     assertThat(response.text()).containsIgnoringCase("Content-Type: application/json");

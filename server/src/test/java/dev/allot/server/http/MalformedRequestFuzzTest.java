@@ -68,8 +68,11 @@ class MalformedRequestFuzzTest {
   @RegisterExtension final TestServer server = new TestServer();
   @TempDir Path dir;
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
   private final Map<String, String> tokens = new LinkedHashMap<>();
   private final Map<String, String> existing = new LinkedHashMap<>();
@@ -83,14 +86,26 @@ class MalformedRequestFuzzTest {
   void storeOneOfEverything() throws Exception {
     server.applied(experiment("home-cta").yaml());
     Path warehouse = dir.resolve("warehouse.db");
-    try (Connection c = SQLiteConfigs.open(warehouse, false); Statement s = c.createStatement()) {
+    try (Connection c = SQLiteConfigs.open(warehouse, false);
+        Statement s = c.createStatement()) {
       s.execute("CREATE TABLE log (user_id TEXT, experiment TEXT, grp TEXT, ts TEXT)");
     }
-    admin("POST", "/v1/sources", "{\"name\":\"warehouse\",\"jdbcUrl\":\"jdbc:sqlite:" + warehouse + "\"}", 201);
+    admin(
+        "POST",
+        "/v1/sources",
+        "{\"name\":\"warehouse\",\"jdbcUrl\":\"jdbc:sqlite:" + warehouse + "\"}",
+        201);
     // Its first window starts in 2100: the scheduler finds nothing due while the requests go.
-    admin("POST", "/v1/assignmentTables?assignmentTableId=legacy", template("POST /v1/assignmentTables")
-        .toString(), 201);
-    admin("POST", "/v1/assignments:getOrMake", "{\"subjectId\":\"user-1\",\"experimentIds\":[\"home-cta\"]}", 200);
+    admin(
+        "POST",
+        "/v1/assignmentTables?assignmentTableId=legacy",
+        template("POST /v1/assignmentTables").toString(),
+        201);
+    admin(
+        "POST",
+        "/v1/assignments:getOrMake",
+        "{\"subjectId\":\"user-1\",\"experimentIds\":[\"home-cta\"]}",
+        200);
     tokens.put("admin", ADMIN_TOKEN);
     for (String role : List.of("editor", "analyst", "sdk")) {
       tokens.put(role, server.token(role));
@@ -100,7 +115,8 @@ class MalformedRequestFuzzTest {
     existing.put("/v1/experiments/{id}", "home-cta");
     existing.put("/v1/assignmentTables/{id}", "legacy");
     existing.put("/v1/assignmentTables/{idAndVerb}", "legacy:run");
-    existing.put("/v1/tokens/{id}", server.get("/v1/tokens").json().get("tokens").get(1).get("id").asText());
+    existing.put(
+        "/v1/tokens/{id}", server.get("/v1/tokens").json().get("tokens").get(1).get("id").asText());
     existing.put("/v1/sources/{name}", "warehouse");
     existing.put("/v1/subjects/{subjectId}", "user-1");
 
@@ -118,9 +134,15 @@ class MalformedRequestFuzzTest {
   }
 
   private void admin(String method, String path, String body, int status) {
-    TestServer.Response response = server.send(server.request(path, ADMIN_TOKEN)
-        .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body)));
-    assertThat(response.status()).as(method + " " + path + ": " + response.body()).isEqualTo(status);
+    TestServer.Response response =
+        server.send(
+            server
+                .request(path, ADMIN_TOKEN)
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body)));
+    assertThat(response.status())
+        .as(method + " " + path + ": " + response.body())
+        .isEqualTo(status);
   }
 
   @Test
@@ -147,22 +169,43 @@ class MalformedRequestFuzzTest {
         continue;
       }
       statuses.merge(response.statusCode(), 1, Integer::sum);
-      previous = abbreviate(attempt.toString(), 300) + " -> " + response.statusCode() + " " + response.headers().map();
+      previous =
+          abbreviate(attempt.toString(), 300)
+              + " -> "
+              + response.statusCode()
+              + " "
+              + response.headers().map();
       String problem = problem(attempt, response);
       if (problem != null) {
-        failures.add(attempt + "\n  -> " + response.statusCode() + " " + problem + ": "
-            + abbreviate(response.body(), 400));
+        failures.add(
+            attempt
+                + "\n  -> "
+                + response.statusCode()
+                + " "
+                + problem
+                + ": "
+                + abbreviate(response.body(), 400));
       }
     }
     long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-    System.out.printf("MalformedRequestFuzzTest: seed %d, %d requests in %d ms (%d sent again on a new connection), "
-        + "statuses %s%n", SEED, REQUESTS, millis, retried, statuses);
+    System.out.printf(
+        "MalformedRequestFuzzTest: seed %d, %d requests in %d ms (%d sent again on a new connection), "
+            + "statuses %s%n",
+        SEED, REQUESTS, millis, retried, statuses);
 
-    List<String> errors = logged.list.stream()
-        .filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR) || e.getThrowableProxy() != null)
-        .map(e -> e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
-            : " / " + e.getThrowableProxy().getClassName() + ": " + e.getThrowableProxy().getMessage()))
-        .toList();
+    List<String> errors =
+        logged.list.stream()
+            .filter(
+                e -> e.getLevel().isGreaterOrEqual(Level.ERROR) || e.getThrowableProxy() != null)
+            .map(e ->
+                e.getFormattedMessage()
+                    + (e.getThrowableProxy() == null
+                        ? ""
+                        : " / "
+                            + e.getThrowableProxy().getClassName()
+                            + ": "
+                            + e.getThrowableProxy().getMessage()))
+            .toList();
     assertThat(failures).as("seed " + SEED + ": requests answered wrongly").isEmpty();
     assertThat(errors).as("seed " + SEED + ": logged at ERROR, or with a stack trace").isEmpty();
     assertThat(stableSnapshot()).as("seed " + SEED + ": the store").isEqualTo(before);
@@ -180,9 +223,11 @@ class MalformedRequestFuzzTest {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       retried++;
-      System.out.printf("MalformedRequestFuzzTest: sent again, %s %s: %s; the request before: %s%n", request.method(),
-          abbreviate(request.uri().toString(), 120), e, previous);
-      try (HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+      System.out.printf(
+          "MalformedRequestFuzzTest: sent again, %s %s: %s; the request before: %s%n",
+          request.method(), abbreviate(request.uri().toString(), 120), e, previous);
+      try (HttpClient fresh =
+          HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
         return fresh.send(request, HttpResponse.BodyHandlers.ofString());
       }
     }
@@ -206,7 +251,10 @@ class MalformedRequestFuzzTest {
     return null;
   }
 
-  /** Ours, {@code {"error", "message", ...}}, or Amplitude's under /2/, {@code {"code", "error", ...}}: both name the error. */
+  /**
+   * Ours, {@code {"error", "message", ...}}, or Amplitude's under /2/, {@code {"code", "error",
+   * ...}}: both name the error.
+   */
   private static boolean isJsonError(HttpResponse<String> response) {
     if (!response.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) {
       return false;
@@ -219,27 +267,46 @@ class MalformedRequestFuzzTest {
   }
 
   private static boolean containsJavaNames(String body) {
-    return body.contains("dev.allot") || body.contains("java.") || body.contains("com.fasterxml")
-        || body.contains("Exception") || body.contains("org.eclipse");
+    return body.contains("dev.allot")
+        || body.contains("java.")
+        || body.contains("com.fasterxml")
+        || body.contains("Exception")
+        || body.contains("org.eclipse");
   }
 
   // --- one request ---
 
   /** A request as sent, and what makes it invalid. */
-  private record Attempt(String method, String path, Map<String, String> headers, byte[] body, String defect) {
+  private record Attempt(
+      String method, String path, Map<String, String> headers, byte[] body, String defect) {
     HttpRequest request(String base) {
-      HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+      HttpRequest.Builder builder =
+          HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
       headers.forEach(builder::header);
-      return builder.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-          : HttpRequest.BodyPublishers.ofByteArray(body)).build();
+      return builder
+          .method(
+              method,
+              body == null
+                  ? HttpRequest.BodyPublishers.noBody()
+                  : HttpRequest.BodyPublishers.ofByteArray(body))
+          .build();
     }
 
     @Override
     public String toString() {
-      return method + " " + abbreviate(path, 200) + " " + headers.keySet().stream()
-          .map(h -> h + ": " + abbreviate(headers.get(h), 60)).toList() + " [" + defect + "] "
-          + (body == null ? "" : abbreviate(new String(body, 0, Math.min(body.length, 2000), StandardCharsets.UTF_8), 300)
-          + (body.length > 2000 ? "…(" + body.length + " bytes)" : ""));
+      return method
+          + " "
+          + abbreviate(path, 200)
+          + " "
+          + headers.keySet().stream().map(h -> h + ": " + abbreviate(headers.get(h), 60)).toList()
+          + " ["
+          + defect
+          + "] "
+          + (body == null
+              ? ""
+              : abbreviate(
+                      new String(body, 0, Math.min(body.length, 2000), StandardCharsets.UTF_8), 300)
+                  + (body.length > 2000 ? "…(" + body.length + " bytes)" : ""));
     }
   }
 
@@ -283,16 +350,24 @@ class MalformedRequestFuzzTest {
       Optional<ObjectNode> template = optionalTemplate(key);
       if (amplitude) {
         // The token is the body's api_key: a role that may not send events, or none, is refused.
-        defect = List.of("analyst", "no token", "bad token", "odd header").contains(who) ? who + " as api_key" : "";
+        defect =
+            List.of("analyst", "no token", "bad token", "odd header").contains(who)
+                ? who + " as api_key"
+                : "";
       }
       if (template.isPresent() && random.nextInt(300) == 0) {
-        body = new byte[(int) HttpApi.MAX_BODY_BYTES + 1 + random.nextInt(1 << 20)]; // past any limit
+        body =
+            new byte[(int) HttpApi.MAX_BODY_BYTES + 1 + random.nextInt(1 << 20)]; // past any limit
         java.util.Arrays.fill(body, (byte) '[');
-        defect = String.join(", ", List.of(defect, "too large").stream().filter(d -> !d.isEmpty()).toList());
+        defect =
+            String.join(
+                ", ", List.of(defect, "too large").stream().filter(d -> !d.isEmpty()).toList());
       } else if (template.isPresent()) {
         Body made = body(key, template.get(), amplitude ? apiKey(who) : null, defect.isEmpty());
         body = made.bytes;
-        defect = String.join(", ", List.of(defect, made.defect).stream().filter(d -> !d.isEmpty()).toList());
+        defect =
+            String.join(
+                ", ", List.of(defect, made.defect).stream().filter(d -> !d.isEmpty()).toList());
       } else if (random.nextInt(4) == 0) {
         body = garbageBytes(); // a route that takes no body ignores it: not a defect
       }
@@ -309,17 +384,34 @@ class MalformedRequestFuzzTest {
       body = garbageBytes();
       defect = defect.isEmpty() ? "a body on " + route.method() : defect;
     }
-    return new Attempt(route.method().equals("GET") && random.nextInt(20) == 0 ? pick("OPTIONS", "TRACE", "QUERY")
-        : route.method(), path, headers, body, defect);
+    return new Attempt(
+        route.method().equals("GET") && random.nextInt(20) == 0
+            ? pick("OPTIONS", "TRACE", "QUERY")
+            : route.method(),
+        path,
+        headers,
+        body,
+        defect);
   }
 
   /** A path no route has, or a method no route of the path has. */
   private Attempt nowhere() {
-    String path = pick("/v1/nothing", "/v1/labs/DEFAULT/more/more", "/v2/labs", "/", "/v1", "/v1/tokens/x/y",
-        "/2/httpapi/x", "/healthz/x", "/v1/assignments:delete", "/v1/%2e%2e/%2e%2e/etc/passwd");
+    String path =
+        pick(
+            "/v1/nothing",
+            "/v1/labs/DEFAULT/more/more",
+            "/v2/labs",
+            "/",
+            "/v1",
+            "/v1/tokens/x/y",
+            "/2/httpapi/x",
+            "/healthz/x",
+            "/v1/assignments:delete",
+            "/v1/%2e%2e/%2e%2e/etc/passwd");
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Authorization", "Bearer " + ADMIN_TOKEN);
-    return new Attempt(pick("GET", "POST", "PUT", "DELETE", "PATCH"), path, headers, garbageBytes(), "no route");
+    return new Attempt(
+        pick("GET", "POST", "PUT", "DELETE", "PATCH"), path, headers, garbageBytes(), "no route");
   }
 
   private boolean allowed(Route route, String who) {
@@ -342,9 +434,19 @@ class MalformedRequestFuzzTest {
     return switch (who) {
       case "no token" -> Optional.empty();
       case "bad token" -> Optional.of("Bearer allot_" + HexFormat.of().formatHex(bytes(16)));
-      case "odd header" -> Optional.of(pick("Basic " + ADMIN_TOKEN, "Bearer", "Bearer ", ADMIN_TOKEN,
-          "Bearer " + ADMIN_TOKEN + "x", "Bearer " + "A".repeat(8000), "Bearer \u00fc\u00ff", "Bearer  \t",
-          "Token " + ADMIN_TOKEN, "Bearer " + ADMIN_TOKEN.substring(1)));
+      case "odd header" ->
+          Optional.of(
+              pick(
+                  "Basic " + ADMIN_TOKEN,
+                  "Bearer",
+                  "Bearer ",
+                  ADMIN_TOKEN,
+                  "Bearer " + ADMIN_TOKEN + "x",
+                  "Bearer " + "A".repeat(8000),
+                  "Bearer \u00fc\u00ff",
+                  "Bearer  \t",
+                  "Token " + ADMIN_TOKEN,
+                  "Bearer " + ADMIN_TOKEN.substring(1)));
       default -> Optional.of((random.nextBoolean() ? "Bearer " : "bEaReR ") + token);
     };
   }
@@ -359,18 +461,46 @@ class MalformedRequestFuzzTest {
 
   private void oddHeaders(Map<String, String> headers) {
     if (random.nextInt(3) == 0) {
-      headers.put("Content-Type", pick("application/json", "application/yaml", "text/plain", "application/x-yaml",
-          "application/json; charset=utf-16", "application/json; charset=iso-8859-1", "multipart/form-data; boundary=x",
-          "application/x-www-form-urlencoded", "*/*", "garbage", "application/json;;;", "text/yaml; q=0"));
+      headers.put(
+          "Content-Type",
+          pick(
+              "application/json",
+              "application/yaml",
+              "text/plain",
+              "application/x-yaml",
+              "application/json; charset=utf-16",
+              "application/json; charset=iso-8859-1",
+              "multipart/form-data; boundary=x",
+              "application/x-www-form-urlencoded",
+              "*/*",
+              "garbage",
+              "application/json;;;",
+              "text/yaml; q=0"));
     } else {
       headers.put("Content-Type", "application/json");
     }
     if (random.nextInt(5) == 0) {
-      headers.put("If-Match", pick("1", "\"1\"", "W/\"1\"", "0", "-1", "*", "abc", "99999999999999999999999",
-          "1, 2", "\"\"", "W/", "1.5", "\u00e9"));
+      headers.put(
+          "If-Match",
+          pick(
+              "1",
+              "\"1\"",
+              "W/\"1\"",
+              "0",
+              "-1",
+              "*",
+              "abc",
+              "99999999999999999999999",
+              "1, 2",
+              "\"\"",
+              "W/",
+              "1.5",
+              "\u00e9"));
     }
     if (random.nextInt(5) == 0) {
-      headers.put("Accept", pick("application/yaml", "text/html", "*/*", "application/json;q=0", "garbage/\u00e9"));
+      headers.put(
+          "Accept",
+          pick("application/yaml", "text/html", "*/*", "application/json;q=0", "garbage/\u00e9"));
     }
     if (random.nextInt(10) == 0) {
       headers.put("X-Forwarded-For", pick("127.0.0.1", "::1, evil", "\u00ff"));
@@ -381,11 +511,37 @@ class MalformedRequestFuzzTest {
     List<String> pairs = new ArrayList<>();
     int count = 1 + random.nextInt(3);
     for (int i = 0; i < count; i++) {
-      String key = pick("pageSize", "pageToken", "status", "updateMask", "assignmentTableId", "x", "", "%00",
-          "pageSize[]", "a%ZZ".replace("%ZZ", "%25"));
-      String value = pick("-1", "0", "1", "1001", "99999999999999999999", "1.5", "abc", "", "%00", "%FF%FE",
-          "active,draft,nonsense", "displayName,sql,nonsense", "eyJ4Ijo=", "%E2%80%AE", "a+b", "%0D%0AX-Injected:1",
-          encode(garbageText(random.nextInt(40))));
+      String key =
+          pick(
+              "pageSize",
+              "pageToken",
+              "status",
+              "updateMask",
+              "assignmentTableId",
+              "x",
+              "",
+              "%00",
+              "pageSize[]",
+              "a%ZZ".replace("%ZZ", "%25"));
+      String value =
+          pick(
+              "-1",
+              "0",
+              "1",
+              "1001",
+              "99999999999999999999",
+              "1.5",
+              "abc",
+              "",
+              "%00",
+              "%FF%FE",
+              "active,draft,nonsense",
+              "displayName,sql,nonsense",
+              "eyJ4Ijo=",
+              "%E2%80%AE",
+              "a+b",
+              "%0D%0AX-Injected:1",
+              encode(garbageText(random.nextInt(40))));
       pairs.add(key + "=" + value);
     }
     return String.join("&", pairs);
@@ -395,7 +551,10 @@ class MalformedRequestFuzzTest {
 
   private record Body(byte[] bytes, String defect) {}
 
-  /** A body for the route, from its valid template; with {@code mustBreak}, one that no valid request has. */
+  /**
+   * A body for the route, from its valid template; with {@code mustBreak}, one that no valid
+   * request has.
+   */
   private Body body(String route, ObjectNode tree, String apiKey, boolean mustBreak) {
     if (apiKey != null) {
       tree.put("api_key", apiKey);
@@ -432,8 +591,20 @@ class MalformedRequestFuzzTest {
           defect = "wrong type";
         } else {
           ObjectNode at = (ObjectNode) tree.at(pick(shape.strict));
-          at.set(pick("subject_id", "Name", "__proto__", "constructor", "", "\u0000", "role\u0000", "x".repeat(5000),
-              "kind", "\u202e", "$where"), wrongType(random.nextInt(6)));
+          at.set(
+              pick(
+                  "subject_id",
+                  "Name",
+                  "__proto__",
+                  "constructor",
+                  "",
+                  "\u0000",
+                  "role\u0000",
+                  "x".repeat(5000),
+                  "kind",
+                  "\u202e",
+                  "$where"),
+              wrongType(random.nextInt(6)));
           defect = "unknown field";
         }
         text = tree.toString();
@@ -454,10 +625,28 @@ class MalformedRequestFuzzTest {
         text = tree.toString();
       }
       case 7 -> {
-        text = pick("", " ", "null", "[]", "[{}]", "\"\"", "0", "-0", "1e999999", "true", "{}{}", "{\"a\":1}x", "}",
-            "\u0000", "\ufeff{", "{\"\":", "[" + "[".repeat(5000));
+        text =
+            pick(
+                "",
+                " ",
+                "null",
+                "[]",
+                "[{}]",
+                "\"\"",
+                "0",
+                "-0",
+                "1e999999",
+                "true",
+                "{}{}",
+                "{\"a\":1}x",
+                "}",
+                "\u0000",
+                "\ufeff{",
+                "{\"\":",
+                "[" + "[".repeat(5000));
         defect = "not an object";
-        if (route.equals("POST /v1/resources:apply") && List.of("", " ", "null", "[]").contains(text)) {
+        if (route.equals("POST /v1/resources:apply")
+            && List.of("", " ", "null", "[]").contains(text)) {
           text = "}"; // an empty apply is refused too, but keep to bodies no reader takes
         }
         if (List.of("", " ").contains(text) && !shape.emptyRefused) {
@@ -472,8 +661,11 @@ class MalformedRequestFuzzTest {
     byte[] bytes;
     if (family == 1) {
       bytes = withInvalidUtf8(tree.toString());
-    } else if (route.equals("POST /v1/resources:apply") && (family == 3 || family == 6) && random.nextBoolean()) {
-      // The YAML writer quotes numbers, which would mend a number put where text belongs: only defects that survive.
+    } else if (route.equals("POST /v1/resources:apply")
+        && (family == 3 || family == 6)
+        && random.nextBoolean()) {
+      // The YAML writer quotes numbers, which would mend a number put where text belongs: only
+      // defects that survive.
       bytes = utf8(yaml(text));
     } else {
       bytes = utf8(text);
@@ -485,34 +677,78 @@ class MalformedRequestFuzzTest {
    * Where each route's body is checked: the objects that refuse unknown fields, the fields whose
    * JSON type is fixed, and the text fields whose rules refuse control characters.
    */
-  private record Shape(List<String> strict, List<String> typed, List<String> refusing, boolean emptyRefused) {
+  private record Shape(
+      List<String> strict, List<String> typed, List<String> refusing, boolean emptyRefused) {
     static Shape of(String route) {
       return switch (route) {
-        // Documents take a scalar where text belongs (YAML's unquoted 12 is text): only these refuse any other type.
-        case "POST /v1/resources:apply" -> new Shape(List.of("/metadata"), List.of("/kind", "/metadata"),
-            List.of("/metadata/id"), true);
-        case "POST /v1/assignments:getOrMake", "POST /v1/assignments:get" -> new Shape(List.of(""),
-            List.of("/subjectId", "/experimentIds", "/experimentIds/0", "/deviceId"), List.of("/subjectId"), true);
-        case "POST /v1/experiments/{id}/assignments:getOrMake" -> new Shape(List.of(""),
-            List.of("/subjectIds", "/subjectIds/0"), List.of("/subjectIds/0"), true);
-        case "POST /v1/events" -> new Shape(List.of("", "/events/0", "/events/0/event_properties"),
-            List.of("/events", "/events/0", "/events/0/event_type", "/events/0/user_id", "/events/0/time",
-                "/events/0/event_properties", "/events/0/event_properties/flag_key"),
-            List.of("/events/0/user_id", "/events/0/insert_id"), true);
-        case "POST /2/httpapi" -> new Shape(List.of(),
-            List.of("/api_key", "/events", "/events/0", "/events/0/user_id", "/events/0/time",
-                "/events/0/event_properties", "/events/0/event_properties/flag_key"),
-            List.of("/events/0/user_id"), true);
-        case "POST /v1/tokens" -> new Shape(List.of(""), List.of("/role", "/name"), List.of("/name"), true);
-        case "POST /v1/sources", "PUT /v1/sources/{name}" -> new Shape(List.of(""),
-            List.of("/name", "/jdbcUrl", "/user", "/password"), List.of(), true);
-        case "POST /v1/assignmentTables", "PATCH /v1/assignmentTables/{id}" -> new Shape(
-            List.of("", "/entityColumnMapping", "/entityColumnMapping/column", "/timestampColumn",
-                "/dataDeliveredUntilUpdateStrategyConfig",
-                "/dataDeliveredUntilUpdateStrategyConfig/automaticUpdateConfig"),
-            List.of("/displayName", "/source", "/sql", "/entityColumnMapping", "/entityColumnMapping/column/name",
-                "/timestampColumn", "/dataDeliveredUntilUpdateStrategyConfig/strategy", "/startTime"),
-            List.of(), false);
+        // Documents take a scalar where text belongs (YAML's unquoted 12 is text): only these
+        // refuse any other type.
+        case "POST /v1/resources:apply" ->
+            new Shape(
+                List.of("/metadata"), List.of("/kind", "/metadata"), List.of("/metadata/id"), true);
+        case "POST /v1/assignments:getOrMake", "POST /v1/assignments:get" ->
+            new Shape(
+                List.of(""),
+                List.of("/subjectId", "/experimentIds", "/experimentIds/0", "/deviceId"),
+                List.of("/subjectId"),
+                true);
+        case "POST /v1/experiments/{id}/assignments:getOrMake" ->
+            new Shape(
+                List.of(""),
+                List.of("/subjectIds", "/subjectIds/0"),
+                List.of("/subjectIds/0"),
+                true);
+        case "POST /v1/events" ->
+            new Shape(
+                List.of("", "/events/0", "/events/0/event_properties"),
+                List.of(
+                    "/events",
+                    "/events/0",
+                    "/events/0/event_type",
+                    "/events/0/user_id",
+                    "/events/0/time",
+                    "/events/0/event_properties",
+                    "/events/0/event_properties/flag_key"),
+                List.of("/events/0/user_id", "/events/0/insert_id"),
+                true);
+        case "POST /2/httpapi" ->
+            new Shape(
+                List.of(),
+                List.of(
+                    "/api_key",
+                    "/events",
+                    "/events/0",
+                    "/events/0/user_id",
+                    "/events/0/time",
+                    "/events/0/event_properties",
+                    "/events/0/event_properties/flag_key"),
+                List.of("/events/0/user_id"),
+                true);
+        case "POST /v1/tokens" ->
+            new Shape(List.of(""), List.of("/role", "/name"), List.of("/name"), true);
+        case "POST /v1/sources", "PUT /v1/sources/{name}" ->
+            new Shape(
+                List.of(""), List.of("/name", "/jdbcUrl", "/user", "/password"), List.of(), true);
+        case "POST /v1/assignmentTables", "PATCH /v1/assignmentTables/{id}" ->
+            new Shape(
+                List.of(
+                    "",
+                    "/entityColumnMapping",
+                    "/entityColumnMapping/column",
+                    "/timestampColumn",
+                    "/dataDeliveredUntilUpdateStrategyConfig",
+                    "/dataDeliveredUntilUpdateStrategyConfig/automaticUpdateConfig"),
+                List.of(
+                    "/displayName",
+                    "/source",
+                    "/sql",
+                    "/entityColumnMapping",
+                    "/entityColumnMapping/column/name",
+                    "/timestampColumn",
+                    "/dataDeliveredUntilUpdateStrategyConfig/strategy",
+                    "/startTime"),
+                List.of(),
+                false);
         default -> throw new IllegalArgumentException("no body shape for " + route);
       };
     }
@@ -521,39 +757,59 @@ class MalformedRequestFuzzTest {
   /** A valid body for the route, to break; empty for routes that take none. */
   private Optional<ObjectNode> optionalTemplate(String route) {
     return switch (route) {
-      case "POST /v1/resources:apply", "POST /v1/assignments:getOrMake", "POST /v1/assignments:get",
-          "POST /v1/experiments/{id}/assignments:getOrMake", "POST /v1/events", "POST /2/httpapi", "POST /v1/tokens",
-          "POST /v1/sources", "PUT /v1/sources/{name}", "POST /v1/assignmentTables",
-          "PATCH /v1/assignmentTables/{id}" -> Optional.of(template(route));
+      case "POST /v1/resources:apply",
+          "POST /v1/assignments:getOrMake",
+          "POST /v1/assignments:get",
+          "POST /v1/experiments/{id}/assignments:getOrMake",
+          "POST /v1/events",
+          "POST /2/httpapi",
+          "POST /v1/tokens",
+          "POST /v1/sources",
+          "PUT /v1/sources/{name}",
+          "POST /v1/assignmentTables",
+          "PATCH /v1/assignmentTables/{id}" ->
+          Optional.of(template(route));
       default -> Optional.empty();
     };
   }
 
   private static ObjectNode template(String route) {
-    String event = """
+    String event =
+        """
         {"event_type": "$exposure", "user_id": "user-2", "time": 1772359200000, "insert_id": "e-1",
-         "event_properties": {"flag_key": "home-cta", "variant": "control"}}""";
-    String json = switch (route) {
-      case "POST /v1/resources:apply" -> """
-          {"kind": "lab", "metadata": {"id": "fuzz-lab", "name": "Fuzz", "status": "active"}}""";
-      case "POST /v1/assignments:getOrMake", "POST /v1/assignments:get" -> """
-          {"subjectId": "user-2", "experimentIds": ["home-cta"], "deviceId": "d-1"}""";
-      case "POST /v1/experiments/{id}/assignments:getOrMake" -> "{\"subjectIds\": [\"user-2\", \"user-3\"]}";
-      case "POST /v1/events" -> "{\"events\": [" + event + "]}";
-      case "POST /2/httpapi" -> "{\"api_key\": \"\", \"events\": [" + event + "]}";
-      case "POST /v1/tokens" -> "{\"role\": \"sdk\", \"name\": \"fuzz\"}";
-      case "POST /v1/sources", "PUT /v1/sources/{name}" -> """
-          {"name": "fuzz", "jdbcUrl": "jdbc:sqlite:/nonexistent/fuzz.db", "user": "u", "password": "p"}""";
-      case "POST /v1/assignmentTables", "PATCH /v1/assignmentTables/{id}" -> """
-          {"displayName": "Legacy", "source": "warehouse", "sql": "SELECT * FROM log",
-           "entityColumnMapping": {"column": {"name": "user_id"}, "entity": "entities/ANY"},
-           "timestampColumn": {"name": "ts"}, "exposureKeyColumn": {"name": "experiment"},
-           "variantKeyColumn": {"name": "grp"},
-           "dataDeliveredUntilUpdateStrategyConfig": {"strategy": "AUTOMATIC",
-             "automaticUpdateConfig": {"incrementDuration": "P13H", "commitDelay": "P13H"}},
-           "startTime": "2100-01-01T00:00:00Z"}""";
-      default -> throw new IllegalArgumentException(route);
-    };
+         "event_properties": {"flag_key": "home-cta", "variant": "control"}}\
+        """;
+    String json =
+        switch (route) {
+          case "POST /v1/resources:apply" ->
+              """
+              {"kind": "lab", "metadata": {"id": "fuzz-lab", "name": "Fuzz", "status": "active"}}\
+              """;
+          case "POST /v1/assignments:getOrMake", "POST /v1/assignments:get" ->
+              """
+              {"subjectId": "user-2", "experimentIds": ["home-cta"], "deviceId": "d-1"}\
+              """;
+          case "POST /v1/experiments/{id}/assignments:getOrMake" ->
+              "{\"subjectIds\": [\"user-2\", \"user-3\"]}";
+          case "POST /v1/events" -> "{\"events\": [" + event + "]}";
+          case "POST /2/httpapi" -> "{\"api_key\": \"\", \"events\": [" + event + "]}";
+          case "POST /v1/tokens" -> "{\"role\": \"sdk\", \"name\": \"fuzz\"}";
+          case "POST /v1/sources", "PUT /v1/sources/{name}" ->
+              """
+              {"name": "fuzz", "jdbcUrl": "jdbc:sqlite:/nonexistent/fuzz.db", "user": "u", "password": "p"}\
+              """;
+          case "POST /v1/assignmentTables", "PATCH /v1/assignmentTables/{id}" ->
+              """
+              {"displayName": "Legacy", "source": "warehouse", "sql": "SELECT * FROM log",
+               "entityColumnMapping": {"column": {"name": "user_id"}, "entity": "entities/ANY"},
+               "timestampColumn": {"name": "ts"}, "exposureKeyColumn": {"name": "experiment"},
+               "variantKeyColumn": {"name": "grp"},
+               "dataDeliveredUntilUpdateStrategyConfig": {"strategy": "AUTOMATIC",
+                 "automaticUpdateConfig": {"incrementDuration": "P13H", "commitDelay": "P13H"}},
+               "startTime": "2100-01-01T00:00:00Z"}\
+              """;
+          default -> throw new IllegalArgumentException(route);
+        };
     return (ObjectNode) TestServer.parseJson(json);
   }
 
@@ -568,17 +824,33 @@ class MalformedRequestFuzzTest {
     }
   }
 
-  /** Replaces the field with a value of another JSON type: an integer only where a string, list or object is taken. */
+  /**
+   * Replaces the field with a value of another JSON type: an integer only where a string, list or
+   * object is taken.
+   */
   private void wrongTypeAt(ObjectNode tree, String pointer) {
-    setAt(tree, pointer, wrongType(pointer.endsWith("/time") ? 1 + random.nextInt(4) : random.nextInt(6)));
+    setAt(
+        tree,
+        pointer,
+        wrongType(pointer.endsWith("/time") ? 1 + random.nextInt(4) : random.nextInt(6)));
   }
 
-  /** A value of another JSON type than any typed field of the templates has (they are strings, lists, objects, integers). */
+  /**
+   * A value of another JSON type than any typed field of the templates has (they are strings,
+   * lists, objects, integers).
+   */
   private JsonNode wrongType(int kind) {
     return switch (kind) {
       case 0 -> NODES.numberNode(random.nextLong());
-      case 1 -> NODES.numberNode(new java.math.BigDecimal(pick("1.5", "1e300", "-1e-999999999", "1e999999999",
-          "123456789012345678901234567890.5")));
+      case 1 ->
+          NODES.numberNode(
+              new java.math.BigDecimal(
+                  pick(
+                      "1.5",
+                      "1e300",
+                      "-1e-999999999",
+                      "1e999999999",
+                      "123456789012345678901234567890.5")));
       case 2 -> NODES.booleanNode(random.nextBoolean());
       case 3 -> NODES.arrayNode().add(NODES.objectNode().put("x", 1)).add(NODES.arrayNode());
       case 4 -> NODES.objectNode().set("nested", NODES.objectNode().put("deeper", true));
@@ -586,18 +858,38 @@ class MalformedRequestFuzzTest {
     };
   }
 
-  /** Odd text in a string field: control characters, bidi overrides, lone surrogates, huge lengths. */
+  /**
+   * Odd text in a string field: control characters, bidi overrides, lone surrogates, huge lengths.
+   */
   private void oddText(ObjectNode tree, Shape shape) {
     String pointer = pick(shape.typed);
     if (tree.at(pointer).isTextual()) {
-      setAt(tree, pointer, NODES.textNode(random.nextBoolean() ? controlText() + pick("\u2028", "\u202e", "")
-          : garbageText(random.nextInt(3000))));
+      setAt(
+          tree,
+          pointer,
+          NODES.textNode(
+              random.nextBoolean()
+                  ? controlText() + pick("\u2028", "\u202e", "")
+                  : garbageText(random.nextInt(3000))));
     }
   }
 
-  /** Text with a character that every text rule refuses: C0 and C1 controls, DEL, lone surrogates. */
+  /**
+   * Text with a character that every text rule refuses: C0 and C1 controls, DEL, lone surrogates.
+   */
   private String controlText() {
-    return "a" + pick("\u0000", "\u0001", "\u001b[2J", "\n", "\r\n", "\t", "\u007f", "\u0085", "\ud800", "\udfff")
+    return "a"
+        + pick(
+            "\u0000",
+            "\u0001",
+            "\u001b[2J",
+            "\n",
+            "\r\n",
+            "\t",
+            "\u007f",
+            "\u0085",
+            "\ud800",
+            "\udfff")
         + "b";
   }
 
@@ -619,8 +911,13 @@ class MalformedRequestFuzzTest {
     StringBuilder escaped = new StringBuilder(text.length());
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))
-          || Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(text.charAt(i - 1));
+      boolean paired =
+          Character.isHighSurrogate(c)
+                  && i + 1 < text.length()
+                  && Character.isLowSurrogate(text.charAt(i + 1))
+              || Character.isLowSurrogate(c)
+                  && i > 0
+                  && Character.isHighSurrogate(text.charAt(i - 1));
       if (Character.isSurrogate(c) && !paired) {
         escaped.append(String.format("\\u%04x", (int) c));
       } else {
@@ -641,9 +938,14 @@ class MalformedRequestFuzzTest {
   private byte[] withInvalidUtf8(String json) {
     byte[] valid = utf8(json);
     int quote = json.indexOf("\": \"") + 4; // inside the first string value
-    byte[] bad = pickBytes(new byte[] {(byte) 0xC3, 0x28}, new byte[] {(byte) 0xFF}, new byte[] {(byte) 0xC0, (byte) 0xAF},
-        new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, new byte[] {(byte) 0xF8, (byte) 0x88, (byte) 0x80},
-        new byte[] {(byte) 0xE2, (byte) 0x82});
+    byte[] bad =
+        pickBytes(
+            new byte[] {(byte) 0xC3, 0x28},
+            new byte[] {(byte) 0xFF},
+            new byte[] {(byte) 0xC0, (byte) 0xAF},
+            new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+            new byte[] {(byte) 0xF8, (byte) 0x88, (byte) 0x80},
+            new byte[] {(byte) 0xE2, (byte) 0x82});
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(valid, 0, Math.min(quote, valid.length));
     out.writeBytes(bad);
@@ -666,7 +968,9 @@ class MalformedRequestFuzzTest {
       case 0 -> "doesnotexist";
       case 1 -> "%00";
       case 2 -> "%FF%FE%C3%28";
-      case 3 -> pick("..", "%2e%2e", "a%2Fb", "%2F", "%5C..%5C", "%20", "-1", "0", "tok_0000000000000000");
+      case 3 ->
+          pick(
+              "..", "%2e%2e", "a%2Fb", "%2F", "%5C..%5C", "%20", "-1", "0", "tok_0000000000000000");
       case 4 -> "x".repeat(300 + random.nextInt(5000));
       case 5 -> encode("'; DROP TABLE token; --");
       case 6 -> encode("${jndi:ldap://127.0.0.1/x}");
@@ -736,7 +1040,10 @@ class MalformedRequestFuzzTest {
 
   // --- the store ---
 
-  /** Every table's row count and a digest of its rows, once two reads a moment apart agree (writes in flight land). */
+  /**
+   * Every table's row count and a digest of its rows, once two reads a moment apart agree (writes
+   * in flight land).
+   */
   private Map<String, String> stableSnapshot() throws Exception {
     Map<String, String> previous = snapshot();
     for (int i = 0; i < 20; i++) {
@@ -755,14 +1062,16 @@ class MalformedRequestFuzzTest {
     try (Connection c = SQLiteConfigs.open(server.dataDir().resolve("allot.db"), true);
         Statement s = c.createStatement()) {
       List<String> names = new ArrayList<>();
-      try (ResultSet rows = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")) {
+      try (ResultSet rows =
+          s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")) {
         while (rows.next()) {
           names.add(rows.getString(1));
         }
       }
       for (String name : names) {
         List<String> rowTexts = new ArrayList<>();
-        try (ResultSet rows = s.executeQuery("SELECT * FROM \"" + name.replace("\"", "\"\"") + "\"")) {
+        try (ResultSet rows =
+            s.executeQuery("SELECT * FROM \"" + name.replace("\"", "\"\"") + "\"")) {
           int columns = rows.getMetaData().getColumnCount();
           while (rows.next()) {
             StringBuilder row = new StringBuilder();
@@ -781,13 +1090,18 @@ class MalformedRequestFuzzTest {
 
   private static String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** SQLite connections of the test's own: to make the source's file, and to read the server's store. */
+  /**
+   * SQLite connections of the test's own: to make the source's file, and to read the server's
+   * store.
+   */
   private static final class SQLiteConfigs {
     static Connection open(Path file, boolean readOnly) throws SQLException {
       SQLiteConfig config = new SQLiteConfig();

@@ -8,7 +8,9 @@ import java.net.http.HttpRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A method a path does not take, where the path has other routes, is a 405 naming those in Allow. */
+/**
+ * A method a path does not take, where the path has other routes, is a 405 naming those in Allow.
+ */
 class MethodNotAllowedTest {
   @RegisterExtension final TestServer server = new TestServer();
 
@@ -19,9 +21,12 @@ class MethodNotAllowedTest {
     assertThat(response.status()).as(response.body()).isEqualTo(405);
     assertThat(response.header("Allow")).isEqualTo("GET, HEAD");
     assertThat(response.contentType()).startsWith("application/json");
-    assertThat(response.json()).isEqualTo(TestServer.parseJson("""
-        {"error": "method_not_allowed", "message": "DELETE is not allowed on /v1/experiments/x; it takes GET, HEAD"}
-        """));
+    assertThat(response.json())
+        .isEqualTo(
+            TestServer.parseJson(
+                """
+                {"error": "method_not_allowed", "message": "DELETE is not allowed on /v1/experiments/x; it takes GET, HEAD"}
+                """));
   }
 
   @Test
@@ -35,8 +40,12 @@ class MethodNotAllowedTest {
 
   @Test
   void htmlAccept_getsTheSameAllowAndJsonBody() {
-    TestServer.Response response = server.send(server.request("/v1/tokens", ADMIN_TOKEN)
-        .header("Accept", "text/html").method("PATCH", HttpRequest.BodyPublishers.noBody()));
+    TestServer.Response response =
+        server.send(
+            server
+                .request("/v1/tokens", ADMIN_TOKEN)
+                .header("Accept", "text/html")
+                .method("PATCH", HttpRequest.BodyPublishers.noBody()));
 
     assertThat(response.status()).isEqualTo(405);
     assertThat(response.header("Allow")).isEqualTo("GET, HEAD, POST");
@@ -45,8 +54,11 @@ class MethodNotAllowedTest {
 
   @Test
   void withoutAToken_is405Too_sinceTheRouteTableIsPublic() {
-    TestServer.Response response = server.send(server.request("/v1/tokens/tok_1", null)
-        .method("GET", HttpRequest.BodyPublishers.noBody()));
+    TestServer.Response response =
+        server.send(
+            server
+                .request("/v1/tokens/tok_1", null)
+                .method("GET", HttpRequest.BodyPublishers.noBody()));
 
     assertThat(response.status()).isEqualTo(405);
     assertThat(response.header("Allow")).isEqualTo("DELETE");

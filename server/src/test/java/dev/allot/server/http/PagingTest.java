@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PagingTest {
   private static final String ASSIGNMENTS = "/v1/experiments/home-cta/assignments";
-  private static final List<String> LISTINGS = List.of(ASSIGNMENTS, "/v1/assignmentTables/t/runs",
-      "/v1/assignmentTables/t/rejectedRows");
+  private static final List<String> LISTINGS =
+      List.of(ASSIGNMENTS, "/v1/assignmentTables/t/runs", "/v1/assignmentTables/t/rejectedRows");
 
   @RegisterExtension final TestServer server = new TestServer();
 
@@ -43,32 +43,50 @@ class PagingTest {
 
       String rule = "pageSize must be a whole number from 1 to 1000, is '" + pageSize + "'";
       assertThat(response.status()).as(listing).isEqualTo(400);
-      assertThat(response.body()).as(listing).isEqualTo("{\"error\":\"invalid_request\",\"message\":\"" + rule
-          + "\",\"details\":[{\"path\":\"pageSize\",\"message\":\"" + rule + "\"}]}\n");
+      assertThat(response.body())
+          .as(listing)
+          .isEqualTo(
+              "{\"error\":\"invalid_request\",\"message\":\""
+                  + rule
+                  + "\",\"details\":[{\"path\":\"pageSize\",\"message\":\""
+                  + rule
+                  + "\"}]}\n");
     }
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"1", "1000", " 7 "})
   void pageSize_withinBounds_isAccepted(String pageSize) {
-    Response response = server.get(ASSIGNMENTS + "?pageSize=" + URLEncoder.encode(pageSize, StandardCharsets.UTF_8));
+    Response response =
+        server.get(
+            ASSIGNMENTS + "?pageSize=" + URLEncoder.encode(pageSize, StandardCharsets.UTF_8));
 
     assertThat(response.status()).as(response.body()).isEqualTo(200);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"zzz", "01jcv5yq8e4s1h2kx3m4n5p6q7", "01JCV5YQ8E4S1H2KX3M4N5P6Q", "01JCV5YQ8E4S1H2KX3M4N5P6QU",
-      "'; DROP TABLE assignment", "01JCV5YQ8E4S1H2KX3M4N5P6Q77"})
+  @ValueSource(
+      strings = {
+        "zzz",
+        "01jcv5yq8e4s1h2kx3m4n5p6q7",
+        "01JCV5YQ8E4S1H2KX3M4N5P6Q",
+        "01JCV5YQ8E4S1H2KX3M4N5P6QU",
+        "'; DROP TABLE assignment",
+        "01JCV5YQ8E4S1H2KX3M4N5P6Q77"
+      })
   void pageToken_thatNoPageGave_is400NamingIt(String token) {
     for (String listing : List.of(ASSIGNMENTS, "/v1/assignmentTables/t/rejectedRows")) {
-      Response response = server.get(listing + "?pageToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+      Response response =
+          server.get(listing + "?pageToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
 
       assertThat(response.status()).as(listing).isEqualTo(400);
       assertThat(response.json().get("error").asText()).isEqualTo("invalid_request");
       assertThat(response.json().get("details").get(0).get("path").asText()).isEqualTo("pageToken");
       assertThat(response.json().get("message").asText())
-          .isEqualTo("pageToken must be the nextPageToken of an earlier page (26 characters, 0-9 and A-Z), is '"
-              + token + "'");
+          .isEqualTo(
+              "pageToken must be the nextPageToken of an earlier page (26 characters, 0-9 and A-Z), is '"
+                  + token
+                  + "'");
     }
   }
 
@@ -92,7 +110,9 @@ class PagingTest {
     String token = null;
     int pages = 0;
     do {
-      Response response = server.get(ASSIGNMENTS + "?pageSize=" + pageSize + (token == null ? "" : "&pageToken=" + token));
+      Response response =
+          server.get(
+              ASSIGNMENTS + "?pageSize=" + pageSize + (token == null ? "" : "&pageToken=" + token));
       assertThat(response.status()).as(response.body()).isEqualTo(200);
       JsonNode page = response.json();
       assertThat(page.get("assignments").size()).isLessThanOrEqualTo(pageSize);
@@ -106,8 +126,12 @@ class PagingTest {
   }
 
   private void assign(List<String> subjects) {
-    Response response = server.post(ASSIGNMENTS + ":getOrMake", ADMIN_TOKEN, "application/json",
-        TestServer.json(java.util.Map.of("subjectIds", subjects)));
+    Response response =
+        server.post(
+            ASSIGNMENTS + ":getOrMake",
+            ADMIN_TOKEN,
+            "application/json",
+            TestServer.json(java.util.Map.of("subjectIds", subjects)));
     assertThat(response.status()).as(response.body()).isEqualTo(200);
   }
 

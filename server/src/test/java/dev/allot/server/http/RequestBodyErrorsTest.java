@@ -39,9 +39,13 @@ class RequestBodyErrorsTest {
         Arguments.of("POST", "/v1/tokens", "name, role"),
         Arguments.of("POST", "/v1/sources", "jdbcUrl, name, password, user"),
         Arguments.of("PUT", "/v1/sources/warehouse", "jdbcUrl, name, password, user"),
-        Arguments.of("POST", "/v1/assignmentTables?assignmentTableId=legacy",
+        Arguments.of(
+            "POST",
+            "/v1/assignmentTables?assignmentTableId=legacy",
             "dataDeliveredUntilUpdateStrategyConfig, displayName, entityColumnMapping"),
-        Arguments.of("PATCH", "/v1/assignmentTables/legacy",
+        Arguments.of(
+            "PATCH",
+            "/v1/assignmentTables/legacy",
             "dataDeliveredUntilUpdateStrategyConfig, displayName, entityColumnMapping"));
   }
 
@@ -53,7 +57,8 @@ class RequestBodyErrorsTest {
     assertThat(response.status()).as(response.body()).isEqualTo(400);
     JsonNode detail = singleDetail(response);
     assertThat(detail.get("path").asText()).isEqualTo("subject_id");
-    assertThat(detail.get("message").asText()).startsWith("unknown field subject_id; known fields: ");
+    assertThat(detail.get("message").asText())
+        .startsWith("unknown field subject_id; known fields: ");
     for (String known : someKnownFields.split(", ")) {
       assertThat(detail.get("message").asText()).contains(known);
     }
@@ -64,41 +69,70 @@ class RequestBodyErrorsTest {
   void unknownField_listsEveryKnownFieldInOrder() {
     Response response = send("POST", "/v1/assignments:getOrMake", "{\"subject_id\": \"user-1\"}");
 
-    assertThat(response.json()).isEqualTo(parseJson("""
-        {"error": "invalid_request",
-         "message": "unknown field subject_id; known fields: deviceId, experimentIds, subjectId (line 1, column 25)",
-         "details": [{"path": "subject_id",
-                      "message": "unknown field subject_id; known fields: deviceId, experimentIds, subjectId (line 1, column 25)"}]}"""));
+    assertThat(response.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"error": "invalid_request",
+                 "message": "unknown field subject_id; known fields: deviceId, experimentIds, subjectId (line 1, column 25)",
+                 "details": [{"path": "subject_id",
+                              "message": "unknown field subject_id; known fields: deviceId, experimentIds, subjectId (line 1, column 25)"}]}\
+                """));
   }
 
   @Test
   void unknownNestedField_isNamedByItsPath() {
-    Response response = send("POST", "/v1/events", """
-        {"events": [{"event_type": "$exposure", "user_id": "user-1",
-                     "event_properties": {"flag_key": "home-cta", "flagKey": "home-cta"}}]}""");
+    Response response =
+        send(
+            "POST",
+            "/v1/events",
+            """
+            {"events": [{"event_type": "$exposure", "user_id": "user-1",
+                         "event_properties": {"flag_key": "home-cta", "flagKey": "home-cta"}}]}\
+            """);
 
     JsonNode detail = singleDetail(response);
     assertThat(detail.get("path").asText()).isEqualTo("events[0].event_properties.flagKey");
-    assertThat(detail.get("message").asText()).startsWith(
-        "unknown field events[0].event_properties.flagKey; known fields: experiment_key, flag_key, variant");
+    assertThat(detail.get("message").asText())
+        .startsWith(
+            "unknown field events[0].event_properties.flagKey; known fields: experiment_key, flag_key, variant");
     assertNoJavaNames(response);
   }
 
   static Stream<Arguments> wrongTypes() {
     return Stream.of(
-        Arguments.of("/v1/assignments:getOrMake", "{\"subjectId\": {\"id\": 1}}", "subjectId", "subjectId must be a string"),
-        Arguments.of("/v1/assignments:getOrMake", "{\"experimentIds\": \"home-cta\"}", "experimentIds",
+        Arguments.of(
+            "/v1/assignments:getOrMake",
+            "{\"subjectId\": {\"id\": 1}}",
+            "subjectId",
+            "subjectId must be a string"),
+        Arguments.of(
+            "/v1/assignments:getOrMake",
+            "{\"experimentIds\": \"home-cta\"}",
+            "experimentIds",
             "experimentIds must be a list"),
         Arguments.of("/v1/events", "{\"events\": {}}", "events", "events must be a list"),
-        Arguments.of("/v1/events", "{\"events\": [{\"time\": \"noon\"}]}", "events[0].time",
+        Arguments.of(
+            "/v1/events",
+            "{\"events\": [{\"time\": \"noon\"}]}",
+            "events[0].time",
             "events[0].time must be a whole number"),
-        Arguments.of("/v1/events", "{\"events\": [{\"time\": 99999999999999999999}]}", "events[0].time",
+        Arguments.of(
+            "/v1/events",
+            "{\"events\": [{\"time\": 99999999999999999999}]}",
+            "events[0].time",
             "events[0].time must be a whole number"),
-        Arguments.of("/v1/events", "{\"events\": [{\"event_properties\": [1]}]}", "events[0].event_properties",
+        Arguments.of(
+            "/v1/events",
+            "{\"events\": [{\"event_properties\": [1]}]}",
+            "events[0].event_properties",
             "events[0].event_properties must be an object"),
         Arguments.of("/v1/tokens", "{\"name\": true}", "name", "name must be a string"),
-        Arguments.of("/v1/assignmentTables?assignmentTableId=legacy", "{\"entityColumnMapping\": \"user_id\"}",
-            "entityColumnMapping", "entityColumnMapping must be an object"),
+        Arguments.of(
+            "/v1/assignmentTables?assignmentTableId=legacy",
+            "{\"entityColumnMapping\": \"user_id\"}",
+            "entityColumnMapping",
+            "entityColumnMapping must be an object"),
         Arguments.of("/v1/tokens", "[]", "body", "the body must be an object"),
         Arguments.of("/v1/tokens", "\"admin\"", "body", "the body must be an object"));
   }
@@ -118,17 +152,40 @@ class RequestBodyErrorsTest {
   static Stream<Arguments> malformedJson() {
     String tables = "/v1/assignmentTables?assignmentTableId=legacy";
     return Stream.of(
-        Arguments.of("/v1/tokens", "{\"name\": ", "body", "malformed body: Unexpected end-of-input"),
-        Arguments.of("/v1/tokens", "{\"name\": admin}", "body", "malformed body: Unrecognized token 'admin'"),
-        Arguments.of("/v1/tokens", "{\"name\": \"a\", \"name\": \"b\"}", "body", "malformed body: Duplicate field 'name'"),
-        Arguments.of("/v1/tokens", "{} {}", "body",
+        Arguments.of(
+            "/v1/tokens", "{\"name\": ", "body", "malformed body: Unexpected end-of-input"),
+        Arguments.of(
+            "/v1/tokens",
+            "{\"name\": admin}",
+            "body",
+            "malformed body: Unrecognized token 'admin'"),
+        Arguments.of(
+            "/v1/tokens",
+            "{\"name\": \"a\", \"name\": \"b\"}",
+            "body",
+            "malformed body: Duplicate field 'name'"),
+        Arguments.of(
+            "/v1/tokens",
+            "{} {}",
+            "body",
             "malformed body: one JSON value is expected, and more follows it"),
-        Arguments.of("/v1/tokens", "{\"name\": \"a\u0000\"}", "body", "malformed body: Illegal unquoted character"),
-        // The JSON a table read answers with (its name, state...) is taken as any JSON: the parser's limits hold.
-        Arguments.of(tables, "{\"name\": " + "[".repeat(1500) + "]".repeat(1500) + "}",
-            "body", "malformed body: Document nesting depth (1001) exceeds the maximum allowed (1000)"),
-        Arguments.of(tables, "{\"name\": 1" + "0".repeat(1200) + "}",
-            "body", "malformed body: Number value length (1201) exceeds the maximum allowed (1000)"));
+        Arguments.of(
+            "/v1/tokens",
+            "{\"name\": \"a\u0000\"}",
+            "body",
+            "malformed body: Illegal unquoted character"),
+        // The JSON a table read answers with (its name, state...) is taken as any JSON: the
+        // parser's limits hold.
+        Arguments.of(
+            tables,
+            "{\"name\": " + "[".repeat(1500) + "]".repeat(1500) + "}",
+            "body",
+            "malformed body: Document nesting depth (1001) exceeds the maximum allowed (1000)"),
+        Arguments.of(
+            tables,
+            "{\"name\": 1" + "0".repeat(1200) + "}",
+            "body",
+            "malformed body: Number value length (1201) exceeds the maximum allowed (1000)"));
   }
 
   @ParameterizedTest(name = "{1}")
@@ -147,35 +204,46 @@ class RequestBodyErrorsTest {
   void malformedJson_saysWhere() {
     Response response = send("POST", "/v1/tokens", "{\"role\": \"sdk\",\n \"name\": }");
 
-    assertThat(singleDetail(response).get("message").asText()).startsWith("malformed body: Unexpected character ('}'")
+    assertThat(singleDetail(response).get("message").asText())
+        .startsWith("malformed body: Unexpected character ('}'")
         .endsWith("(line 2, column 10)");
   }
 
   @Test
   void invalidUtf8_isRefused() {
     byte[] body = {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
-    Response response = server.send(server.request("/v1/tokens", ADMIN_TOKEN)
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    Response response =
+        server.send(
+            server
+                .request("/v1/tokens", ADMIN_TOKEN)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
 
     assertThat(response.status()).as(response.body()).isEqualTo(400);
-    assertThat(singleDetail(response).get("message").asText()).startsWith("malformed body: Invalid UTF-8");
+    assertThat(singleDetail(response).get("message").asText())
+        .startsWith("malformed body: Invalid UTF-8");
     assertNoJavaNames(response);
   }
 
   private Response send(String method, String path, String body) {
-    return server.send(server.request(path, ADMIN_TOKEN).header("Content-Type", "application/json")
-        .method(method, HttpRequest.BodyPublishers.ofString(body)));
+    return server.send(
+        server
+            .request(path, ADMIN_TOKEN)
+            .header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(body)));
   }
 
   private static JsonNode singleDetail(Response response) {
-    assertThat(response.json().get("error").asText()).as(response.body()).isEqualTo("invalid_request");
+    assertThat(response.json().get("error").asText())
+        .as(response.body())
+        .isEqualTo("invalid_request");
     assertThat(response.json().get("details")).as(response.body()).hasSize(1);
     return response.json().get("details").get(0);
   }
 
   /** Nothing of the server's classes, Jackson's or Java's reaches a client. */
   static void assertNoJavaNames(Response response) {
-    assertThat(response.body()).doesNotContain("dev.allot", "java.", "jackson", "class ", "`", "$", "REDACTED",
-        "Source:");
+    assertThat(response.body())
+        .doesNotContain("dev.allot", "java.", "jackson", "class ", "`", "$", "REDACTED", "Source:");
   }
 }

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The exact bytes of a few representative answers: field names, their order, null fields written
- * or left out, and the newline that ends every JSON body. Clients and scripts parse these, so a
- * change of shape must be deliberate; other tests compare parsed JSON, which forgives order.
+ * The exact bytes of a few representative answers: field names, their order, null fields written or
+ * left out, and the newline that ends every JSON body. Clients and scripts parse these, so a change
+ * of shape must be deliberate; other tests compare parsed JSON, which forgives order.
  */
 class WireShapeTest {
   private static final String ULID = "[0-9A-HJKMNP-TV-Z]{26}";
@@ -28,28 +28,40 @@ class WireShapeTest {
 
   @Test
   void assignment_answer() {
-    Response response = server.post("/v1/assignments:getOrMake", ADMIN_TOKEN, "application/json",
-        "{\"subjectId\": \"user_1\", \"experimentIds\": [\"home-cta\", \"nope\"]}");
+    Response response =
+        server.post(
+            "/v1/assignments:getOrMake",
+            ADMIN_TOKEN,
+            "application/json",
+            "{\"subjectId\": \"user_1\", \"experimentIds\": [\"home-cta\", \"nope\"]}");
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.contentType()).isEqualTo("application/json");
-    assertThat(response.body()).matches("""
-        \\{"subjectId":"user_1","assignments":\\[\
-        \\{"experimentId":"HOME-CTA","variantId":"(CONTROL|TREATMENT)","cohortIndex":1,"newAssignment":true,\
-        "reason":"ASSIGNED"},\
-        \\{"experimentId":"NOPE","variantId":null,"cohortIndex":null,"newAssignment":false,"reason":"NOT_FOUND"}]}
-        """);
+    assertThat(response.body())
+        .matches(
+            """
+            \\{"subjectId":"user_1","assignments":\\[\
+            \\{"experimentId":"HOME-CTA","variantId":"(CONTROL|TREATMENT)","cohortIndex":1,"newAssignment":true,\
+            "reason":"ASSIGNED"},\
+            \\{"experimentId":"NOPE","variantId":null,"cohortIndex":null,"newAssignment":false,"reason":"NOT_FOUND"}]}
+            """);
   }
 
   @Test
   void bulkAssignment_answer_keepsTheSubjectsInTheOrderAsked() {
-    Response response = server.post("/v1/experiments/home-cta/assignments:getOrMake", ADMIN_TOKEN,
-        "application/json", "{\"subjectIds\": [\"b\", \"a\"]}");
+    Response response =
+        server.post(
+            "/v1/experiments/home-cta/assignments:getOrMake",
+            ADMIN_TOKEN,
+            "application/json",
+            "{\"subjectIds\": [\"b\", \"a\"]}");
 
     assertThat(response.status()).isEqualTo(200);
-    assertThat(response.body()).matches("""
-        \\{"experimentId":"HOME-CTA","assignments":\\{"b":"(CONTROL|TREATMENT)","a":"(CONTROL|TREATMENT)"}}
-        """);
+    assertThat(response.body())
+        .matches(
+            """
+            \\{"experimentId":"HOME-CTA","assignments":\\{"b":"(CONTROL|TREATMENT)","a":"(CONTROL|TREATMENT)"}}
+            """);
   }
 
   @Test
@@ -59,8 +71,13 @@ class WireShapeTest {
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.contentType()).isEqualTo("application/json");
     String rule = "status must be draft, active, winner_declared, ended or archived; is 'bogus'";
-    assertThat(response.body()).isEqualTo("{\"error\":\"invalid_request\",\"message\":\"" + rule
-        + "\",\"details\":[{\"path\":\"status\",\"message\":\"" + rule + "\"}]}\n");
+    assertThat(response.body())
+        .isEqualTo(
+            "{\"error\":\"invalid_request\",\"message\":\""
+                + rule
+                + "\",\"details\":[{\"path\":\"status\",\"message\":\""
+                + rule
+                + "\"}]}\n");
   }
 
   @Test
@@ -68,17 +85,24 @@ class WireShapeTest {
     Response response = server.get("/v1/experiments/nope");
 
     assertThat(response.status()).isEqualTo(404);
-    assertThat(response.body()).isEqualTo("{\"error\":\"not_found\",\"message\":\"experiment NOPE does not exist\"}\n");
+    assertThat(response.body())
+        .isEqualTo("{\"error\":\"not_found\",\"message\":\"experiment NOPE does not exist\"}\n");
   }
 
   @Test
   void errorBody_ofABatch_namesTheDocument() {
-    Response response = server.post(TestServer.APPLY, ADMIN_TOKEN, "application/json",
-        "[" + experiment("signup").json() + ", {\"kind\": \"lab\"}]");
+    Response response =
+        server.post(
+            TestServer.APPLY,
+            ADMIN_TOKEN,
+            "application/json",
+            "[" + experiment("signup").json() + ", {\"kind\": \"lab\"}]");
 
     assertThat(response.status()).isEqualTo(400);
-    assertThat(response.body()).startsWith("{\"error\":\"invalid_resource\",\"message\":")
-        .contains(",\"details\":[{\"document\":2,\"path\":").endsWith("}]}\n");
+    assertThat(response.body())
+        .startsWith("{\"error\":\"invalid_resource\",\"message\":")
+        .contains(",\"details\":[{\"document\":2,\"path\":")
+        .endsWith("}]}\n");
   }
 
   @Test
@@ -87,26 +111,39 @@ class WireShapeTest {
     Response method = server.delete("/v1/experiments/x", ADMIN_TOKEN);
 
     assertThat(unknown.status()).isEqualTo(404);
-    assertThat(unknown.body()).isEqualTo("{\"error\":\"not_found\",\"message\":\"Endpoint GET /v1/x not found\"}\n");
+    assertThat(unknown.body())
+        .isEqualTo("{\"error\":\"not_found\",\"message\":\"Endpoint GET /v1/x not found\"}\n");
     assertThat(method.status()).isEqualTo(405);
     assertThat(method.header("Allow")).isEqualTo("GET, HEAD");
-    assertThat(method.body()).isEqualTo("{\"error\":\"method_not_allowed\","
-        + "\"message\":\"DELETE is not allowed on /v1/experiments/x; it takes GET, HEAD\"}\n");
+    assertThat(method.body())
+        .isEqualTo(
+            "{\"error\":\"method_not_allowed\","
+                + "\"message\":\"DELETE is not allowed on /v1/experiments/x; it takes GET, HEAD\"}\n");
   }
 
   @Test
   void page_withNextPageToken() {
-    server.post("/v1/experiments/home-cta/assignments:getOrMake", ADMIN_TOKEN, "application/json",
+    server.post(
+        "/v1/experiments/home-cta/assignments:getOrMake",
+        ADMIN_TOKEN,
+        "application/json",
         "{\"subjectIds\": [\"a\", \"b\"]}");
 
     Response first = server.get("/v1/experiments/home-cta/assignments?pageSize=1");
 
     assertThat(first.status()).isEqualTo(200);
-    String row = "\\{\"id\":\"" + ULID + "\",\"subjectId\":\"[ab]\",\"variantId\":\"(CONTROL|TREATMENT)\","
-        + "\"cohortIndex\":1,\"createdAt\":\"" + TIME + "\",\"source\":\"api\"}";
-    assertThat(first.body()).matches("\\{\"assignments\":\\[" + row + "],\"nextPageToken\":\"" + ULID + "\"}\n");
+    String row =
+        "\\{\"id\":\""
+            + ULID
+            + "\",\"subjectId\":\"[ab]\",\"variantId\":\"(CONTROL|TREATMENT)\","
+            + "\"cohortIndex\":1,\"createdAt\":\""
+            + TIME
+            + "\",\"source\":\"api\"}";
+    assertThat(first.body())
+        .matches("\\{\"assignments\":\\[" + row + "],\"nextPageToken\":\"" + ULID + "\"}\n");
     String token = first.json().get("nextPageToken").asText();
-    Response last = server.get("/v1/experiments/home-cta/assignments?pageSize=1&pageToken=" + token);
+    Response last =
+        server.get("/v1/experiments/home-cta/assignments?pageSize=1&pageToken=" + token);
     assertThat(last.body()).matches("\\{\"assignments\":\\[" + row + "],\"nextPageToken\":null}\n");
   }
 
@@ -119,9 +156,12 @@ class WireShapeTest {
   void listings_nameTheirItems() {
     assertThat(server.get("/v1/sources").body()).isEqualTo("{\"sources\":[]}\n");
     assertThat(server.get("/v1/assignmentTables").body()).isEqualTo("{\"assignmentTables\":[]}\n");
-    assertThat(server.get("/v1/tokens").body()).matches("""
-        \\{"tokens":\\[\\{"id":"tok_[0-9a-f]+","name":"[^"]+","role":"admin","createdAt":"%s"}]}
-        """.formatted(TIME));
+    assertThat(server.get("/v1/tokens").body())
+        .matches(
+            """
+            \\{"tokens":\\[\\{"id":"tok_[0-9a-f]+","name":"[^"]+","role":"admin","createdAt":"%s"}]}
+            """
+                .formatted(TIME));
   }
 
   @Test
@@ -135,16 +175,24 @@ class WireShapeTest {
 
   @Test
   void amplitudeError_namesEventsByFieldAndIndex() {
-    Response response = server.post("/2/httpapi", null, "application/json",
-        "{\"api_key\": \"" + ADMIN_TOKEN + "\", \"events\": [{\"event_type\": \"$exposure\"}]}");
+    Response response =
+        server.post(
+            "/2/httpapi",
+            null,
+            "application/json",
+            "{\"api_key\": \""
+                + ADMIN_TOKEN
+                + "\", \"events\": [{\"event_type\": \"$exposure\"}]}");
 
     assertThat(response.status()).isEqualTo(400);
-    assertThat(response.body()).matches("""
-        \\{"code":400,"error":"Request missing required field","events_with_invalid_fields":\\{},\
-        "events_with_missing_fields":\\{"user_id":\\[0],"event_properties.flag_key":\\[0]},\
-        "details":\\[\\{"path":"events\\[0].user_id","message":"[^"]+"},\
-        \\{"path":"events\\[0].event_properties.flag_key","message":"[^"]+"}]}
-        """);
+    assertThat(response.body())
+        .matches(
+            """
+            \\{"code":400,"error":"Request missing required field","events_with_invalid_fields":\\{},\
+            "events_with_missing_fields":\\{"user_id":\\[0],"event_properties.flag_key":\\[0]},\
+            "details":\\[\\{"path":"events\\[0].user_id","message":"[^"]+"},\
+            \\{"path":"events\\[0].event_properties.flag_key","message":"[^"]+"}]}
+            """);
   }
 
   @Test
@@ -154,8 +202,11 @@ class WireShapeTest {
 
     assertThat(method.status()).isEqualTo(405);
     assertThat(method.header("Allow")).isEqualTo("POST");
-    assertThat(method.body()).isEqualTo("{\"code\":405,\"error\":\"GET is not allowed on /2/httpapi; it takes POST\"}\n");
+    assertThat(method.body())
+        .isEqualTo(
+            "{\"code\":405,\"error\":\"GET is not allowed on /2/httpapi; it takes POST\"}\n");
     assertThat(unknown.status()).isEqualTo(404);
-    assertThat(unknown.body()).isEqualTo("{\"code\":404,\"error\":\"Endpoint GET /2/x not found\"}\n");
+    assertThat(unknown.body())
+        .isEqualTo("{\"code\":404,\"error\":\"Endpoint GET /2/x not found\"}\n");
   }
 }

@@ -13,9 +13,12 @@ class DuckDbQueryBreakoutTest extends QueryBreakoutContract {
   String sourceWithOneRow() throws Exception {
     url = "jdbc:duckdb:" + dir.resolve("warehouse.duckdb");
     try (Connection c = DriverManager.getConnection(url)) {
-      c.createStatement().execute("CREATE TABLE log (user_id VARCHAR, experiment VARCHAR, grp VARCHAR, ts TIMESTAMP)");
-      c.createStatement().execute(
-          "INSERT INTO log VALUES ('u1', 'home-cta', 'control', TIMESTAMP '2026-01-01 10:00:00')");
+      c.createStatement()
+          .execute(
+              "CREATE TABLE log (user_id VARCHAR, experiment VARCHAR, grp VARCHAR, ts TIMESTAMP)");
+      c.createStatement()
+          .execute(
+              "INSERT INTO log VALUES ('u1', 'home-cta', 'control', TIMESTAMP '2026-01-01 10:00:00')");
     }
     return url;
   }

@@ -13,8 +13,10 @@ class PostgresQueryBreakoutTest extends QueryBreakoutContract {
   @Override
   String sourceWithOneRow() throws Exception {
     try (Connection c = DriverManager.getConnection(source.jdbcUrl())) {
-      c.createStatement().execute("CREATE TABLE log (user_id text, experiment text, grp text, ts timestamptz)");
-      c.createStatement().execute("INSERT INTO log VALUES ('u1', 'home-cta', 'control', '2026-01-01T10:00:00Z')");
+      c.createStatement()
+          .execute("CREATE TABLE log (user_id text, experiment text, grp text, ts timestamptz)");
+      c.createStatement()
+          .execute("INSERT INTO log VALUES ('u1', 'home-cta', 'control', '2026-01-01T10:00:00Z')");
     }
     return source.jdbcUrl();
   }

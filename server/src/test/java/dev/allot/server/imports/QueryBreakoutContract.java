@@ -21,9 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * docs/imports.md, "What a query may be": an editor's query that closes the subquery it is wrapped
  * in and runs a statement of its own is refused over HTTP, on create and on patch, with a 400
- * naming {@code sql} and the rule, and leaves no file, row or database behind; a table stored
- * with such a query before the check existed fails its run without running it. One subclass per
- * kind of source; every statement is tried on every kind.
+ * naming {@code sql} and the rule, and leaves no file, row or database behind; a table stored with
+ * such a query before the check existed fails its run without running it. One subclass per kind of
+ * source; every statement is tried on every kind.
  */
 abstract class QueryBreakoutContract {
   static final String TABLES = "/v1/assignmentTables";
@@ -33,7 +33,10 @@ abstract class QueryBreakoutContract {
   @TempDir Path dir;
   String editor;
 
-  /** The source's JDBC URL, its {@code log} table holding one row: u1, home-cta, control, 2026-01-01 10:00 UTC. */
+  /**
+   * The source's JDBC URL, its {@code log} table holding one row: u1, home-cta, control, 2026-01-01
+   * 10:00 UTC.
+   */
   abstract String sourceWithOneRow() throws Exception;
 
   /** How many rows the source's {@code log} table holds now. */
@@ -59,23 +62,47 @@ abstract class QueryBreakoutContract {
   void experimentAndSource() throws Exception {
     server.applied(Documents.userExperiment());
     String url = sourceWithOneRow();
-    Response source = server.post("/v1/sources", ADMIN_TOKEN, "application/json",
-        TestServer.json(Map.of("name", "warehouse", "jdbcUrl", url)));
+    Response source =
+        server.post(
+            "/v1/sources",
+            ADMIN_TOKEN,
+            "application/json",
+            TestServer.json(Map.of("name", "warehouse", "jdbcUrl", url)));
     assertThat(source.status()).as(source.body()).isEqualTo(201);
     editor = server.token("editor");
   }
 
   static String table(String sql) {
-    return TestServer.json(Map.of("displayName", "Legacy", "source", "warehouse", "sql", sql,
-        "entityColumnMapping", Map.of("column", Map.of("name", "user_id"), "entity", "entities/user"),
-        "timestampColumn", Map.of("name", "ts"), "exposureKeyColumn", Map.of("name", "experiment"),
-        "variantKeyColumn", Map.of("name", "grp"),
-        "dataDeliveredUntilUpdateStrategyConfig", Map.of("strategy", "AUTOMATIC",
-            "automaticUpdateConfig", Map.of("incrementDuration", "P1D", "commitDelay", "PT0S")),
-        "startTime", "2026-01-01T00:00:00Z"));
+    return TestServer.json(
+        Map.of(
+            "displayName",
+            "Legacy",
+            "source",
+            "warehouse",
+            "sql",
+            sql,
+            "entityColumnMapping",
+            Map.of("column", Map.of("name", "user_id"), "entity", "entities/user"),
+            "timestampColumn",
+            Map.of("name", "ts"),
+            "exposureKeyColumn",
+            Map.of("name", "experiment"),
+            "variantKeyColumn",
+            Map.of("name", "grp"),
+            "dataDeliveredUntilUpdateStrategyConfig",
+            Map.of(
+                "strategy",
+                "AUTOMATIC",
+                "automaticUpdateConfig",
+                Map.of("incrementDuration", "P1D", "commitDelay", "PT0S")),
+            "startTime",
+            "2026-01-01T00:00:00Z"));
   }
 
-  /** The query the valid table reads with: what each source needs to return a text timestamp or a timestamp. */
+  /**
+   * The query the valid table reads with: what each source needs to return a text timestamp or a
+   * timestamp.
+   */
   String validQuery() {
     return "SELECT * FROM log";
   }
@@ -83,7 +110,8 @@ abstract class QueryBreakoutContract {
   @Test
   void breakouts_areRefusedOnCreate_andLeaveNothingBehind() throws Exception {
     for (String statement : statements()) {
-      Response created = server.post(TABLES, editor, "application/json", table(breakout(statement)));
+      Response created =
+          server.post(TABLES, editor, "application/json", table(breakout(statement)));
 
       assertRefused(created, statement);
     }
@@ -93,26 +121,38 @@ abstract class QueryBreakoutContract {
 
   @Test
   void breakouts_areRefusedOnPatch_andLeaveNothingBehind() throws Exception {
-    Response created = server.post(TABLES + "?assignmentTableId=legacy", editor, "application/json",
-        table(validQuery()));
+    Response created =
+        server.post(
+            TABLES + "?assignmentTableId=legacy", editor, "application/json", table(validQuery()));
     assertThat(created.status()).as(created.body()).isEqualTo(201);
 
     for (String statement : statements()) {
-      Response patched = server.send(server.request(TABLES + "/legacy?updateMask=sql", editor)
-          .header("Content-Type", "application/json")
-          .method("PATCH", HttpRequest.BodyPublishers.ofString(TestServer.json(Map.of("sql", breakout(statement))))));
+      Response patched =
+          server.send(
+              server
+                  .request(TABLES + "/legacy?updateMask=sql", editor)
+                  .header("Content-Type", "application/json")
+                  .method(
+                      "PATCH",
+                      HttpRequest.BodyPublishers.ofString(
+                          TestServer.json(Map.of("sql", breakout(statement))))));
 
       assertRefused(patched, statement);
     }
-    assertThat(server.get(TABLES + "/legacy", editor).json().get("sql").asText()).isEqualTo(validQuery());
+    assertThat(server.get(TABLES + "/legacy", editor).json().get("sql").asText())
+        .isEqualTo(validQuery());
     assertNothingLeft();
   }
 
-  /** A table stored before the check existed: its run and the scheduler's go through the same source calls. */
+  /**
+   * A table stored before the check existed: its run and the scheduler's go through the same source
+   * calls.
+   */
   @Test
   void storedBreakout_failsItsRun_withoutRunningIt() throws Exception {
-    Response created = server.post(TABLES + "?assignmentTableId=legacy", editor, "application/json",
-        table(validQuery()));
+    Response created =
+        server.post(
+            TABLES + "?assignmentTableId=legacy", editor, "application/json", table(validQuery()));
     assertThat(created.status()).as(created.body()).isEqualTo(201);
 
     for (String statement : statements()) {
@@ -136,10 +176,11 @@ abstract class QueryBreakoutContract {
     assertThat(response.status()).as(statement + ": " + response.body()).isEqualTo(400);
     JsonNode body = response.json();
     assertThat(body.get("error").asText()).isEqualTo("invalid_request");
-    assertThat(body.get("details")).anySatisfy(detail -> {
-      assertThat(detail.get("path").asText()).isEqualTo("sql");
-      assertThat(detail.get("message").asText()).startsWith(RULE);
-    });
+    assertThat(body.get("details"))
+        .anySatisfy(detail -> {
+          assertThat(detail.get("path").asText()).isEqualTo("sql");
+          assertThat(detail.get("message").asText()).startsWith(RULE);
+        });
   }
 
   /** No file written, no database attached or created, no row added, no extension installed. */
@@ -152,8 +193,10 @@ abstract class QueryBreakoutContract {
 
   /** Writes {@code sql} into the stored table as a store from before the check could hold it. */
   private void storeSql(String id, String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("allot.db"));
-        var statement = c.prepareStatement("UPDATE assignment_table SET sql_text = ? WHERE id = ?")) {
+    try (Connection c =
+            DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("allot.db"));
+        var statement =
+            c.prepareStatement("UPDATE assignment_table SET sql_text = ? WHERE id = ?")) {
       statement.setString(1, sql);
       statement.setString(2, id);
       assertThat(statement.executeUpdate()).isEqualTo(1);

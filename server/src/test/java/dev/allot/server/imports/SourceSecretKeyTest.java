@@ -25,11 +25,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The deployment's secret key, which seals the passwords of sources: ALLOT_SECRET_KEY, else a file of the data dir. */
+/**
+ * The deployment's secret key, which seals the passwords of sources: ALLOT_SECRET_KEY, else a file
+ * of the data dir.
+ */
 class SourceSecretKeyTest {
-  private static final String CONFIGURED_KEY = Base64.getEncoder().encodeToString(new byte[] {
-      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
-      31, 32});
+  private static final String CONFIGURED_KEY =
+      Base64.getEncoder()
+          .encodeToString(
+              new byte[] {
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+                24, 25, 26, 27, 28, 29, 30, 31, 32
+              });
 
   @RegisterExtension final TestServer server = new TestServer();
 
@@ -64,7 +71,8 @@ class SourceSecretKeyTest {
     createWarehouse();
 
     assertThat(keyFile()).doesNotExist();
-    assertThat(unsealed(Base64.getDecoder().decode(CONFIGURED_KEY))).contains(SourceApiTest.PASSWORD);
+    assertThat(unsealed(Base64.getDecoder().decode(CONFIGURED_KEY)))
+        .contains(SourceApiTest.PASSWORD);
   }
 
   @Test
@@ -74,10 +82,13 @@ class SourceSecretKeyTest {
     server.restart(config -> TestConfig.from(config).secretKey(CONFIGURED_KEY).build());
 
     assertThat(server.get("/v1/sources/warehouse").status()).isEqualTo(200);
-    AllotException refusal = catchThrowableOfType(AllotException.class,
-        () -> unsealed(Base64.getDecoder().decode(CONFIGURED_KEY)));
-    assertThat(refusal.getMessage()).contains("The deployment's secret key differs from the one that sealed it",
-        "set the same ALLOT_SECRET_KEY on every node");
+    AllotException refusal =
+        catchThrowableOfType(
+            AllotException.class, () -> unsealed(Base64.getDecoder().decode(CONFIGURED_KEY)));
+    assertThat(refusal.getMessage())
+        .contains(
+            "The deployment's secret key differs from the one that sealed it",
+            "set the same ALLOT_SECRET_KEY on every node");
   }
 
   @ParameterizedTest
@@ -87,22 +98,28 @@ class SourceSecretKeyTest {
 
     assertThatThrownBy(config::build)
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("ALLOT_SECRET_KEY must be the base64 of 32 random bytes (openssl rand -base64 32)");
+        .hasMessageStartingWith(
+            "ALLOT_SECRET_KEY must be the base64 of 32 random bytes (openssl rand -base64 32)");
   }
 
   @Test
   void malformedAllotSecretKey_isNotRepeatedInTheRefusal() {
-    TestConfig config = TestConfig.in(server.dataDir()).adminToken(ADMIN_TOKEN).secretKey("almost-a-secret-key");
+    TestConfig config =
+        TestConfig.in(server.dataDir()).adminToken(ADMIN_TOKEN).secretKey("almost-a-secret-key");
 
     assertThatThrownBy(config::build)
-        .hasMessage("ALLOT_SECRET_KEY must be the base64 of 32 random bytes (openssl rand -base64 32), and is not base64");
+        .hasMessage(
+            "ALLOT_SECRET_KEY must be the base64 of 32 random bytes (openssl rand -base64 32), and is not base64");
   }
 
   @Test
   void configuration_neverShowsTheSecretKey() {
-    AllotConfig config = TestConfig.in(server.dataDir()).adminToken(ADMIN_TOKEN).secretKey(CONFIGURED_KEY).build();
+    AllotConfig config =
+        TestConfig.in(server.dataDir()).adminToken(ADMIN_TOKEN).secretKey(CONFIGURED_KEY).build();
 
-    assertThat(config.toString()).contains("secretKey=Optional[***]").doesNotContain(CONFIGURED_KEY, ADMIN_TOKEN);
+    assertThat(config.toString())
+        .contains("secretKey=Optional[***]")
+        .doesNotContain(CONFIGURED_KEY, ADMIN_TOKEN);
   }
 
   @Test
@@ -111,12 +128,15 @@ class SourceSecretKeyTest {
 
     assertThatThrownBy(server::restart)
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageStartingWith("the secret key file " + keyFile() + " must be the base64 of 32 random bytes")
-        .hasMessageEndingWith("restore the file, or set ALLOT_SECRET_KEY to the key it held (docs/imports.md)");
+        .hasMessageStartingWith(
+            "the secret key file " + keyFile() + " must be the base64 of 32 random bytes")
+        .hasMessageEndingWith(
+            "restore the file, or set ALLOT_SECRET_KEY to the key it held (docs/imports.md)");
   }
 
   private void createWarehouse() {
-    TestServer.Response created = server.post("/v1/sources", ADMIN_TOKEN, "application/json", SourceApiTest.WAREHOUSE);
+    TestServer.Response created =
+        server.post("/v1/sources", ADMIN_TOKEN, "application/json", SourceApiTest.WAREHOUSE);
     assertThat(created.status()).as(created.body()).isEqualTo(201);
   }
 
@@ -124,10 +144,15 @@ class SourceSecretKeyTest {
     return server.dataDir().resolve("secret-key");
   }
 
-  /** The warehouse's password, unsealed through the storage API with {@code key}, as the importer will. */
+  /**
+   * The warehouse's password, unsealed through the storage API with {@code key}, as the importer
+   * will.
+   */
   private Optional<String> unsealed(byte[] key) {
-    try (Database database = Database.open("jdbc:sqlite:" + server.dataDir().resolve("allot.db").toAbsolutePath())) {
-      return new SqlSourceStore(database, new SecretBox(key, new SecureRandom())).password(ResourceId.of("warehouse"));
+    try (Database database =
+        Database.open("jdbc:sqlite:" + server.dataDir().resolve("allot.db").toAbsolutePath())) {
+      return new SqlSourceStore(database, new SecretBox(key, new SecureRandom()))
+          .password(ResourceId.of("warehouse"));
     }
   }
 }

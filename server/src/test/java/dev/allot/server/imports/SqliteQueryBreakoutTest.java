@@ -12,8 +12,10 @@ class SqliteQueryBreakoutTest extends QueryBreakoutContract {
   String sourceWithOneRow() throws Exception {
     url = "jdbc:sqlite:" + dir.resolve("warehouse.db");
     try (Connection c = DriverManager.getConnection(url)) {
-      c.createStatement().execute("CREATE TABLE log (user_id TEXT, experiment TEXT, grp TEXT, ts TEXT)");
-      c.createStatement().execute("INSERT INTO log VALUES ('u1', 'home-cta', 'control', '2026-01-01T10:00:00Z')");
+      c.createStatement()
+          .execute("CREATE TABLE log (user_id TEXT, experiment TEXT, grp TEXT, ts TEXT)");
+      c.createStatement()
+          .execute("INSERT INTO log VALUES ('u1', 'home-cta', 'control', '2026-01-01T10:00:00Z')");
     }
     return url;
   }

@@ -36,22 +36,28 @@ class ResourceApiTest {
 
   @Test
   void apply_yamlBatch_createsEveryDocumentInOrder() {
-    Response response = server.applyYaml(batch(
-        lab("marketing"),
-        subjectType("user", "UUID"),
-        experiment("home-cta").parent("marketing").subjectType("user").yaml()));
+    Response response =
+        server.applyYaml(
+            batch(
+                lab("marketing"),
+                subjectType("user", "UUID"),
+                experiment("home-cta").parent("marketing").subjectType("user").yaml()));
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.contentType()).startsWith("application/json");
-    assertThat(response.json()).isEqualTo(parseJson("""
-        {"applied": [
-          {"operation": "created", "kind": "lab", "id": "MARKETING", "name": "Lab marketing",
-           "status": "active", "resourceVersion": 1, "changes": []},
-          {"operation": "created", "kind": "subjecttype", "id": "USER", "name": "Type user",
-           "status": "active", "resourceVersion": 1, "changes": []},
-          {"operation": "created", "kind": "experiment", "id": "HOME-CTA", "name": "Experiment home-cta",
-           "status": "active", "resourceVersion": 1, "changes": []}
-        ], "dryRun": false}"""));
+    assertThat(response.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"applied": [
+                  {"operation": "created", "kind": "lab", "id": "MARKETING", "name": "Lab marketing",
+                   "status": "active", "resourceVersion": 1, "changes": []},
+                  {"operation": "created", "kind": "subjecttype", "id": "USER", "name": "Type user",
+                   "status": "active", "resourceVersion": 1, "changes": []},
+                  {"operation": "created", "kind": "experiment", "id": "HOME-CTA", "name": "Experiment home-cta",
+                   "status": "active", "resourceVersion": 1, "changes": []}
+                ], "dryRun": false}\
+                """));
   }
 
   @Test
@@ -59,42 +65,69 @@ class ResourceApiTest {
     Response response = server.applyYaml("---\n" + lab("a") + "---\n---\n" + lab("b") + "---\n");
 
     assertThat(response.status()).as(response.body()).isEqualTo(200);
-    assertThat(response.json().get("applied")).extracting(a -> a.get("id").asText()).containsExactly("A", "B");
+    assertThat(response.json().get("applied"))
+        .extracting(a -> a.get("id").asText())
+        .containsExactly("A", "B");
   }
 
   @Test
   void apply_jsonObject_createsTheResource() {
-    Response response = server.applyJson("""
-        {"kind": "lab", "metadata": {"id": "growth", "name": "Growth", "description": "Sign-ups"}}""");
+    Response response =
+        server.applyJson(
+            """
+            {"kind": "lab", "metadata": {"id": "growth", "name": "Growth", "description": "Sign-ups"}}\
+            """);
 
     assertThat(response.status()).isEqualTo(200);
-    assertThat(response.json()).isEqualTo(parseJson("""
-        {"applied": [{"operation": "created", "kind": "lab", "id": "GROWTH", "name": "Growth",
-                      "status": "active", "resourceVersion": 1, "changes": []}],
-         "dryRun": false}"""));
-    assertThat(server.get("/v1/labs/growth").json()).isEqualTo(parseJson("""
-        {"schemaVersion": 1, "kind": "lab",
-         "metadata": {"id": "GROWTH", "name": "Growth", "description": "Sign-ups", "status": "active",
-                      "resourceVersion": 1}}"""));
+    assertThat(response.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"applied": [{"operation": "created", "kind": "lab", "id": "GROWTH", "name": "Growth",
+                              "status": "active", "resourceVersion": 1, "changes": []}],
+                 "dryRun": false}\
+                """));
+    assertThat(server.get("/v1/labs/growth").json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"schemaVersion": 1, "kind": "lab",
+                 "metadata": {"id": "GROWTH", "name": "Growth", "description": "Sign-ups", "status": "active",
+                              "resourceVersion": 1}}\
+                """));
   }
 
   @Test
   void apply_jsonArray_createsEveryDocument() {
-    Response response = server.applyJson("[" + TestServer.json(TestServer.parseYaml(lab("growth"))) + ","
-        + experiment("signup").parent("growth").json() + "]");
+    Response response =
+        server.applyJson(
+            "["
+                + TestServer.json(TestServer.parseYaml(lab("growth")))
+                + ","
+                + experiment("signup").parent("growth").json()
+                + "]");
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.json().get("applied"))
-        .extracting(a -> a.get("kind").asText() + " " + a.get("id").asText() + " " + a.get("operation").asText())
+        .extracting(a ->
+            a.get("kind").asText() + " " + a.get("id").asText() + " " + a.get("operation").asText())
         .containsExactly("lab GROWTH created", "experiment SIGNUP created");
   }
 
   @Test
   void apply_bodyWithoutContentType_isReadAsJsonOrYamlByItsFirstCharacter() {
-    Response json = server.send(server.request(APPLY, ADMIN_TOKEN)
-        .POST(HttpRequest.BodyPublishers.ofString(" {\"kind\": \"lab\", \"metadata\": {\"id\": \"from-json\"}}")));
-    Response yaml = server.send(server.request(APPLY, ADMIN_TOKEN)
-        .POST(HttpRequest.BodyPublishers.ofString(lab("from-yaml"))));
+    Response json =
+        server.send(
+            server
+                .request(APPLY, ADMIN_TOKEN)
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        " {\"kind\": \"lab\", \"metadata\": {\"id\": \"from-json\"}}")));
+    Response yaml =
+        server.send(
+            server
+                .request(APPLY, ADMIN_TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(lab("from-yaml"))));
 
     assertThat(json.status()).isEqualTo(200);
     assertThat(json.json().at("/applied/0/id").asText()).isEqualTo("FROM-JSON");
@@ -110,10 +143,14 @@ class ResourceApiTest {
     Response again = server.applyYaml(document);
 
     assertThat(again.status()).isEqualTo(200);
-    assertThat(again.json()).isEqualTo(parseJson("""
-        {"applied": [{"operation": "unchanged", "kind": "experiment", "id": "HOME-CTA",
-                      "name": "Experiment home-cta", "status": "active", "resourceVersion": 1,
-                      "changes": []}], "dryRun": false}"""));
+    assertThat(again.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"applied": [{"operation": "unchanged", "kind": "experiment", "id": "HOME-CTA",
+                              "name": "Experiment home-cta", "status": "active", "resourceVersion": 1,
+                              "changes": []}], "dryRun": false}\
+                """));
     assertThat(server.get("/v1/experiments/home-cta/history").json().get("resources")).hasSize(1);
   }
 
@@ -123,22 +160,34 @@ class ResourceApiTest {
 
     Response response = server.applyYaml(experiment("home-cta").status("active").yaml());
 
-    assertThat(response.json()).isEqualTo(parseJson("""
-        {"applied": [{"operation": "updated", "kind": "experiment", "id": "HOME-CTA",
-                      "name": "Experiment home-cta", "status": "active", "resourceVersion": 2,
-                      "changes": [{"path": "metadata.status", "before": "draft", "after": "active"}]}],
-         "dryRun": false}"""));
-    assertThat(server.get("/v1/experiments/HOME-CTA").json().at("/metadata/resourceVersion").asInt()).isEqualTo(2);
+    assertThat(response.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"applied": [{"operation": "updated", "kind": "experiment", "id": "HOME-CTA",
+                              "name": "Experiment home-cta", "status": "active", "resourceVersion": 2,
+                              "changes": [{"path": "metadata.status", "before": "draft", "after": "active"}]}],
+                 "dryRun": false}\
+                """));
+    assertThat(
+            server.get("/v1/experiments/HOME-CTA").json().at("/metadata/resourceVersion").asInt())
+        .isEqualTo(2);
   }
 
   @Test
   void apply_batchMixingNewChangedAndSameDocuments_reportsEachOperation() {
     server.applied(batch(lab("same"), lab("changed")));
 
-    Response response = server.applyYaml(batch(lab("same"), lab("changed", "archived"), lab("new")));
+    Response response =
+        server.applyYaml(batch(lab("same"), lab("changed", "archived"), lab("new")));
 
     assertThat(response.json().get("applied"))
-        .extracting(a -> a.get("id").asText() + " " + a.get("operation").asText() + " v" + a.get("resourceVersion"))
+        .extracting(a ->
+            a.get("id").asText()
+                + " "
+                + a.get("operation").asText()
+                + " v"
+                + a.get("resourceVersion"))
         .containsExactly("SAME unchanged v1", "CHANGED updated v2", "NEW created v1");
   }
 
@@ -146,10 +195,12 @@ class ResourceApiTest {
   void apply_resourceVersionInTheDocument_isIgnored() {
     server.applied(lab("growth"));
 
-    Response response = server.applyYaml("""
-        kind: lab
-        metadata: {id: growth, name: Lab growth, status: active, resourceVersion: 41}
-        """);
+    Response response =
+        server.applyYaml(
+            """
+            kind: lab
+            metadata: {id: growth, name: Lab growth, status: active, resourceVersion: 41}
+            """);
 
     assertThat(response.json().at("/applied/0/operation").asText()).isEqualTo("unchanged");
     assertThat(response.json().at("/applied/0/resourceVersion").asInt()).isEqualTo(1);
@@ -168,17 +219,22 @@ class ResourceApiTest {
     JsonNode document = response.json();
     Instant createdAt = Instant.parse(document.at("/spec/cohorts/0/createdAt").asText());
     assertThat(createdAt).isBetween(before, after);
-    assertThat(document).isEqualTo(parseJson("""
-        {"schemaVersion": 1, "kind": "experiment",
-         "metadata": {"id": "HOME-CTA", "name": "Experiment home-cta", "status": "active", "resourceVersion": 1,
-                      "parentKind": "lab", "parentId": "MARKETING"},
-         "spec": {
-           "subjectType": "ANY",
-           "variants": [{"id": "CONTROL", "isControl": true, "name": "Variant control"},
-                        {"id": "TREATMENT", "isControl": false, "name": "Variant treatment"}],
-           "cohorts": [{"index": 1, "createdAt": "%s",
-                        "variants": [{"variant": "CONTROL", "split": 0.5}, {"variant": "TREATMENT", "split": 0.5}]}]
-         }}""".formatted(createdAt)));
+    assertThat(document)
+        .isEqualTo(
+            parseJson(
+                """
+                {"schemaVersion": 1, "kind": "experiment",
+                 "metadata": {"id": "HOME-CTA", "name": "Experiment home-cta", "status": "active", "resourceVersion": 1,
+                              "parentKind": "lab", "parentId": "MARKETING"},
+                 "spec": {
+                   "subjectType": "ANY",
+                   "variants": [{"id": "CONTROL", "isControl": true, "name": "Variant control"},
+                                {"id": "TREATMENT", "isControl": false, "name": "Variant treatment"}],
+                   "cohorts": [{"index": 1, "createdAt": "%s",
+                                "variants": [{"variant": "CONTROL", "split": 0.5}, {"variant": "TREATMENT", "split": 0.5}]}]
+                 }}\
+                """
+                    .formatted(createdAt)));
   }
 
   @ParameterizedTest
@@ -204,12 +260,16 @@ class ResourceApiTest {
   void get_acceptYaml_returnsTheSameDocumentAsYaml() {
     server.applied(experiment("home-cta").yaml());
 
-    Response yaml = server.send(server.request("/v1/experiments/home-cta", ADMIN_TOKEN)
-        .header("Accept", "application/yaml"));
+    Response yaml =
+        server.send(
+            server
+                .request("/v1/experiments/home-cta", ADMIN_TOKEN)
+                .header("Accept", "application/yaml"));
 
     assertThat(yaml.status()).isEqualTo(200);
     assertThat(yaml.contentType()).startsWith("application/yaml");
-    assertThat(yaml.body()).startsWith("schemaVersion: 1\nkind: experiment\nmetadata:\n  id: HOME-CTA\n");
+    assertThat(yaml.body())
+        .startsWith("schemaVersion: 1\nkind: experiment\nmetadata:\n  id: HOME-CTA\n");
     assertThat(yaml.yaml()).isEqualTo(server.get("/v1/experiments/home-cta").json());
   }
 
@@ -217,8 +277,11 @@ class ResourceApiTest {
   void get_acceptJsonBeforeYaml_returnsJson() {
     server.applied(lab("growth"));
 
-    Response response = server.send(server.request("/v1/labs/growth", ADMIN_TOKEN)
-        .header("Accept", "application/json, application/yaml;q=0.5"));
+    Response response =
+        server.send(
+            server
+                .request("/v1/labs/growth", ADMIN_TOKEN)
+                .header("Accept", "application/json, application/yaml;q=0.5"));
 
     assertThat(response.contentType()).startsWith("application/json");
     assertThat(response.json().at("/metadata/id").asText()).isEqualTo("GROWTH");
@@ -227,7 +290,12 @@ class ResourceApiTest {
   @Test
   void get_fetchedJsonDocumentReappliedUnchanged_isUnchanged() {
     server.applied(batch(lab("marketing"), experiment("home-cta").parent("marketing").yaml()));
-    server.applied(experiment("home-cta").parent("marketing").cohort("0.5", "0.5").cohort("0.1", "0.9").yaml());
+    server.applied(
+        experiment("home-cta")
+            .parent("marketing")
+            .cohort("0.5", "0.5")
+            .cohort("0.1", "0.9")
+            .yaml());
     String fetched = server.get("/v1/experiments/home-cta").body();
 
     Response reapplied = server.applyJson(fetched);
@@ -240,8 +308,13 @@ class ResourceApiTest {
   @Test
   void get_fetchedYamlDocumentReappliedUnchanged_isUnchanged() {
     server.applied(experiment("home-cta").yaml());
-    String fetched = server.send(server.request("/v1/experiments/home-cta", ADMIN_TOKEN)
-        .header("Accept", "application/yaml")).body();
+    String fetched =
+        server
+            .send(
+                server
+                    .request("/v1/experiments/home-cta", ADMIN_TOKEN)
+                    .header("Accept", "application/yaml"))
+            .body();
 
     Response reapplied = server.applyYaml(fetched);
 
@@ -250,15 +323,23 @@ class ResourceApiTest {
 
   @Test
   void get_builtIns_existOnAFreshServer() {
-    assertThat(server.get("/v1/labs/default").json()).isEqualTo(parseJson("""
-        {"schemaVersion": 1, "kind": "lab",
-         "metadata": {"id": "DEFAULT", "name": "Default", "description": "The lab of experiments that name no other",
-                      "status": "active", "resourceVersion": 1}}"""));
-    assertThat(server.get("/v1/subjecttypes/any").json()).isEqualTo(parseJson("""
-        {"schemaVersion": 1, "kind": "subjecttype",
-         "metadata": {"id": "ANY", "name": "Any", "description": "Any non-empty subject id", "status": "active",
-                      "resourceVersion": 1},
-         "spec": {"matchType": "ANY"}}"""));
+    assertThat(server.get("/v1/labs/default").json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"schemaVersion": 1, "kind": "lab",
+                 "metadata": {"id": "DEFAULT", "name": "Default", "description": "The lab of experiments that name no other",
+                              "status": "active", "resourceVersion": 1}}\
+                """));
+    assertThat(server.get("/v1/subjecttypes/any").json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"schemaVersion": 1, "kind": "subjecttype",
+                 "metadata": {"id": "ANY", "name": "Any", "description": "Any non-empty subject id", "status": "active",
+                              "resourceVersion": 1},
+                 "spec": {"matchType": "ANY"}}\
+                """));
   }
 
   @Test
@@ -280,10 +361,14 @@ class ResourceApiTest {
     JsonNode resources = server.get("/v1/subjecttypes").json().get("resources");
 
     assertThat(resources).hasSize(2);
-    assertThat(find(resources, "USER")).isEqualTo(parseJson("""
-        {"schemaVersion": 1, "kind": "subjecttype",
-         "metadata": {"id": "USER", "name": "Type user", "status": "active", "resourceVersion": 1},
-         "spec": {"matchType": "UUID"}}"""));
+    assertThat(find(resources, "USER"))
+        .isEqualTo(
+            parseJson(
+                """
+                {"schemaVersion": 1, "kind": "subjecttype",
+                 "metadata": {"id": "USER", "name": "Type user", "status": "active", "resourceVersion": 1},
+                 "spec": {"matchType": "UUID"}}\
+                """));
   }
 
   @Test
@@ -295,8 +380,10 @@ class ResourceApiTest {
   void list_experimentsWithStatusFilter_returnsOnlyThoseStatuses() {
     applyExperimentsInEveryStatus();
 
-    assertThat(experimentIds("/v1/experiments?status=active,draft")).containsExactlyInAnyOrder("E-DRAFT", "E-ACTIVE");
-    assertThat(experimentIds("/v1/experiments?status=active&status=ended")).containsExactlyInAnyOrder("E-ACTIVE", "E-ENDED");
+    assertThat(experimentIds("/v1/experiments?status=active,draft"))
+        .containsExactlyInAnyOrder("E-DRAFT", "E-ACTIVE");
+    assertThat(experimentIds("/v1/experiments?status=active&status=ended"))
+        .containsExactlyInAnyOrder("E-ACTIVE", "E-ENDED");
     assertThat(experimentIds("/v1/experiments?status=WINNER_DECLARED")).containsExactly("E-WINNER");
     assertThat(experimentIds("/v1/experiments")).hasSize(5);
   }
@@ -316,20 +403,29 @@ class ResourceApiTest {
   void history_returnsEveryVersionOldestFirst() {
     server.applied(experiment("home-cta").status("draft").noCohorts().yaml());
     server.applied(experiment("home-cta").status("active").yaml());
-    server.applied(experiment("home-cta").status("active").cohort("0.5", "0.5").cohort("0.2", "0.8").yaml());
-    server.applied(experiment("home-cta").status("active").cohort("0.5", "0.5").cohort("0.2", "0.8").yaml());
+    server.applied(
+        experiment("home-cta").status("active").cohort("0.5", "0.5").cohort("0.2", "0.8").yaml());
+    server.applied(
+        experiment("home-cta").status("active").cohort("0.5", "0.5").cohort("0.2", "0.8").yaml());
 
     Response response = server.get("/v1/experiments/Home-CTA/history");
 
     assertThat(response.status()).isEqualTo(200);
     JsonNode versions = response.json().get("resources");
-    assertThat(versions).extracting(v -> v.at("/metadata/resourceVersion").asInt() + " "
-            + v.at("/metadata/status").asText() + " " + v.at("/spec/cohorts").size() + " cohorts")
+    assertThat(versions)
+        .extracting(v ->
+            v.at("/metadata/resourceVersion").asInt()
+                + " "
+                + v.at("/metadata/status").asText()
+                + " "
+                + v.at("/spec/cohorts").size()
+                + " cohorts")
         .containsExactly("1 draft 0 cohorts", "2 active 1 cohorts", "3 active 2 cohorts");
     JsonNode last = versions.get(2).deepCopy();
     ((ObjectNode) last.get("metadata")).remove(List.of("changedAt", "changedBy"));
     assertThat(last).isEqualTo(server.get("/v1/experiments/home-cta").json());
-    assertThat(versions.get(2).at("/spec/cohorts/0")).isEqualTo(versions.get(1).at("/spec/cohorts/0"));
+    assertThat(versions.get(2).at("/spec/cohorts/0"))
+        .isEqualTo(versions.get(1).at("/spec/cohorts/0"));
   }
 
   @Test
@@ -343,11 +439,21 @@ class ResourceApiTest {
     JsonNode versions = server.get("/v1/labs/growth/history").json().get("resources");
 
     JsonNode admin = server.get("/v1/tokens").json().get("tokens").get(0);
-    assertThat(versions).extracting(v -> v.at("/metadata/changedBy")).containsExactly(
-        parseJson(TestServer.json(
-            Map.of("tokenId", admin.get("id").asText(), "tokenName", admin.get("name").asText()))),
-        parseJson(TestServer.json(Map.of("tokenId", ci.get("id").asText(), "tokenName", "ci pipeline"))));
-    assertThat(versions).extracting(v -> Instant.parse(v.at("/metadata/changedAt").asText()))
+    assertThat(versions)
+        .extracting(v -> v.at("/metadata/changedBy"))
+        .containsExactly(
+            parseJson(
+                TestServer.json(
+                    Map.of(
+                        "tokenId",
+                        admin.get("id").asText(),
+                        "tokenName",
+                        admin.get("name").asText()))),
+            parseJson(
+                TestServer.json(
+                    Map.of("tokenId", ci.get("id").asText(), "tokenName", "ci pipeline"))));
+    assertThat(versions)
+        .extracting(v -> Instant.parse(v.at("/metadata/changedAt").asText()))
         .allSatisfy(at -> assertThat(at).isBetween(before.truncatedTo(ChronoUnit.MILLIS), after));
   }
 
@@ -355,7 +461,8 @@ class ResourceApiTest {
   void history_ofABuiltIn_showsSystemAsTheAuthor() {
     JsonNode versions = server.get("/v1/labs/default/history").json().get("resources");
 
-    assertThat(versions.get(0).at("/metadata/changedBy")).isEqualTo(parseJson("{\"tokenName\": \"system\"}"));
+    assertThat(versions.get(0).at("/metadata/changedBy"))
+        .isEqualTo(parseJson("{\"tokenName\": \"system\"}"));
   }
 
   @Test
@@ -372,34 +479,47 @@ class ResourceApiTest {
 
   @Test
   void apply_shorterDocument_answersEveryFieldItRemoves() {
-    server.applied("""
+    server.applied(
+        """
         kind: lab
         metadata: {id: growth, name: Growth, description: Sign-ups}
         """);
 
     Response response = server.applyYaml("kind: lab\nmetadata: {id: growth}\n");
 
-    assertThat(response.json().at("/applied/0/changes")).isEqualTo(parseJson("""
-        [{"path": "metadata.name", "before": "Growth", "after": null},
-         {"path": "metadata.description", "before": "Sign-ups", "after": null}]"""));
+    assertThat(response.json().at("/applied/0/changes"))
+        .isEqualTo(
+            parseJson(
+                """
+                [{"path": "metadata.name", "before": "Growth", "after": null},
+                 {"path": "metadata.description", "before": "Sign-ups", "after": null}]\
+                """));
   }
 
   @Test
   void apply_dryRun_answersWhatWouldChangeAndStoresNothing() {
     server.applied(lab("growth"));
 
-    Response response = server.post(APPLY + "?dryRun=true", ADMIN_TOKEN, "application/yaml",
-        batch(lab("growth", "archived"), lab("search")));
+    Response response =
+        server.post(
+            APPLY + "?dryRun=true",
+            ADMIN_TOKEN,
+            "application/yaml",
+            batch(lab("growth", "archived"), lab("search")));
 
     assertThat(response.status()).isEqualTo(200);
-    assertThat(response.json()).isEqualTo(parseJson("""
-        {"applied": [
-          {"operation": "updated", "kind": "lab", "id": "GROWTH", "name": "Lab growth",
-           "status": "archived", "resourceVersion": 2,
-           "changes": [{"path": "metadata.status", "before": "active", "after": "archived"}]},
-          {"operation": "created", "kind": "lab", "id": "SEARCH", "name": "Lab search",
-           "status": "active", "resourceVersion": 1, "changes": []}
-        ], "dryRun": true}"""));
+    assertThat(response.json())
+        .isEqualTo(
+            parseJson(
+                """
+                {"applied": [
+                  {"operation": "updated", "kind": "lab", "id": "GROWTH", "name": "Lab growth",
+                   "status": "archived", "resourceVersion": 2,
+                   "changes": [{"path": "metadata.status", "before": "active", "after": "archived"}]},
+                  {"operation": "created", "kind": "lab", "id": "SEARCH", "name": "Lab search",
+                   "status": "active", "resourceVersion": 1, "changes": []}
+                ], "dryRun": true}\
+                """));
     assertThat(server.get("/v1/labs/growth/history").json().get("resources")).hasSize(1);
     assertThat(server.get("/v1/labs/search").status()).isEqualTo(404);
   }
@@ -408,8 +528,12 @@ class ResourceApiTest {
   void apply_dryRunOfAForbiddenChange_isRefusedAsTheApplyWouldBe() {
     server.applied(experiment("home-cta").yaml());
 
-    Response response = server.post(APPLY + "?dryRun=true", ADMIN_TOKEN, "application/yaml",
-        experiment("home-cta").status("draft").yaml());
+    Response response =
+        server.post(
+            APPLY + "?dryRun=true",
+            ADMIN_TOKEN,
+            "application/yaml",
+            experiment("home-cta").status("draft").yaml());
 
     assertThat(response.status()).isEqualTo(409);
   }
@@ -419,16 +543,21 @@ class ResourceApiTest {
     server.applied(lab("growth"));
     server.applied(lab("growth", "archived"));
 
-    Response response = server.send(server.request(APPLY + "?dryRun=true", ADMIN_TOKEN)
-        .header("Content-Type", "application/yaml").header("If-Match", "1")
-        .POST(HttpRequest.BodyPublishers.ofString(lab("growth"))));
+    Response response =
+        server.send(
+            server
+                .request(APPLY + "?dryRun=true", ADMIN_TOKEN)
+                .header("Content-Type", "application/yaml")
+                .header("If-Match", "1")
+                .POST(HttpRequest.BodyPublishers.ofString(lab("growth"))));
 
     assertThat(response.status()).isEqualTo(412);
   }
 
   @Test
   void apply_dryRunNeitherTrueNorFalse_is400NamingTheParameter() {
-    Response response = server.post(APPLY + "?dryRun=yes", ADMIN_TOKEN, "application/yaml", lab("growth"));
+    Response response =
+        server.post(APPLY + "?dryRun=yes", ADMIN_TOKEN, "application/yaml", lab("growth"));
 
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.json().at("/details/0/path").asText()).isEqualTo("dryRun");
@@ -439,8 +568,8 @@ class ResourceApiTest {
     server.applied(experiment("home-cta").yaml());
     JsonNode first = server.get("/v1/experiments/home-cta").json().at("/spec/cohorts/0");
 
-    Response response = server.applyYaml(
-        experiment("home-cta").cohort("0.5", "0.5").cohort("0.25", "0.75").yaml());
+    Response response =
+        server.applyYaml(experiment("home-cta").cohort("0.5", "0.5").cohort("0.25", "0.75").yaml());
 
     assertThat(response.json().at("/applied/0/operation").asText()).isEqualTo("updated");
     JsonNode cohorts = server.get("/v1/experiments/home-cta").json().at("/spec/cohorts");
@@ -448,8 +577,12 @@ class ResourceApiTest {
     assertThat(cohorts.get(1).get("index").asInt()).isEqualTo(2);
     assertThat(Instant.parse(cohorts.get(1).get("createdAt").asText()))
         .isAfterOrEqualTo(Instant.parse(first.get("createdAt").asText()));
-    assertThat(cohorts.get(1).get("variants")).isEqualTo(parseJson("""
-        [{"variant": "CONTROL", "split": 0.25}, {"variant": "TREATMENT", "split": 0.75}]"""));
+    assertThat(cohorts.get(1).get("variants"))
+        .isEqualTo(
+            parseJson(
+                """
+                [{"variant": "CONTROL", "split": 0.25}, {"variant": "TREATMENT", "split": 0.75}]\
+                """));
   }
 
   @Test
@@ -457,9 +590,15 @@ class ResourceApiTest {
     server.applied(experiment("home-cta").status("draft").yaml());
     server.applied(experiment("home-cta").status("active").yaml());
     server.applied(experiment("home-cta").status("winner_declared").winner("treatment").yaml());
-    server.applied(experiment("home-cta").status("ended").winner("treatment").endedReason("success").yaml());
-    JsonNode last = server.applied(
-        experiment("home-cta").status("archived").winner("treatment").endedReason("success").yaml());
+    server.applied(
+        experiment("home-cta").status("ended").winner("treatment").endedReason("success").yaml());
+    JsonNode last =
+        server.applied(
+            experiment("home-cta")
+                .status("archived")
+                .winner("treatment")
+                .endedReason("success")
+                .yaml());
 
     assertThat(last.at("/applied/0/resourceVersion").asInt()).isEqualTo(5);
     JsonNode spec = server.get("/v1/experiments/home-cta").json().get("spec");
@@ -492,10 +631,13 @@ class ResourceApiTest {
   void apply_ifMatchTheStoredVersion_updates() {
     server.applied(lab("growth"));
 
-    Response response = server.send(server.request(APPLY, ADMIN_TOKEN)
-        .header("Content-Type", "application/yaml")
-        .header("If-Match", "\"1\"")
-        .POST(HttpRequest.BodyPublishers.ofString(lab("growth", "archived"))));
+    Response response =
+        server.send(
+            server
+                .request(APPLY, ADMIN_TOKEN)
+                .header("Content-Type", "application/yaml")
+                .header("If-Match", "\"1\"")
+                .POST(HttpRequest.BodyPublishers.ofString(lab("growth", "archived"))));
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.json().at("/applied/0/resourceVersion").asInt()).isEqualTo(2);
@@ -503,16 +645,23 @@ class ResourceApiTest {
 
   @Test
   void apply_acceptYaml_answersTheSummaryAsYaml() {
-    Response response = server.send(server.request(APPLY, ADMIN_TOKEN)
-        .header("Content-Type", "application/yaml")
-        .header("Accept", "application/yaml")
-        .POST(HttpRequest.BodyPublishers.ofString(lab("growth"))));
+    Response response =
+        server.send(
+            server
+                .request(APPLY, ADMIN_TOKEN)
+                .header("Content-Type", "application/yaml")
+                .header("Accept", "application/yaml")
+                .POST(HttpRequest.BodyPublishers.ofString(lab("growth"))));
 
     assertThat(response.contentType()).startsWith("application/yaml");
-    assertThat(response.yaml()).isEqualTo(parseJson("""
-        {"applied": [{"operation": "created", "kind": "lab", "id": "GROWTH", "name": "Lab growth",
-                      "status": "active", "resourceVersion": 1, "changes": []}],
-         "dryRun": false}"""));
+    assertThat(response.yaml())
+        .isEqualTo(
+            parseJson(
+                """
+                {"applied": [{"operation": "created", "kind": "lab", "id": "GROWTH", "name": "Lab growth",
+                              "status": "active", "resourceVersion": 1, "changes": []}],
+                 "dryRun": false}\
+                """));
   }
 
   @Test
@@ -532,10 +681,11 @@ class ResourceApiTest {
       List<Future<Response>> futures = new ArrayList<>();
       for (int i = 0; i < clients; i++) {
         String id = "lab-" + i;
-        futures.add(threads.submit(() -> {
-          go.await();
-          return server.applyYaml(batch(lab(id), experiment("exp-" + id).parent(id).yaml()));
-        }));
+        futures.add(
+            threads.submit(() -> {
+              go.await();
+              return server.applyYaml(batch(lab(id), experiment("exp-" + id).parent(id).yaml()));
+            }));
       }
       go.countDown();
       for (Future<Response> future : futures) {
@@ -558,10 +708,11 @@ class ResourceApiTest {
       List<Future<Response>> futures = new ArrayList<>();
       for (int i = 0; i < clients; i++) {
         String description = "hypothesis " + i;
-        futures.add(threads.submit(() -> {
-          go.await();
-          return server.applyJson(experiment("home-cta").description(description).json());
-        }));
+        futures.add(
+            threads.submit(() -> {
+              go.await();
+              return server.applyJson(experiment("home-cta").description(description).json());
+            }));
       }
       go.countDown();
       for (Future<Response> future : futures) {
@@ -570,18 +721,21 @@ class ResourceApiTest {
     }
 
     assertThat(responses).extracting(Response::status).containsOnly(200);
-    assertThat(responses).extracting(r -> r.json().at("/applied/0/resourceVersion").asInt())
+    assertThat(responses)
+        .extracting(r -> r.json().at("/applied/0/resourceVersion").asInt())
         .containsExactlyInAnyOrder(2, 3, 4, 5, 6, 7);
-    assertThat(server.get("/v1/experiments/home-cta/history").json().get("resources")).hasSize(clients + 1);
+    assertThat(server.get("/v1/experiments/home-cta/history").json().get("resources"))
+        .hasSize(clients + 1);
   }
 
   private void applyExperimentsInEveryStatus() {
-    server.applied(batch(
-        experiment("e-draft").status("draft").yaml(),
-        experiment("e-active").yaml(),
-        experiment("e-winner").status("winner_declared").winner("control").yaml(),
-        experiment("e-ended").status("ended").yaml(),
-        experiment("e-archived").status("archived").yaml()));
+    server.applied(
+        batch(
+            experiment("e-draft").status("draft").yaml(),
+            experiment("e-active").yaml(),
+            experiment("e-winner").status("winner_declared").winner("control").yaml(),
+            experiment("e-ended").status("ended").yaml(),
+            experiment("e-archived").status("archived").yaml()));
   }
 
   private List<String> experimentIds(String path) {

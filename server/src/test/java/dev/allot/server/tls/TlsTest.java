@@ -21,7 +21,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code serve --tls-cert --tls-key}: HTTPS on the server's port, and the refusals to start without it. */
+/**
+ * {@code serve --tls-cert --tls-key}: HTTPS on the server's port, and the refusals to start without
+ * it.
+ */
 class TlsTest {
   @TempDir static Path certificates;
   static TestCertificate rsa;
@@ -38,13 +41,20 @@ class TlsTest {
   }
 
   private AllotConfig config(Path certificate, Path privateKey) {
-    return TestConfig.in(dir.resolve("data")).adminToken(ADMIN_TOKEN).tls(new TlsFiles(certificate, privateKey)).build();
+    return TestConfig.in(dir.resolve("data"))
+        .adminToken(ADMIN_TOKEN)
+        .tls(new TlsFiles(certificate, privateKey))
+        .build();
   }
 
   /** {@code GET /healthz} over HTTPS to localhost, trusting only {@code certificate}. */
-  private static int health(Allot allot, SSLContext trust) throws IOException, InterruptedException {
-    HttpClient client = HttpClient.newBuilder().sslContext(trust).connectTimeout(Duration.ofSeconds(5)).build();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("https://localhost:" + allot.port() + "/healthz")).build();
+  private static int health(Allot allot, SSLContext trust)
+      throws IOException, InterruptedException {
+    HttpClient client =
+        HttpClient.newBuilder().sslContext(trust).connectTimeout(Duration.ofSeconds(5)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("https://localhost:" + allot.port() + "/healthz"))
+            .build();
     return client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
   }
 
@@ -73,8 +83,10 @@ class TlsTest {
 
   @Test
   void oneFileHoldingCertificateAndKey_mayBeGivenForBoth() throws Exception {
-    Path both = Files.writeString(dir.resolve("both.pem"),
-        Files.readString(rsa.certificate()) + Files.readString(rsa.privateKey()));
+    Path both =
+        Files.writeString(
+            dir.resolve("both.pem"),
+            Files.readString(rsa.certificate()) + Files.readString(rsa.privateKey()));
 
     try (Allot allot = Allot.start(config(both, both))) {
       assertThat(health(allot, rsa.trustingIt())).isEqualTo(200);
@@ -84,10 +96,13 @@ class TlsTest {
   @Test
   void plainHttp_isNotServedOnAnHttpsPort() {
     try (Allot allot = Allot.start(config(rsa.certificate(), rsa.privateKey()))) {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + allot.port() + "/healthz"))
-          .timeout(Duration.ofSeconds(10)).build();
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + allot.port() + "/healthz"))
+              .timeout(Duration.ofSeconds(10))
+              .build();
 
-      assertThatThrownBy(() -> HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()))
+      assertThatThrownBy(
+              () -> HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()))
           .isInstanceOf(IOException.class);
     }
   }
@@ -121,27 +136,40 @@ class TlsTest {
   void keyOfAnotherCertificate_refusesToStart() {
     assertThatThrownBy(() -> Allot.start(config(rsa.certificate(), other.privateKey())))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("--tls-key " + other.privateKey() + " is not the private key of the certificate in --tls-cert "
-            + rsa.certificate() + " (the first certificate there must be the server's own)");
+        .hasMessage(
+            "--tls-key "
+                + other.privateKey()
+                + " is not the private key of the certificate in --tls-cert "
+                + rsa.certificate()
+                + " (the first certificate there must be the server's own)");
   }
 
   @Test
   void ecKeyForAnRsaCertificate_refusesToStart() {
     assertThatThrownBy(() -> Allot.start(config(rsa.certificate(), ec.privateKey())))
-        .hasMessage("--tls-key " + ec.privateKey() + " does not hold an RSA private key, as the certificate's public"
-            + " key is; the key does not belong to the certificate");
+        .hasMessage(
+            "--tls-key "
+                + ec.privateKey()
+                + " does not hold an RSA private key, as the certificate's public"
+                + " key is; the key does not belong to the certificate");
   }
 
   @Test
   void certificateFileWithoutACertificate_refusesToStart() {
     assertThatThrownBy(() -> Allot.start(config(rsa.privateKey(), rsa.privateKey())))
-        .hasMessage("--tls-cert " + rsa.privateKey() + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+        .hasMessage(
+            "--tls-cert "
+                + rsa.privateKey()
+                + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
   }
 
   @Test
   void keyFileWithoutAKey_refusesToStart() {
     assertThatThrownBy(() -> Allot.start(config(rsa.certificate(), rsa.certificate())))
-        .hasMessage("--tls-key " + rsa.certificate() + " holds no PEM private key (-----BEGIN PRIVATE KEY-----)");
+        .hasMessage(
+            "--tls-key "
+                + rsa.certificate()
+                + " holds no PEM private key (-----BEGIN PRIVATE KEY-----)");
   }
 
   @Test
@@ -149,26 +177,40 @@ class TlsTest {
     Path sec1 = ec.unwrappedPrivateKey(dir.resolve("ec-sec1.pem"), "EC PRIVATE KEY");
 
     assertThatThrownBy(() -> Allot.start(config(ec.certificate(), sec1)))
-        .hasMessage("--tls-key " + sec1 + " holds an EC key in the SEC1 format (BEGIN EC PRIVATE KEY); Allot reads "
-            + "PKCS#8 (BEGIN PRIVATE KEY). Convert it with: openssl pkcs8 -topk8 -nocrypt -in " + sec1
-            + " -out key.pem");
+        .hasMessage(
+            "--tls-key "
+                + sec1
+                + " holds an EC key in the SEC1 format (BEGIN EC PRIVATE KEY); Allot reads "
+                + "PKCS#8 (BEGIN PRIVATE KEY). Convert it with: openssl pkcs8 -topk8 -nocrypt -in "
+                + sec1
+                + " -out key.pem");
   }
 
   @Test
   void encryptedKey_isRefused_sayingHowToDecryptIt() throws IOException {
-    Path encrypted = Files.writeString(dir.resolve("encrypted.pem"),
-        TestCertificate.pem("ENCRYPTED PRIVATE KEY", new byte[] {1, 2, 3}));
+    Path encrypted =
+        Files.writeString(
+            dir.resolve("encrypted.pem"),
+            TestCertificate.pem("ENCRYPTED PRIVATE KEY", new byte[] {1, 2, 3}));
 
     assertThatThrownBy(() -> Allot.start(config(rsa.certificate(), encrypted)))
-        .hasMessage("--tls-key " + encrypted + " is encrypted; Allot reads unencrypted keys. Decrypt it with: "
-            + "openssl pkcs8 -topk8 -nocrypt -in " + encrypted + " -out key.pem");
+        .hasMessage(
+            "--tls-key "
+                + encrypted
+                + " is encrypted; Allot reads unencrypted keys. Decrypt it with: "
+                + "openssl pkcs8 -topk8 -nocrypt -in "
+                + encrypted
+                + " -out key.pem");
   }
 
   @Test
   void brokenCertificate_refusesToStart() throws IOException {
-    Path broken = Files.writeString(dir.resolve("broken.pem"), TestCertificate.pem("CERTIFICATE", new byte[] {1, 2}));
+    Path broken =
+        Files.writeString(
+            dir.resolve("broken.pem"), TestCertificate.pem("CERTIFICATE", new byte[] {1, 2}));
 
     assertThatThrownBy(() -> Allot.start(config(broken, rsa.privateKey())))
-        .hasMessageStartingWith("--tls-cert " + broken + " certificate 1 is not a valid X.509 certificate");
+        .hasMessageStartingWith(
+            "--tls-cert " + broken + " certificate 1 is not a valid X.509 certificate");
   }
 }

@@ -14,15 +14,21 @@ import java.util.Optional;
 
 /** Tokens in the table {@code token}. */
 public final class SqlTokenStore implements TokenStore {
-  private static final String INSERT = """
-      INSERT INTO token (id, name, role, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)""";
-  private static final String INSERT_FIRST = """
+  private static final String INSERT =
+      """
+      INSERT INTO token (id, name, role, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)\
+      """;
+  private static final String INSERT_FIRST =
+      """
       INSERT INTO token (id, name, role, secret_hash, created_at)
-      SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM token)""";
+      SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM token)\
+      """;
   private static final String COLUMNS = "SELECT id, name, role, created_at FROM token";
-  private static final String DELETE_UNLESS_LAST_ADMIN = """
+  private static final String DELETE_UNLESS_LAST_ADMIN =
+      """
       DELETE FROM token WHERE id = ?
-      AND (role <> ? OR (SELECT COUNT(*) FROM token WHERE role = ?) > 1)""";
+      AND (role <> ? OR (SELECT COUNT(*) FROM token WHERE role = ?) > 1)\
+      """;
 
   private final Database database;
 
@@ -32,7 +38,8 @@ public final class SqlTokenStore implements TokenStore {
 
   @Override
   public void create(Token token, String secretHash) {
-    database.inTransaction(connection -> insert(connection.prepareStatement(INSERT), token, secretHash));
+    database.inTransaction(
+        connection -> insert(connection.prepareStatement(INSERT), token, secretHash));
   }
 
   @Override
@@ -43,7 +50,8 @@ public final class SqlTokenStore implements TokenStore {
     });
   }
 
-  private static int insert(PreparedStatement insert, Token token, String secretHash) throws SQLException {
+  private static int insert(PreparedStatement insert, Token token, String secretHash)
+      throws SQLException {
     try (insert) {
       insert.setString(1, token.id());
       insert.setString(2, token.name());
@@ -57,7 +65,8 @@ public final class SqlTokenStore implements TokenStore {
   @Override
   public Optional<Token> findByHash(String secretHash) {
     return database.withConnection(connection -> {
-      try (PreparedStatement find = connection.prepareStatement(COLUMNS + " WHERE secret_hash = ?")) {
+      try (PreparedStatement find =
+          connection.prepareStatement(COLUMNS + " WHERE secret_hash = ?")) {
         find.setString(1, secretHash);
         return rows(find).stream().findFirst();
       }
@@ -67,13 +76,17 @@ public final class SqlTokenStore implements TokenStore {
   @Override
   public List<Token> list() {
     return database.withConnection(connection -> {
-      try (PreparedStatement list = connection.prepareStatement(COLUMNS + " ORDER BY created_at, id")) {
+      try (PreparedStatement list =
+          connection.prepareStatement(COLUMNS + " ORDER BY created_at, id")) {
         return rows(list);
       }
     });
   }
 
-  /** One statement in a write transaction that locks the table: the count it checks cannot change before it deletes. */
+  /**
+   * One statement in a write transaction that locks the table: the count it checks cannot change
+   * before it deletes.
+   */
   @Override
   public boolean deleteUnlessLastAdmin(String id) {
     return database.inTransaction(connection -> {
@@ -91,8 +104,12 @@ public final class SqlTokenStore implements TokenStore {
     List<Token> tokens = new ArrayList<>();
     try (ResultSet rs = query.executeQuery()) {
       while (rs.next()) {
-        tokens.add(new Token(rs.getString("id"), rs.getString("name"),
-            Role.fromWord(rs.getString("role")).orElseThrow(), Timestamps.read(rs, "created_at")));
+        tokens.add(
+            new Token(
+                rs.getString("id"),
+                rs.getString("name"),
+                Role.fromWord(rs.getString("role")).orElseThrow(),
+                Timestamps.read(rs, "created_at")));
       }
     }
     return tokens;

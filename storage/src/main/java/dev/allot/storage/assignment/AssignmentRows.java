@@ -23,9 +23,9 @@ import java.util.Set;
 /**
  * The rows of table {@code assignment}, and the only SQL that reads or writes them. Each method
  * runs in the caller's connection and transaction: {@link SqlAssignmentStore} commits the API's
- * assignments, imports write theirs and exposures read the stored variants in transactions of
- * their own. Both databases take the same SQL here (INSERT ... ON CONFLICT ... RETURNING, row
- * values); what differs between them belongs in their {@code Dialect}.
+ * assignments, imports write theirs and exposures read the stored variants in transactions of their
+ * own. Both databases take the same SQL here (INSERT ... ON CONFLICT ... RETURNING, row values);
+ * what differs between them belongs in their {@code Dialect}.
  */
 public final class AssignmentRows {
   private static final String COLUMNS =
@@ -33,15 +33,19 @@ public final class AssignmentRows {
   private static final String FIND_ONE = COLUMNS + " WHERE experiment_id = ? AND subject_id = ?";
   private static final String FIND = COLUMNS + " WHERE (experiment_id, subject_id) IN (VALUES ";
   private static final String LIST_FIRST = COLUMNS + " WHERE experiment_id = ? ORDER BY id LIMIT ?";
-  private static final String LIST_AFTER = COLUMNS + " WHERE experiment_id = ? AND id > ? ORDER BY id LIMIT ?";
+  private static final String LIST_AFTER =
+      COLUMNS + " WHERE experiment_id = ? AND id > ? ORDER BY id LIMIT ?";
   private static final String VARIANTS =
       "SELECT subject_id, variant_id FROM assignment WHERE experiment_id = ? AND subject_id IN (";
+
   /** Rows per INSERT statement: one statement per 100 rows costs far less than one per row. */
   private static final int ROWS_PER_INSERT = 100;
+
   private static final String INSERT_FULL = insert(ROWS_PER_INSERT);
 
   private static final Comparator<Assignment> BY_KEY =
-      Comparator.comparing((Assignment row) -> row.experimentId().value()).thenComparing(Assignment::subjectId);
+      Comparator.comparing((Assignment row) -> row.experimentId().value())
+          .thenComparing(Assignment::subjectId);
 
   private AssignmentRows() {}
 
@@ -52,12 +56,13 @@ public final class AssignmentRows {
    * transaction waits on another's uncommitted key only in that order, so two nodes' transactions
    * cannot deadlock.
    */
-  public static List<Assignment> insertFirstWriteWins(Connection connection, List<Assignment> proposed)
-      throws SQLException {
+  public static List<Assignment> insertFirstWriteWins(
+      Connection connection, List<Assignment> proposed) throws SQLException {
     List<Assignment> rows = proposed.stream().sorted(BY_KEY).toList();
     List<Assignment> inserted = new ArrayList<>();
     for (List<Assignment> chunk : chunks(rows, ROWS_PER_INSERT)) {
-      // Keys as "experiment\nsubject": subject ids hold no control characters, so this is unambiguous,
+      // Keys as "experiment\nsubject": subject ids hold no control characters, so this is
+      // unambiguous,
       // and it spares parsing each returned id back into a ResourceId.
       Set<String> keys = new HashSet<>();
       String sql = chunk.size() == ROWS_PER_INSERT ? INSERT_FULL : insert(chunk.size());
@@ -88,13 +93,17 @@ public final class AssignmentRows {
     return inserted;
   }
 
-  /** The stored variant of each of {@code subjectIds} that has an assignment in {@code experimentId}, by subject. */
-  public static Map<String, ResourceId> assignedVariants(Connection connection, ResourceId experimentId,
-      List<String> subjectIds) throws SQLException {
+  /**
+   * The stored variant of each of {@code subjectIds} that has an assignment in {@code
+   * experimentId}, by subject.
+   */
+  public static Map<String, ResourceId> assignedVariants(
+      Connection connection, ResourceId experimentId, List<String> subjectIds) throws SQLException {
     // One experiment a query, so that both databases look the rows up by the primary key.
     Map<String, ResourceId> assigned = new HashMap<>();
     for (List<String> chunk : chunks(subjectIds, VALUES_PER_IN)) {
-      try (PreparedStatement select = connection.prepareStatement(VARIANTS + marks(chunk.size(), "?") + ")")) {
+      try (PreparedStatement select =
+          connection.prepareStatement(VARIANTS + marks(chunk.size(), "?") + ")")) {
         select.setString(1, experimentId.value());
         int p = 2;
         for (String subjectId : chunk) {
@@ -111,13 +120,15 @@ public final class AssignmentRows {
   }
 
   /** The stored rows of those of {@code keys} that have one, in one read; the keys are distinct. */
-  static Map<AssignmentKey, Assignment> find(Connection connection, Set<AssignmentKey> keys) throws SQLException {
+  static Map<AssignmentKey, Assignment> find(Connection connection, Set<AssignmentKey> keys)
+      throws SQLException {
     if (keys.size() == 1) {
       AssignmentKey key = keys.iterator().next();
       Assignment found = findOne(connection, key);
       return found == null ? Map.of() : Map.of(key, found);
     }
-    try (PreparedStatement find = connection.prepareStatement(FIND + marks(keys.size(), "(?, ?)") + ")")) {
+    try (PreparedStatement find =
+        connection.prepareStatement(FIND + marks(keys.size(), "(?, ?)") + ")")) {
       int p = 1;
       for (AssignmentKey key : keys) {
         find.setString(p++, key.experimentId().value());
@@ -141,10 +152,15 @@ public final class AssignmentRows {
     }
   }
 
-  /** Up to {@code limit} of an experiment's rows in id order, after {@code afterId} unless it is null. */
-  static List<Assignment> list(Connection connection, ResourceId experimentId, String afterId, int limit)
+  /**
+   * Up to {@code limit} of an experiment's rows in id order, after {@code afterId} unless it is
+   * null.
+   */
+  static List<Assignment> list(
+      Connection connection, ResourceId experimentId, String afterId, int limit)
       throws SQLException {
-    try (PreparedStatement list = connection.prepareStatement(afterId == null ? LIST_FIRST : LIST_AFTER)) {
+    try (PreparedStatement list =
+        connection.prepareStatement(afterId == null ? LIST_FIRST : LIST_AFTER)) {
       int p = 1;
       list.setString(p++, experimentId.value());
       if (afterId != null) {
@@ -161,7 +177,8 @@ public final class AssignmentRows {
    */
   private static String insert(int rows) {
     return "INSERT INTO assignment (experiment_id, subject_id, id, variant_id, cohort_index, created_at, source)"
-        + " VALUES " + marks(rows, "(?, ?, ?, ?, ?, ?, ?)")
+        + " VALUES "
+        + marks(rows, "(?, ?, ?, ?, ?, ?, ?)")
         + " ON CONFLICT (experiment_id, subject_id) DO NOTHING RETURNING experiment_id, subject_id";
   }
 
@@ -169,14 +186,15 @@ public final class AssignmentRows {
     List<Assignment> rows = new ArrayList<>();
     try (ResultSet rs = query.executeQuery()) {
       while (rs.next()) {
-        rows.add(new Assignment(
-            rs.getString("id"),
-            ResourceId.of(rs.getString("experiment_id")),
-            rs.getString("subject_id"),
-            ResourceId.of(rs.getString("variant_id")),
-            rs.getInt("cohort_index"),
-            Timestamps.read(rs, "created_at"),
-            rs.getString("source")));
+        rows.add(
+            new Assignment(
+                rs.getString("id"),
+                ResourceId.of(rs.getString("experiment_id")),
+                rs.getString("subject_id"),
+                ResourceId.of(rs.getString("variant_id")),
+                rs.getInt("cohort_index"),
+                Timestamps.read(rs, "created_at"),
+                rs.getString("source")));
       }
     }
     return rows;

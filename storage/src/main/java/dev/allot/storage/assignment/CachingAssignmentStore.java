@@ -29,10 +29,18 @@ public final class CachingAssignmentStore implements AssignmentStore {
     // Maintenance (eviction bookkeeping) runs on the calling thread: a hop to another pool per
     // write costs more than the work on a small machine.
     // recordStats: a LongAdder increment per lookup, for the hits and misses that /metrics shows.
-    this.cache = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).recordStats().build();
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumSize(maximumSize)
+            .executor(Runnable::run)
+            .recordStats()
+            .build();
   }
 
-  /** Counts since start, read when asked: assignments cached now, and lookups the cache answered or missed. */
+  /**
+   * Counts since start, read when asked: assignments cached now, and lookups the cache answered or
+   * missed.
+   */
   public record Stats(long size, long hits, long misses) {}
 
   public Stats stats() {
@@ -69,14 +77,18 @@ public final class CachingAssignmentStore implements AssignmentStore {
     return cache(store.insertIfAbsent(assignments));
   }
 
-  /** Cached keys are answered from the cache, without proposing: only the others reach the store. */
+  /**
+   * Cached keys are answered from the cache, without proposing: only the others reach the store.
+   */
   @Override
   public Map<AssignmentKey, Assignment> getOrInsert(
       Collection<AssignmentKey> keys, Function<AssignmentKey, Assignment> propose) {
     if (keys.size() == 1) {
       AssignmentKey key = keys.iterator().next();
       Assignment cached = cache.getIfPresent(key);
-      return cached != null ? Map.of(key, cached) : cache(store.insertIfAbsent(List.of(propose.apply(key))));
+      return cached != null
+          ? Map.of(key, cached)
+          : cache(store.insertIfAbsent(List.of(propose.apply(key))));
     }
     Map<AssignmentKey, Assignment> stored = new HashMap<>();
     Map<AssignmentKey, Assignment> proposals = new LinkedHashMap<>();

@@ -8,12 +8,12 @@ import dev.allot.storage.Database;
 import dev.allot.storage.FailureLog;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -24,14 +24,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit: callers hand in the assignments they want stored and wait; one writer thread
- * takes everything waiting, stores it in a single transaction and wakes every caller. Under load
- * a commit (and its fsync) carries hundreds of requests instead of one; with one caller it costs a
- * queue hand-off and nothing more.
+ * Group commit: callers hand in the assignments they want stored and wait; one writer thread takes
+ * everything waiting, stores it in a single transaction and wakes every caller. Under load a commit
+ * (and its fsync) carries hundreds of requests instead of one; with one caller it costs a queue
+ * hand-off and nothing more.
  *
  * <p>While the store is slow or down, callers do not pile up: one waits at most {@link #DEADLINE}
- * for its commit, and one that finds {@link #CAPACITY} callers waiting is refused at once; both
- * get {@code UNAVAILABLE} (503). A caller that gave up was told nothing was stored, so nothing
+ * for its commit, and one that finds {@link #CAPACITY} callers waiting is refused at once; both get
+ * {@code UNAVAILABLE} (503). A caller that gave up was told nothing was stored, so nothing
  * acknowledged is lost; its rows may still be committed later (its commit was under way, or the
  * writer had not yet seen that it left), which is harmless: the next call for the key reads the
  * row, whose variant is the one bucketing gives anyway, and the first write wins.
@@ -39,19 +39,25 @@ import org.slf4j.LoggerFactory;
 final class GroupCommit implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
   private static final int MAX_ROWS_PER_COMMIT = 5_000;
+
   /** How long a caller waits for its commit before it answers 503. */
   static final Duration DEADLINE = Duration.ofSeconds(2);
+
   /** Callers that may wait for commits at once; more are refused without waiting. */
   static final int CAPACITY = 10_000;
-  private static final String CAPACITY_MESSAGE = "callers were answered 503 at once: the queue of commits is full";
+
+  private static final String CAPACITY_MESSAGE =
+      "callers were answered 503 at once: the queue of commits is full";
 
   /** Stores one transaction's rows: what is stored for each key afterwards. */
   @FunctionalInterface
   interface Writer {
-    Map<AssignmentKey, Assignment> write(Connection connection, List<Assignment> rows) throws SQLException;
+    Map<AssignmentKey, Assignment> write(Connection connection, List<Assignment> rows)
+        throws SQLException;
   }
 
-  private record Pending(List<Assignment> rows, CompletableFuture<Map<AssignmentKey, Assignment>> result) {}
+  private record Pending(
+      List<Assignment> rows, CompletableFuture<Map<AssignmentKey, Assignment>> result) {}
 
   private final Database database;
   private final Writer writer;
@@ -73,7 +79,10 @@ final class GroupCommit implements AutoCloseable {
     this.thread = Thread.ofPlatform().name("allot-assignment-writer").daemon().start(this::run);
   }
 
-  /** Stores {@code rows} in the next commit and waits for it, at most the deadline ({@link #DEADLINE} unless a test says). */
+  /**
+   * Stores {@code rows} in the next commit and waits for it, at most the deadline ({@link
+   * #DEADLINE} unless a test says).
+   */
   Map<AssignmentKey, Assignment> submit(List<Assignment> rows) {
     if (closed) {
       throw new AllotException(ErrorCode.UNAVAILABLE, "the assignment writer is stopped");
@@ -91,9 +100,12 @@ final class GroupCommit implements AutoCloseable {
     try {
       return pending.result().get(deadline.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      // Whoever completes the future first decides: the writer (this caller is answered after all) or we.
+      // Whoever completes the future first decides: the writer (this caller is answered after all)
+      // or we.
       if (pending.result().completeExceptionally(e)) {
-        refusals.warn("callers waited " + deadline.toMillis() + " ms for their commit and were answered 503", null);
+        refusals.warn(
+            "callers waited " + deadline.toMillis() + " ms for their commit and were answered 503",
+            null);
         throw new AllotException(ErrorCode.UNAVAILABLE, Database.UNAVAILABLE_MESSAGE);
       }
       return answer(pending);
@@ -118,7 +130,8 @@ final class GroupCommit implements AutoCloseable {
     if (cause instanceof AllotException allot) {
       return allot;
     }
-    return new AllotException(ErrorCode.UNAVAILABLE, "storing assignments failed", List.of(), cause);
+    return new AllotException(
+        ErrorCode.UNAVAILABLE, "storing assignments failed", List.of(), cause);
   }
 
   private void run() {
@@ -144,7 +157,10 @@ final class GroupCommit implements AutoCloseable {
     }
   }
 
-  /** Adds a caller to the batch unless it gave up already (its deadline passed while the store was slow). */
+  /**
+   * Adds a caller to the batch unless it gave up already (its deadline passed while the store was
+   * slow).
+   */
   private static int take(List<Pending> batch, Pending pending, int rows) {
     if (pending.result().isDone()) {
       return rows;
@@ -160,7 +176,8 @@ final class GroupCommit implements AutoCloseable {
     try {
       stored = database.inSharedTransaction(connection -> writer.write(connection, rows));
     } catch (RuntimeException | Error e) {
-      // An Error too: left to escape, it would end the writer thread and leave every caller waiting forever.
+      // An Error too: left to escape, it would end the writer thread and leave every caller waiting
+      // forever.
       if (e instanceof AllotException) {
         // The store's own failures are logged, at a bounded rate, where they are translated.
         log.debug("a commit of {} assignments failed: {}", rows.size(), e.toString());

@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Assignments in the table {@code assignment} ({@link AssignmentRows}); new ones are written by group commit. */
+/**
+ * Assignments in the table {@code assignment} ({@link AssignmentRows}); new ones are written by
+ * group commit.
+ */
 public final class SqlAssignmentStore implements AssignmentStore, AutoCloseable {
   private final Database database;
   private final GroupCommit groupCommit;
@@ -40,12 +43,13 @@ public final class SqlAssignmentStore implements AssignmentStore, AutoCloseable 
 
   @Override
   public List<Assignment> list(ResourceId experimentId, String afterId, int limit) {
-    return database.withConnection(connection -> AssignmentRows.list(connection, experimentId, afterId, limit));
+    return database.withConnection(
+        connection -> AssignmentRows.list(connection, experimentId, afterId, limit));
   }
 
   /** One commit's rows: inserted unless the key has a row, and then what the key's row is. */
-  private static Map<AssignmentKey, Assignment> insertAll(Connection connection, List<Assignment> proposed)
-      throws SQLException {
+  private static Map<AssignmentKey, Assignment> insertAll(
+      Connection connection, List<Assignment> proposed) throws SQLException {
     Map<AssignmentKey, Assignment> stored = new HashMap<>();
     Set<AssignmentKey> lost = new LinkedHashSet<>();
     for (Assignment row : AssignmentRows.insertFirstWriteWins(connection, proposed)) {

@@ -11,10 +11,12 @@ import java.util.Set;
 
 /** Assignment events in table {@code assignment_event}, one row per insert_id. */
 final class AssignmentEventRows {
-  private static final String INSERT = """
+  private static final String INSERT =
+      """
       INSERT INTO assignment_event (insert_id, subject_id, device_id, event_time, event_properties, user_properties,
                                     ingested_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (insert_id) DO NOTHING""";
+      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (insert_id) DO NOTHING\
+      """;
 
   private AssignmentEventRows() {}
 
@@ -23,7 +25,8 @@ final class AssignmentEventRows {
    * single-row statement, prepared once and run for each event in a JDBC batch: cheaper for SQLite
    * than parsing multi-row statements. Its update counts say which rows were inserted.
    */
-  static Set<String> store(BatchStatements statements, List<AssignmentEvent> events, Instant ingestedAt)
+  static Set<String> store(
+      BatchStatements statements, List<AssignmentEvent> events, Instant ingestedAt)
       throws SQLException {
     String ingested = Timestamps.format(ingestedAt);
     PreparedStatement insert = statements.prepare(INSERT);

@@ -23,17 +23,20 @@ import org.slf4j.LoggerFactory;
  * stores them in one transaction per batch, where the store drops those whose insert_id it holds.
  *
  * <p>Events are not acknowledged to anyone, so they are not durable the way assignments are: what
- * is queued when the process dies is lost (normally the last few milliseconds; at most
- * {@code capacity} calls while the database is slow or down). When the queue is full a call is not
+ * is queued when the process dies is lost (normally the last few milliseconds; at most {@code
+ * capacity} calls while the database is slow or down). When the queue is full a call is not
  * recorded, and counted in {@link Stats#dropped()}. A failed write is retried with backoff.
  */
 public final class AssignmentEventWriter implements AnsweredCalls, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AssignmentEventWriter.class);
   public static final int DEFAULT_CAPACITY = 100_000;
+
   /** Events per transaction: small enough that a batch holds SQLite's write lock only briefly. */
   static final int MAX_BATCH = 500;
+
   /** Subjects per generation of {@link RecentResults}. */
   private static final int RECENT_SUBJECTS = 65_536;
+
   private static final long MAX_BACKOFF_MILLIS = 5_000;
 
   private record Call(String subjectId, String deviceId, List<Decision> decisions, long atMillis) {}
@@ -44,7 +47,8 @@ public final class AssignmentEventWriter implements AnsweredCalls, AutoCloseable
    * writes that failed while stopping, or to a bug; and experiment property keys that stored events
    * could not set because the deployment has all the keys it may (each key once per batch written).
    */
-  public record Stats(long stored, long duplicates, long dropped, long lost, long propertyKeysRefused) {}
+  public record Stats(
+      long stored, long duplicates, long dropped, long lost, long propertyKeysRefused) {}
 
   private final AssignmentEvents events;
   private final BlockingQueue<Call> queue;
@@ -56,8 +60,10 @@ public final class AssignmentEventWriter implements AnsweredCalls, AutoCloseable
   private final LongAdder lost = new LongAdder();
   private final LongAdder propertyKeysRefused = new LongAdder();
   private final LongAdder accepted = new LongAdder();
+
   /** Calls taken from the queue and written, skipped or lost; written by the writer thread only. */
   private volatile long handled;
+
   private volatile boolean closed;
 
   public AssignmentEventWriter(AssignmentEvents events, int capacity) {
@@ -78,7 +84,10 @@ public final class AssignmentEventWriter implements AnsweredCalls, AutoCloseable
     }
   }
 
-  /** Waits until every call recorded before this one is written (or given up), at most {@code timeout}. */
+  /**
+   * Waits until every call recorded before this one is written (or given up), at most {@code
+   * timeout}.
+   */
   public boolean awaitWritten(Duration timeout) {
     long target = accepted.sum();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -92,7 +101,8 @@ public final class AssignmentEventWriter implements AnsweredCalls, AutoCloseable
   }
 
   public Stats stats() {
-    return new Stats(stored.sum(), duplicates.sum(), dropped.sum(), lost.sum(), propertyKeysRefused.sum());
+    return new Stats(
+        stored.sum(), duplicates.sum(), dropped.sum(), lost.sum(), propertyKeysRefused.sum());
   }
 
   /** Calls waiting to be written now: a size read, cheap enough for every scrape. */
@@ -114,7 +124,8 @@ public final class AssignmentEventWriter implements AnsweredCalls, AutoCloseable
       } catch (InterruptedException e) {
         // close() interrupts a waiting poll; the loop writes what is left, then ends.
       } catch (RuntimeException | Error e) {
-        // Not the store's failure, which write() retries: a bug. Left to escape it would end the thread.
+        // Not the store's failure, which write() retries: a bug. Left to escape it would end the
+        // thread.
         lost.add(calls.size());
         log.error("{} assignment events were not stored", calls.size(), e);
       } finally {
@@ -127,7 +138,8 @@ public final class AssignmentEventWriter implements AnsweredCalls, AutoCloseable
   private void write(List<Call> calls) {
     List<AssignmentEvent> fresh = new ArrayList<>(calls.size());
     for (Call call : calls) {
-      AssignmentEvent event = AssignmentEvent.of(call.subjectId(), call.deviceId(), call.decisions(), call.atMillis());
+      AssignmentEvent event =
+          AssignmentEvent.of(call.subjectId(), call.deviceId(), call.decisions(), call.atMillis());
       if (event != null) {
         fresh.add(event);
       }
@@ -142,17 +154,24 @@ public final class AssignmentEventWriter implements AnsweredCalls, AutoCloseable
         duplicates.add(written.duplicates());
         if (!written.refusedKeys().isEmpty()) {
           propertyKeysRefused.add(written.refusedKeys().size());
-          log.warn("the deployment has all the experiment property keys it may: assignment events were stored "
-              + "without setting {}", written.refusedKeys());
+          log.warn(
+              "the deployment has all the experiment property keys it may: assignment events were stored "
+                  + "without setting {}",
+              written.refusedKeys());
         }
         return;
       } catch (RuntimeException e) {
         if (closed) {
           lost.add(fresh.size());
-          log.warn("stopping: {} assignment events were not stored: {}", fresh.size(), e.getMessage());
+          log.warn(
+              "stopping: {} assignment events were not stored: {}", fresh.size(), e.getMessage());
           return;
         }
-        log.warn("storing {} assignment events failed, retrying in {} ms: {}", fresh.size(), backoff, e.getMessage());
+        log.warn(
+            "storing {} assignment events failed, retrying in {} ms: {}",
+            fresh.size(),
+            backoff,
+            e.getMessage());
         try {
           Thread.sleep(backoff);
         } catch (InterruptedException stopping) {

@@ -6,7 +6,10 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 
-/** One event batch's connection and its statements, each prepared once per text and closed with the batch. */
+/**
+ * One event batch's connection and its statements, each prepared once per text and closed with the
+ * batch.
+ */
 final class BatchStatements implements AutoCloseable {
   private final Connection connection;
   private final Map<String, PreparedStatement> prepared = new HashMap<>();

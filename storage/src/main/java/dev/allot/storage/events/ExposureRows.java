@@ -18,16 +18,19 @@ import java.util.Set;
 
 /** Exposures in table {@code exposure_event}, one row per insert_id. */
 final class ExposureRows {
-  private static final String INSERT = """
+  private static final String INSERT =
+      """
       INSERT INTO exposure_event (insert_id, subject_id, device_id, event_time, event_type, event_properties,
                                   experiment_id, variant_id, assigned_variant_id, ingested_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (insert_id) DO NOTHING""";
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (insert_id) DO NOTHING\
+      """;
   private static final String STORED = "SELECT insert_id FROM exposure_event WHERE insert_id IN (";
 
   private ExposureRows() {}
 
   /** Those of {@code insertIds} that a stored exposure has. */
-  static Set<String> storedInsertIds(BatchStatements statements, Collection<String> insertIds) throws SQLException {
+  static Set<String> storedInsertIds(BatchStatements statements, Collection<String> insertIds)
+      throws SQLException {
     Set<String> stored = new HashSet<>();
     for (List<String> chunk : chunks(List.copyOf(insertIds), VALUES_PER_IN)) {
       PreparedStatement select = statements.prepare(STORED + marks(chunk.size(), "?") + ")");

@@ -3,8 +3,8 @@ package dev.allot.storage.events;
 import java.util.Map;
 
 /**
- * Events' properties as JSON text, written by hand: a general serializer cost more than the rest
- * of an event. Values are strings or, for {@code $set} and {@code $unset}, objects of strings.
+ * Events' properties as JSON text, written by hand: a general serializer cost more than the rest of
+ * an event. Values are strings or, for {@code $set} and {@code $unset}, objects of strings.
  */
 final class JsonText {
   private JsonText() {}

@@ -31,16 +31,22 @@ import java.util.concurrent.ConcurrentHashMap;
 final class PropertyRows {
   /** Rows per multi-row upsert: 4 parameters a row stays far below both databases' limits. */
   private static final int ROWS_PER_INSERT = 100;
-  private static final String SELECT = "SELECT key, value FROM subject_property WHERE subject_id = ?";
+
+  private static final String SELECT =
+      "SELECT key, value FROM subject_property WHERE subject_id = ?";
   private static final String KEYS = "SELECT key FROM experiment_property_key";
-  private static final String INSERT_KEY = "INSERT INTO experiment_property_key (key, created_at) VALUES (?, ?)";
-  private static final String SET = "INSERT INTO subject_property (subject_id, key, value, updated_at) VALUES ";
+  private static final String INSERT_KEY =
+      "INSERT INTO experiment_property_key (key, created_at) VALUES (?, ?)";
+  private static final String SET =
+      "INSERT INTO subject_property (subject_id, key, value, updated_at) VALUES ";
   private static final String SET_ROW = "(?, ?, ?, ?)";
   private static final String SET_END =
       " ON CONFLICT (subject_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at";
-  private static final String UNSET = "DELETE FROM subject_property WHERE key = ? AND subject_id IN (";
+  private static final String UNSET =
+      "DELETE FROM subject_property WHERE key = ? AND subject_id IN (";
 
   private final Database database;
+
   /** Property keys read committed from the database. */
   private final Set<String> registeredKeys = ConcurrentHashMap.newKeySet();
 
@@ -68,7 +74,8 @@ final class PropertyRows {
    * looked for, and registered, under a lock on the key table, which is what keeps the limit across
    * nodes; it joins the known keys once a later batch reads it committed.
    */
-  boolean registerKey(BatchStatements statements, String key, int limit, Instant at) throws SQLException {
+  boolean registerKey(BatchStatements statements, String key, int limit, Instant at)
+      throws SQLException {
     if (registeredKeys.contains(key)) {
       return true;
     }
@@ -98,7 +105,8 @@ final class PropertyRows {
    * Applies the changes as if one after another: collapses them to each (subject, key)'s last, then
    * writes the sets with multi-row upserts and the unsets with one DELETE a key.
    */
-  static void change(BatchStatements statements, List<PropertyChange> changes, Instant at) throws SQLException {
+  static void change(BatchStatements statements, List<PropertyChange> changes, Instant at)
+      throws SQLException {
     Map<List<String>, String> last = new LinkedHashMap<>();
     for (PropertyChange change : changes) {
       List<String> subjectKey = List.of(change.subjectId(), change.key());
@@ -109,13 +117,16 @@ final class PropertyRows {
     Map<String, List<String>> unsetsByKey = new LinkedHashMap<>();
     last.forEach((subjectKey, value) -> {
       if (value == null) {
-        unsetsByKey.computeIfAbsent(subjectKey.get(1), k -> new ArrayList<>()).add(subjectKey.get(0));
+        unsetsByKey
+            .computeIfAbsent(subjectKey.get(1), k -> new ArrayList<>())
+            .add(subjectKey.get(0));
       } else {
         sets.add(List.of(subjectKey.get(0), subjectKey.get(1), value));
       }
     });
     // In key order, so that two batches that change the same rows lock them in the same order.
-    sets.sort(Comparator.comparing((List<String> row) -> row.get(0)).thenComparing(row -> row.get(1)));
+    sets.sort(
+        Comparator.comparing((List<String> row) -> row.get(0)).thenComparing(row -> row.get(1)));
     unsetsByKey.values().forEach(Collections::sort);
     String updated = Timestamps.format(at);
     for (List<List<String>> chunk : chunks(sets, ROWS_PER_INSERT)) {

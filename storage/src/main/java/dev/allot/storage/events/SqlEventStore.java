@@ -92,7 +92,8 @@ public final class SqlEventStore implements EventStore {
     }
 
     @Override
-    public Map<SubjectInExperiment, ResourceId> assignedVariants(Collection<SubjectInExperiment> subjects) {
+    public Map<SubjectInExperiment, ResourceId> assignedVariants(
+        Collection<SubjectInExperiment> subjects) {
       Map<ResourceId, List<String>> byExperiment = new LinkedHashMap<>();
       for (SubjectInExperiment s : subjects) {
         byExperiment.computeIfAbsent(s.experimentId(), e -> new ArrayList<>()).add(s.subjectId());
@@ -100,7 +101,8 @@ public final class SqlEventStore implements EventStore {
       Map<SubjectInExperiment, ResourceId> assigned = new HashMap<>();
       byExperiment.forEach((experimentId, subjectIds) -> {
         Map<String, ResourceId> variants =
-            sql(() -> AssignmentRows.assignedVariants(statements.connection(), experimentId, subjectIds));
+            sql(() ->
+                AssignmentRows.assignedVariants(statements.connection(), experimentId, subjectIds));
         variants.forEach((subjectId, variant) ->
             assigned.put(new SubjectInExperiment(experimentId, subjectId), variant));
       });

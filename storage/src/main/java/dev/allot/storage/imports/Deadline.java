@@ -21,14 +21,17 @@ final class Deadline implements AutoCloseable {
   private volatile boolean passed;
 
   Deadline(Duration timeout) {
-    timer = Thread.ofVirtual().name("allot-source-deadline").start(() -> {
-      try {
-        Thread.sleep(timeout);
-      } catch (InterruptedException e) {
-        return; // closed in time
-      }
-      expire();
-    });
+    timer =
+        Thread.ofVirtual()
+            .name("allot-source-deadline")
+            .start(() -> {
+              try {
+                Thread.sleep(timeout);
+              } catch (InterruptedException e) {
+                return; // closed in time
+              }
+              expire();
+            });
   }
 
   /** Makes {@code statement} the one to cancel when the time is up. */
@@ -64,7 +67,8 @@ final class Deadline implements AutoCloseable {
 
   /**
    * Stops the timer. Once this returns no cancel is under way or will start, so the connection can
-   * be closed: SQLite's cancel interrupts the connection's database handle, which must still be open.
+   * be closed: SQLite's cancel interrupts the connection's database handle, which must still be
+   * open.
    */
   @Override
   public void close() {

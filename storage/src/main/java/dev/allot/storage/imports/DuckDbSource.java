@@ -19,9 +19,8 @@ import java.util.stream.Collectors;
  * DuckDB: a database file, opened read-only (so that a path naming no file is an unavailable
  * source, not a new empty database), or an in-memory database ({@code jdbc:duckdb:}) whose queries
  * read CSV or Parquet files ({@code SELECT * FROM read_csv('/data/assignments.csv')}). User and
- * password are not passed: DuckDB has none. A file that another process has open for writing
- * cannot be opened at all (DuckDB locks it), which is an unavailable source until that process
- * closes it.
+ * password are not passed: DuckDB has none. A file that another process has open for writing cannot
+ * be opened at all (DuckDB locks it), which is an unavailable source until that process closes it.
  *
  * <p>DuckDB's SQL reads any file the server's user can, and fetches URLs and extensions, so every
  * connection is {@linkplain #lockdown locked down} before it is handed out: it reads only the
@@ -29,15 +28,20 @@ import java.util.stream.Collectors;
  * settings cannot change back.
  */
 final class DuckDbSource implements SourceDialect {
-  /** The driver's connection property that makes results stream instead of being materialized whole. */
+  /**
+   * The driver's connection property that makes results stream instead of being materialized whole.
+   */
   private static final String STREAM_RESULTS = "jdbc_stream_results";
+
   private static final String READ_ONLY = "duckdb.read_only";
+
   /**
    * Off, each connection has a database instance of its own. On (the driver's default), connections
    * open at once to one file share one instance, whose settings the first has locked already, so
    * the next could not set itself up; nor would it see allowed paths changed since.
    */
   private static final String INSTANCE_CACHE = "jdbc_instance_cache";
+
   /**
    * Where DuckDB would keep extensions: under /proc, which no source may be allowed to read, and
    * which has no such directory. INSTALL from DuckDB's own repositories downloads into it even with
@@ -45,7 +49,11 @@ final class DuckDbSource implements SourceDialect {
    * is refused before anything is fetched.
    */
   static final String NO_EXTENSIONS = "/proc/allot-no-duckdb-extensions";
-  /** What the driver (2.0.0.1) reports instead of the error of a streamed query that fails before its first row. */
+
+  /**
+   * What the driver (2.0.0.1) reports instead of the error of a streamed query that fails before
+   * its first row.
+   */
   private static final String LOST_ERROR = "Invalid result set";
 
   @Override
@@ -82,14 +90,15 @@ final class DuckDbSource implements SourceDialect {
    * the paths come first, then what closes the rest, then the lock.
    *
    * <ul>
-   *   <li>{@code allowed_directories} and {@code allowed_paths}: each allowed path in both, so that a
-   *       directory allows what is under it and a file itself. DuckDB resolves symbolic links, in
+   *   <li>{@code allowed_directories} and {@code allowed_paths}: each allowed path in both, so that
+   *       a directory allows what is under it and a file itself. DuckDB resolves symbolic links, in
    *       the allowed paths and in what a query reads, so a link out of an allowed directory is
    *       refused. It adds the database file itself and its temporary directory.
    *   <li>{@code extension_directories}: {@link #NO_EXTENSIONS}, so INSTALL has nowhere to write.
-   *   <li>no automatic install or load of extensions, no community extensions, no secrets kept on disk.
-   *   <li>{@code allowed_configs} empty: no setting stays changeable once locked, whatever the URL's
-   *       options said.
+   *   <li>no automatic install or load of extensions, no community extensions, no secrets kept on
+   *       disk.
+   *   <li>{@code allowed_configs} empty: no setting stays changeable once locked, whatever the
+   *       URL's options said.
    *   <li>{@code enable_external_access = false}: no file but the allowed paths, no http, https or
    *       s3 URL, no ATTACH of a file elsewhere, no LOAD. (Inside the allowed paths DuckDB has no
    *       read-only switch: a statement other than a query could write there.)
@@ -97,7 +106,10 @@ final class DuckDbSource implements SourceDialect {
    * </ul>
    */
   static List<String> lockdown(List<String> allowedPaths) {
-    String paths = allowedPaths.stream().map(DuckDbSource::literal).collect(Collectors.joining(", ", "[", "]"));
+    String paths =
+        allowedPaths.stream()
+            .map(DuckDbSource::literal)
+            .collect(Collectors.joining(", ", "[", "]"));
     return List.of(
         "SET allowed_directories = " + paths,
         "SET allowed_paths = " + paths,
@@ -116,7 +128,9 @@ final class DuckDbSource implements SourceDialect {
     return "'" + text.replace("'", "''") + "'";
   }
 
-  /** {@code jdbc:duckdb:} and {@code jdbc:duckdb::memory:...}, with or without options after a ';'. */
+  /**
+   * {@code jdbc:duckdb:} and {@code jdbc:duckdb::memory:...}, with or without options after a ';'.
+   */
   private static boolean inMemory(String jdbcUrl) {
     String database = database(jdbcUrl);
     return database.isBlank() || database.startsWith(":memory:");
@@ -136,7 +150,9 @@ final class DuckDbSource implements SourceDialect {
   @Override
   public Optional<String> databaseFile(String jdbcUrl) {
     String database = database(jdbcUrl).strip();
-    if (inMemory(jdbcUrl) || database.startsWith("md:") || database.startsWith("motherduck:")
+    if (inMemory(jdbcUrl)
+        || database.startsWith("md:")
+        || database.startsWith("motherduck:")
         || database.startsWith("ducklake:")) {
       return Optional.empty();
     }
@@ -151,9 +167,19 @@ final class DuckDbSource implements SourceDialect {
   public ColumnKind kind(String typeName) {
     return switch (typeName) {
       case "VARCHAR", "UUID" -> ColumnKind.TEXT;
-      case "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
-           "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT" -> ColumnKind.INTEGER;
-      case "TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "TIMESTAMP WITH TIME ZONE" -> ColumnKind.TIMESTAMP;
+      case "TINYINT",
+          "SMALLINT",
+          "INTEGER",
+          "BIGINT",
+          "HUGEINT",
+          "UTINYINT",
+          "USMALLINT",
+          "UINTEGER",
+          "UBIGINT",
+          "UHUGEINT" ->
+          ColumnKind.INTEGER;
+      case "TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "TIMESTAMP WITH TIME ZONE" ->
+          ColumnKind.TIMESTAMP;
       case "DATE" -> ColumnKind.DATE;
       default -> ColumnKind.OTHER;
     };
@@ -163,10 +189,18 @@ final class DuckDbSource implements SourceDialect {
   public TimestampColumn timestamp(Column column) {
     return switch (column.typeName()) {
       case "TIMESTAMP WITH TIME ZONE" -> StandardTimestamp.WITH_TIME_ZONE;
-      case "TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS" -> StandardTimestamp.WITHOUT_TIME_ZONE;
+      case "TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS" ->
+          StandardTimestamp.WITHOUT_TIME_ZONE;
       case "DATE" -> StandardTimestamp.DATE;
-      default -> throw new SourceException(Problem.QUERY, "the timestamp column \"" + column.name() + "\" is of type "
-          + column.typeName() + ", not TIMESTAMP, TIMESTAMP WITH TIME ZONE or DATE", null);
+      default ->
+          throw new SourceException(
+              Problem.QUERY,
+              "the timestamp column \""
+                  + column.name()
+                  + "\" is of type "
+                  + column.typeName()
+                  + ", not TIMESTAMP, TIMESTAMP WITH TIME ZONE or DATE",
+              null);
     };
   }
 
@@ -182,8 +216,10 @@ final class DuckDbSource implements SourceDialect {
       return Problem.UNAVAILABLE;
     }
     String message = e.getMessage() == null ? "" : e.getMessage();
-    for (String type : new String[] {"INTERRUPT Error", "Out of Memory Error", "Connection Error", "HTTP Error",
-        "FATAL Error"}) {
+    for (String type :
+        new String[] {
+          "INTERRUPT Error", "Out of Memory Error", "Connection Error", "HTTP Error", "FATAL Error"
+        }) {
       if (message.startsWith(type)) {
         return Problem.UNAVAILABLE;
       }
@@ -195,10 +231,12 @@ final class DuckDbSource implements SourceDialect {
    * The driver loses the error of a streamed query that fails before its first row (a conversion
    * error in a sorted result, a malformed CSV line) and says "Invalid result set" instead. Run
    * unstreamed, the query fails again with its reason, which is what the user needs to fix it. A
-   * failure path only: should the query succeed this time, its result is dropped and {@code e} stands.
+   * failure path only: should the query succeed this time, its result is dropped and {@code e}
+   * stands.
    */
   @Override
-  public SQLException explain(SQLException e, SourceAddress address, Duration queryTimeout, String sql) {
+  public SQLException explain(
+      SQLException e, SourceAddress address, Duration queryTimeout, String sql) {
     if (e.getMessage() == null || !e.getMessage().contains(LOST_ERROR)) {
       return e;
     }

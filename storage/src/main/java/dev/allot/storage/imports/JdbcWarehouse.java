@@ -27,16 +27,17 @@ import java.util.function.Consumer;
  * pool would only hold connections open). Connections are read-only (all but an in-memory DuckDB,
  * which holds nothing to change), so a query can change nothing, and a SQLite or DuckDB path that
  * names no file is an unavailable source rather than a new empty database. A DuckDB connection
- * reads no file but the source's allowed paths and its own database file. Connecting may take {@link #CONNECT_TIMEOUT}; each call
- * then has the query timeout for its statements and, for {@link #read}, for passing every row to
- * the consumer too: past it the statement is cancelled and the call fails as
- * {@link Problem#UNAVAILABLE}.
+ * reads no file but the source's allowed paths and its own database file. Connecting may take
+ * {@link #CONNECT_TIMEOUT}; each call then has the query timeout for its statements and, for {@link
+ * #read}, for passing every row to the consumer too: past it the statement is cancelled and the
+ * call fails as {@link Problem#UNAVAILABLE}.
  *
  * <p>Immutable and thread-safe; calls share nothing.
  */
 public final class JdbcWarehouse implements Warehouse {
   /** How long a call's statements may run unless the factory says otherwise. */
   public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofMinutes(10);
+
   /** How long connecting (and logging in) may take, where the source is a server. */
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -55,31 +56,43 @@ public final class JdbcWarehouse implements Warehouse {
     return SourceDialect.forUrl(jdbcUrl).isPresent();
   }
 
-  /** The source at {@code jdbcUrl}, with the {@link #DEFAULT_QUERY_TIMEOUT}; {@code user} and {@code password} may be null. */
+  /**
+   * The source at {@code jdbcUrl}, with the {@link #DEFAULT_QUERY_TIMEOUT}; {@code user} and {@code
+   * password} may be null.
+   */
   public static JdbcWarehouse of(String jdbcUrl, String user, String password) {
     return of(jdbcUrl, user, password, List.of(), DEFAULT_QUERY_TIMEOUT);
   }
 
-  /** As {@link #of(String, String, String, List, Duration)}, with the {@link #DEFAULT_QUERY_TIMEOUT}. */
-  public static JdbcWarehouse of(String jdbcUrl, String user, String password, List<String> allowedPaths) {
+  /**
+   * As {@link #of(String, String, String, List, Duration)}, with the {@link
+   * #DEFAULT_QUERY_TIMEOUT}.
+   */
+  public static JdbcWarehouse of(
+      String jdbcUrl, String user, String password, List<String> allowedPaths) {
     return of(jdbcUrl, user, password, allowedPaths, DEFAULT_QUERY_TIMEOUT);
   }
 
   /** As {@link #of(String, String, String, List, Duration)}, reading no file. */
-  public static JdbcWarehouse of(String jdbcUrl, String user, String password, Duration queryTimeout) {
+  public static JdbcWarehouse of(
+      String jdbcUrl, String user, String password, Duration queryTimeout) {
     return of(jdbcUrl, user, password, List.of(), queryTimeout);
   }
 
   /**
-   * The source at {@code jdbcUrl} ({@code jdbc:postgresql:}, {@code jdbc:sqlite:} or
-   * {@code jdbc:duckdb:}); {@code user} and {@code password} may be null (SQLite and DuckDB
-   * ignore them). A DuckDB source's SQL may read {@code allowedPaths} (absolute paths of files and
-   * directories) and no other file; the other sources read no file and take none.
+   * The source at {@code jdbcUrl} ({@code jdbc:postgresql:}, {@code jdbc:sqlite:} or {@code
+   * jdbc:duckdb:}); {@code user} and {@code password} may be null (SQLite and DuckDB ignore them).
+   * A DuckDB source's SQL may read {@code allowedPaths} (absolute paths of files and directories)
+   * and no other file; the other sources read no file and take none.
    *
    * @throws IllegalArgumentException when the URL names another database, allowed paths are given
    *     for a source other than DuckDB, or the timeout is not positive
    */
-  public static JdbcWarehouse of(String jdbcUrl, String user, String password, List<String> allowedPaths,
+  public static JdbcWarehouse of(
+      String jdbcUrl,
+      String user,
+      String password,
+      List<String> allowedPaths,
       Duration queryTimeout) {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
     Objects.requireNonNull(allowedPaths, "allowedPaths");
@@ -87,19 +100,28 @@ public final class JdbcWarehouse implements Warehouse {
     if (queryTimeout.isNegative() || queryTimeout.isZero()) {
       throw new IllegalArgumentException("queryTimeout must be positive, not " + queryTimeout);
     }
-    SourceDialect dialect = SourceDialect.forUrl(jdbcUrl).orElseThrow(() -> new IllegalArgumentException(
-        "unsupported source URL " + SourceAddress.scheme(jdbcUrl) + "...: Allot reads from "
-            + SourceDialect.SUPPORTED));
+    SourceDialect dialect =
+        SourceDialect.forUrl(jdbcUrl)
+            .orElseThrow(() ->
+                new IllegalArgumentException(
+                    "unsupported source URL "
+                        + SourceAddress.scheme(jdbcUrl)
+                        + "...: Allot reads from "
+                        + SourceDialect.SUPPORTED));
     if (!allowedPaths.isEmpty() && !(dialect instanceof DuckDbSource)) {
-      throw new IllegalArgumentException("only a DuckDB source reads files: " + SourceAddress.scheme(jdbcUrl)
-          + "... takes no allowed paths");
+      throw new IllegalArgumentException(
+          "only a DuckDB source reads files: "
+              + SourceAddress.scheme(jdbcUrl)
+              + "... takes no allowed paths");
     }
-    return new JdbcWarehouse(dialect, new SourceAddress(jdbcUrl, user, password, allowedPaths), queryTimeout);
+    return new JdbcWarehouse(
+        dialect, new SourceAddress(jdbcUrl, user, password, allowedPaths), queryTimeout);
   }
 
   /**
    * The database file {@code jdbcUrl} opens, as its driver reads it (relative to the working
-   * directory unless absolute); empty for a server, a database in memory, or a URL Allot does not read.
+   * directory unless absolute); empty for a server, a database in memory, or a URL Allot does not
+   * read.
    */
   public static Optional<String> databaseFile(String jdbcUrl) {
     return SourceDialect.forUrl(jdbcUrl).flatMap(dialect -> dialect.databaseFile(jdbcUrl));
@@ -118,10 +140,12 @@ public final class JdbcWarehouse implements Warehouse {
     ReadOnlyQuery checked = checked(query.sql());
     return call(session -> {
       MappedQuery mapped = session.map(checked, query);
-      return session.query(SourceSql.earliest(mapped), result -> {
-        result.next();
-        return Optional.ofNullable(mapped.timestamp().read(result, 1));
-      });
+      return session.query(
+          SourceSql.earliest(mapped),
+          result -> {
+            result.next();
+            return Optional.ofNullable(mapped.timestamp().read(result, 1));
+          });
     });
   }
 
@@ -132,7 +156,8 @@ public final class JdbcWarehouse implements Warehouse {
     Objects.requireNonNull(until, "until");
     Objects.requireNonNull(rows, "rows");
     if (until.isBefore(from)) {
-      throw new IllegalArgumentException("the window ends (" + until + ") before it starts (" + from + ")");
+      throw new IllegalArgumentException(
+          "the window ends (" + until + ") before it starts (" + from + ")");
     }
     if (until.equals(from)) {
       return;
@@ -140,15 +165,22 @@ public final class JdbcWarehouse implements Warehouse {
     ReadOnlyQuery checked = checked(query.sql());
     call(session -> {
       MappedQuery mapped = session.map(checked, query);
-      return session.query(SourceSql.window(mapped, from, until), result -> {
-        while (result.next()) {
-          // DuckDB's cancel does not stop a result that is already streaming, so the loop checks too.
-          session.checkDeadline();
-          rows.accept(new SourceRow(result.getString(1), result.getString(2), result.getString(3),
-              mapped.timestamp().read(result, 4)));
-        }
-        return null;
-      });
+      return session.query(
+          SourceSql.window(mapped, from, until),
+          result -> {
+            while (result.next()) {
+              // DuckDB's cancel does not stop a result that is already streaming, so the loop
+              // checks too.
+              session.checkDeadline();
+              rows.accept(
+                  new SourceRow(
+                      result.getString(1),
+                      result.getString(2),
+                      result.getString(3),
+                      mapped.timestamp().read(result, 4)));
+            }
+            return null;
+          });
     });
   }
 
@@ -160,7 +192,8 @@ public final class JdbcWarehouse implements Warehouse {
   private static ReadOnlyQuery checked(String sql) {
     return switch (ReadOnlyQuery.check(sql)) {
       case ReadOnlyQuery.Accepted accepted -> accepted.query();
-      case ReadOnlyQuery.Refused refused -> throw new SourceException(Problem.QUERY, refused.reason(), null);
+      case ReadOnlyQuery.Refused refused ->
+          throw new SourceException(Problem.QUERY, refused.reason(), null);
     };
   }
 
@@ -173,7 +206,8 @@ public final class JdbcWarehouse implements Warehouse {
     try {
       connection = dialect.connect(address, queryTimeout);
     } catch (SQLException e) {
-      throw new SourceException(Problem.UNAVAILABLE, "cannot connect to the source: " + e.getMessage(), e);
+      throw new SourceException(
+          Problem.UNAVAILABLE, "cannot connect to the source: " + e.getMessage(), e);
     }
     Session session = new Session(connection, dialect, queryTimeout);
     try (session) {
@@ -186,10 +220,15 @@ public final class JdbcWarehouse implements Warehouse {
 
   private SourceException failure(SQLException e, Session session) {
     if (session.deadlinePassed()) {
-      return new SourceException(Problem.UNAVAILABLE,
-          "the source did not answer within the query timeout of " + queryTimeout, e);
+      return new SourceException(
+          Problem.UNAVAILABLE,
+          "the source did not answer within the query timeout of " + queryTimeout,
+          e);
     }
-    SQLException cause = session.lastSql() == null ? e : dialect.explain(e, address, queryTimeout, session.lastSql());
+    SQLException cause =
+        session.lastSql() == null
+            ? e
+            : dialect.explain(e, address, queryTimeout, session.lastSql());
     return new SourceException(dialect.problem(cause), cause.getMessage(), cause);
   }
 

@@ -42,7 +42,8 @@ public final class SecretBox {
    */
   public SecretBox(byte[] key, Random random) {
     if (key.length != KEY_BYTES) {
-      throw new IllegalArgumentException("a secret key is " + KEY_BYTES + " bytes, not " + key.length);
+      throw new IllegalArgumentException(
+          "a secret key is " + KEY_BYTES + " bytes, not " + key.length);
     }
     this.key = new SecretKeySpec(key.clone(), "AES");
     this.keyId = keyId(this.key);
@@ -60,12 +61,17 @@ public final class SecretBox {
     try {
       key = Base64.getDecoder().decode(text.strip());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("must be the base64 of " + KEY_BYTES
-          + " random bytes (openssl rand -base64 32), and is not base64");
+      throw new IllegalArgumentException(
+          "must be the base64 of "
+              + KEY_BYTES
+              + " random bytes (openssl rand -base64 32), and is not base64");
     }
     if (key.length != KEY_BYTES) {
-      throw new IllegalArgumentException("must be the base64 of " + KEY_BYTES
-          + " random bytes (openssl rand -base64 32), and is the base64 of " + key.length);
+      throw new IllegalArgumentException(
+          "must be the base64 of "
+              + KEY_BYTES
+              + " random bytes (openssl rand -base64 32), and is the base64 of "
+              + key.length);
     }
     return key;
   }
@@ -84,7 +90,8 @@ public final class SecretBox {
     try {
       Cipher cipher = cipher(Cipher.ENCRYPT_MODE, nonce, keyId, owner);
       byte[] sealed = cipher.doFinal(clear.getBytes(StandardCharsets.UTF_8));
-      byte[] stored = ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
+      byte[] stored =
+          ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
       return VERSION + ":" + keyId + ":" + Base64.getEncoder().encodeToString(stored);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("every JVM has AES-GCM", e);
@@ -94,18 +101,25 @@ public final class SecretBox {
   /**
    * The secret of {@code owner} that {@code sealed} holds.
    *
-   * @throws AllotException when it cannot be opened: sealed under another key, altered, or sealed for another owner
+   * @throws AllotException when it cannot be opened: sealed under another key, altered, or sealed
+   *     for another owner
    */
   String open(String sealed, String owner) {
     String[] parts = sealed.split(":", 3);
     if (parts.length != 3 || !parts[0].equals(VERSION)) {
-      throw cannotOpen(owner, "it is not sealed text this version of Allot reads (" + VERSION + ":...)");
+      throw cannotOpen(
+          owner, "it is not sealed text this version of Allot reads (" + VERSION + ":...)");
     }
     if (!parts[1].equals(keyId)) {
-      throw cannotOpen(owner, "it was sealed with another secret key (key id " + parts[1]
-          + ") than this node's (key id " + keyId + "). The deployment's secret key differs from the one that "
-          + "sealed it: set the same ALLOT_SECRET_KEY on every node sharing the database; if that key is lost, "
-          + "enter the password again");
+      throw cannotOpen(
+          owner,
+          "it was sealed with another secret key (key id "
+              + parts[1]
+              + ") than this node's (key id "
+              + keyId
+              + "). The deployment's secret key differs from the one that "
+              + "sealed it: set the same ALLOT_SECRET_KEY on every node sharing the database; if that key is lost, "
+              + "enter the password again");
     }
     byte[] stored;
     try {
@@ -117,10 +131,14 @@ public final class SecretBox {
       throw cannotOpen(owner, "the sealed text is damaged (too short); enter the password again");
     }
     try {
-      Cipher cipher = cipher(Cipher.DECRYPT_MODE, Arrays.copyOf(stored, NONCE_BYTES), parts[1], owner);
-      return new String(cipher.doFinal(stored, NONCE_BYTES, stored.length - NONCE_BYTES), StandardCharsets.UTF_8);
+      Cipher cipher =
+          cipher(Cipher.DECRYPT_MODE, Arrays.copyOf(stored, NONCE_BYTES), parts[1], owner);
+      return new String(
+          cipher.doFinal(stored, NONCE_BYTES, stored.length - NONCE_BYTES), StandardCharsets.UTF_8);
     } catch (AEADBadTagException e) {
-      throw cannotOpen(owner, "the sealed text was altered, or copied from another row; enter the password again");
+      throw cannotOpen(
+          owner,
+          "the sealed text was altered, or copied from another row; enter the password again");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("every JVM has AES-GCM", e);
     }
@@ -131,7 +149,8 @@ public final class SecretBox {
     return keyId;
   }
 
-  private Cipher cipher(int mode, byte[] nonce, String keyId, String owner) throws GeneralSecurityException {
+  private Cipher cipher(int mode, byte[] nonce, String keyId, String owner)
+      throws GeneralSecurityException {
     Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
     cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
     cipher.updateAAD((VERSION + ":" + keyId + ":" + owner).getBytes(StandardCharsets.UTF_8));
@@ -149,8 +168,11 @@ public final class SecretBox {
   }
 
   private static AllotException cannotOpen(String owner, String why) {
-    return new AllotException(ErrorCode.UNAVAILABLE, "cannot unseal the password of " + owner + ": " + why,
-        List.of(), null);
+    return new AllotException(
+        ErrorCode.UNAVAILABLE,
+        "cannot unseal the password of " + owner + ": " + why,
+        List.of(),
+        null);
   }
 
   /** Never the key. */

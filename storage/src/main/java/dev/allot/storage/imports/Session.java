@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** One call's connection to a source, its deadline, and the statement it ran last. Not thread-safe. */
+/**
+ * One call's connection to a source, its deadline, and the statement it ran last. Not thread-safe.
+ */
 final class Session implements AutoCloseable {
   private final Connection connection;
   private final SourceDialect dialect;
@@ -48,26 +50,29 @@ final class Session implements AutoCloseable {
   }
 
   List<Column> describe(ReadOnlyQuery query) throws SQLException {
-    return query(SourceSql.describe(query), result -> {
-      ResultSetMetaData meta = result.getMetaData();
-      List<Column> columns = new ArrayList<>(meta.getColumnCount());
-      for (int i = 1; i <= meta.getColumnCount(); i++) {
-        String type = meta.getColumnTypeName(i);
-        columns.add(new Column(meta.getColumnLabel(i), dialect.kind(type), type));
-      }
-      return List.copyOf(columns);
-    });
+    return query(
+        SourceSql.describe(query),
+        result -> {
+          ResultSetMetaData meta = result.getMetaData();
+          List<Column> columns = new ArrayList<>(meta.getColumnCount());
+          for (int i = 1; i <= meta.getColumnCount(); i++) {
+            String type = meta.getColumnTypeName(i);
+            columns.add(new Column(meta.getColumnLabel(i), dialect.kind(type), type));
+          }
+          return List.copyOf(columns);
+        });
   }
 
   /**
    * {@code query} with its columns spelled as the source returns them now, found exactly or else
-   * case-insensitively, and its timestamp column's type: a column the query no longer returns, or
-   * a timestamp column of another type, is a {@link Problem#QUERY}.
+   * case-insensitively, and its timestamp column's type: a column the query no longer returns, or a
+   * timestamp column of another type, is a {@link Problem#QUERY}.
    */
   MappedQuery map(ReadOnlyQuery checked, ImportQuery query) throws SQLException {
     List<Column> columns = describe(checked);
     Column timestamp = column(columns, query.timestampColumn());
-    return new MappedQuery(checked,
+    return new MappedQuery(
+        checked,
         column(columns, query.subjectColumn()).name(),
         column(columns, query.experimentColumn()).name(),
         column(columns, query.variantColumn()).name(),
@@ -81,14 +86,23 @@ final class Session implements AutoCloseable {
         return column;
       }
     }
-    List<Column> similar = columns.stream()
-        .filter(column -> column.name().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT)))
-        .toList();
+    List<Column> similar =
+        columns.stream()
+            .filter(column ->
+                column.name().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT)))
+            .toList();
     if (similar.size() == 1) {
       return similar.getFirst();
     }
-    throw new SourceException(Problem.QUERY, "the query returns no column \"" + name + "\"; it returns "
-        + columns.stream().map(column -> "\"" + column.name() + "\"").collect(Collectors.joining(", ")), null);
+    throw new SourceException(
+        Problem.QUERY,
+        "the query returns no column \""
+            + name
+            + "\"; it returns "
+            + columns.stream()
+                .map(column -> "\"" + column.name() + "\"")
+                .collect(Collectors.joining(", ")),
+        null);
   }
 
   /** Fails the call as timed out once the deadline has passed. */

@@ -35,12 +35,20 @@ record SourceAddress(String jdbcUrl, String user, String password, List<String> 
   /** {@code jdbc:NAME:}, the part of a URL that is safe to show: the rest may hold a password. */
   static String scheme(String jdbcUrl) {
     int second = jdbcUrl.indexOf(':', "jdbc:".length());
-    return jdbcUrl.startsWith("jdbc:") && second > 0 ? jdbcUrl.substring(0, second + 1) : "'<not a JDBC URL>'";
+    return jdbcUrl.startsWith("jdbc:") && second > 0
+        ? jdbcUrl.substring(0, second + 1)
+        : "'<not a JDBC URL>'";
   }
 
   /** Never the password, nor the URL's parameters, where one may be. */
   @Override
   public String toString() {
-    return "SourceAddress[" + scheme(jdbcUrl) + "..., user=" + user + ", allowedPaths=" + allowedPaths + "]";
+    return "SourceAddress["
+        + scheme(jdbcUrl)
+        + "..., user="
+        + user
+        + ", allowedPaths="
+        + allowedPaths
+        + "]";
   }
 }

@@ -10,10 +10,13 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
 
-/** What differs between the databases Allot reads assignments from. One implementation per database. */
+/**
+ * What differs between the databases Allot reads assignments from. One implementation per database.
+ */
 sealed interface SourceDialect permits PostgresSource, SqliteSource, DuckDbSource {
   /** The databases there are dialects for, as an error message names them. */
-  String SUPPORTED = "PostgreSQL (jdbc:postgresql:), SQLite (jdbc:sqlite:) and DuckDB (jdbc:duckdb:)";
+  String SUPPORTED =
+      "PostgreSQL (jdbc:postgresql:), SQLite (jdbc:sqlite:) and DuckDB (jdbc:duckdb:)";
 
   static Optional<SourceDialect> forUrl(String jdbcUrl) {
     if (jdbcUrl.startsWith("jdbc:postgresql:")) {
@@ -64,7 +67,8 @@ sealed interface SourceDialect permits PostgresSource, SqliteSource, DuckDbSourc
    * The error that tells why {@code sql} failed with {@code e}: {@code e} itself, except where the
    * driver lost the reason. Called after the call's connection is closed.
    */
-  default SQLException explain(SQLException e, SourceAddress address, Duration queryTimeout, String sql) {
+  default SQLException explain(
+      SQLException e, SourceAddress address, Duration queryTimeout, String sql) {
     return e;
   }
 }

@@ -15,7 +15,9 @@ final class SourceSql {
 
   private SourceSql() {}
 
-  /** The query's columns, without its rows: every database here plans a LIMIT 0 without reading any. */
+  /**
+   * The query's columns, without its rows: every database here plans a LIMIT 0 without reading any.
+   */
   static String describe(ReadOnlyQuery query) {
     return "SELECT * FROM (" + query.sql() + ") AS q LIMIT 0";
   }
@@ -31,14 +33,27 @@ final class SourceSql {
    */
   static String window(MappedQuery query, Instant from, Instant until) {
     String timestamp = timestamp(query);
-    return "SELECT q." + quoted(query.subjectColumn())
-        + ", q." + quoted(query.experimentColumn())
-        + ", q." + quoted(query.variantColumn())
-        + ", " + timestamp
-        + " FROM (" + query.query().sql() + ") AS q"
-        + " WHERE " + timestamp + " >= " + query.timestamp().literal(from)
-        + " AND " + timestamp + " < " + query.timestamp().literal(until)
-        + " ORDER BY " + timestamp;
+    return "SELECT q."
+        + quoted(query.subjectColumn())
+        + ", q."
+        + quoted(query.experimentColumn())
+        + ", q."
+        + quoted(query.variantColumn())
+        + ", "
+        + timestamp
+        + " FROM ("
+        + query.query().sql()
+        + ") AS q"
+        + " WHERE "
+        + timestamp
+        + " >= "
+        + query.timestamp().literal(from)
+        + " AND "
+        + timestamp
+        + " < "
+        + query.timestamp().literal(until)
+        + " ORDER BY "
+        + timestamp;
   }
 
   /** {@code identifier} as a quoted SQL identifier, its own double quotes doubled. */

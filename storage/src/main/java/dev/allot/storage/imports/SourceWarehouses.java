@@ -22,10 +22,10 @@ import java.util.stream.Collectors;
  * The stored sources, opened as {@link JdbcWarehouse}s with their passwords and allowed paths.
  *
  * <p>A source is checked against the {@link ReservedFiles} again each time it is opened: since it
- * was stored, the data directory may have moved under an allowed path, or a link changed. One
- * that now breaks a rule opens as a warehouse that refuses every call as
- * {@linkplain Problem#UNAVAILABLE unavailable}, naming the rule, so that its tables' runs fail
- * (and retry) until an admin changes the source, and read nothing. Thread-safe.
+ * was stored, the data directory may have moved under an allowed path, or a link changed. One that
+ * now breaks a rule opens as a warehouse that refuses every call as {@linkplain Problem#UNAVAILABLE
+ * unavailable}, naming the rule, so that its tables' runs fail (and retry) until an admin changes
+ * the source, and read nothing. Thread-safe.
  */
 public final class SourceWarehouses implements Warehouses {
   private final SourceStore sources;
@@ -38,13 +38,20 @@ public final class SourceWarehouses implements Warehouses {
 
   @Override
   public Warehouse open(ResourceId name) {
-    Source source = sources.find(name).orElseThrow(() -> AllotException.notFound("no source " + name));
+    Source source =
+        sources.find(name).orElseThrow(() -> AllotException.notFound("no source " + name));
     List<Violation> refused = reserved.violations(source.jdbcUrl(), source.allowedPaths());
     if (!refused.isEmpty()) {
-      return new Refused("source " + name + " may not be read until an admin changes it: "
-          + refused.stream().map(Violation::message).collect(Collectors.joining("; ")));
+      return new Refused(
+          "source "
+              + name
+              + " may not be read until an admin changes it: "
+              + refused.stream().map(Violation::message).collect(Collectors.joining("; ")));
     }
-    return JdbcWarehouse.of(source.jdbcUrl(), source.user().orElse(null), sources.password(name).orElse(null),
+    return JdbcWarehouse.of(
+        source.jdbcUrl(),
+        source.user().orElse(null),
+        sources.password(name).orElse(null),
         source.allowedPaths());
   }
 

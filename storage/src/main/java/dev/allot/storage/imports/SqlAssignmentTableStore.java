@@ -25,50 +25,77 @@ import java.util.Optional;
 
 /** Assignment tables, their runs and rejected rows, in the tables of migration V7. */
 public final class SqlAssignmentTableStore implements AssignmentTableStore {
-  private static final String DEFINITION_COLUMNS = """
+  private static final String DEFINITION_COLUMNS =
+      """
       display_name, source_name, sql_text, subject_column, subject_type_id, timestamp_column, experiment_column,
-      variant_column, strategy, increment_duration, commit_delay, start_time""";
+      variant_column, strategy, increment_duration, commit_delay, start_time\
+      """;
   private static final String STATE_COLUMNS = "state, error, failures, next_attempt_at, updated_at";
-  private static final String INSERT = "INSERT INTO assignment_table (id, " + DEFINITION_COLUMNS + ", "
-      + STATE_COLUMNS + ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-      + " ON CONFLICT (id) DO NOTHING";
-  private static final String SELECT = "SELECT id, " + DEFINITION_COLUMNS + ", " + STATE_COLUMNS
-      + ", created_at, data_delivered_until FROM assignment_table WHERE deleted_at IS NULL";
-  private static final String UPDATE = """
+  private static final String INSERT =
+      "INSERT INTO assignment_table (id, "
+          + DEFINITION_COLUMNS
+          + ", "
+          + STATE_COLUMNS
+          + ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+          + " ON CONFLICT (id) DO NOTHING";
+  private static final String SELECT =
+      "SELECT id, "
+          + DEFINITION_COLUMNS
+          + ", "
+          + STATE_COLUMNS
+          + ", created_at, data_delivered_until FROM assignment_table WHERE deleted_at IS NULL";
+  private static final String UPDATE =
+      """
       UPDATE assignment_table SET display_name = ?, source_name = ?, sql_text = ?, subject_column = ?,
         subject_type_id = ?, timestamp_column = ?, experiment_column = ?, variant_column = ?, strategy = ?,
         increment_duration = ?, commit_delay = ?, start_time = ?,
         state = ?, error = ?, failures = ?, next_attempt_at = ?, updated_at = ?
-      WHERE id = ? AND deleted_at IS NULL""";
-  private static final String UPDATE_STATE = """
+      WHERE id = ? AND deleted_at IS NULL\
+      """;
+  private static final String UPDATE_STATE =
+      """
       UPDATE assignment_table SET state = ?, error = ?, failures = ?, next_attempt_at = ?, updated_at = ?
-      WHERE id = ? AND deleted_at IS NULL""";
-  private static final String MOVE_WATERMARK = """
+      WHERE id = ? AND deleted_at IS NULL\
+      """;
+  private static final String MOVE_WATERMARK =
+      """
       UPDATE assignment_table SET data_delivered_until = ?
-      WHERE id = ? AND deleted_at IS NULL AND (data_delivered_until = ? OR (data_delivered_until IS NULL AND CAST(? AS TEXT) IS NULL))""";
-  private static final String INSERT_RUN = """
+      WHERE id = ? AND deleted_at IS NULL AND (data_delivered_until = ? OR (data_delivered_until IS NULL AND CAST(? AS TEXT) IS NULL))\
+      """;
+  private static final String INSERT_RUN =
+      """
       INSERT INTO assignment_table_run (id, table_id, started_at, finished_at, window_start, window_end, rows_read,
         rows_loaded, already_assigned, rejected, retried_loaded, status, error, started_by)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-  private static final String RUNS = """
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)\
+      """;
+  private static final String RUNS =
+      """
       SELECT id, table_id, started_at, finished_at, window_start, window_end, rows_read, rows_loaded,
         already_assigned, rejected, retried_loaded, status, error, started_by
-      FROM assignment_table_run WHERE table_id = ? ORDER BY id DESC LIMIT ?""";
+      FROM assignment_table_run WHERE table_id = ? ORDER BY id DESC LIMIT ?\
+      """;
   // Run ids sort by the time they started, and '' precedes them all.
-  private static final String SCHEDULED_SINCE_MANUAL = """
+  private static final String SCHEDULED_SINCE_MANUAL =
+      """
       SELECT count(*) AS runs, MIN(window_start) AS window_start, MAX(window_end) AS window_end,
         COALESCE(SUM(rows_read), 0) AS rows_read, COALESCE(SUM(rows_loaded), 0) AS rows_loaded,
         COALESCE(SUM(already_assigned), 0) AS already_assigned, COALESCE(SUM(rejected), 0) AS rejected
       FROM assignment_table_run
       WHERE table_id = ? AND started_by = 'schedule' AND id > COALESCE((SELECT MAX(id)
-        FROM assignment_table_run WHERE table_id = ? AND started_by = 'manual'), '')""";
-  private static final String INSERT_REJECTED = """
+        FROM assignment_table_run WHERE table_id = ? AND started_by = 'manual'), '')\
+      """;
+  private static final String INSERT_REJECTED =
+      """
       INSERT INTO assignment_table_rejected_row (table_id, id, subject_id, experiment_id, variant_id, assigned_at,
-        reason, rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
-  private static final String REJECTED = """
+        reason, rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)\
+      """;
+  private static final String REJECTED =
+      """
       SELECT table_id, id, subject_id, experiment_id, variant_id, assigned_at, reason, rejected_at
-      FROM assignment_table_rejected_row WHERE table_id = ? AND id > ? ORDER BY id LIMIT ?""";
-  private static final String DELETE_REJECTED = "DELETE FROM assignment_table_rejected_row WHERE table_id = ? AND id = ?";
+      FROM assignment_table_rejected_row WHERE table_id = ? AND id > ? ORDER BY id LIMIT ?\
+      """;
+  private static final String DELETE_REJECTED =
+      "DELETE FROM assignment_table_rejected_row WHERE table_id = ? AND id = ?";
 
   private final Database database;
 
@@ -78,18 +105,22 @@ public final class SqlAssignmentTableStore implements AssignmentTableStore {
 
   @Override
   public void create(AssignmentTable table) {
-    int inserted = database.inTransaction(connection -> {
-      try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-        insert.setString(1, table.id().value());
-        int p = setDefinition(insert, 2, table.definition());
-        p = setState(insert, p, table);
-        insert.setString(p, Timestamps.format(table.createdAt()));
-        return insert.executeUpdate();
-      }
-    });
+    int inserted =
+        database.inTransaction(connection -> {
+          try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            insert.setString(1, table.id().value());
+            int p = setDefinition(insert, 2, table.definition());
+            p = setState(insert, p, table);
+            insert.setString(p, Timestamps.format(table.createdAt()));
+            return insert.executeUpdate();
+          }
+        });
     if (inserted == 0) {
-      throw new AllotException(ErrorCode.CONFLICT, "an assignment table " + table.id()
-          + " exists, or existed: the assignments it imported keep its id");
+      throw new AllotException(
+          ErrorCode.CONFLICT,
+          "an assignment table "
+              + table.id()
+              + " exists, or existed: the assignments it imported keep its id");
     }
   }
 
@@ -127,8 +158,9 @@ public final class SqlAssignmentTableStore implements AssignmentTableStore {
   @Override
   public boolean delete(ResourceId id, Instant at) {
     return database.inTransaction(connection -> {
-      try (PreparedStatement delete = connection.prepareStatement(
-          "UPDATE assignment_table SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL")) {
+      try (PreparedStatement delete =
+          connection.prepareStatement(
+              "UPDATE assignment_table SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL")) {
         delete.setString(1, Timestamps.format(at));
         delete.setString(2, id.value());
         return delete.executeUpdate() == 1;
@@ -139,8 +171,9 @@ public final class SqlAssignmentTableStore implements AssignmentTableStore {
   @Override
   public List<ResourceId> tablesUsing(ResourceId source) {
     return database.withConnection(connection -> {
-      try (PreparedStatement find = connection.prepareStatement(
-          "SELECT id FROM assignment_table WHERE source_name = ? AND deleted_at IS NULL ORDER BY id")) {
+      try (PreparedStatement find =
+          connection.prepareStatement(
+              "SELECT id FROM assignment_table WHERE source_name = ? AND deleted_at IS NULL ORDER BY id")) {
         find.setString(1, source.value());
         List<ResourceId> ids = new ArrayList<>();
         try (ResultSet rs = find.executeQuery()) {
@@ -154,10 +187,15 @@ public final class SqlAssignmentTableStore implements AssignmentTableStore {
   }
 
   @Override
-  public long load(ResourceId tableId, Optional<WatermarkMove> watermark, List<Assignment> assignments,
-      List<RejectedRow> rejected, Collection<String> retried) {
+  public long load(
+      ResourceId tableId,
+      Optional<WatermarkMove> watermark,
+      List<Assignment> assignments,
+      List<RejectedRow> rejected,
+      Collection<String> retried) {
     return database.inTransaction(connection -> {
-      // The watermark first: a load that lost the window to another node stops before writing anything.
+      // The watermark first: a load that lost the window to another node stops before writing
+      // anything.
       if (watermark.isPresent()) {
         moveWatermark(connection, tableId, watermark.get());
       }
@@ -201,9 +239,13 @@ public final class SqlAssignmentTableStore implements AssignmentTableStore {
       update.setString(3, from);
       update.setString(4, from);
       if (update.executeUpdate() != 1) {
-        throw new AllotException(ErrorCode.CONCURRENT_CHANGE, "assignment table " + tableId
-            + " was loaded past " + move.from().map(Instant::toString).orElse("its start")
-            + " meanwhile (by another node), or deleted");
+        throw new AllotException(
+            ErrorCode.CONCURRENT_CHANGE,
+            "assignment table "
+                + tableId
+                + " was loaded past "
+                + move.from().map(Instant::toString).orElse("its start")
+                + " meanwhile (by another node), or deleted");
       }
     }
   }
@@ -245,9 +287,14 @@ public final class SqlAssignmentTableStore implements AssignmentTableStore {
         select.setString(2, tableId.value());
         try (ResultSet rs = select.executeQuery()) {
           rs.next();
-          return new ImportRun.Totals(rs.getLong("runs"), Timestamps.readOptional(rs, "window_start"),
-              Timestamps.readOptional(rs, "window_end"), rs.getLong("rows_read"), rs.getLong("rows_loaded"),
-              rs.getLong("already_assigned"), rs.getLong("rejected"));
+          return new ImportRun.Totals(
+              rs.getLong("runs"),
+              Timestamps.readOptional(rs, "window_start"),
+              Timestamps.readOptional(rs, "window_end"),
+              rs.getLong("rows_read"),
+              rs.getLong("rows_loaded"),
+              rs.getLong("already_assigned"),
+              rs.getLong("rejected"));
         }
       }
     });
@@ -262,13 +309,23 @@ public final class SqlAssignmentTableStore implements AssignmentTableStore {
         List<ImportRun> runs = new ArrayList<>();
         try (ResultSet rs = select.executeQuery()) {
           while (rs.next()) {
-            runs.add(new ImportRun(rs.getString("id"), ResourceId.of(rs.getString("table_id")),
-                ImportRun.StartedBy.valueOf(rs.getString("started_by").toUpperCase(Locale.ROOT)),
-                Timestamps.read(rs, "started_at"), Timestamps.read(rs, "finished_at"),
-                Timestamps.readOptional(rs, "window_start"), Timestamps.readOptional(rs, "window_end"),
-                rs.getLong("rows_read"), rs.getLong("rows_loaded"),
-                rs.getLong("already_assigned"), rs.getLong("rejected"), rs.getLong("retried_loaded"),
-                ImportRun.Status.valueOf(rs.getString("status")), Optional.ofNullable(rs.getString("error"))));
+            runs.add(
+                new ImportRun(
+                    rs.getString("id"),
+                    ResourceId.of(rs.getString("table_id")),
+                    ImportRun.StartedBy.valueOf(
+                        rs.getString("started_by").toUpperCase(Locale.ROOT)),
+                    Timestamps.read(rs, "started_at"),
+                    Timestamps.read(rs, "finished_at"),
+                    Timestamps.readOptional(rs, "window_start"),
+                    Timestamps.readOptional(rs, "window_end"),
+                    rs.getLong("rows_read"),
+                    rs.getLong("rows_loaded"),
+                    rs.getLong("already_assigned"),
+                    rs.getLong("rejected"),
+                    rs.getLong("retried_loaded"),
+                    ImportRun.Status.valueOf(rs.getString("status")),
+                    Optional.ofNullable(rs.getString("error"))));
           }
         }
         return runs;
@@ -286,9 +343,16 @@ public final class SqlAssignmentTableStore implements AssignmentTableStore {
         List<RejectedRow> rows = new ArrayList<>();
         try (ResultSet rs = select.executeQuery()) {
           while (rs.next()) {
-            rows.add(new RejectedRow(rs.getString("id"), ResourceId.of(rs.getString("table_id")),
-                rs.getString("subject_id"), rs.getString("experiment_id"), rs.getString("variant_id"),
-                Timestamps.read(rs, "assigned_at"), rs.getString("reason"), Timestamps.read(rs, "rejected_at")));
+            rows.add(
+                new RejectedRow(
+                    rs.getString("id"),
+                    ResourceId.of(rs.getString("table_id")),
+                    rs.getString("subject_id"),
+                    rs.getString("experiment_id"),
+                    rs.getString("variant_id"),
+                    Timestamps.read(rs, "assigned_at"),
+                    rs.getString("reason"),
+                    Timestamps.read(rs, "rejected_at")));
           }
         }
         return rows;
@@ -296,7 +360,8 @@ public final class SqlAssignmentTableStore implements AssignmentTableStore {
     });
   }
 
-  private static int setDefinition(PreparedStatement statement, int p, TableDefinition d) throws SQLException {
+  private static int setDefinition(PreparedStatement statement, int p, TableDefinition d)
+      throws SQLException {
     TableDefinition.Draft draft = TableDefinition.Draft.of(d);
     statement.setString(p++, d.displayName());
     statement.setString(p++, d.source().value());
@@ -313,7 +378,8 @@ public final class SqlAssignmentTableStore implements AssignmentTableStore {
     return p;
   }
 
-  private static int setState(PreparedStatement statement, int p, AssignmentTable table) throws SQLException {
+  private static int setState(PreparedStatement statement, int p, AssignmentTable table)
+      throws SQLException {
     statement.setString(p++, table.state().name());
     statement.setString(p++, table.error().orElse(null));
     statement.setInt(p++, table.failures());
@@ -326,16 +392,32 @@ public final class SqlAssignmentTableStore implements AssignmentTableStore {
     List<AssignmentTable> tables = new ArrayList<>();
     try (ResultSet rs = select.executeQuery()) {
       while (rs.next()) {
-        TableDefinition definition = TableDefinition.parse(new TableDefinition.Draft(rs.getString("display_name"),
-            rs.getString("source_name"), rs.getString("sql_text"), rs.getString("subject_column"),
-            rs.getString("subject_type_id"), rs.getString("timestamp_column"), rs.getString("experiment_column"),
-            rs.getString("variant_column"), rs.getString("strategy"), rs.getString("increment_duration"),
-            rs.getString("commit_delay"), rs.getString("start_time")));
-        tables.add(new AssignmentTable(ResourceId.of(rs.getString("id")), definition,
-            AssignmentTable.State.valueOf(rs.getString("state")), Optional.ofNullable(rs.getString("error")),
-            Timestamps.readOptional(rs, "data_delivered_until"), rs.getInt("failures"),
-            Timestamps.readOptional(rs, "next_attempt_at"),
-            Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at")));
+        TableDefinition definition =
+            TableDefinition.parse(
+                new TableDefinition.Draft(
+                    rs.getString("display_name"),
+                    rs.getString("source_name"),
+                    rs.getString("sql_text"),
+                    rs.getString("subject_column"),
+                    rs.getString("subject_type_id"),
+                    rs.getString("timestamp_column"),
+                    rs.getString("experiment_column"),
+                    rs.getString("variant_column"),
+                    rs.getString("strategy"),
+                    rs.getString("increment_duration"),
+                    rs.getString("commit_delay"),
+                    rs.getString("start_time")));
+        tables.add(
+            new AssignmentTable(
+                ResourceId.of(rs.getString("id")),
+                definition,
+                AssignmentTable.State.valueOf(rs.getString("state")),
+                Optional.ofNullable(rs.getString("error")),
+                Timestamps.readOptional(rs, "data_delivered_until"),
+                rs.getInt("failures"),
+                Timestamps.readOptional(rs, "next_attempt_at"),
+                Timestamps.read(rs, "created_at"),
+                Timestamps.read(rs, "updated_at")));
       }
     }
     return tables;

@@ -25,17 +25,23 @@ import java.util.Optional;
  * source's name, so that the database never holds one in clear.
  */
 public final class SqlSourceStore implements SourceStore {
-  private static final String INSERT = """
+  private static final String INSERT =
+      """
       INSERT INTO source (name, jdbc_url, user_name, password_sealed, allowed_paths, created_at)
       VALUES (?, ?, ?, ?, ?, ?)
-      ON CONFLICT (name) DO NOTHING""";
-  private static final String REPLACE = """
+      ON CONFLICT (name) DO NOTHING\
+      """;
+  private static final String REPLACE =
+      """
       UPDATE source SET jdbc_url = ?, user_name = ?, password_sealed = ?, allowed_paths = ? WHERE name = ?
-      RETURNING created_at""";
+      RETURNING created_at\
+      """;
   private static final String COLUMNS =
       "SELECT name, jdbc_url, user_name, password_sealed, allowed_paths, created_at FROM source";
+
   /** allowed_paths holds a JSON array of strings. */
   private static final ObjectMapper JSON = new ObjectMapper();
+
   private static final TypeReference<List<String>> PATHS = new TypeReference<>() {};
   private static final String PASSWORD = "SELECT password_sealed FROM source WHERE name = ?";
   private static final String DELETE = "DELETE FROM source WHERE name = ?";
@@ -51,41 +57,56 @@ public final class SqlSourceStore implements SourceStore {
   @Override
   public Source create(NewSource source, Instant createdAt) {
     String sealed = source.password().map(p -> secrets.seal(p, owner(source.name()))).orElse(null);
-    int inserted = database.inTransaction(connection -> {
-      try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-        insert.setString(1, source.name().value());
-        insert.setString(2, source.jdbcUrl());
-        insert.setString(3, source.user().orElse(null));
-        insert.setString(4, sealed);
-        insert.setString(5, json(source.allowedPaths()));
-        insert.setString(6, Timestamps.format(createdAt));
-        return insert.executeUpdate();
-      }
-    });
+    int inserted =
+        database.inTransaction(connection -> {
+          try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            insert.setString(1, source.name().value());
+            insert.setString(2, source.jdbcUrl());
+            insert.setString(3, source.user().orElse(null));
+            insert.setString(4, sealed);
+            insert.setString(5, json(source.allowedPaths()));
+            insert.setString(6, Timestamps.format(createdAt));
+            return insert.executeUpdate();
+          }
+        });
     if (inserted == 0) {
       throw new AllotException(ErrorCode.CONFLICT, "source " + source.name() + " already exists");
     }
-    return new Source(source.name(), source.jdbcUrl(), source.user(), source.allowedPaths(), sealed != null,
+    return new Source(
+        source.name(),
+        source.jdbcUrl(),
+        source.user(),
+        source.allowedPaths(),
+        sealed != null,
         createdAt);
   }
 
   @Override
   public Optional<Source> replace(NewSource source) {
     String sealed = source.password().map(p -> secrets.seal(p, owner(source.name()))).orElse(null);
-    Optional<Instant> createdAt = database.inTransaction(connection -> {
-      try (PreparedStatement replace = connection.prepareStatement(REPLACE)) {
-        replace.setString(1, source.jdbcUrl());
-        replace.setString(2, source.user().orElse(null));
-        replace.setString(3, sealed);
-        replace.setString(4, json(source.allowedPaths()));
-        replace.setString(5, source.name().value());
-        try (ResultSet rs = replace.executeQuery()) {
-          return rs.next() ? Optional.of(Timestamps.read(rs, "created_at")) : Optional.<Instant>empty();
-        }
-      }
-    });
-    return createdAt.map(at -> new Source(source.name(), source.jdbcUrl(), source.user(), source.allowedPaths(),
-        sealed != null, at));
+    Optional<Instant> createdAt =
+        database.inTransaction(connection -> {
+          try (PreparedStatement replace = connection.prepareStatement(REPLACE)) {
+            replace.setString(1, source.jdbcUrl());
+            replace.setString(2, source.user().orElse(null));
+            replace.setString(3, sealed);
+            replace.setString(4, json(source.allowedPaths()));
+            replace.setString(5, source.name().value());
+            try (ResultSet rs = replace.executeQuery()) {
+              return rs.next()
+                  ? Optional.of(Timestamps.read(rs, "created_at"))
+                  : Optional.<Instant>empty();
+            }
+          }
+        });
+    return createdAt.map(at ->
+        new Source(
+            source.name(),
+            source.jdbcUrl(),
+            source.user(),
+            source.allowedPaths(),
+            sealed != null,
+            at));
   }
 
   @Override
@@ -109,14 +130,17 @@ public final class SqlSourceStore implements SourceStore {
 
   @Override
   public Optional<String> password(ResourceId name) {
-    Optional<String> sealed = database.withConnection(connection -> {
-      try (PreparedStatement find = connection.prepareStatement(PASSWORD)) {
-        find.setString(1, name.value());
-        try (ResultSet rs = find.executeQuery()) {
-          return rs.next() ? Optional.ofNullable(rs.getString("password_sealed")) : Optional.<String>empty();
-        }
-      }
-    });
+    Optional<String> sealed =
+        database.withConnection(connection -> {
+          try (PreparedStatement find = connection.prepareStatement(PASSWORD)) {
+            find.setString(1, name.value());
+            try (ResultSet rs = find.executeQuery()) {
+              return rs.next()
+                  ? Optional.ofNullable(rs.getString("password_sealed"))
+                  : Optional.<String>empty();
+            }
+          }
+        });
     return sealed.map(s -> secrets.open(s, owner(name)));
   }
 
@@ -139,9 +163,14 @@ public final class SqlSourceStore implements SourceStore {
     List<Source> sources = new ArrayList<>();
     try (ResultSet rs = query.executeQuery()) {
       while (rs.next()) {
-        sources.add(new Source(ResourceId.of(rs.getString("name")), rs.getString("jdbc_url"),
-            Optional.ofNullable(rs.getString("user_name")), paths(rs.getString("allowed_paths")),
-            rs.getString("password_sealed") != null, Timestamps.read(rs, "created_at")));
+        sources.add(
+            new Source(
+                ResourceId.of(rs.getString("name")),
+                rs.getString("jdbc_url"),
+                Optional.ofNullable(rs.getString("user_name")),
+                paths(rs.getString("allowed_paths")),
+                rs.getString("password_sealed") != null,
+                Timestamps.read(rs, "created_at")));
       }
     }
     return sources;
@@ -159,7 +188,8 @@ public final class SqlSourceStore implements SourceStore {
     try {
       return JSON.readValue(json, PATHS);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("source.allowed_paths holds no JSON array of strings: " + json, e);
+      throw new IllegalStateException(
+          "source.allowed_paths holds no JSON array of strings: " + json, e);
     }
   }
 }

@@ -16,7 +16,9 @@ import java.time.temporal.ChronoUnit;
  * a date is its midnight UTC, both in the filter and when read.
  */
 enum StandardTimestamp implements TimestampColumn {
-  /** An instant (timestamptz): compared with a literal at offset +00:00, read as an OffsetDateTime. */
+  /**
+   * An instant (timestamptz): compared with a literal at offset +00:00, read as an OffsetDateTime.
+   */
   WITH_TIME_ZONE {
     @Override
     public String literal(Instant instant) {
@@ -29,7 +31,10 @@ enum StandardTimestamp implements TimestampColumn {
       return value == null ? null : value.toInstant();
     }
   },
-  /** A wall time (timestamp): compared with the UTC wall time of the bound, read as a LocalDateTime at UTC. */
+  /**
+   * A wall time (timestamp): compared with the UTC wall time of the bound, read as a LocalDateTime
+   * at UTC.
+   */
   WITHOUT_TIME_ZONE {
     @Override
     public String literal(Instant instant) {
@@ -43,8 +48,8 @@ enum StandardTimestamp implements TimestampColumn {
     }
   },
   /**
-   * A date: compared with the bound's UTC wall time as a timestamp (the database widens the date
-   * to its midnight, and an index on the date still serves), read as its midnight UTC.
+   * A date: compared with the bound's UTC wall time as a timestamp (the database widens the date to
+   * its midnight, and an index on the date still serves), read as its midnight UTC.
    */
   DATE {
     @Override

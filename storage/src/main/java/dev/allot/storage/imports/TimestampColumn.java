@@ -11,14 +11,17 @@ import java.time.Instant;
  */
 interface TimestampColumn {
 
-  /** The SQL expression that is filtered on, ordered by and read, for the column {@code column} (quoted). */
+  /**
+   * The SQL expression that is filtered on, ordered by and read, for the column {@code column}
+   * (quoted).
+   */
   default String value(String column) {
     return column;
   }
 
   /**
-   * A literal of the column's type for {@code instant}. Allot formats it from an Instant, never from
-   * user input, so it needs no escaping and cannot inject anything.
+   * A literal of the column's type for {@code instant}. Allot formats it from an Instant, never
+   * from user input, so it needs no escaping and cannot inject anything.
    */
   String literal(Instant instant);
 

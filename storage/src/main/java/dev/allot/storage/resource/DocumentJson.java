@@ -29,7 +29,8 @@ final class DocumentJson {
     List<Violation> violations = new ArrayList<>();
     try {
       return DocumentReader.read(JSON.readValue(json, Object.class), violations)
-          .orElseThrow(() -> new IllegalStateException("a stored document no longer reads: " + violations));
+          .orElseThrow(
+              () -> new IllegalStateException("a stored document no longer reads: " + violations));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a stored document is not JSON", e);
     }

@@ -22,26 +22,41 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Resources in the tables {@code resource} (current versions) and {@code resource_version} (all versions). */
+/**
+ * Resources in the tables {@code resource} (current versions) and {@code resource_version} (all
+ * versions).
+ */
 public final class SqlResourceStore implements ResourceStore {
-  private static final String FIND = """
-      SELECT document, resource_version FROM resource WHERE kind = ? AND id = ?""";
-  private static final String LIST = """
-      SELECT document, resource_version FROM resource WHERE kind = ? ORDER BY id""";
-  private static final String HISTORY = """
+  private static final String FIND =
+      """
+      SELECT document, resource_version FROM resource WHERE kind = ? AND id = ?\
+      """;
+  private static final String LIST =
+      """
+      SELECT document, resource_version FROM resource WHERE kind = ? ORDER BY id\
+      """;
+  private static final String HISTORY =
+      """
       SELECT document, resource_version, created_at, author_token_id, author_token_name
       FROM resource_version WHERE kind = ? AND id = ?
-      ORDER BY resource_version""";
-  private static final String INSERT = """
+      ORDER BY resource_version\
+      """;
+  private static final String INSERT =
+      """
       INSERT INTO resource (kind, id, resource_version, status, document, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?)""";
-  private static final String UPDATE = """
+      VALUES (?, ?, ?, ?, ?, ?)\
+      """;
+  private static final String UPDATE =
+      """
       UPDATE resource SET resource_version = ?, status = ?, document = ?, updated_at = ?
-      WHERE kind = ? AND id = ? AND resource_version = ?""";
-  private static final String INSERT_VERSION = """
+      WHERE kind = ? AND id = ? AND resource_version = ?\
+      """;
+  private static final String INSERT_VERSION =
+      """
       INSERT INTO resource_version
         (kind, id, resource_version, document, created_at, author_token_id, author_token_name)
-      VALUES (?, ?, ?, ?, ?, ?, ?)""";
+      VALUES (?, ?, ?, ?, ?, ?, ?)\
+      """;
 
   private final Database database;
   private final InstantSource clock;
@@ -83,7 +98,8 @@ public final class SqlResourceStore implements ResourceStore {
   @Override
   public long changeMarker() {
     return database.withConnection(connection -> {
-      try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM resource_version");
+      try (PreparedStatement count =
+              connection.prepareStatement("SELECT COUNT(*) FROM resource_version");
           ResultSet rs = count.executeQuery()) {
         rs.next();
         return rs.getLong(1);
@@ -100,7 +116,9 @@ public final class SqlResourceStore implements ResourceStore {
         List<ResourceVersion> versions = new ArrayList<>();
         try (ResultSet rs = history.executeQuery()) {
           while (rs.next()) {
-            versions.add(new ResourceVersion(stored(rs), author(rs), Instant.parse(rs.getString("created_at"))));
+            versions.add(
+                new ResourceVersion(
+                    stored(rs), author(rs), Instant.parse(rs.getString("created_at"))));
           }
         }
         return versions;
@@ -143,7 +161,8 @@ public final class SqlResourceStore implements ResourceStore {
     });
   }
 
-  private static void insert(Connection connection, StoredResource stored, String document, String now)
+  private static void insert(
+      Connection connection, StoredResource stored, String document, String now)
       throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
       insert.setString(1, stored.resource().kind().word());
@@ -156,7 +175,8 @@ public final class SqlResourceStore implements ResourceStore {
     }
   }
 
-  private static void update(Connection connection, StoredResource stored, String document, String now)
+  private static void update(
+      Connection connection, StoredResource stored, String document, String now)
       throws SQLException {
     try (PreparedStatement update = connection.prepareStatement(UPDATE)) {
       update.setInt(1, stored.version());
@@ -167,7 +187,8 @@ public final class SqlResourceStore implements ResourceStore {
       update.setString(6, stored.resource().id().value());
       update.setInt(7, stored.version() - 1);
       if (update.executeUpdate() != 1) {
-        throw new AllotException(ErrorCode.CONCURRENT_CHANGE,
+        throw new AllotException(
+            ErrorCode.CONCURRENT_CHANGE,
             stored.key() + " changed while this change was being made");
       }
     }
@@ -184,6 +205,7 @@ public final class SqlResourceStore implements ResourceStore {
   }
 
   private static StoredResource stored(ResultSet rs) throws SQLException {
-    return new StoredResource(DocumentJson.read(rs.getString("document")), rs.getInt("resource_version"));
+    return new StoredResource(
+        DocumentJson.read(rs.getString("document")), rs.getInt("resource_version"));
   }
 }

@@ -10,7 +10,6 @@ import dev.allot.access.TokenService;
 import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
 import dev.allot.error.Violation;
-import dev.allot.storage.Database;
 import dev.allot.storage.StoreSuite;
 import dev.allot.testing.ManualClock;
 import java.sql.ResultSet;
@@ -54,7 +53,9 @@ abstract class TokenServiceContract extends StoreSuite {
 
     assertThat(issued.token().name()).isEqualTo("ci deploys");
     assertThat(issued.token().role()).isEqualTo(Role.EDITOR);
-    assertThat(issued.secret()).startsWith("allot_").hasSizeGreaterThanOrEqualTo(TokenService.MIN_SECRET_LENGTH);
+    assertThat(issued.secret())
+        .startsWith("allot_")
+        .hasSizeGreaterThanOrEqualTo(TokenService.MIN_SECRET_LENGTH);
     assertThat(tokens.authenticate(issued.secret())).contains(issued.token());
   }
 
@@ -86,7 +87,8 @@ abstract class TokenServiceContract extends StoreSuite {
 
   @Test
   void list_keepsCreationOrder_whenTheEarlierTokenFallsOnAWholeSecond() {
-    // 10:00:00.123456 -> 10:00:01.000000: as Instant.toString() text, "10:00:01Z" would sort after "10:00:01.5Z".
+    // 10:00:00.123456 -> 10:00:01.000000: as Instant.toString() text, "10:00:01Z" would sort after
+    // "10:00:01.5Z".
     clock.advance(Duration.ofNanos(876_544_000));
     IssuedToken whole = tokens.create("whole-second", "admin");
     clock.advance(Duration.ofMillis(500));
@@ -117,17 +119,20 @@ abstract class TokenServiceContract extends StoreSuite {
     IssuedToken issued = tokens.create("ci", "admin");
     String randomPart = issued.secret().substring("allot_".length());
 
-    List<String> stored = database().withConnection(connection -> {
-      List<String> values = new ArrayList<>();
-      try (ResultSet rs = connection.createStatement().executeQuery("SELECT * FROM token")) {
-        while (rs.next()) {
-          for (int column = 1; column <= rs.getMetaData().getColumnCount(); column++) {
-            values.add(rs.getString(column));
-          }
-        }
-      }
-      return values;
-    });
+    List<String> stored =
+        database()
+            .withConnection(connection -> {
+              List<String> values = new ArrayList<>();
+              try (ResultSet rs =
+                  connection.createStatement().executeQuery("SELECT * FROM token")) {
+                while (rs.next()) {
+                  for (int column = 1; column <= rs.getMetaData().getColumnCount(); column++) {
+                    values.add(rs.getString(column));
+                  }
+                }
+              }
+              return values;
+            });
 
     assertThat(stored).isNotEmpty().noneMatch(value -> value != null && value.contains(randomPart));
     assertThat(stored).anyMatch(value -> value.matches("[0-9a-f]{64}"));
@@ -158,7 +163,8 @@ abstract class TokenServiceContract extends StoreSuite {
   @ParameterizedTest
   @ValueSource(strings = {"Admin", "EDITOR", "analyst", "Sdk"})
   void role_isReadIgnoringCase(String role) {
-    assertThat(tokens.create("ci", role).token().role().word()).isEqualTo(role.toLowerCase(Locale.ROOT));
+    assertThat(tokens.create("ci", role).token().role().word())
+        .isEqualTo(role.toLowerCase(Locale.ROOT));
   }
 
   // the first admin
@@ -205,10 +211,11 @@ abstract class TokenServiceContract extends StoreSuite {
     try (ExecutorService pool = Executors.newFixedThreadPool(nodes)) {
       for (int n = 0; n < nodes; n++) {
         TokenService node = new TokenService(new SqlTokenStore(database()), clock, new Random(n));
-        running.add(pool.submit(() -> {
-          start.await();
-          return node.createFirstAdmin(Optional.empty());
-        }));
+        running.add(
+            pool.submit(() -> {
+              start.await();
+              return node.createFirstAdmin(Optional.empty());
+            }));
       }
       start.countDown();
     }
@@ -223,7 +230,8 @@ abstract class TokenServiceContract extends StoreSuite {
 
   @Test
   void createFirstAdmin_refusesAShortConfiguredSecret() {
-    assertRefusedRequest(() -> tokens.createFirstAdmin(Optional.of("too-short")), "ALLOT_ADMIN_TOKEN");
+    assertRefusedRequest(
+        () -> tokens.createFirstAdmin(Optional.of("too-short")), "ALLOT_ADMIN_TOKEN");
     assertThat(tokens.list()).isEmpty();
   }
 
@@ -244,7 +252,8 @@ abstract class TokenServiceContract extends StoreSuite {
   void delete_ofAnUnknownToken_isNotFound() {
     tokens.create("admin", "admin");
 
-    AllotException refusal = catchThrowableOfType(AllotException.class, () -> tokens.delete("tok_ghost"));
+    AllotException refusal =
+        catchThrowableOfType(AllotException.class, () -> tokens.delete("tok_ghost"));
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.NOT_FOUND);
   }
@@ -254,7 +263,8 @@ abstract class TokenServiceContract extends StoreSuite {
     IssuedToken admin = tokens.create("admin", "admin");
     tokens.create("editor", "editor");
 
-    AllotException refusal = catchThrowableOfType(AllotException.class, () -> tokens.delete(admin.token().id()));
+    AllotException refusal =
+        catchThrowableOfType(AllotException.class, () -> tokens.delete(admin.token().id()));
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.CONFLICT);
     assertThat(refusal.getMessage()).contains("last admin token");
@@ -274,23 +284,26 @@ abstract class TokenServiceContract extends StoreSuite {
   @Test
   void delete_ofTheLastTwoAdminTokensAtOnce_keepsOne() throws Exception {
     for (int round = 0; round < 20; round++) {
-      List<IssuedToken> lastTwo = List.of(tokens.create("a" + round, "admin"), tokens.create("b" + round, "admin"));
-      tokens.list().stream().filter(t -> lastTwo.stream().noneMatch(admin -> admin.token().equals(t)))
+      List<IssuedToken> lastTwo =
+          List.of(tokens.create("a" + round, "admin"), tokens.create("b" + round, "admin"));
+      tokens.list().stream()
+          .filter(t -> lastTwo.stream().noneMatch(admin -> admin.token().equals(t)))
           .forEach(t -> tokens.delete(t.id()));
       CountDownLatch start = new CountDownLatch(1);
       List<Future<?>> running = new ArrayList<>();
 
       try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
         for (IssuedToken admin : lastTwo) {
-          running.add(pool.submit(() -> {
-            start.await();
-            try {
-              tokens.delete(admin.token().id());
-            } catch (AllotException e) {
-              assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
-            }
-            return null;
-          }));
+          running.add(
+              pool.submit(() -> {
+                start.await();
+                try {
+                  tokens.delete(admin.token().id());
+                } catch (AllotException e) {
+                  assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                }
+                return null;
+              }));
         }
         start.countDown();
       }
@@ -298,7 +311,10 @@ abstract class TokenServiceContract extends StoreSuite {
       for (Future<?> f : running) {
         f.get();
       }
-      assertThat(tokens.list()).as("round %d", round).extracting(Token::role).containsExactly(Role.ADMIN);
+      assertThat(tokens.list())
+          .as("round %d", round)
+          .extracting(Token::role)
+          .containsExactly(Role.ADMIN);
     }
   }
 

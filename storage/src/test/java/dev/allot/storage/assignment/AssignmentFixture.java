@@ -30,12 +30,13 @@ import org.junit.jupiter.api.BeforeEach;
 /**
  * Assignment over the real stores of the database a subclass provides, freshly migrated for each
  * test: a node wired as the server wires it ({@link #node}), and the same database without the
- * assignment cache ({@link #uncached}). Resources are applied through the node's
- * {@code ResourceService}; every node's catalog then reloads, as its poller would.
+ * assignment cache ({@link #uncached}). Resources are applied through the node's {@code
+ * ResourceService}; every node's catalog then reloads, as its poller would.
  */
 abstract class AssignmentFixture extends StoreSuite {
   /** Sub-microsecond on purpose: assignments are stored to the microsecond. */
   static final Instant START = Instant.parse("2026-03-01T10:00:00.123456789Z");
+
   static final String ULID = "[0-9A-HJKMNP-TV-Z]{26}";
   static final ResourceId CONTROL = ResourceId.of("CONTROL");
   static final ResourceId TREATMENT = ResourceId.of("TREATMENT");
@@ -45,7 +46,6 @@ abstract class AssignmentFixture extends StoreSuite {
   private final List<Database> databases = new ArrayList<>();
   Node node;
   Node uncached;
-
 
   @BeforeEach
   final void startNodes() {
@@ -65,7 +65,9 @@ abstract class AssignmentFixture extends StoreSuite {
     return started;
   }
 
-  /** Another server on the same database file: its own connection pool, catalog, cache and writer. */
+  /**
+   * Another server on the same database file: its own connection pool, catalog, cache and writer.
+   */
   Node otherNode(Node.Caching caching) {
     Database other = Database.open(jdbcUrl());
     databases.add(other);
@@ -83,7 +85,10 @@ abstract class AssignmentFixture extends StoreSuite {
 
   /** Applies documents through the first node, then lets every node's catalog catch up. */
   void apply(DocumentBuilder... documents) {
-    node.resources.apply(Arrays.stream(documents).map(DocumentBuilder::build).toList(), OptionalInt.empty(), Author.SYSTEM);
+    node.resources.apply(
+        Arrays.stream(documents).map(DocumentBuilder::build).toList(),
+        OptionalInt.empty(),
+        Author.SYSTEM);
     nodes.forEach(n -> n.catalog.refreshIfChanged());
   }
 
@@ -91,10 +96,17 @@ abstract class AssignmentFixture extends StoreSuite {
     return (Experiment) node.resources.get(Kind.EXPERIMENT, id).resource();
   }
 
-  /** The experiment as a document with one more cohort, appended after its {@code index - 1} others. */
-  static DocumentBuilder withCohort(DocumentBuilder experiment, int index, String controlSplit, String treatmentSplit) {
-    return experiment.with("spec.cohorts[" + (index - 1) + "]", DocumentBuilder.cohort(index,
-        DocumentBuilder.split("control", controlSplit), DocumentBuilder.split("treatment", treatmentSplit)));
+  /**
+   * The experiment as a document with one more cohort, appended after its {@code index - 1} others.
+   */
+  static DocumentBuilder withCohort(
+      DocumentBuilder experiment, int index, String controlSplit, String treatmentSplit) {
+    return experiment.with(
+        "spec.cohorts[" + (index - 1) + "]",
+        DocumentBuilder.cohort(
+            index,
+            DocumentBuilder.split("control", controlSplit),
+            DocumentBuilder.split("treatment", treatmentSplit)));
   }
 
   /** The time a new assignment is stamped with now. */
@@ -119,7 +131,8 @@ abstract class AssignmentFixture extends StoreSuite {
         return split.variant();
       }
     }
-    throw new AssertionError("cohort " + cohortIndex + " of " + experimentId + " does not reach bucket " + bucket);
+    throw new AssertionError(
+        "cohort " + cohortIndex + " of " + experimentId + " does not reach bucket " + bucket);
   }
 
   /** The first of user-0, user-1, ... that the experiment's cohort gives {@code variant}. */
@@ -138,29 +151,42 @@ abstract class AssignmentFixture extends StoreSuite {
   }
 
   List<Assignment> rows(String experimentId) {
-    return rows().stream().filter(a -> a.experimentId().equals(ResourceId.of(experimentId))).toList();
+    return rows().stream()
+        .filter(a -> a.experimentId().equals(ResourceId.of(experimentId)))
+        .toList();
   }
 
   Assignment row(String experimentId, String subjectId) {
-    List<Assignment> found = rows().stream()
-        .filter(a -> a.experimentId().equals(ResourceId.of(experimentId)) && a.subjectId().equals(subjectId))
-        .toList();
+    List<Assignment> found =
+        rows().stream()
+            .filter(a ->
+                a.experimentId().equals(ResourceId.of(experimentId))
+                    && a.subjectId().equals(subjectId))
+            .toList();
     assertThat(found).as("rows of %s in %s", subjectId, experimentId).hasSizeLessThanOrEqualTo(1);
     return found.isEmpty() ? null : found.getFirst();
   }
 
   private List<Assignment> query(String sql) {
-    return database().withConnection(connection -> {
-      try (PreparedStatement select = connection.prepareStatement(sql); ResultSet rs = select.executeQuery()) {
-        List<Assignment> rows = new ArrayList<>();
-        while (rs.next()) {
-          rows.add(new Assignment(rs.getString("id"), ResourceId.of(rs.getString("experiment_id")),
-              rs.getString("subject_id"), ResourceId.of(rs.getString("variant_id")), rs.getInt("cohort_index"),
-              Instant.parse(rs.getString("created_at")), rs.getString("source")));
-        }
-        return rows;
-      }
-    });
+    return database()
+        .withConnection(connection -> {
+          try (PreparedStatement select = connection.prepareStatement(sql);
+              ResultSet rs = select.executeQuery()) {
+            List<Assignment> rows = new ArrayList<>();
+            while (rs.next()) {
+              rows.add(
+                  new Assignment(
+                      rs.getString("id"),
+                      ResourceId.of(rs.getString("experiment_id")),
+                      rs.getString("subject_id"),
+                      ResourceId.of(rs.getString("variant_id")),
+                      rs.getInt("cohort_index"),
+                      Instant.parse(rs.getString("created_at")),
+                      rs.getString("source")));
+            }
+            return rows;
+          }
+        });
   }
 
   /** The millisecond a ULID-layout id was made at: its first ten Crockford base32 characters. */

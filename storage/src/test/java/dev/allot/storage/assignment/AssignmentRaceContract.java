@@ -40,10 +40,15 @@ abstract class AssignmentRaceContract extends AssignmentFixture {
   private static final int RACERS = 16;
   private static final int SUBJECTS = 200;
   private static final List<String> EXPERIMENTS = List.of("race-a", "race-b", "race-c");
+
   /** Splits of control and treatment, cycled through as cohorts are added. */
-  private static final String[][] SPLITS = {{"0.1", "0.9"}, {"0.9", "0.1"}, {"0.3", "0.7"}, {"0.75", "0.25"}};
+  private static final String[][] SPLITS = {
+    {"0.1", "0.9"}, {"0.9", "0.1"}, {"0.3", "0.7"}, {"0.75", "0.25"}
+  };
+
   /** Subjects each racer asks for before it waits for the next round of new cohorts. */
   private static final int STAGE = 25;
+
   private static final long PATIENCE_SECONDS = 60;
 
   /** What one thread was told about one experiment for one subject. */
@@ -51,7 +56,8 @@ abstract class AssignmentRaceContract extends AssignmentFixture {
 
   @ParameterizedTest
   @EnumSource(Node.Caching.class)
-  void racingFirstRequests_onOneNode_areAnsweredWhatIsStored(Node.Caching caching) throws Exception {
+  void racingFirstRequests_onOneNode_areAnsweredWhatIsStored(Node.Caching caching)
+      throws Exception {
     race(List.of(caching == Node.Caching.CACHED ? node : uncached));
   }
 
@@ -61,7 +67,8 @@ abstract class AssignmentRaceContract extends AssignmentFixture {
   }
 
   private void race(List<Node> servers) throws Exception {
-    List<DocumentBuilder> documents = new ArrayList<>(EXPERIMENTS.stream().map(DocumentBuilder::experiment).toList());
+    List<DocumentBuilder> documents =
+        new ArrayList<>(EXPERIMENTS.stream().map(DocumentBuilder::experiment).toList());
     apply(documents.toArray(DocumentBuilder[]::new));
     List<String> subjects = IntStream.range(0, SUBJECTS).mapToObj(i -> "subject-" + i).toList();
     ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
@@ -72,36 +79,42 @@ abstract class AssignmentRaceContract extends AssignmentFixture {
     int cohortsAdded;
     try {
       // The first node's applies reload its catalog; every other node polls, as the server does.
-      Future<Integer> changer = pool.submit(() -> addCohortsWhile(racing, added, servers.getFirst(), documents, start));
-      Future<?> poller = pool.submit(() -> {
-        start.await();
-        while (racing.get()) {
-          servers.forEach(s -> s.catalog.refreshIfChanged());
-          Thread.sleep(1);
-        }
-        return null;
-      });
+      Future<Integer> changer =
+          pool.submit(() -> addCohortsWhile(racing, added, servers.getFirst(), documents, start));
+      Future<?> poller =
+          pool.submit(() -> {
+            start.await();
+            while (racing.get()) {
+              servers.forEach(s -> s.catalog.refreshIfChanged());
+              Thread.sleep(1);
+            }
+            return null;
+          });
       List<Future<?>> racers = new ArrayList<>();
       for (int r = 0; r < RACERS; r++) {
         Node server = servers.get(r % servers.size());
-        // Racers in groups of four walk the subjects in step, so the same keys are asked at the same time.
+        // Racers in groups of four walk the subjects in step, so the same keys are asked at the
+        // same time.
         int offset = (r % 4) * (SUBJECTS / 4);
         List<String> experiments = rotate(EXPERIMENTS, r);
-        racers.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < SUBJECTS; i++) {
-            // Never more than a stage ahead of the changes: every experiment gets a new cohort per stage.
-            while (added.get() < EXPERIMENTS.size() * (i / STAGE) && !changer.isDone()) {
-              Thread.sleep(1);
-            }
-            String subject = subjects.get((offset + i) % SUBJECTS);
-            List<Decision> decisions = server.assignments.getOrMake(subject, null, experiments);
-            for (Decision d : decisions) {
-              answers.add(new Answer(new AssignmentKey(ResourceId.of(d.experimentId()), subject), d));
-            }
-          }
-          return null;
-        }));
+        racers.add(
+            pool.submit(() -> {
+              start.await();
+              for (int i = 0; i < SUBJECTS; i++) {
+                // Never more than a stage ahead of the changes: every experiment gets a new cohort
+                // per stage.
+                while (added.get() < EXPERIMENTS.size() * (i / STAGE) && !changer.isDone()) {
+                  Thread.sleep(1);
+                }
+                String subject = subjects.get((offset + i) % SUBJECTS);
+                List<Decision> decisions = server.assignments.getOrMake(subject, null, experiments);
+                for (Decision d : decisions) {
+                  answers.add(
+                      new Answer(new AssignmentKey(ResourceId.of(d.experimentId()), subject), d));
+                }
+              }
+              return null;
+            }));
       }
       start.countDown();
       for (Future<?> racer : racers) {
@@ -116,41 +129,71 @@ abstract class AssignmentRaceContract extends AssignmentFixture {
     }
 
     List<Assignment> rows = rows();
-    Map<AssignmentKey, Assignment> stored = rows.stream().collect(Collectors.toMap(Assignment::key, Function.identity()));
-    assertThat(rows).as("one row per experiment and subject").hasSize(EXPERIMENTS.size() * SUBJECTS);
+    Map<AssignmentKey, Assignment> stored =
+        rows.stream().collect(Collectors.toMap(Assignment::key, Function.identity()));
+    assertThat(rows)
+        .as("one row per experiment and subject")
+        .hasSize(EXPERIMENTS.size() * SUBJECTS);
     assertThat(stored).hasSize(rows.size());
-    assertThat(answers).as("an answer per racer, subject and experiment").hasSize(RACERS * SUBJECTS * EXPERIMENTS.size());
-    assertThat(answers).allSatisfy(a -> {
-      Assignment row = stored.get(a.key());
-      assertThat(a.decision().variantId()).as("variant told for %s", a.key()).isEqualTo(row.variantId());
-      assertThat(a.decision().cohortIndex()).as("cohort told for %s", a.key()).isEqualTo(row.cohortIndex());
-      assertThat(a.decision().reason()).isEqualTo(a.decision().newAssignment() ? Reason.ASSIGNED : Reason.EXISTING);
-    });
-    Map<AssignmentKey, Long> made = answers.stream().filter(a -> a.decision().newAssignment())
-        .collect(Collectors.groupingBy(Answer::key, Collectors.counting()));
-    assertThat(made).as("answers that made each key").hasSize(stored.size()).allSatisfy((key, count) ->
-        assertThat(count).as("answers that made %s", key).isEqualTo(1));
-    assertThat(rows).allSatisfy(row -> {
-      assertThat(row.variantId()).as("variant of %s", row.key())
-          .isEqualTo(expectedVariant(row.experimentId().value(), row.subjectId(), row.cohortIndex()));
-      assertThat(row.source()).isEqualTo("api");
-      assertThat(row.createdAt()).isEqualTo(now());
-    });
-    assertThat(cohortsAdded).as("cohorts added during the race").isGreaterThanOrEqualTo(
-        EXPERIMENTS.size() * ((SUBJECTS - 1) / STAGE));
-    assertThat(rows).as("rows made under a cohort added during the race").anyMatch(row -> row.cohortIndex() > 1);
+    assertThat(answers)
+        .as("an answer per racer, subject and experiment")
+        .hasSize(RACERS * SUBJECTS * EXPERIMENTS.size());
+    assertThat(answers)
+        .allSatisfy(a -> {
+          Assignment row = stored.get(a.key());
+          assertThat(a.decision().variantId())
+              .as("variant told for %s", a.key())
+              .isEqualTo(row.variantId());
+          assertThat(a.decision().cohortIndex())
+              .as("cohort told for %s", a.key())
+              .isEqualTo(row.cohortIndex());
+          assertThat(a.decision().reason())
+              .isEqualTo(a.decision().newAssignment() ? Reason.ASSIGNED : Reason.EXISTING);
+        });
+    Map<AssignmentKey, Long> made =
+        answers.stream()
+            .filter(a -> a.decision().newAssignment())
+            .collect(Collectors.groupingBy(Answer::key, Collectors.counting()));
+    assertThat(made)
+        .as("answers that made each key")
+        .hasSize(stored.size())
+        .allSatisfy((key, count) -> assertThat(count).as("answers that made %s", key).isEqualTo(1));
+    assertThat(rows)
+        .allSatisfy(row -> {
+          assertThat(row.variantId())
+              .as("variant of %s", row.key())
+              .isEqualTo(
+                  expectedVariant(row.experimentId().value(), row.subjectId(), row.cohortIndex()));
+          assertThat(row.source()).isEqualTo("api");
+          assertThat(row.createdAt()).isEqualTo(now());
+        });
+    assertThat(cohortsAdded)
+        .as("cohorts added during the race")
+        .isGreaterThanOrEqualTo(EXPERIMENTS.size() * ((SUBJECTS - 1) / STAGE));
+    assertThat(rows)
+        .as("rows made under a cohort added during the race")
+        .anyMatch(row -> row.cohortIndex() > 1);
   }
 
-  /** Adds the next cohort to each experiment in turn, with the next split, through one node, until the race ends. */
-  private static int addCohortsWhile(AtomicBoolean racing, AtomicInteger added, Node through,
-      List<DocumentBuilder> documents, CountDownLatch start) throws InterruptedException {
+  /**
+   * Adds the next cohort to each experiment in turn, with the next split, through one node, until
+   * the race ends.
+   */
+  private static int addCohortsWhile(
+      AtomicBoolean racing,
+      AtomicInteger added,
+      Node through,
+      List<DocumentBuilder> documents,
+      CountDownLatch start)
+      throws InterruptedException {
     start.await();
     while (racing.get()) {
       int n = added.get();
       int e = n % documents.size();
       String[] split = SPLITS[n % SPLITS.length];
       documents.set(e, withCohort(documents.get(e), 2 + n / documents.size(), split[0], split[1]));
-      through.resources.apply(List.of(documents.get(e).build()), OptionalInt.empty(), Author.SYSTEM);
+      through.resources.apply(
+          List.of(documents.get(e).build()), OptionalInt.empty(), Author.SYSTEM);
       added.incrementAndGet();
     }
     return added.get();

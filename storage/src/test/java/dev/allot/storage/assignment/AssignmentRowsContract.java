@@ -36,15 +36,19 @@ abstract class AssignmentRowsContract extends StoreSuite {
   private static final long PATIENCE_SECONDS = 30;
 
   List<Assignment> insert(List<Assignment> rows) {
-    return database().inTransaction(connection -> AssignmentRows.insertFirstWriteWins(connection, rows));
+    return database()
+        .inTransaction(connection -> AssignmentRows.insertFirstWriteWins(connection, rows));
   }
 
   List<Assignment> stored(ResourceId experiment) {
-    return database().withConnection(connection -> AssignmentRows.list(connection, experiment, null, 10_000));
+    return database()
+        .withConnection(connection -> AssignmentRows.list(connection, experiment, null, 10_000));
   }
 
   Map<String, ResourceId> assignedVariants(ResourceId experiment, List<String> subjectIds) {
-    return database().withConnection(connection -> AssignmentRows.assignedVariants(connection, experiment, subjectIds));
+    return database()
+        .withConnection(
+            connection -> AssignmentRows.assignedVariants(connection, experiment, subjectIds));
   }
 
   // first write wins
@@ -65,8 +69,15 @@ abstract class AssignmentRowsContract extends StoreSuite {
   @Test
   void insertFirstWriteWins_ofATakenKey_keepsTheFirstRowAndReturnsNothing() {
     Assignment first = assignment(HOME_CTA, "user-1", CONTROL);
-    Assignment second = new Assignment(AssignmentIds.next(AT.plusSeconds(60)), HOME_CTA, "user-1", TREATMENT, 2,
-        AT.plusSeconds(60), "orders_table");
+    Assignment second =
+        new Assignment(
+            AssignmentIds.next(AT.plusSeconds(60)),
+            HOME_CTA,
+            "user-1",
+            TREATMENT,
+            2,
+            AT.plusSeconds(60),
+            "orders_table");
     insert(List.of(first));
 
     List<Assignment> inserted = insert(List.of(second));
@@ -88,15 +99,21 @@ abstract class AssignmentRowsContract extends StoreSuite {
 
   @Test
   void insertFirstWriteWins_ofMoreRowsThanOneStatementTakes_returnsExactlyTheNewOnes() {
-    List<Assignment> taken = IntStream.range(0, 350).filter(i -> i % 3 == 0)
-        .mapToObj(i -> assignment(HOME_CTA, "user-" + i, CONTROL)).toList();
+    List<Assignment> taken =
+        IntStream.range(0, 350)
+            .filter(i -> i % 3 == 0)
+            .mapToObj(i -> assignment(HOME_CTA, "user-" + i, CONTROL))
+            .toList();
     insert(taken);
-    List<Assignment> proposed = IntStream.range(0, 350)
-        .mapToObj(i -> assignment(HOME_CTA, "user-" + i, TREATMENT)).toList();
+    List<Assignment> proposed =
+        IntStream.range(0, 350)
+            .mapToObj(i -> assignment(HOME_CTA, "user-" + i, TREATMENT))
+            .toList();
 
     List<Assignment> inserted = insert(proposed);
 
-    List<Assignment> fresh = proposed.stream().filter(row -> !subjectNumberDividesBy3(row)).toList();
+    List<Assignment> fresh =
+        proposed.stream().filter(row -> !subjectNumberDividesBy3(row)).toList();
     assertThat(inserted).containsExactlyInAnyOrderElementsOf(fresh);
     List<Assignment> expected = new ArrayList<>(taken);
     expected.addAll(fresh);
@@ -107,10 +124,13 @@ abstract class AssignmentRowsContract extends StoreSuite {
   void insertFirstWriteWins_inATransactionThatRollsBack_leavesNothing() {
     Assignment row = assignment(HOME_CTA, "user-1", CONTROL);
 
-    assertThatThrownBy(() -> database().inTransaction(connection -> {
-      AssignmentRows.insertFirstWriteWins(connection, List.of(row));
-      throw new IllegalStateException("the caller's work failed after the insert");
-    })).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() ->
+            database()
+                .inTransaction(connection -> {
+                  AssignmentRows.insertFirstWriteWins(connection, List.of(row));
+                  throw new IllegalStateException("the caller's work failed after the insert");
+                }))
+        .isInstanceOf(IllegalStateException.class);
 
     assertThat(stored(HOME_CTA)).isEmpty();
     assertThat(insert(List.of(row))).as("the key is free again").containsExactly(row);
@@ -122,7 +142,8 @@ abstract class AssignmentRowsContract extends StoreSuite {
   record Raced(List<Assignment> inserted, Map<String, ResourceId> read) {}
 
   @Test
-  void transactionsRacingForTheSameKeys_storeOneRowEach_andEveryReaderSeesItsVariant() throws Exception {
+  void transactionsRacingForTheSameKeys_storeOneRowEach_andEveryReaderSeesItsVariant()
+      throws Exception {
     int racers = 8;
     List<String> subjects = IntStream.range(0, 40).mapToObj(i -> "user-" + i).toList();
     CountDownLatch start = new CountDownLatch(1);
@@ -132,12 +153,14 @@ abstract class AssignmentRowsContract extends StoreSuite {
       for (int r = 0; r < racers; r++) {
         // Each racer proposes a variant of its own for every subject, so a row names its writer.
         ResourceId variant = ResourceId.of("VARIANT-" + r);
-        List<Assignment> rows = subjects.stream().map(s -> assignment(HOME_CTA, s, variant)).toList();
-        races.add(pool.submit(() -> {
-          start.await();
-          List<Assignment> inserted = insert(rows);
-          return new Raced(inserted, assignedVariants(HOME_CTA, subjects));
-        }));
+        List<Assignment> rows =
+            subjects.stream().map(s -> assignment(HOME_CTA, s, variant)).toList();
+        races.add(
+            pool.submit(() -> {
+              start.await();
+              List<Assignment> inserted = insert(rows);
+              return new Raced(inserted, assignedVariants(HOME_CTA, subjects));
+            }));
       }
       start.countDown();
       List<Raced> raced = new ArrayList<>();
@@ -148,13 +171,19 @@ abstract class AssignmentRowsContract extends StoreSuite {
       Map<String, ResourceId> winners = new HashMap<>();
       for (Raced race : raced) {
         for (Assignment row : race.inserted()) {
-          assertThat(winners.put(row.subjectId(), row.variantId())).as("%s inserted twice", row.subjectId()).isNull();
+          assertThat(winners.put(row.subjectId(), row.variantId()))
+              .as("%s inserted twice", row.subjectId())
+              .isNull();
         }
       }
-      assertThat(winners.keySet()).as("one insert per subject").containsExactlyInAnyOrderElementsOf(subjects);
+      assertThat(winners.keySet())
+          .as("one insert per subject")
+          .containsExactlyInAnyOrderElementsOf(subjects);
       List<Assignment> stored = stored(HOME_CTA);
       assertThat(stored).hasSize(subjects.size());
-      assertThat(stored.stream().collect(Collectors.toMap(Assignment::subjectId, Assignment::variantId)))
+      assertThat(
+              stored.stream()
+                  .collect(Collectors.toMap(Assignment::subjectId, Assignment::variantId)))
           .isEqualTo(winners);
       assertThat(raced).allSatisfy(race -> assertThat(race.read()).isEqualTo(winners));
     } finally {
@@ -166,29 +195,36 @@ abstract class AssignmentRowsContract extends StoreSuite {
 
   @Test
   void assignedVariants_answersTheStoredSubjectsOfThatExperimentOnly() {
-    insert(List.of(
-        assignment(HOME_CTA, "user-1", CONTROL),
-        assignment(HOME_CTA, "user-2", TREATMENT),
-        assignment(PRICING, "user-3", TREATMENT)));
+    insert(
+        List.of(
+            assignment(HOME_CTA, "user-1", CONTROL),
+            assignment(HOME_CTA, "user-2", TREATMENT),
+            assignment(PRICING, "user-3", TREATMENT)));
 
-    Map<String, ResourceId> variants = assignedVariants(HOME_CTA, List.of("user-1", "user-2", "user-3", "user-4"));
+    Map<String, ResourceId> variants =
+        assignedVariants(HOME_CTA, List.of("user-1", "user-2", "user-3", "user-4"));
 
     assertThat(variants).isEqualTo(Map.of("user-1", CONTROL, "user-2", TREATMENT));
-    assertThat(assignedVariants(PRICING, List.of("user-1", "user-3"))).isEqualTo(Map.of("user-3", TREATMENT));
+    assertThat(assignedVariants(PRICING, List.of("user-1", "user-3")))
+        .isEqualTo(Map.of("user-3", TREATMENT));
     assertThat(assignedVariants(HOME_CTA, List.of())).isEmpty();
   }
 
   @Test
   void assignedVariants_ofMoreSubjectsThanOneInListTakes_answersEachStoredOne() {
-    List<Assignment> rows = IntStream.range(0, 1_300).filter(i -> i % 2 == 0)
-        .mapToObj(i -> assignment(HOME_CTA, "user-" + i, i % 4 == 0 ? CONTROL : TREATMENT)).toList();
+    List<Assignment> rows =
+        IntStream.range(0, 1_300)
+            .filter(i -> i % 2 == 0)
+            .mapToObj(i -> assignment(HOME_CTA, "user-" + i, i % 4 == 0 ? CONTROL : TREATMENT))
+            .toList();
     insert(rows);
     List<String> asked = IntStream.range(0, 1_300).mapToObj(i -> "user-" + i).toList();
 
     Map<String, ResourceId> variants = assignedVariants(HOME_CTA, asked);
 
     assertThat(variants)
-        .isEqualTo(rows.stream().collect(Collectors.toMap(Assignment::subjectId, Assignment::variantId)));
+        .isEqualTo(
+            rows.stream().collect(Collectors.toMap(Assignment::subjectId, Assignment::variantId)));
   }
 
   private static boolean subjectNumberDividesBy3(Assignment row) {

@@ -49,7 +49,8 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
 
   /** get and getOrMake, for tests that hold for both. */
   enum Call {
-    GET, GET_OR_MAKE;
+    GET,
+    GET_OR_MAKE;
 
     List<Decision> on(AssignmentService service, String subjectId, List<String> experimentIds) {
       return this == GET
@@ -62,19 +63,24 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
 
   @ParameterizedTest
   @EnumSource(Node.Caching.class)
-  void getOrMake_ofANewSubject_storesTheVariantBucketingGivesAndAnswersAssigned(Node.Caching caching) {
+  void getOrMake_ofANewSubject_storesTheVariantBucketingGivesAndAnswersAssigned(
+      Node.Caching caching) {
     apply(experiment("home-cta"));
     clock.advance(Duration.ofMinutes(5));
     ResourceId expected = expectedVariant("home-cta", "user-1", 1);
 
     List<Decision> decisions = assignments(caching).getOrMake("user-1", null, List.of("home-cta"));
 
-    assertThat(decisions).containsExactly(new Decision("HOME-CTA", expected, 1, true, Reason.ASSIGNED));
-    assertThat(rows()).singleElement().satisfies(row -> {
-      assertThat(row.id()).matches(ULID);
-      assertThat(millisOf(row.id())).isEqualTo(clock.instant().toEpochMilli());
-      assertThat(row).isEqualTo(new Assignment(row.id(), HOME_CTA, "user-1", expected, 1, now(), "api"));
-    });
+    assertThat(decisions)
+        .containsExactly(new Decision("HOME-CTA", expected, 1, true, Reason.ASSIGNED));
+    assertThat(rows())
+        .singleElement()
+        .satisfies(row -> {
+          assertThat(row.id()).matches(ULID);
+          assertThat(millisOf(row.id())).isEqualTo(clock.instant().toEpochMilli());
+          assertThat(row)
+              .isEqualTo(new Assignment(row.id(), HOME_CTA, "user-1", expected, 1, now(), "api"));
+        });
   }
 
   @Test
@@ -84,9 +90,16 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
 
     subjects.forEach(s -> assignments().getOrMake(s, null, List.of("home-cta")));
 
-    assertThat(rows()).hasSize(100).allSatisfy(row ->
-        assertThat(row.variantId()).as(row.subjectId()).isEqualTo(expectedVariant("home-cta", row.subjectId(), 1)));
-    assertThat(rows()).extracting(Assignment::variantId).as("a 50/50 split gives both").contains(CONTROL, TREATMENT);
+    assertThat(rows())
+        .hasSize(100)
+        .allSatisfy(row ->
+            assertThat(row.variantId())
+                .as(row.subjectId())
+                .isEqualTo(expectedVariant("home-cta", row.subjectId(), 1)));
+    assertThat(rows())
+        .extracting(Assignment::variantId)
+        .as("a 50/50 split gives both")
+        .contains(CONTROL, TREATMENT);
   }
 
   @ParameterizedTest
@@ -99,7 +112,8 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
 
     List<Decision> again = assignments(caching).getOrMake("user-1", null, List.of("home-cta"));
 
-    assertThat(again).containsExactly(new Decision("HOME-CTA", first.variantId(), 1, false, Reason.EXISTING));
+    assertThat(again)
+        .containsExactly(new Decision("HOME-CTA", first.variantId(), 1, false, Reason.EXISTING));
     assertThat(rows()).containsExactly(stored);
   }
 
@@ -107,11 +121,13 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   @EnumSource(Node.Caching.class)
   void get_ofAnAssignedSubject_answersTheStoredVariantAsExisting(Node.Caching caching) {
     apply(experiment("home-cta"));
-    ResourceId variant = node.assignments.getOrMake("user-1", null, List.of("home-cta")).getFirst().variantId();
+    ResourceId variant =
+        node.assignments.getOrMake("user-1", null, List.of("home-cta")).getFirst().variantId();
 
     List<Decision> decisions = assignments(caching).get("user-1", null, List.of("home-cta"));
 
-    assertThat(decisions).containsExactly(new Decision("HOME-CTA", variant, 1, false, Reason.EXISTING));
+    assertThat(decisions)
+        .containsExactly(new Decision("HOME-CTA", variant, 1, false, Reason.EXISTING));
   }
 
   @ParameterizedTest
@@ -121,10 +137,13 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
 
     List<Decision> decisions = assignments(caching).get("user-1", null, List.of("home-cta"));
 
-    assertThat(decisions).containsExactly(new Decision("HOME-CTA", null, null, false, Reason.NOT_ASSIGNED));
+    assertThat(decisions)
+        .containsExactly(new Decision("HOME-CTA", null, null, false, Reason.NOT_ASSIGNED));
     assertThat(rows()).isEmpty();
     assertThat(assignments(caching).getOrMake("user-1", null, List.of("home-cta")))
-        .extracting(Decision::reason).as("get left nothing behind").containsExactly(Reason.ASSIGNED);
+        .extracting(Decision::reason)
+        .as("get left nothing behind")
+        .containsExactly(Reason.ASSIGNED);
   }
 
   @ParameterizedTest
@@ -133,9 +152,11 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
     apply(experiment("home-cta"));
     Node other = otherNode(caching);
     assertThat(other.assignments.get("user-1", null, List.of("home-cta")))
-        .extracting(Decision::reason).containsExactly(Reason.NOT_ASSIGNED);
+        .extracting(Decision::reason)
+        .containsExactly(Reason.NOT_ASSIGNED);
 
-    ResourceId variant = node.assignments.getOrMake("user-1", null, List.of("home-cta")).getFirst().variantId();
+    ResourceId variant =
+        node.assignments.getOrMake("user-1", null, List.of("home-cta")).getFirst().variantId();
 
     assertThat(other.assignments.get("user-1", null, List.of("home-cta")))
         .containsExactly(new Decision("HOME-CTA", variant, 1, false, Reason.EXISTING));
@@ -147,31 +168,41 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   void getOrMake_thatLosesTheRaceToAnotherWriter_answersTheWinnersVariant() {
     apply(experiment("home-cta"));
     String subject = subjectGetting("home-cta", 1, CONTROL);
-    Assignment elsewhere = new Assignment("01JQ0000000000000000000000", HOME_CTA, subject, TREATMENT, 1,
-        START.minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MICROS), "warehouse_import");
+    Assignment elsewhere =
+        new Assignment(
+            "01JQ0000000000000000000000",
+            HOME_CTA,
+            subject,
+            TREATMENT,
+            1,
+            START.minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MICROS),
+            "warehouse_import");
     // The other writer stores its row after this call proposed its own and before that write lands.
-    AssignmentStore raced = new AssignmentStore() {
-      @Override
-      public Map<AssignmentKey, Assignment> find(Collection<AssignmentKey> keys) {
-        return node.sqlStore.find(keys);
-      }
+    AssignmentStore raced =
+        new AssignmentStore() {
+          @Override
+          public Map<AssignmentKey, Assignment> find(Collection<AssignmentKey> keys) {
+            return node.sqlStore.find(keys);
+          }
 
-      @Override
-      public Map<AssignmentKey, Assignment> insertIfAbsent(List<Assignment> assignments) {
-        uncached.sqlStore.insertIfAbsent(List.of(elsewhere));
-        return node.sqlStore.insertIfAbsent(assignments);
-      }
+          @Override
+          public Map<AssignmentKey, Assignment> insertIfAbsent(List<Assignment> assignments) {
+            uncached.sqlStore.insertIfAbsent(List.of(elsewhere));
+            return node.sqlStore.insertIfAbsent(assignments);
+          }
 
-      @Override
-      public List<Assignment> list(ResourceId experimentId, String afterId, int limit) {
-        return node.sqlStore.list(experimentId, afterId, limit);
-      }
-    };
+          @Override
+          public List<Assignment> list(ResourceId experimentId, String afterId, int limit) {
+            return node.sqlStore.list(experimentId, afterId, limit);
+          }
+        };
 
-    List<Decision> decisions = new AssignmentService(node.catalog, raced, clock, AnsweredCalls.NONE)
-        .getOrMake(subject, null, List.of("home-cta"));
+    List<Decision> decisions =
+        new AssignmentService(node.catalog, raced, clock, AnsweredCalls.NONE)
+            .getOrMake(subject, null, List.of("home-cta"));
 
-    assertThat(decisions).containsExactly(new Decision("HOME-CTA", TREATMENT, 1, false, Reason.EXISTING));
+    assertThat(decisions)
+        .containsExactly(new Decision("HOME-CTA", TREATMENT, 1, false, Reason.EXISTING));
     assertThat(rows()).containsExactly(elsewhere);
   }
 
@@ -179,8 +210,15 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   void storedVariant_isAnsweredEvenWhereBucketingNowDisagrees() {
     apply(experiment("home-cta"));
     String subject = subjectGetting("home-cta", 1, CONTROL);
-    Assignment imported = new Assignment("01JQ0000000000000000000000", HOME_CTA, subject, TREATMENT, 1,
-        START.minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MICROS), "warehouse_import");
+    Assignment imported =
+        new Assignment(
+            "01JQ0000000000000000000000",
+            HOME_CTA,
+            subject,
+            TREATMENT,
+            1,
+            START.minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MICROS),
+            "warehouse_import");
     node.sqlStore.insertIfAbsent(List.of(imported));
 
     assertThat(assignments().getOrMake(subject, null, List.of("home-cta")))
@@ -198,7 +236,8 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
 
     List<Decision> decisions = call.on(assignments(), "user-1", List.of("home-cta"));
 
-    assertThat(decisions).containsExactly(new Decision("HOME-CTA", TREATMENT, null, false, Reason.WINNER));
+    assertThat(decisions)
+        .containsExactly(new Decision("HOME-CTA", TREATMENT, null, false, Reason.WINNER));
     assertThat(rows()).isEmpty();
   }
 
@@ -213,7 +252,8 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
 
     List<Decision> decisions = call.on(assignments(), subject, List.of("home-cta"));
 
-    assertThat(decisions).containsExactly(new Decision("HOME-CTA", TREATMENT, null, false, Reason.WINNER));
+    assertThat(decisions)
+        .containsExactly(new Decision("HOME-CTA", TREATMENT, null, false, Reason.WINNER));
     assertThat(rows()).as("the stored assignment stays as it was").isEqualTo(before);
     assertThat(before).extracting(Assignment::variantId).containsExactly(CONTROL);
   }
@@ -221,12 +261,15 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   @ParameterizedTest
   @EnumSource(Call.class)
   void winnerDeclared_answersTheWinnerEvenToASubjectOfAnotherType(Call call) {
-    apply(subjectType("device").with("spec.matchType", "UUID"), experiment("home-cta").with("spec.subjectType", "device"));
+    apply(
+        subjectType("device").with("spec.matchType", "UUID"),
+        experiment("home-cta").with("spec.subjectType", "device"));
     apply(winner(experiment("home-cta").with("spec.subjectType", "device"), "control"));
 
     List<Decision> decisions = call.on(assignments(), "not-a-uuid", List.of("home-cta"));
 
-    assertThat(decisions).containsExactly(new Decision("HOME-CTA", CONTROL, null, false, Reason.WINNER));
+    assertThat(decisions)
+        .containsExactly(new Decision("HOME-CTA", CONTROL, null, false, Reason.WINNER));
     assertThat(rows()).isEmpty();
   }
 
@@ -235,9 +278,11 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
     apply(experiment("home-cta"));
     apply(winner(experiment("home-cta"), "control"));
 
-    Map<String, Decision> decisions = assignments().getOrMakeMany("home-cta", List.of("user-1", "user-2"));
+    Map<String, Decision> decisions =
+        assignments().getOrMakeMany("home-cta", List.of("user-1", "user-2"));
 
-    assertThat(decisions.values()).extracting(Decision::variantId, Decision::reason)
+    assertThat(decisions.values())
+        .extracting(Decision::variantId, Decision::reason)
         .containsOnly(tuple(CONTROL, Reason.WINNER));
     assertThat(rows()).isEmpty();
   }
@@ -245,8 +290,9 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   // draft, ended, archived
 
   static Stream<Arguments> inactiveStatuses() {
-    return Stream.of(Call.values()).flatMap(call -> Stream.of("draft", "ended", "archived")
-        .map(status -> Arguments.of(status, call)));
+    return Stream.of(Call.values())
+        .flatMap(call ->
+            Stream.of("draft", "ended", "archived").map(status -> Arguments.of(status, call)));
   }
 
   @ParameterizedTest
@@ -259,11 +305,15 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
 
     List<Decision> decisions = call.on(assignments(), "user-1", List.of("home-cta"));
 
-    assertThat(decisions).containsExactly(new Decision("HOME-CTA", null, null, false, Reason.NOT_ACTIVE));
+    assertThat(decisions)
+        .containsExactly(new Decision("HOME-CTA", null, null, false, Reason.NOT_ACTIVE));
     assertThat(rows()).isEmpty();
   }
 
-  /** The statuses an experiment that has assigned subjects can move on to, other than a declared winner. */
+  /**
+   * The statuses an experiment that has assigned subjects can move on to, other than a declared
+   * winner.
+   */
   static Stream<Arguments> statusesAfterActive() {
     return inactiveStatuses().filter(arguments -> !arguments.get()[0].equals("draft"));
   }
@@ -278,7 +328,8 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
 
     List<Decision> decisions = call.on(assignments(), "user-1", List.of("home-cta"));
 
-    assertThat(decisions).containsExactly(new Decision("HOME-CTA", null, null, false, Reason.NOT_ACTIVE));
+    assertThat(decisions)
+        .containsExactly(new Decision("HOME-CTA", null, null, false, Reason.NOT_ACTIVE));
     assertThat(rows()).hasSize(1).isEqualTo(before);
   }
 
@@ -298,14 +349,16 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   void unknownOrMalformedExperimentIds_answerNotFound(Call call) {
     String tooLong = "x".repeat(129);
 
-    List<Decision> decisions = call.on(assignments(), "user-1", List.of("nope", "not an id!", "", tooLong, "ünï"));
+    List<Decision> decisions =
+        call.on(assignments(), "user-1", List.of("nope", "not an id!", "", tooLong, "ünï"));
 
-    assertThat(decisions).containsExactly(
-        new Decision("NOPE", null, null, false, Reason.NOT_FOUND),
-        new Decision("NOT AN ID!", null, null, false, Reason.NOT_FOUND),
-        new Decision("", null, null, false, Reason.NOT_FOUND),
-        new Decision(tooLong.toUpperCase(), null, null, false, Reason.NOT_FOUND),
-        new Decision("ÜNÏ", null, null, false, Reason.NOT_FOUND));
+    assertThat(decisions)
+        .containsExactly(
+            new Decision("NOPE", null, null, false, Reason.NOT_FOUND),
+            new Decision("NOT AN ID!", null, null, false, Reason.NOT_FOUND),
+            new Decision("", null, null, false, Reason.NOT_FOUND),
+            new Decision(tooLong.toUpperCase(), null, null, false, Reason.NOT_FOUND),
+            new Decision("ÜNÏ", null, null, false, Reason.NOT_FOUND));
     assertThat(rows()).isEmpty();
   }
 
@@ -325,9 +378,11 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   void nonAsciiLookalikeOfAnExperimentId_isNotFoundForManySubjectsOrListing() {
     apply(experiment("pricing"));
 
-    AllotException many = catchThrowableOfType(AllotException.class,
-        () -> assignments().getOrMakeMany("prıcing", List.of("user-1")));
-    AllotException list = catchThrowableOfType(AllotException.class, () -> assignments().list("prıcing", 10, null));
+    AllotException many =
+        catchThrowableOfType(
+            AllotException.class, () -> assignments().getOrMakeMany("prıcing", List.of("user-1")));
+    AllotException list =
+        catchThrowableOfType(AllotException.class, () -> assignments().list("prıcing", 10, null));
 
     assertThat(many.code()).isEqualTo(ErrorCode.NOT_FOUND);
     assertThat(list.code()).isEqualTo(ErrorCode.NOT_FOUND);
@@ -339,11 +394,14 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   @ParameterizedTest
   @EnumSource(Call.class)
   void subjectOfAnotherType_isAnInvalidSubjectAndStoresNothing(Call call) {
-    apply(subjectType("device").with("spec.matchType", "UUID"), experiment("home-cta").with("spec.subjectType", "device"));
+    apply(
+        subjectType("device").with("spec.matchType", "UUID"),
+        experiment("home-cta").with("spec.subjectType", "device"));
 
     List<Decision> decisions = call.on(assignments(), "user-1", List.of("home-cta"));
 
-    assertThat(decisions).containsExactly(new Decision("HOME-CTA", null, null, false, Reason.INVALID_SUBJECT));
+    assertThat(decisions)
+        .containsExactly(new Decision("HOME-CTA", null, null, false, Reason.INVALID_SUBJECT));
     assertThat(rows()).isEmpty();
   }
 
@@ -351,13 +409,15 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   @CsvSource({"UUID, 550E8400-e29b-41d4-a716-446655440000", "INTEGER, -42", "CUSTOM, acct_7"})
   void subjectOfTheExperimentsType_isAssigned(String matchType, String subject) {
     DocumentBuilder type = subjectType("unit").with("spec.matchType", matchType);
-    apply(matchType.equals("CUSTOM") ? type.with("spec.matchRegex", "acct_[0-9]+") : type,
+    apply(
+        matchType.equals("CUSTOM") ? type.with("spec.matchRegex", "acct_[0-9]+") : type,
         experiment("home-cta").with("spec.subjectType", "unit"));
 
     List<Decision> decisions = assignments().getOrMake(subject, null, List.of("home-cta"));
 
     assertThat(decisions).extracting(Decision::reason).containsExactly(Reason.ASSIGNED);
-    assertThat(row("HOME-CTA", subject).variantId()).isEqualTo(expectedVariant("home-cta", subject, 1));
+    assertThat(row("HOME-CTA", subject).variantId())
+        .isEqualTo(expectedVariant("home-cta", subject, 1));
   }
 
   // many experiments in one call
@@ -365,7 +425,8 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   @ParameterizedTest
   @EnumSource(Call.class)
   void answers_comeOnePerExperimentInTheOrderAsked(Call call) {
-    apply(subjectType("account").with("spec.matchType", "INTEGER"),
+    apply(
+        subjectType("account").with("spec.matchType", "INTEGER"),
         experiment("active-one"),
         experiment("drafted").status("draft"),
         experiment("for-accounts").with("spec.subjectType", "account"),
@@ -373,15 +434,20 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
     apply(winner(experiment("decided"), "control"));
     clock.advance(Duration.ofSeconds(1));
 
-    List<Decision> decisions = call.on(assignments(), "user-1",
-        List.of("decided", "unknown", "Active-One", "for-accounts", "drafted"));
+    List<Decision> decisions =
+        call.on(
+            assignments(),
+            "user-1",
+            List.of("decided", "unknown", "Active-One", "for-accounts", "drafted"));
 
-    assertThat(decisions).extracting(Decision::experimentId, Decision::reason).containsExactly(
-        tuple("DECIDED", Reason.WINNER),
-        tuple("UNKNOWN", Reason.NOT_FOUND),
-        tuple("ACTIVE-ONE", call == Call.GET ? Reason.NOT_ASSIGNED : Reason.ASSIGNED),
-        tuple("FOR-ACCOUNTS", Reason.INVALID_SUBJECT),
-        tuple("DRAFTED", Reason.NOT_ACTIVE));
+    assertThat(decisions)
+        .extracting(Decision::experimentId, Decision::reason)
+        .containsExactly(
+            tuple("DECIDED", Reason.WINNER),
+            tuple("UNKNOWN", Reason.NOT_FOUND),
+            tuple("ACTIVE-ONE", call == Call.GET ? Reason.NOT_ASSIGNED : Reason.ASSIGNED),
+            tuple("FOR-ACCOUNTS", Reason.INVALID_SUBJECT),
+            tuple("DRAFTED", Reason.NOT_ACTIVE));
     assertThat(rows()).hasSize(call == Call.GET ? 0 : 1);
   }
 
@@ -392,12 +458,14 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
 
     List<Decision> decisions = assignments().getOrMake("user-1", null, ids);
 
-    assertThat(decisions).extracting(Decision::experimentId)
+    assertThat(decisions)
+        .extracting(Decision::experimentId)
         .containsExactlyElementsOf(ids.stream().map(String::toUpperCase).toList());
-    assertThat(decisions).allSatisfy(d -> {
-      assertThat(d.reason()).isEqualTo(Reason.ASSIGNED);
-      assertThat(d.variantId()).isEqualTo(expectedVariant(d.experimentId(), "user-1", 1));
-    });
+    assertThat(decisions)
+        .allSatisfy(d -> {
+          assertThat(d.reason()).isEqualTo(Reason.ASSIGNED);
+          assertThat(d.variantId()).isEqualTo(expectedVariant(d.experimentId(), "user-1", 1));
+        });
     assertThat(rows()).hasSize(20).extracting(Assignment::createdAt).containsOnly(now());
   }
 
@@ -406,7 +474,8 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   void duplicateExperimentIds_getTheSameAnswerAndOneRow(Call call) {
     apply(experiment("home-cta"));
 
-    List<Decision> decisions = call.on(assignments(), "user-1", List.of("home-cta", "HOME-CTA", "Home-Cta"));
+    List<Decision> decisions =
+        call.on(assignments(), "user-1", List.of("home-cta", "HOME-CTA", "Home-Cta"));
 
     assertThat(decisions).hasSize(3).containsOnly(decisions.getFirst());
     assertThat(rows()).hasSize(call == Call.GET ? 0 : 1);
@@ -429,7 +498,8 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
         .containsExactly(new Decision("HOME-CTA", CONTROL, 1, false, Reason.EXISTING));
     assertThat(assignments(caching).getOrMake("user-2", null, List.of("home-cta")))
         .containsExactly(new Decision("HOME-CTA", TREATMENT, 2, true, Reason.ASSIGNED));
-    assertThat(otherNode(Node.Caching.UNCACHED).assignments.get("user-1", null, List.of("home-cta")))
+    assertThat(
+            otherNode(Node.Caching.UNCACHED).assignments.get("user-1", null, List.of("home-cta")))
         .as("read from the store, not a cache")
         .containsExactly(new Decision("HOME-CTA", CONTROL, 1, false, Reason.EXISTING));
   }
@@ -450,12 +520,17 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
 
     assertThat(rows()).filteredOn(a -> a.subjectId().startsWith("early-")).isEqualTo(earlyRows);
     assertThat(earlyRows).allSatisfy(a -> assertThat(a.cohortIndex()).isEqualTo(1));
-    assertThat(rows()).filteredOn(a -> a.subjectId().startsWith("late-")).hasSize(100).allSatisfy(a -> {
-      assertThat(a.cohortIndex()).isEqualTo(2);
-      assertThat(a.variantId()).isEqualTo(expectedVariant("home-cta", a.subjectId(), 2));
-    });
-    assertThat(late).as("subjects the new split moves, so the test tells the cohorts apart")
-        .anyMatch(s -> !expectedVariant("home-cta", s, 1).equals(expectedVariant("home-cta", s, 2)));
+    assertThat(rows())
+        .filteredOn(a -> a.subjectId().startsWith("late-"))
+        .hasSize(100)
+        .allSatisfy(a -> {
+          assertThat(a.cohortIndex()).isEqualTo(2);
+          assertThat(a.variantId()).isEqualTo(expectedVariant("home-cta", a.subjectId(), 2));
+        });
+    assertThat(late)
+        .as("subjects the new split moves, so the test tells the cohorts apart")
+        .anyMatch(
+            s -> !expectedVariant("home-cta", s, 1).equals(expectedVariant("home-cta", s, 2)));
   }
 
   @ParameterizedTest
@@ -492,22 +567,30 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
     Map<String, Decision> decisions = assignments().getOrMakeMany("home-cta", subjects);
 
     assertThat(decisions.keySet()).containsExactlyElementsOf(subjects);
-    assertThat(decisions).allSatisfy((subject, d) -> {
-      assertThat(d.variantId()).isEqualTo(row("HOME-CTA", subject).variantId());
-      assertThat(d.reason()).isEqualTo(subject.equals("user-5") ? Reason.EXISTING : Reason.ASSIGNED);
-      assertThat(d.newAssignment()).isEqualTo(!subject.equals("user-5"));
-    });
-    assertThat(rows()).hasSize(5).allSatisfy(a ->
-        assertThat(a.variantId()).isEqualTo(expectedVariant("home-cta", a.subjectId(), 1)));
+    assertThat(decisions)
+        .allSatisfy((subject, d) -> {
+          assertThat(d.variantId()).isEqualTo(row("HOME-CTA", subject).variantId());
+          assertThat(d.reason())
+              .isEqualTo(subject.equals("user-5") ? Reason.EXISTING : Reason.ASSIGNED);
+          assertThat(d.newAssignment()).isEqualTo(!subject.equals("user-5"));
+        });
+    assertThat(rows())
+        .hasSize(5)
+        .allSatisfy(a ->
+            assertThat(a.variantId()).isEqualTo(expectedVariant("home-cta", a.subjectId(), 1)));
   }
 
   @Test
   void getOrMakeMany_givesInvalidSubjectsNoVariant() {
-    apply(subjectType("account").with("spec.matchType", "INTEGER"), experiment("home-cta").with("spec.subjectType", "account"));
+    apply(
+        subjectType("account").with("spec.matchType", "INTEGER"),
+        experiment("home-cta").with("spec.subjectType", "account"));
 
-    Map<String, Decision> decisions = assignments().getOrMakeMany("home-cta", List.of("42", "user-1", "-7"));
+    Map<String, Decision> decisions =
+        assignments().getOrMakeMany("home-cta", List.of("42", "user-1", "-7"));
 
-    assertThat(decisions.get("user-1")).isEqualTo(new Decision("HOME-CTA", null, null, false, Reason.INVALID_SUBJECT));
+    assertThat(decisions.get("user-1"))
+        .isEqualTo(new Decision("HOME-CTA", null, null, false, Reason.INVALID_SUBJECT));
     assertThat(decisions.get("42").variantId()).isEqualTo(expectedVariant("home-cta", "42", 1));
     assertThat(decisions.get("-7").variantId()).isEqualTo(expectedVariant("home-cta", "-7", 1));
     assertThat(rows()).extracting(Assignment::subjectId).containsExactlyInAnyOrder("42", "-7");
@@ -517,7 +600,8 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   void getOrMakeMany_ofDuplicateSubjects_answersEachOnceAndStoresOneRow() {
     apply(experiment("home-cta"));
 
-    Map<String, Decision> decisions = assignments().getOrMakeMany("home-cta", List.of("user-1", "user-2", "user-1"));
+    Map<String, Decision> decisions =
+        assignments().getOrMakeMany("home-cta", List.of("user-1", "user-2", "user-1"));
 
     assertThat(decisions.keySet()).containsExactly("user-1", "user-2");
     assertThat(rows()).extracting(Assignment::subjectId).containsExactly("user-1", "user-2");
@@ -526,7 +610,8 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   @Test
   void getOrMakeMany_ofAThousandSubjects_storesThemAll() {
     apply(experiment("home-cta"));
-    List<String> subjects = IntStream.range(0, AssignmentService.MAX_SUBJECTS).mapToObj(i -> "user-" + i).toList();
+    List<String> subjects =
+        IntStream.range(0, AssignmentService.MAX_SUBJECTS).mapToObj(i -> "user-" + i).toList();
 
     Map<String, Decision> decisions = assignments().getOrMakeMany("home-cta", subjects);
 
@@ -537,8 +622,10 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   @ParameterizedTest
   @ValueSource(strings = {"nope", "not an id!"})
   void getOrMakeMany_ofAnUnknownExperiment_isNotFound(String experimentId) {
-    AllotException e = catchThrowableOfType(AllotException.class,
-        () -> assignments().getOrMakeMany(experimentId, List.of("user-1")));
+    AllotException e =
+        catchThrowableOfType(
+            AllotException.class,
+            () -> assignments().getOrMakeMany(experimentId, List.of("user-1")));
 
     assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND);
     assertThat(rows()).isEmpty();
@@ -548,9 +635,11 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   void getOrMakeMany_withAMalformedSubject_isRefusedWholeNamingIt() {
     apply(experiment("home-cta"));
 
-    assertInvalidRequest(() -> assignments().getOrMakeMany("home-cta", List.of("user-1", "user-2", "bad\nid")),
+    assertInvalidRequest(
+        () -> assignments().getOrMakeMany("home-cta", List.of("user-1", "user-2", "bad\nid")),
         "subjectIds[2]");
-    assertInvalidRequest(() -> assignments().getOrMakeMany("home-cta", Collections.singletonList(null)),
+    assertInvalidRequest(
+        () -> assignments().getOrMakeMany("home-cta", Collections.singletonList(null)),
         "subjectIds[0]");
     assertThat(rows()).isEmpty();
   }
@@ -558,7 +647,8 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   @Test
   void getOrMakeMany_ofNoneOrMoreThanAThousandSubjects_isRefused() {
     apply(experiment("home-cta"));
-    List<String> tooMany = IntStream.range(0, AssignmentService.MAX_SUBJECTS + 1).mapToObj(i -> "user-" + i).toList();
+    List<String> tooMany =
+        IntStream.range(0, AssignmentService.MAX_SUBJECTS + 1).mapToObj(i -> "user-" + i).toList();
 
     assertInvalidRequest(() -> assignments().getOrMakeMany("home-cta", tooMany), "subjectIds");
     assertInvalidRequest(() -> assignments().getOrMakeMany("home-cta", List.of()), "subjectIds");
@@ -595,7 +685,8 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   @Test
   void list_ofExactlyOnePage_hasNoNextPage() {
     apply(experiment("home-cta"));
-    IntStream.range(0, 10).forEach(i -> assignments().getOrMake("user-" + i, null, List.of("home-cta")));
+    IntStream.range(0, 10)
+        .forEach(i -> assignments().getOrMake("user-" + i, null, List.of("home-cta")));
 
     AssignmentService.Page page = assignments().list("home-cta", 10, null);
 
@@ -606,7 +697,8 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   @Test
   void list_withoutPageSize_givesAHundred() {
     apply(experiment("home-cta"));
-    assignments().getOrMakeMany("home-cta", IntStream.range(0, 150).mapToObj(i -> "user-" + i).toList());
+    assignments()
+        .getOrMakeMany("home-cta", IntStream.range(0, 150).mapToObj(i -> "user-" + i).toList());
 
     AssignmentService.Page first = assignments().list("home-cta", null, "");
     AssignmentService.Page second = assignments().list("home-cta", null, first.nextPageToken());
@@ -623,7 +715,8 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   void list_ofAnExperimentWithoutAssignments_isEmpty() {
     apply(experiment("home-cta"));
 
-    assertThat(assignments().list("home-cta", 1, null)).isEqualTo(new AssignmentService.Page(List.of(), null));
+    assertThat(assignments().list("home-cta", 1, null))
+        .isEqualTo(new AssignmentService.Page(List.of(), null));
   }
 
   @ParameterizedTest
@@ -640,13 +733,16 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
     apply(experiment("home-cta"));
     assignments().getOrMakeMany("home-cta", List.of("user-1", "user-2"));
 
-    assertThat(assignments().list("home-cta", pageSize, null).assignments()).hasSize(Math.min(pageSize, 2));
+    assertThat(assignments().list("home-cta", pageSize, null).assignments())
+        .hasSize(Math.min(pageSize, 2));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"nope", "not an id!"})
   void list_ofAnUnknownExperiment_isNotFound(String experimentId) {
-    AllotException e = catchThrowableOfType(AllotException.class, () -> assignments().list(experimentId, 10, null));
+    AllotException e =
+        catchThrowableOfType(
+            AllotException.class, () -> assignments().list(experimentId, 10, null));
 
     assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND);
   }
@@ -654,9 +750,18 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   // request validation
 
   static Stream<Arguments> malformedSubjects() {
-    return Stream.of(Call.values()).flatMap(call -> Stream.of(
-            null, "", "x".repeat(257), "user\n1", "user\u00001", "\t", "user\u007f", "lone\uD800surrogate")
-        .map(subject -> Arguments.of(call, subject)));
+    return Stream.of(Call.values())
+        .flatMap(call ->
+            Stream.of(
+                    null,
+                    "",
+                    "x".repeat(257),
+                    "user\n1",
+                    "user\u00001",
+                    "\t",
+                    "user\u007f",
+                    "lone\uD800surrogate")
+                .map(subject -> Arguments.of(call, subject)));
   }
 
   @ParameterizedTest
@@ -674,17 +779,22 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
     String longest = "x".repeat(256);
     String longestInCodePoints = "😀".repeat(256);
 
-    assertThat(assignments().getOrMake(longest, null, List.of("home-cta"))).extracting(Decision::reason)
+    assertThat(assignments().getOrMake(longest, null, List.of("home-cta")))
+        .extracting(Decision::reason)
         .containsExactly(Reason.ASSIGNED);
-    assertThat(assignments().getOrMake(longestInCodePoints, null, List.of("home-cta"))).extracting(Decision::reason)
+    assertThat(assignments().getOrMake(longestInCodePoints, null, List.of("home-cta")))
+        .extracting(Decision::reason)
         .containsExactly(Reason.ASSIGNED);
-    assertThat(rows()).extracting(Assignment::subjectId).containsExactlyInAnyOrder(longest, longestInCodePoints);
+    assertThat(rows())
+        .extracting(Assignment::subjectId)
+        .containsExactlyInAnyOrder(longest, longestInCodePoints);
   }
 
   @ParameterizedTest
   @EnumSource(Call.class)
   void missingOrTooManyExperimentIds_isAnInvalidRequest(Call call) {
-    List<String> tooMany = IntStream.range(0, AssignmentService.MAX_EXPERIMENTS + 1).mapToObj(i -> "e" + i).toList();
+    List<String> tooMany =
+        IntStream.range(0, AssignmentService.MAX_EXPERIMENTS + 1).mapToObj(i -> "e" + i).toList();
 
     assertInvalidRequest(() -> call.on(assignments(), "user-1", null), "experimentIds");
     assertInvalidRequest(() -> call.on(assignments(), "user-1", List.of()), "experimentIds");
@@ -694,7 +804,8 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   @ParameterizedTest
   @EnumSource(Call.class)
   void aHundredExperimentIds_areAnswered(Call call) {
-    List<String> hundred = IntStream.range(0, AssignmentService.MAX_EXPERIMENTS).mapToObj(i -> "e" + i).toList();
+    List<String> hundred =
+        IntStream.range(0, AssignmentService.MAX_EXPERIMENTS).mapToObj(i -> "e" + i).toList();
 
     assertThat(call.on(assignments(), "user-1", hundred)).hasSize(100);
   }
@@ -704,7 +815,8 @@ abstract class AssignmentServiceContract extends AssignmentFixture {
   void nullExperimentId_isAnInvalidRequestNamingItAndStoresNothing(Call call) {
     apply(experiment("home-cta"));
 
-    assertInvalidRequest(() -> call.on(assignments(), "user-1", Arrays.asList("home-cta", "other", null)),
+    assertInvalidRequest(
+        () -> call.on(assignments(), "user-1", Arrays.asList("home-cta", "other", null)),
         "experimentIds[2]");
     assertThat(rows()).isEmpty();
   }

@@ -23,7 +23,8 @@ abstract class CatalogContract extends AssignmentFixture {
 
   @Test
   void applyOnThisNode_reloadsItsCatalogBeforeReturning() {
-    node.resources.apply(List.of(experiment("home-cta").build()), OptionalInt.empty(), Author.SYSTEM);
+    node.resources.apply(
+        List.of(experiment("home-cta").build()), OptionalInt.empty(), Author.SYSTEM);
 
     assertThat(node.catalog.current().get(HOME_CTA)).isNotNull();
   }
@@ -34,13 +35,15 @@ abstract class CatalogContract extends AssignmentFixture {
     applyOn(other, experiment("home-cta"));
     assertThat(node.catalog.current().get(HOME_CTA)).as("before this node polls").isNull();
     assertThat(node.assignments.getOrMake("user-1", null, List.of("home-cta")))
-        .extracting(Decision::reason).containsExactly(Reason.NOT_FOUND);
+        .extracting(Decision::reason)
+        .containsExactly(Reason.NOT_FOUND);
 
     node.catalog.refreshIfChanged();
 
     assertThat(node.catalog.current().get(HOME_CTA)).isNotNull();
     assertThat(node.assignments.getOrMake("user-1", null, List.of("home-cta")))
-        .extracting(Decision::reason).containsExactly(Reason.ASSIGNED);
+        .extracting(Decision::reason)
+        .containsExactly(Reason.ASSIGNED);
   }
 
   @Test
@@ -53,8 +56,10 @@ abstract class CatalogContract extends AssignmentFixture {
     node.catalog.refreshIfChanged();
 
     Decision decision = node.assignments.getOrMake("user-1", null, List.of("home-cta")).getFirst();
-    assertThat(decision).isEqualTo(
-        new Decision("HOME-CTA", expectedVariant("home-cta", "user-1", 2), 2, true, Reason.ASSIGNED));
+    assertThat(decision)
+        .isEqualTo(
+            new Decision(
+                "HOME-CTA", expectedVariant("home-cta", "user-1", 2), 2, true, Reason.ASSIGNED));
   }
 
   @Test
@@ -62,10 +67,13 @@ abstract class CatalogContract extends AssignmentFixture {
     apply(experiment("home-cta"));
     Node other = otherNode(Node.Caching.CACHED);
 
-    applyOn(other, experiment("home-cta").status("winner_declared").with("spec.winningVariant", "control"));
+    applyOn(
+        other,
+        experiment("home-cta").status("winner_declared").with("spec.winningVariant", "control"));
     node.catalog.refreshIfChanged();
 
-    assertThat(node.catalog.current().get(HOME_CTA).experiment().status()).isEqualTo(ResourceStatus.WINNER_DECLARED);
+    assertThat(node.catalog.current().get(HOME_CTA).experiment().status())
+        .isEqualTo(ResourceStatus.WINNER_DECLARED);
     assertThat(node.assignments.get("user-1", null, List.of("home-cta")))
         .containsExactly(new Decision("HOME-CTA", CONTROL, null, false, Reason.WINNER));
   }
@@ -106,7 +114,9 @@ abstract class CatalogContract extends AssignmentFixture {
     assertThat(node.catalog.current().marker()).isNotEqualTo(before.marker());
     assertThat(node.catalog.current().experiments().keySet())
         .containsExactlyInAnyOrder(HOME_CTA, "PRICING");
-    assertThat(before.experiments().keySet()).as("an old snapshot never changes").containsExactly(HOME_CTA);
+    assertThat(before.experiments().keySet())
+        .as("an old snapshot never changes")
+        .containsExactly(HOME_CTA);
   }
 
   private static void applyOn(Node other, DocumentBuilder document) {

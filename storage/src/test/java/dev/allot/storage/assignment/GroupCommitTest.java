@@ -145,7 +145,8 @@ class GroupCommitTest {
     assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
     writer.failWith(null);
     Assignment after = row("after");
-    assertThat(answered(call(() -> commit.submit(List.of(after))))).isEqualTo(Map.of(after.key(), after));
+    assertThat(answered(call(() -> commit.submit(List.of(after)))))
+        .isEqualTo(Map.of(after.key(), after));
   }
 
   @Test
@@ -177,25 +178,28 @@ class GroupCommitTest {
   }
 
   /**
-   * A caller that finds the writer running, then is descheduled while close() stops it, must not hand
-   * its rows to a writer that is gone and wait forever. Many more callers than cores make that
-   * likely; on two cores, before the fix, it happened within a thousand rounds (about three seconds).
+   * A caller that finds the writer running, then is descheduled while close() stops it, must not
+   * hand its rows to a writer that is gone and wait forever. Many more callers than cores make that
+   * likely; on two cores, before the fix, it happened within a thousand rounds (about three
+   * seconds).
    */
   @Test
   void close_whileCallersKeepSubmitting_leavesNoCallerWaiting() throws Exception {
-    for (long end = System.nanoTime() + Duration.ofSeconds(3).toNanos(); System.nanoTime() < end; ) {
+    for (long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        System.nanoTime() < end; ) {
       GroupCommit commit = start(new RecordingWriter());
       List<Future<Integer>> running = new ArrayList<>();
       for (int c = 0; c < 16; c++) {
-        running.add(call(() -> {
-          for (int i = 0; ; i++) {
-            try {
-              commit.submit(List.of(row("user-" + i)));
-            } catch (AllotException e) {
-              return i;
-            }
-          }
-        }));
+        running.add(
+            call(() -> {
+              for (int i = 0; ; i++) {
+                try {
+                  commit.submit(List.of(row("user-" + i)));
+                } catch (AllotException e) {
+                  return i;
+                }
+              }
+            }));
       }
       Thread.sleep(1);
 
@@ -208,8 +212,9 @@ class GroupCommitTest {
   }
 
   @Test
-  void callerWhoseCommitDoesNotComeWithinTheDeadline_isAnsweredUnavailable_andItsRowsAreNotWrittenAfterwards()
-      throws Exception {
+  void
+      callerWhoseCommitDoesNotComeWithinTheDeadline_isAnsweredUnavailable_andItsRowsAreNotWrittenAfterwards()
+          throws Exception {
     RecordingWriter writer = new RecordingWriter();
     GroupCommit commit = start(writer, Duration.ofMillis(300), GroupCommit.CAPACITY);
     writer.holdNextCommit();
@@ -227,8 +232,10 @@ class GroupCommitTest {
     assertThat(answered(held)).as("the held caller's deadline passed too").isNotNull();
     writer.release();
     Assignment after = row("after");
-    assertThat(answered(call(() -> commit.submit(List.of(after))))).isEqualTo(Map.of(after.key(), after));
-    assertThat(writer.commits).as("the late caller gave up before its commit began, so it was skipped")
+    assertThat(answered(call(() -> commit.submit(List.of(after)))))
+        .isEqualTo(Map.of(after.key(), after));
+    assertThat(writer.commits)
+        .as("the late caller gave up before its commit began, so it was skipped")
         .containsExactly(List.of(first), List.of(after));
   }
 
@@ -274,7 +281,10 @@ class GroupCommitTest {
     });
   }
 
-  /** Waits until {@code count} callers are parked: each has handed in its rows and waits for its commit. */
+  /**
+   * Waits until {@code count} callers are parked: each has handed in its rows and waits for its
+   * commit.
+   */
   private void awaitWaiting(int count) throws InterruptedException {
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     while (callerThreads.size() < count
@@ -327,7 +337,9 @@ class GroupCommitTest {
     }
 
     void awaitHeld() throws InterruptedException {
-      assertThat(held.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("the writer took the first commit").isTrue();
+      assertThat(held.await(PATIENCE.toSeconds(), TimeUnit.SECONDS))
+          .as("the writer took the first commit")
+          .isTrue();
     }
 
     void release() {
@@ -339,8 +351,8 @@ class GroupCommitTest {
     }
 
     @Override
-    public Map<AssignmentKey, Assignment> write(java.sql.Connection connection, List<Assignment> rows)
-        throws SQLException {
+    public Map<AssignmentKey, Assignment> write(
+        java.sql.Connection connection, List<Assignment> rows) throws SQLException {
       held.countDown();
       boolean interrupted = false;
       while (true) {
@@ -371,8 +383,8 @@ class GroupCommitTest {
   }
 
   /** A caller whose commit the writer holds until {@code writer.release()}. */
-  private Future<Map<AssignmentKey, Assignment>> holdACommit(GroupCommit commit, RecordingWriter writer)
-      throws Exception {
+  private Future<Map<AssignmentKey, Assignment>> holdACommit(
+      GroupCommit commit, RecordingWriter writer) throws Exception {
     writer.holdNextCommit();
     Future<Map<AssignmentKey, Assignment>> first = call(() -> commit.submit(List.of(row("first"))));
     writer.awaitHeld();

@@ -17,21 +17,34 @@ import java.time.InstantSource;
  */
 final class Node implements AutoCloseable {
   /** Whether stored assignments are remembered in memory, as the server does, or always read. */
-  enum Caching { CACHED, UNCACHED }
+  enum Caching {
+    CACHED,
+    UNCACHED
+  }
 
   static final long CACHE_SIZE = 100_000;
 
   final Catalog catalog;
   final ResourceService resources;
   final AssignmentService assignments;
+
   /** The assignments in the database, without the cache. */
   final SqlAssignmentStore sqlStore;
+
   private final AllotServices services;
 
   Node(Database database, InstantSource clock, Caching caching) {
     AllotServices.Config defaults = AllotServices.Config.of(Path.of("target", "allot-data"));
-    services = AllotServices.over(database, new AllotServices.Config(defaults.dataDir(), defaults.secrets(),
-        ExposureService.DEFAULT_PROPERTY_KEY_LIMIT, false, caching == Caching.CACHED ? CACHE_SIZE : 0), clock);
+    services =
+        AllotServices.over(
+            database,
+            new AllotServices.Config(
+                defaults.dataDir(),
+                defaults.secrets(),
+                ExposureService.DEFAULT_PROPERTY_KEY_LIMIT,
+                false,
+                caching == Caching.CACHED ? CACHE_SIZE : 0),
+            clock);
     this.catalog = services.catalog();
     this.resources = services.resources();
     this.assignments = services.assignments();

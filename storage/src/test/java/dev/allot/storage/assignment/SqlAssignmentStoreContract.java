@@ -48,7 +48,6 @@ abstract class SqlAssignmentStoreContract extends StoreSuite {
 
   SqlAssignmentStore store;
 
-
   @BeforeEach
   final void openStore() {
     store = new SqlAssignmentStore(database());
@@ -63,10 +62,11 @@ abstract class SqlAssignmentStoreContract extends StoreSuite {
 
   @Test
   void insertIfAbsent_ofNewRows_storesAndReturnsThem() {
-    List<Assignment> rows = List.of(
-        assignment(HOME_CTA, "user-1", CONTROL),
-        assignment(HOME_CTA, "user-2", TREATMENT),
-        assignment(PRICING, "user-1", TREATMENT));
+    List<Assignment> rows =
+        List.of(
+            assignment(HOME_CTA, "user-1", CONTROL),
+            assignment(HOME_CTA, "user-2", TREATMENT),
+            assignment(PRICING, "user-1", TREATMENT));
 
     Map<AssignmentKey, Assignment> stored = store.insertIfAbsent(rows);
 
@@ -77,8 +77,15 @@ abstract class SqlAssignmentStoreContract extends StoreSuite {
   @Test
   void insertIfAbsent_ofATakenKey_keepsAndReturnsTheFirstRow() {
     Assignment first = assignment(HOME_CTA, "user-1", CONTROL);
-    Assignment second = new Assignment(AssignmentIds.next(AT.plusSeconds(60)), HOME_CTA, "user-1", TREATMENT, 2,
-        AT.plusSeconds(60), "warehouse_import");
+    Assignment second =
+        new Assignment(
+            AssignmentIds.next(AT.plusSeconds(60)),
+            HOME_CTA,
+            "user-1",
+            TREATMENT,
+            2,
+            AT.plusSeconds(60),
+            "warehouse_import");
     store.insertIfAbsent(List.of(first));
 
     Map<AssignmentKey, Assignment> stored = store.insertIfAbsent(List.of(second));
@@ -126,7 +133,8 @@ abstract class SqlAssignmentStoreContract extends StoreSuite {
     AssignmentKey absent = new AssignmentKey(HOME_CTA, "user-2");
     AssignmentKey otherExperiment = new AssignmentKey(PRICING, "user-1");
 
-    assertThat(store.find(List.of(a.key(), absent, b.key(), otherExperiment))).isEqualTo(byKey(List.of(a, b)));
+    assertThat(store.find(List.of(a.key(), absent, b.key(), otherExperiment)))
+        .isEqualTo(byKey(List.of(a, b)));
     assertThat(store.find(List.of(a.key()))).isEqualTo(Map.of(a.key(), a));
     assertThat(store.find(List.of(absent))).isEmpty();
     assertThat(store.find(List.of(a.key(), a.key()))).isEqualTo(Map.of(a.key(), a));
@@ -135,8 +143,10 @@ abstract class SqlAssignmentStoreContract extends StoreSuite {
 
   @Test
   void find_ofAThousandKeys_answersInOneRead() {
-    List<Assignment> rows = IntStream.range(0, 1_000)
-        .mapToObj(i -> assignment(HOME_CTA, "user-" + i, i % 2 == 0 ? CONTROL : TREATMENT)).toList();
+    List<Assignment> rows =
+        IntStream.range(0, 1_000)
+            .mapToObj(i -> assignment(HOME_CTA, "user-" + i, i % 2 == 0 ? CONTROL : TREATMENT))
+            .toList();
     store.insertIfAbsent(rows.subList(0, 500));
 
     assertThat(store.find(keys(rows))).isEqualTo(byKey(rows.subList(0, 500)));
@@ -144,13 +154,32 @@ abstract class SqlAssignmentStoreContract extends StoreSuite {
 
   @Test
   void rows_comeBackAsStored() {
-    List<Assignment> rows = List.of(
-        new Assignment(AssignmentIds.next(AT), HOME_CTA, "ÄÖÜ-ß 用户 😀", CONTROL, 3,
-            Instant.parse("2026-12-31T23:59:59.999999Z"), "orders_table"),
-        new Assignment(AssignmentIds.next(AT), HOME_CTA, "😀".repeat(256), TREATMENT, 1,
-            Instant.parse("1999-01-01T00:00:00Z"), "api"),
-        new Assignment(AssignmentIds.next(AT), HOME_CTA, "with 'quote' and \"double\"; --", TREATMENT, 12,
-            Instant.parse("2026-03-01T10:00:00.000001Z"), "api"));
+    List<Assignment> rows =
+        List.of(
+            new Assignment(
+                AssignmentIds.next(AT),
+                HOME_CTA,
+                "ÄÖÜ-ß 用户 😀",
+                CONTROL,
+                3,
+                Instant.parse("2026-12-31T23:59:59.999999Z"),
+                "orders_table"),
+            new Assignment(
+                AssignmentIds.next(AT),
+                HOME_CTA,
+                "😀".repeat(256),
+                TREATMENT,
+                1,
+                Instant.parse("1999-01-01T00:00:00Z"),
+                "api"),
+            new Assignment(
+                AssignmentIds.next(AT),
+                HOME_CTA,
+                "with 'quote' and \"double\"; --",
+                TREATMENT,
+                12,
+                Instant.parse("2026-03-01T10:00:00.000001Z"),
+                "api"));
     store.insertIfAbsent(rows);
 
     try (SqlAssignmentStore fresh = new SqlAssignmentStore(database())) {
@@ -160,14 +189,24 @@ abstract class SqlAssignmentStoreContract extends StoreSuite {
 
   @Test
   void list_givesAnExperimentsRowsByIdAfterAnId() {
-    List<Assignment> rows = IntStream.range(0, 7)
-        .mapToObj(i -> new Assignment(AssignmentIds.next(AT.plusMillis(i)), HOME_CTA, "user-" + i, CONTROL, 1, AT, "api"))
-        .toList();
+    List<Assignment> rows =
+        IntStream.range(0, 7)
+            .mapToObj(i ->
+                new Assignment(
+                    AssignmentIds.next(AT.plusMillis(i)),
+                    HOME_CTA,
+                    "user-" + i,
+                    CONTROL,
+                    1,
+                    AT,
+                    "api"))
+            .toList();
     store.insertIfAbsent(rows.reversed());
     store.insertIfAbsent(List.of(assignment(PRICING, "user-1", CONTROL)));
 
     assertThat(store.list(HOME_CTA, null, 3)).containsExactlyElementsOf(rows.subList(0, 3));
-    assertThat(store.list(HOME_CTA, rows.get(2).id(), 3)).containsExactlyElementsOf(rows.subList(3, 6));
+    assertThat(store.list(HOME_CTA, rows.get(2).id(), 3))
+        .containsExactlyElementsOf(rows.subList(3, 6));
     assertThat(store.list(HOME_CTA, rows.get(5).id(), 3)).containsExactly(rows.get(6));
     assertThat(store.list(HOME_CTA, rows.get(6).id(), 3)).isEmpty();
   }
@@ -183,21 +222,25 @@ abstract class SqlAssignmentStoreContract extends StoreSuite {
     Map<AssignmentKey, Assignment> agreed = new HashMap<>();
     try {
       for (int c = 0; c < callers; c++) {
-        // Caller c writes subjects 10c .. 10c+19: neighbours want the same subjects with different variants.
+        // Caller c writes subjects 10c .. 10c+19: neighbours want the same subjects with different
+        // variants.
         ResourceId variant = c % 2 == 0 ? CONTROL : TREATMENT;
-        List<Assignment> rows = IntStream.range(10 * c, 10 * c + 20)
-            .mapToObj(i -> assignment(HOME_CTA, "user-" + i, variant))
-            .toList();
-        answers.add(pool.submit(() -> {
-          start.await();
-          return store.insertIfAbsent(rows);
-        }));
+        List<Assignment> rows =
+            IntStream.range(10 * c, 10 * c + 20)
+                .mapToObj(i -> assignment(HOME_CTA, "user-" + i, variant))
+                .toList();
+        answers.add(
+            pool.submit(() -> {
+              start.await();
+              return store.insertIfAbsent(rows);
+            }));
       }
       start.countDown();
       for (Future<Map<AssignmentKey, Assignment>> answer : answers) {
         Map<AssignmentKey, Assignment> got = answered(answer);
         assertThat(got).hasSize(20);
-        got.forEach((key, row) -> assertThat(agreed.merge(key, row, (was, now) -> was)).as("%s", key).isEqualTo(row));
+        got.forEach((key, row) ->
+            assertThat(agreed.merge(key, row, (was, now) -> was)).as("%s", key).isEqualTo(row));
       }
     } finally {
       pool.shutdownNow();
@@ -206,7 +249,8 @@ abstract class SqlAssignmentStoreContract extends StoreSuite {
 
     store.close();
     database().close();
-    try (Database reopened = Database.open(jdbcUrl()); SqlAssignmentStore again = new SqlAssignmentStore(reopened)) {
+    try (Database reopened = Database.open(jdbcUrl());
+        SqlAssignmentStore again = new SqlAssignmentStore(reopened)) {
       assertThat(again.find(agreed.keySet())).isEqualTo(agreed);
       assertThat(again.list(HOME_CTA, null, 1_000)).hasSize(agreed.size());
     }
@@ -218,8 +262,13 @@ abstract class SqlAssignmentStoreContract extends StoreSuite {
   void commit_onAClosedDatabase_failsTheCallerWithUnavailable() {
     database().close();
 
-    AllotException e = assertTimeoutPreemptively(PATIENCE, () -> catchThrowableOfType(AllotException.class,
-        () -> store.insertIfAbsent(List.of(assignment(HOME_CTA, "user-1", CONTROL)))));
+    AllotException e =
+        assertTimeoutPreemptively(
+            PATIENCE,
+            () ->
+                catchThrowableOfType(
+                    AllotException.class,
+                    () -> store.insertIfAbsent(List.of(assignment(HOME_CTA, "user-1", CONTROL)))));
 
     assertThat(e).isNotNull();
     assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
@@ -237,10 +286,12 @@ abstract class SqlAssignmentStoreContract extends StoreSuite {
     try {
       for (int c = 0; c < callers; c++) {
         Assignment row = assignment(HOME_CTA, "user-" + c, CONTROL);
-        failures.add(pool.submit(() -> {
-          start.await();
-          return catchThrowableOfType(AllotException.class, () -> store.insertIfAbsent(List.of(row)));
-        }));
+        failures.add(
+            pool.submit(() -> {
+              start.await();
+              return catchThrowableOfType(
+                  AllotException.class, () -> store.insertIfAbsent(List.of(row)));
+            }));
       }
       start.countDown();
       for (Future<AllotException> failure : failures) {
@@ -253,17 +304,23 @@ abstract class SqlAssignmentStoreContract extends StoreSuite {
     }
 
     execute("ALTER TABLE assignment_away RENAME TO assignment");
-    assertThat(store.list(HOME_CTA, null, 100)).as("nothing of the failed commits").containsExactly(kept);
+    assertThat(store.list(HOME_CTA, null, 100))
+        .as("nothing of the failed commits")
+        .containsExactly(kept);
     Assignment after = assignment(HOME_CTA, "user-after", TREATMENT);
-    assertThat(store.insertIfAbsent(List.of(after))).as("the writer goes on").isEqualTo(Map.of(after.key(), after));
+    assertThat(store.insertIfAbsent(List.of(after)))
+        .as("the writer goes on")
+        .isEqualTo(Map.of(after.key(), after));
   }
 
   @Test
   void insertIfAbsent_afterClose_isUnavailable() {
     store.close();
 
-    AllotException e = catchThrowableOfType(AllotException.class,
-        () -> store.insertIfAbsent(List.of(assignment(HOME_CTA, "user-1", CONTROL))));
+    AllotException e =
+        catchThrowableOfType(
+            AllotException.class,
+            () -> store.insertIfAbsent(List.of(assignment(HOME_CTA, "user-1", CONTROL))));
 
     assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
   }
@@ -278,17 +335,20 @@ abstract class SqlAssignmentStoreContract extends StoreSuite {
     try {
       for (int c = 0; c < callers; c++) {
         int caller = c;
-        answers.add(pool.submit(() -> {
-          Map<AssignmentKey, Assignment> mine = new HashMap<>();
-          for (int i = 0; ; i++) {
-            try {
-              mine.putAll(store.insertIfAbsent(List.of(assignment(HOME_CTA, "user-" + caller + "-" + i, CONTROL))));
-            } catch (AllotException e) {
-              refused.add(e);
-              return mine;
-            }
-          }
-        }));
+        answers.add(
+            pool.submit(() -> {
+              Map<AssignmentKey, Assignment> mine = new HashMap<>();
+              for (int i = 0; ; i++) {
+                try {
+                  mine.putAll(
+                      store.insertIfAbsent(
+                          List.of(assignment(HOME_CTA, "user-" + caller + "-" + i, CONTROL))));
+                } catch (AllotException e) {
+                  refused.add(e);
+                  return mine;
+                }
+              }
+            }));
       }
       Thread.sleep(200);
       assertTimeoutPreemptively(PATIENCE, () -> store.close());
@@ -299,14 +359,18 @@ abstract class SqlAssignmentStoreContract extends StoreSuite {
       pool.shutdownNow();
     }
 
-    assertThat(refused).hasSize(callers).allSatisfy(e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+    assertThat(refused)
+        .hasSize(callers)
+        .allSatisfy(e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
     assertThat(answered).isNotEmpty();
     try (SqlAssignmentStore again = new SqlAssignmentStore(database())) {
       assertThat(again.find(answered.keySet())).isEqualTo(answered);
     }
   }
 
-  /** What a caller got; a caller still waiting after a while fails the test instead of hanging it. */
+  /**
+   * What a caller got; a caller still waiting after a while fails the test instead of hanging it.
+   */
   static <T> T answered(Future<T> caller) throws Exception {
     try {
       return caller.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
@@ -316,11 +380,12 @@ abstract class SqlAssignmentStoreContract extends StoreSuite {
   }
 
   private void execute(String sql) {
-    database().withConnection(connection -> {
-      try (Statement statement = connection.createStatement()) {
-        return statement.executeUpdate(sql);
-      }
-    });
+    database()
+        .withConnection(connection -> {
+          try (Statement statement = connection.createStatement()) {
+            return statement.executeUpdate(sql);
+          }
+        });
   }
 
   static List<AssignmentKey> keys(List<Assignment> rows) {

@@ -5,7 +5,10 @@ import dev.allot.assignment.AssignmentIds;
 import dev.allot.resource.ResourceId;
 import java.time.Instant;
 
-/** Assignment rows for the storage suites: two experiments, two variants, made by the API at {@link #AT}. */
+/**
+ * Assignment rows for the storage suites: two experiments, two variants, made by the API at {@link
+ * #AT}.
+ */
 final class TestAssignments {
   static final Instant AT = Instant.parse("2026-03-01T10:00:00.123456Z");
   static final ResourceId HOME_CTA = ResourceId.of("HOME-CTA");

@@ -48,7 +48,10 @@ abstract class AssignmentEventsContract extends StoreSuite {
     Catalog catalog = new Catalog(resourceStore);
     resources = new ResourceService(resourceStore, clock, catalog::refresh);
     resources.installBuiltIns();
-    resources.apply(List.of(experiment("home-cta").build(), experiment("search").build()), OptionalInt.empty(), Author.SYSTEM);
+    resources.apply(
+        List.of(experiment("home-cta").build(), experiment("search").build()),
+        OptionalInt.empty(),
+        Author.SYSTEM);
     assignmentStore = new SqlAssignmentStore(database());
     store = new SqlEventStore(database());
     writer = writer(700, AssignmentEventWriter.DEFAULT_CAPACITY);
@@ -56,7 +59,8 @@ abstract class AssignmentEventsContract extends StoreSuite {
   }
 
   AssignmentEventWriter writer(int propertyKeyLimit, int capacity) {
-    return new AssignmentEventWriter(new AssignmentEvents(store, clock, propertyKeyLimit), capacity);
+    return new AssignmentEventWriter(
+        new AssignmentEvents(store, clock, propertyKeyLimit), capacity);
   }
 
   @AfterEach
@@ -65,7 +69,12 @@ abstract class AssignmentEventsContract extends StoreSuite {
     assignmentStore.close();
   }
 
-  record Row(String insertId, String subjectId, String deviceId, String eventTime, Map<String, Object> eventProperties,
+  record Row(
+      String insertId,
+      String subjectId,
+      String deviceId,
+      String eventTime,
+      Map<String, Object> eventProperties,
       Map<String, Object> userProperties) {}
 
   @Test
@@ -74,11 +83,15 @@ abstract class AssignmentEventsContract extends StoreSuite {
     String variant = decisions.getFirst().variantId().value();
     flush();
 
-    assertThat(events()).containsExactly(new Row(
-        AssignmentEvent.of("user-1", "d-9", decisions, clock.millis()).insertId(), "user-1", "d-9",
-        "2026-03-01T10:00:00.000000Z",
-        Map.of("[Experiment] HOME-CTA.variant", variant),
-        Map.of("$set", Map.of("[Experiment] HOME-CTA", variant))));
+    assertThat(events())
+        .containsExactly(
+            new Row(
+                AssignmentEvent.of("user-1", "d-9", decisions, clock.millis()).insertId(),
+                "user-1",
+                "d-9",
+                "2026-03-01T10:00:00.000000Z",
+                Map.of("[Experiment] HOME-CTA.variant", variant),
+                Map.of("$set", Map.of("[Experiment] HOME-CTA", variant))));
     assertThat(store.properties("user-1")).isEqualTo(Map.of("[Experiment] HOME-CTA", variant));
   }
 
@@ -98,7 +111,8 @@ abstract class AssignmentEventsContract extends StoreSuite {
     assertThat(events()).hasSize(3);
     assertThat(writer.stats().stored()).isEqualTo(3);
     assertThat(writer.stats().duplicates()).isEqualTo(2);
-    assertThat(events().getLast().userProperties()).containsEntry("$unset", Map.of("[Experiment] SEARCH", "-"));
+    assertThat(events().getLast().userProperties())
+        .containsEntry("$unset", Map.of("[Experiment] SEARCH", "-"));
   }
 
   @Test
@@ -107,8 +121,9 @@ abstract class AssignmentEventsContract extends StoreSuite {
     flush();
     writer.close();
     writer = writer(700, 10);
-    AssignmentService restarted = new AssignmentService(new Catalog(new SqlResourceStore(database(), clock)),
-        assignmentStore, clock, writer);
+    AssignmentService restarted =
+        new AssignmentService(
+            new Catalog(new SqlResourceStore(database(), clock)), assignmentStore, clock, writer);
 
     restarted.get("user-1", null, List.of("home-cta"));
     flush();
@@ -123,20 +138,25 @@ abstract class AssignmentEventsContract extends StoreSuite {
     flush();
     assertThat(store.properties("user-1")).containsOnlyKeys("[Experiment] HOME-CTA");
 
-    resources.apply(List.of(experiment("home-cta").status("ended").build()), OptionalInt.empty(), Author.SYSTEM);
+    resources.apply(
+        List.of(experiment("home-cta").status("ended").build()),
+        OptionalInt.empty(),
+        Author.SYSTEM);
     assignments.getOrMake("user-1", null, List.of("home-cta"));
     flush();
 
     assertThat(store.properties("user-1")).isEmpty();
-    assertThat(events().getLast().eventProperties()).isEqualTo(Map.of("[Experiment] HOME-CTA.variant", "off"));
+    assertThat(events().getLast().eventProperties())
+        .isEqualTo(Map.of("[Experiment] HOME-CTA.variant", "off"));
   }
 
   @Test
   void pastTheKeyLimit_theEventIsStored_withoutSettingTheProperty() {
     writer.close();
     writer = writer(1, 10);
-    AssignmentService limited = new AssignmentService(new Catalog(new SqlResourceStore(database(), clock)),
-        assignmentStore, clock, writer);
+    AssignmentService limited =
+        new AssignmentService(
+            new Catalog(new SqlResourceStore(database(), clock)), assignmentStore, clock, writer);
 
     limited.getOrMake("user-1", null, List.of("home-cta", "search"));
     flush();
@@ -151,7 +171,9 @@ abstract class AssignmentEventsContract extends StoreSuite {
     assignments.getOrMakeMany("home-cta", List.of("user-1", "user-2", "user-3"));
     flush();
 
-    assertThat(events()).extracting(Row::subjectId).containsExactlyInAnyOrder("user-1", "user-2", "user-3");
+    assertThat(events())
+        .extracting(Row::subjectId)
+        .containsExactlyInAnyOrder("user-1", "user-2", "user-3");
   }
 
   @Test
@@ -172,8 +194,9 @@ abstract class AssignmentEventsContract extends StoreSuite {
   void aFullQueue_dropsCallsAndCountsThem() throws Exception {
     writer.close();
     writer = writer(700, 2);
-    AssignmentService small = new AssignmentService(new Catalog(new SqlResourceStore(database(), clock)),
-        assignmentStore, clock, writer);
+    AssignmentService small =
+        new AssignmentService(
+            new Catalog(new SqlResourceStore(database(), clock)), assignmentStore, clock, writer);
     CountDownLatch release = new CountDownLatch(1);
     Thread holder = holdTheWriteLock(release);
 
@@ -188,32 +211,42 @@ abstract class AssignmentEventsContract extends StoreSuite {
     flush();
 
     assertThat(writer.stats().dropped()).isEqualTo(3);
-    assertThat(events()).extracting(Row::subjectId).containsExactlyInAnyOrder("user-0", "user-1", "user-2");
+    assertThat(events())
+        .extracting(Row::subjectId)
+        .containsExactlyInAnyOrder("user-0", "user-1", "user-2");
   }
 
-  /** Holds a lock that every batch writing assignment events waits for, from another connection, until {@code release}. */
+  /**
+   * Holds a lock that every batch writing assignment events waits for, from another connection,
+   * until {@code release}.
+   */
   Thread holdTheWriteLock(CountDownLatch release) throws InterruptedException {
     CountDownLatch locked = new CountDownLatch(1);
-    Thread holder = Thread.ofPlatform().start(() -> database().inTransaction(connection -> {
-      database().lockForWrite(connection, "assignment_event");
-      locked.countDown();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return null;
-    }));
+    Thread holder =
+        Thread.ofPlatform()
+            .start(() ->
+                database()
+                    .inTransaction(connection -> {
+                      database().lockForWrite(connection, "assignment_event");
+                      locked.countDown();
+                      try {
+                        release.await();
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                      return null;
+                    }));
     assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
     return holder;
   }
 
   void execute(String sql) {
-    database().inTransaction(connection -> {
-      try (var statement = connection.createStatement()) {
-        return statement.executeUpdate(sql);
-      }
-    });
+    database()
+        .inTransaction(connection -> {
+          try (var statement = connection.createStatement()) {
+            return statement.executeUpdate(sql);
+          }
+        });
   }
 
   void flush() {
@@ -221,20 +254,27 @@ abstract class AssignmentEventsContract extends StoreSuite {
   }
 
   List<Row> events() {
-    return database().withConnection(connection -> {
-      try (PreparedStatement select = connection.prepareStatement(
-          "SELECT * FROM assignment_event ORDER BY event_time, insert_id");
-          ResultSet rs = select.executeQuery()) {
-        List<Row> rows = new ArrayList<>();
-        while (rs.next()) {
-          rows.add(new Row(rs.getString("insert_id"), rs.getString("subject_id"), rs.getString("device_id"),
-              rs.getString("event_time"), JSON.readValue(rs.getString("event_properties"), Map.class),
-              JSON.readValue(rs.getString("user_properties"), Map.class)));
-        }
-        return rows;
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    return database()
+        .withConnection(connection -> {
+          try (PreparedStatement select =
+                  connection.prepareStatement(
+                      "SELECT * FROM assignment_event ORDER BY event_time, insert_id");
+              ResultSet rs = select.executeQuery()) {
+            List<Row> rows = new ArrayList<>();
+            while (rs.next()) {
+              rows.add(
+                  new Row(
+                      rs.getString("insert_id"),
+                      rs.getString("subject_id"),
+                      rs.getString("device_id"),
+                      rs.getString("event_time"),
+                      JSON.readValue(rs.getString("event_properties"), Map.class),
+                      JSON.readValue(rs.getString("user_properties"), Map.class)));
+            }
+            return rows;
+          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 }

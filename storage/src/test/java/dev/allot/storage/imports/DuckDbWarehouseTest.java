@@ -40,10 +40,11 @@ class DuckDbWarehouseTest extends WarehouseContract {
   @Override
   String createAssignments() {
     return """
-        CREATE TABLE assignments (
-          subject_id BIGINT, experiment_id VARCHAR, variant_id TEXT,
-          assigned_at TIMESTAMPTZ, assigned_wall TIMESTAMP, assigned_day DATE
-        )""";
+    CREATE TABLE assignments (
+      subject_id BIGINT, experiment_id VARCHAR, variant_id TEXT,
+      assigned_at TIMESTAMPTZ, assigned_wall TIMESTAMP, assigned_day DATE
+    )\
+    """;
   }
 
   /** At +02:00, so the test sees the offset applied. */
@@ -88,39 +89,56 @@ class DuckDbWarehouseTest extends WarehouseContract {
 
   @Test
   void read_ofACsvFile_readsItsDetectedTypes() throws IOException {
-    Path csv = Files.writeString(dir.resolve("assignments.csv"), """
-        user_id,experiment,variant,assigned_at
-        42,E1,A,2026-01-31 12:00:00
-        43,E1,,2026-01-31 12:00:01.5
-        44,E2,B,2026-01-31 13:00:00
-        """);
+    Path csv =
+        Files.writeString(
+            dir.resolve("assignments.csv"),
+            """
+            user_id,experiment,variant,assigned_at
+            42,E1,A,2026-01-31 12:00:00
+            43,E1,,2026-01-31 12:00:01.5
+            44,E2,B,2026-01-31 13:00:00
+            """);
     Warehouse files = files();
     String sql = "SELECT * FROM read_csv('" + csv + "')";
 
-    assertThat(files.describe(sql)).containsExactly(
-        new Column("user_id", ColumnKind.INTEGER, "BIGINT"),
-        new Column("experiment", ColumnKind.TEXT, "VARCHAR"),
-        new Column("variant", ColumnKind.TEXT, "VARCHAR"),
-        new Column("assigned_at", ColumnKind.TIMESTAMP, "TIMESTAMP"));
+    assertThat(files.describe(sql))
+        .containsExactly(
+            new Column("user_id", ColumnKind.INTEGER, "BIGINT"),
+            new Column("experiment", ColumnKind.TEXT, "VARCHAR"),
+            new Column("variant", ColumnKind.TEXT, "VARCHAR"),
+            new Column("assigned_at", ColumnKind.TIMESTAMP, "TIMESTAMP"));
     ImportQuery query = new ImportQuery(sql, "user_id", "assigned_at", "experiment", "variant");
-    assertThat(readFrom(files, query, T0, T0.plusSeconds(3600))).containsExactly(
-        new SourceRow("42", "E1", "A", T0),
-        new SourceRow("43", "E1", null, T0.plusMillis(1500)));
+    assertThat(readFrom(files, query, T0, T0.plusSeconds(3600)))
+        .containsExactly(
+            new SourceRow("42", "E1", "A", T0),
+            new SourceRow("43", "E1", null, T0.plusMillis(1500)));
   }
 
   @Test
   void read_ofACsvFileWithABadLine_isAQueryProblem_tellingTheLine() throws IOException {
-    Path csv = Files.writeString(dir.resolve("assignments.csv"), """
-        user_id,experiment,variant,assigned_at
-        42,E1,A,2026-01-31 12:00:00
-        43,E1,A,2026-01-31 12:00:01
-        """ + "44,E1,A,2026-01-31 12:00:02\n".repeat(5000) + """
-        45,E1,A,not a time
-        """);
+    Path csv =
+        Files.writeString(
+            dir.resolve("assignments.csv"),
+            """
+            user_id,experiment,variant,assigned_at
+            42,E1,A,2026-01-31 12:00:00
+            43,E1,A,2026-01-31 12:00:01
+            """
+                + "44,E1,A,2026-01-31 12:00:02\n".repeat(5000)
+                + """
+                45,E1,A,not a time
+                """);
     Warehouse files = files();
-    ImportQuery query = new ImportQuery("SELECT * FROM read_csv('" + csv + "', columns = {'user_id': 'BIGINT', "
-        + "'experiment': 'VARCHAR', 'variant': 'VARCHAR', 'assigned_at': 'TIMESTAMP'}, header = true)",
-        "user_id", "assigned_at", "experiment", "variant");
+    ImportQuery query =
+        new ImportQuery(
+            "SELECT * FROM read_csv('"
+                + csv
+                + "', columns = {'user_id': 'BIGINT', "
+                + "'experiment': 'VARCHAR', 'variant': 'VARCHAR', 'assigned_at': 'TIMESTAMP'}, header = true)",
+            "user_id",
+            "assigned_at",
+            "experiment",
+            "variant");
 
     SourceException e = failure(() -> readFrom(files, query, T0, T0.plusSeconds(3600)));
 
@@ -132,8 +150,14 @@ class DuckDbWarehouseTest extends WarehouseContract {
   void read_ofAConversionErrorInTheQuery_isAQueryProblem_tellingIt() throws SQLException {
     insert(1, "E", "A", T0);
     insert(2, "E", "A", T0.plusSeconds(1));
-    ImportQuery query = new ImportQuery("SELECT subject_id, CAST(experiment_id || subject_id AS INTEGER) AS exp, "
-        + "variant_id, assigned_at FROM assignments", "subject_id", "assigned_at", "exp", "variant_id");
+    ImportQuery query =
+        new ImportQuery(
+            "SELECT subject_id, CAST(experiment_id || subject_id AS INTEGER) AS exp, "
+                + "variant_id, assigned_at FROM assignments",
+            "subject_id",
+            "assigned_at",
+            "exp",
+            "variant_id");
 
     SourceException e = failure(() -> read(query, T0, T0.plusSeconds(2)));
 
@@ -145,7 +169,8 @@ class DuckDbWarehouseTest extends WarehouseContract {
   void read_ofACsvFileThatDoesNotExist_isAQueryProblem() {
     Warehouse files = files();
 
-    SourceException e = failure(() -> files.describe("SELECT * FROM read_csv('" + dir.resolve("nope.csv") + "')"));
+    SourceException e =
+        failure(() -> files.describe("SELECT * FROM read_csv('" + dir.resolve("nope.csv") + "')"));
 
     assertThat(e.problem()).isEqualTo(Problem.QUERY);
     assertThat(e.getMessage()).contains("nope.csv");
@@ -161,10 +186,11 @@ class DuckDbWarehouseTest extends WarehouseContract {
     String sql = "SELECT * FROM '" + parquet + "'";
 
     assertThat(files.describe(sql)).isEqualTo(assignmentColumns());
-    ImportQuery wall = new ImportQuery(sql, "subject_id", "assigned_wall", "experiment_id", "variant_id");
-    assertThat(readFrom(files, wall, T0, T0.plusSeconds(2))).containsExactly(
-        new SourceRow("1", "E", "A", T0),
-        new SourceRow("2", "E", null, T0.plusSeconds(1)));
+    ImportQuery wall =
+        new ImportQuery(sql, "subject_id", "assigned_wall", "experiment_id", "variant_id");
+    assertThat(readFrom(files, wall, T0, T0.plusSeconds(2)))
+        .containsExactly(
+            new SourceRow("1", "E", "A", T0), new SourceRow("2", "E", null, T0.plusSeconds(1)));
   }
 
   @Test
@@ -178,12 +204,15 @@ class DuckDbWarehouseTest extends WarehouseContract {
 
   @Test
   void read_ofNanosecondTimestamps_readsThemWhole() throws SQLException {
-    execute("CREATE TABLE precise AS SELECT 1 AS subject_id, 'E' AS experiment_id, 'A' AS variant_id, "
-        + "TIMESTAMP_NS '2026-01-31 12:00:00.123456789' AS at");
-    ImportQuery query = new ImportQuery("SELECT * FROM precise", "subject_id", "at", "experiment_id", "variant_id");
+    execute(
+        "CREATE TABLE precise AS SELECT 1 AS subject_id, 'E' AS experiment_id, 'A' AS variant_id, "
+            + "TIMESTAMP_NS '2026-01-31 12:00:00.123456789' AS at");
+    ImportQuery query =
+        new ImportQuery("SELECT * FROM precise", "subject_id", "at", "experiment_id", "variant_id");
 
-    assertThat(read(query, T0, T0.plusSeconds(1))).containsExactly(
-        new SourceRow("1", "E", "A", Instant.parse("2026-01-31T12:00:00.123456789Z")));
+    assertThat(read(query, T0, T0.plusSeconds(1)))
+        .containsExactly(
+            new SourceRow("1", "E", "A", Instant.parse("2026-01-31T12:00:00.123456789Z")));
   }
 
   /** An in-memory DuckDB allowed to read the test's directory, and nothing else. */
@@ -191,7 +220,8 @@ class DuckDbWarehouseTest extends WarehouseContract {
     return JdbcWarehouse.of(IN_MEMORY, null, null, List.of(dir.toString()));
   }
 
-  private static List<SourceRow> readFrom(Warehouse warehouse, ImportQuery query, Instant from, Instant until) {
+  private static List<SourceRow> readFrom(
+      Warehouse warehouse, ImportQuery query, Instant from, Instant until) {
     List<SourceRow> rows = new java.util.ArrayList<>();
     warehouse.read(query, from, until, rows::add);
     return rows;

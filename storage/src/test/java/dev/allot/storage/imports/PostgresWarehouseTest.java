@@ -36,10 +36,11 @@ class PostgresWarehouseTest extends WarehouseContract {
   @Override
   String createAssignments() {
     return """
-        CREATE TABLE assignments (
-          subject_id bigint, experiment_id text, variant_id varchar(40),
-          assigned_at timestamptz, assigned_wall timestamp, assigned_day date
-        )""";
+    CREATE TABLE assignments (
+      subject_id bigint, experiment_id text, variant_id varchar(40),
+      assigned_at timestamptz, assigned_wall timestamp, assigned_day date
+    )\
+    """;
   }
 
   /** At +02:00, so the test sees the offset applied. */
@@ -82,7 +83,9 @@ class PostgresWarehouseTest extends WarehouseContract {
 
   @Test
   void describe_ofAnExpression_givesItsType() {
-    assertThat(warehouse.describe("SELECT gen_random_uuid() AS id, 1.5 AS share, count(*) AS n FROM assignments"))
+    assertThat(
+            warehouse.describe(
+                "SELECT gen_random_uuid() AS id, 1.5 AS share, count(*) AS n FROM assignments"))
         .containsExactly(
             new Column("id", ColumnKind.TEXT, "uuid"),
             new Column("share", ColumnKind.OTHER, "numeric"),
@@ -94,9 +97,15 @@ class PostgresWarehouseTest extends WarehouseContract {
     execute("CREATE SEQUENCE counter");
     insert(1, "E", "A", T0);
 
-    SourceException e = failure(() -> warehouse.earliest(new ImportQuery(
-        "SELECT a.*, nextval('counter') AS n FROM assignments a", "subject_id", "assigned_at", "experiment_id",
-        "variant_id")));
+    SourceException e =
+        failure(() ->
+            warehouse.earliest(
+                new ImportQuery(
+                    "SELECT a.*, nextval('counter') AS n FROM assignments a",
+                    "subject_id",
+                    "assigned_at",
+                    "experiment_id",
+                    "variant_id")));
 
     assertThat(e.problem()).isEqualTo(Problem.QUERY);
     assertThat(e.getMessage()).contains("read-only");
@@ -104,13 +113,18 @@ class PostgresWarehouseTest extends WarehouseContract {
 
   @Test
   void read_streams_aLargeWindow() throws SQLException {
-    execute("""
+    execute(
+        """
         INSERT INTO assignments
         SELECT n, 'E' || (n % 10), 'V' || (n % 2), TIMESTAMPTZ '2026-01-31 00:00:00+00' + n * INTERVAL '1 ms', NULL, NULL
-        FROM generate_series(1, 200000) AS n""");
+        FROM generate_series(1, 200000) AS n\
+        """);
     LongAdder rows = new LongAdder();
 
-    warehouse.read(ALL, Instant.parse("2026-01-31T00:00:00Z"), Instant.parse("2026-02-01T00:00:00Z"),
+    warehouse.read(
+        ALL,
+        Instant.parse("2026-01-31T00:00:00Z"),
+        Instant.parse("2026-02-01T00:00:00Z"),
         row -> rows.increment());
 
     assertThat(rows.sum()).isEqualTo(200_000);
@@ -122,14 +136,17 @@ class PostgresWarehouseTest extends WarehouseContract {
    */
   @Test
   void sourceSessions_areReadOnly_beyondTheFirstTransaction() throws SQLException {
-    try (Connection connection = new PostgresSource().connect(new SourceAddress(jdbcUrl(), null, null),
-        Duration.ofSeconds(30));
+    try (Connection connection =
+            new PostgresSource()
+                .connect(new SourceAddress(jdbcUrl(), null, null), Duration.ofSeconds(30));
         Statement statement = connection.createStatement()) {
       statement.execute("COMMIT");
       // Outside the driver's BEGIN READ ONLY: only the session's default stands in the way.
       connection.setAutoCommit(true);
-      SQLException refused = catchThrowableOfType(SQLException.class,
-          () -> statement.execute("INSERT INTO assignments (subject_id) VALUES (1)"));
+      SQLException refused =
+          catchThrowableOfType(
+              SQLException.class,
+              () -> statement.execute("INSERT INTO assignments (subject_id) VALUES (1)"));
 
       assertThat(refused.getSQLState()).isEqualTo("25006"); // read_only_sql_transaction
       try (ResultSet setting = statement.executeQuery("SHOW standard_conforming_strings")) {
@@ -140,12 +157,17 @@ class PostgresWarehouseTest extends WarehouseContract {
     assertThat(assignmentRows()).isZero();
   }
 
-  /** docs/imports.md: the read-only user those GRANTs make reads the log, and can write nothing even outside Allot. */
+  /**
+   * docs/imports.md: the read-only user those GRANTs make reads the log, and can write nothing even
+   * outside Allot.
+   */
   @Test
   void readOnlyUser_asTheDocsGrantIt_readsAndCannotWrite() throws SQLException {
     String role = "allot_reader_" + Long.toHexString(System.nanoTime());
     String database = jdbcUrl().substring(jdbcUrl().lastIndexOf('/') + 1, jdbcUrl().indexOf('?'));
-    execute("CREATE SCHEMA legacy", "CREATE TABLE legacy.assignment_log AS SELECT * FROM assignments",
+    execute(
+        "CREATE SCHEMA legacy",
+        "CREATE TABLE legacy.assignment_log AS SELECT * FROM assignments",
         "CREATE ROLE " + role + " LOGIN PASSWORD 'choose-a-password'",
         "GRANT CONNECT ON DATABASE " + database + " TO " + role,
         "GRANT USAGE ON SCHEMA legacy TO " + role,
@@ -156,16 +178,28 @@ class PostgresWarehouseTest extends WarehouseContract {
     try {
       insert(1, "exp", "a", T0);
       execute("INSERT INTO legacy.assignment_log SELECT * FROM assignments");
-      assertThat(JdbcWarehouse.of(readerUrl, null, null).earliest(new ImportQuery(
-          "SELECT * FROM legacy.assignment_log", "subject_id", "assigned_at", "experiment_id", "variant_id")))
+      assertThat(
+              JdbcWarehouse.of(readerUrl, null, null)
+                  .earliest(
+                      new ImportQuery(
+                          "SELECT * FROM legacy.assignment_log",
+                          "subject_id",
+                          "assigned_at",
+                          "experiment_id",
+                          "variant_id")))
           .contains(T0);
 
       try (Connection connection = DriverManager.getConnection(readerUrl);
           Statement statement = connection.createStatement()) {
-        statement.execute("SET default_transaction_read_only = off"); // as if the session's default were gone
-        for (String write : List.of("INSERT INTO legacy.assignment_log (subject_id) VALUES (2)",
-            "CREATE TABLE public.x (a int)", "CREATE TABLE legacy.x (a int)")) {
-          SQLException refused = catchThrowableOfType(SQLException.class, () -> statement.execute(write));
+        statement.execute(
+            "SET default_transaction_read_only = off"); // as if the session's default were gone
+        for (String write :
+            List.of(
+                "INSERT INTO legacy.assignment_log (subject_id) VALUES (2)",
+                "CREATE TABLE public.x (a int)",
+                "CREATE TABLE legacy.x (a int)")) {
+          SQLException refused =
+              catchThrowableOfType(SQLException.class, () -> statement.execute(write));
           assertThat(refused.getSQLState()).as(write).isEqualTo("42501"); // insufficient_privilege
         }
       }

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Which paths a source may be allowed, and which database files it may open, on a real file system. */
+/**
+ * Which paths a source may be allowed, and which database files it may open, on a real file system.
+ */
 class PrivateDataDirectoryTest {
   @TempDir Path root;
   Path dataDir;
@@ -26,9 +28,14 @@ class PrivateDataDirectoryTest {
 
   @Test
   void theDataDirectory_isRefused() {
-    assertThat(reserved.refusal(dataDir.toString())).hasValueSatisfying(rule -> assertThat(rule)
-        .isEqualTo("'" + dataDir + "' is Allot's data directory: sources may never read Allot's own files "
-            + "(its database, secret key and admin token)"));
+    assertThat(reserved.refusal(dataDir.toString()))
+        .hasValueSatisfying(rule ->
+            assertThat(rule)
+                .isEqualTo(
+                    "'"
+                        + dataDir
+                        + "' is Allot's data directory: sources may never read Allot's own files "
+                        + "(its database, secret key and admin token)"));
     assertThat(reserved.refusal(dataDir + "/")).isPresent();
   }
 
@@ -42,7 +49,8 @@ class PrivateDataDirectoryTest {
   @Test
   void everyDirectoryAbove_isRefused() {
     for (Path above = dataDir.getParent(); above != null; above = above.getParent()) {
-      assertThat(reserved.refusal(above.toString())).as(above.toString())
+      assertThat(reserved.refusal(above.toString()))
+          .as(above.toString())
           .hasValueSatisfying(rule -> assertThat(rule).contains("is above Allot's data directory"));
     }
     assertThat(reserved.refusal("/")).isPresent();
@@ -60,19 +68,22 @@ class PrivateDataDirectoryTest {
   @ParameterizedTest
   @ValueSource(strings = {"relative/dir", "exports", "./exports", "~/exports"})
   void relativePaths_areRefused(String path) {
-    assertThat(reserved.refusal(path)).hasValueSatisfying(rule -> assertThat(rule).endsWith("must be an absolute path"));
+    assertThat(reserved.refusal(path))
+        .hasValueSatisfying(rule -> assertThat(rule).endsWith("must be an absolute path"));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"/srv/exports/..", "/srv/./exports", "/srv/exports/../../"})
   void dotSegments_areRefused(String path) {
-    assertThat(reserved.refusal(path)).hasValueSatisfying(rule -> assertThat(rule).contains("must not hold . or .."));
+    assertThat(reserved.refusal(path))
+        .hasValueSatisfying(rule -> assertThat(rule).contains("must not hold . or .."));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"/proc", "/proc/self", "/proc/self/environ", "/proc/1/fd"})
   void proc_isRefused(String path) {
-    assertThat(reserved.refusal(path)).hasValueSatisfying(rule -> assertThat(rule).contains("is under /proc"));
+    assertThat(reserved.refusal(path))
+        .hasValueSatisfying(rule -> assertThat(rule).contains("is under /proc"));
   }
 
   @Test
@@ -81,14 +92,14 @@ class PrivateDataDirectoryTest {
     Path toParent = Files.createSymbolicLink(root.resolve("innocent-parent"), dataDir.getParent());
     Path toProc = Files.createSymbolicLink(root.resolve("innocent-proc"), Path.of("/proc/self"));
 
-    assertThat(reserved.refusal(toDataDir.toString())).hasValueSatisfying(rule -> assertThat(rule)
-        .contains("is Allot's data directory"));
+    assertThat(reserved.refusal(toDataDir.toString()))
+        .hasValueSatisfying(rule -> assertThat(rule).contains("is Allot's data directory"));
     assertThat(reserved.refusal(toDataDir.resolve("secret-key").toString())).isPresent();
     assertThat(reserved.refusal(toDataDir.resolve("made/later").toString())).isPresent();
-    assertThat(reserved.refusal(toParent.toString())).hasValueSatisfying(rule -> assertThat(rule)
-        .contains("is above Allot's data directory"));
-    assertThat(reserved.refusal(toProc.toString())).hasValueSatisfying(rule -> assertThat(rule)
-        .contains("is under /proc"));
+    assertThat(reserved.refusal(toParent.toString()))
+        .hasValueSatisfying(rule -> assertThat(rule).contains("is above Allot's data directory"));
+    assertThat(reserved.refusal(toProc.toString()))
+        .hasValueSatisfying(rule -> assertThat(rule).contains("is under /proc"));
   }
 
   @Test
@@ -105,40 +116,58 @@ class PrivateDataDirectoryTest {
   void aRelativeDataDirectory_isMadeAbsolute() {
     PrivateDataDirectory relative = new PrivateDataDirectory(Path.of("allot-data"));
 
-    assertThat(relative.refusal(Path.of("allot-data").toAbsolutePath().resolve("allot.db").toString())).isPresent();
+    assertThat(
+            relative.refusal(Path.of("allot-data").toAbsolutePath().resolve("allot.db").toString()))
+        .isPresent();
     assertThat(relative.refusal(Path.of("").toAbsolutePath().toString())).isPresent();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "jdbc:sqlite:%s/allot.db",
-      "jdbc:sqlite:file:%s/allot.db?mode=ro",
-      "jdbc:sqlite:file://%s/allot.db",
-      "jdbc:duckdb:%s/source.duckdb",
-      "jdbc:duckdb:%s/source.duckdb;threads=1",
-      "jdbc:duckdb:%s/../allot/source.duckdb"})
+  @ValueSource(
+      strings = {
+        "jdbc:sqlite:%s/allot.db",
+        "jdbc:sqlite:file:%s/allot.db?mode=ro",
+        "jdbc:sqlite:file://%s/allot.db",
+        "jdbc:duckdb:%s/source.duckdb",
+        "jdbc:duckdb:%s/source.duckdb;threads=1",
+        "jdbc:duckdb:%s/../allot/source.duckdb"
+      })
   void aDatabaseFileInTheDataDirectory_isRefused(String url) {
     assertThat(reserved.databaseRefusal(url.formatted(dataDir)))
-        .hasValueSatisfying(rule -> assertThat(rule).startsWith("names a database file in Allot's data directory"));
+        .hasValueSatisfying(
+            rule -> assertThat(rule).startsWith("names a database file in Allot's data directory"));
   }
 
   @Test
   void aDatabaseFileReachedThroughALink_isRefused() throws IOException {
-    Path link = Files.createSymbolicLink(root.resolve("warehouse.db"), dataDir.resolve("secret-key"));
+    Path link =
+        Files.createSymbolicLink(root.resolve("warehouse.db"), dataDir.resolve("secret-key"));
 
     assertThat(reserved.databaseRefusal("jdbc:sqlite:" + link)).isPresent();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"jdbc:duckdb:", "jdbc:duckdb::memory:", "jdbc:duckdb::memory:shared", "jdbc:sqlite::memory:",
-      "jdbc:sqlite:", "jdbc:postgresql://127.0.0.1:5432/allot", "jdbc:duckdb:md:my_db"})
+  @ValueSource(
+      strings = {
+        "jdbc:duckdb:",
+        "jdbc:duckdb::memory:",
+        "jdbc:duckdb::memory:shared",
+        "jdbc:sqlite::memory:",
+        "jdbc:sqlite:",
+        "jdbc:postgresql://127.0.0.1:5432/allot",
+        "jdbc:duckdb:md:my_db"
+      })
   void urlsOfNoFile_areAllowed(String url) {
     assertThat(reserved.databaseRefusal(url)).isEmpty();
   }
 
   @Test
   void databaseFilesElsewhere_areAllowed() {
-    assertThat(reserved.databaseRefusal("jdbc:sqlite:" + root.resolve("srv/warehouse.db"))).isEmpty();
-    assertThat(reserved.databaseRefusal("jdbc:duckdb:" + root.resolve("var/lib/allot-exports/w.duckdb"))).isEmpty();
+    assertThat(reserved.databaseRefusal("jdbc:sqlite:" + root.resolve("srv/warehouse.db")))
+        .isEmpty();
+    assertThat(
+            reserved.databaseRefusal(
+                "jdbc:duckdb:" + root.resolve("var/lib/allot-exports/w.duckdb")))
+        .isEmpty();
   }
 }

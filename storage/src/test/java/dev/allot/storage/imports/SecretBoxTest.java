@@ -30,7 +30,8 @@ class SecretBoxTest {
 
     assertThat(sealed).matches("v1:[0-9a-f]{16}:[A-Za-z0-9+/]+=*").doesNotContain("s3cret");
     // nonce (12) + "s3cret-password" (15) + tag (16)
-    assertThat(Base64.getDecoder().decode(sealed.substring(sealed.lastIndexOf(':') + 1))).hasSize(12 + 15 + 16);
+    assertThat(Base64.getDecoder().decode(sealed.substring(sealed.lastIndexOf(':') + 1)))
+        .hasSize(12 + 15 + 16);
   }
 
   @Test
@@ -43,10 +44,12 @@ class SecretBoxTest {
     String sealed = box.seal("s3cret", OWNER);
     SecretBox otherNode = new SecretBox(key(2), new Random(7));
 
-    AllotException refusal = catchThrowableOfType(AllotException.class, () -> otherNode.open(sealed, OWNER));
+    AllotException refusal =
+        catchThrowableOfType(AllotException.class, () -> otherNode.open(sealed, OWNER));
 
     assertThat(refusal.getMessage())
-        .startsWith("cannot unseal the password of source WAREHOUSE: it was sealed with another secret key")
+        .startsWith(
+            "cannot unseal the password of source WAREHOUSE: it was sealed with another secret key")
         .contains("The deployment's secret key differs from the one that sealed it")
         .contains("set the same ALLOT_SECRET_KEY on every node")
         .contains(box.keyId(), otherNode.keyId());
@@ -58,8 +61,9 @@ class SecretBoxTest {
 
     assertThatThrownBy(() -> box.open(sealed, "source OTHER"))
         .isInstanceOf(AllotException.class)
-        .hasMessage("cannot unseal the password of source OTHER: the sealed text was altered, or copied from "
-            + "another row; enter the password again");
+        .hasMessage(
+            "cannot unseal the password of source OTHER: the sealed text was altered, or copied from "
+                + "another row; enter the password again");
   }
 
   @Test
@@ -67,7 +71,9 @@ class SecretBoxTest {
     String sealed = box.seal("s3cret", OWNER);
     byte[] bytes = Base64.getDecoder().decode(sealed.substring(sealed.lastIndexOf(':') + 1));
     bytes[bytes.length - 20] ^= 1;
-    String altered = sealed.substring(0, sealed.lastIndexOf(':') + 1) + Base64.getEncoder().encodeToString(bytes);
+    String altered =
+        sealed.substring(0, sealed.lastIndexOf(':') + 1)
+            + Base64.getEncoder().encodeToString(bytes);
 
     assertThatThrownBy(() -> box.open(altered, OWNER))
         .isInstanceOf(AllotException.class)
@@ -102,7 +108,8 @@ class SecretBoxTest {
   void decodeKey_refusesTextThatIsNotBase64_withoutRepeatingIt() {
     assertThatThrownBy(() -> SecretBox.decodeKey("not base64 at all!"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("must be the base64 of 32 random bytes (openssl rand -base64 32), and is not base64");
+        .hasMessage(
+            "must be the base64 of 32 random bytes (openssl rand -base64 32), and is not base64");
   }
 
   @Test

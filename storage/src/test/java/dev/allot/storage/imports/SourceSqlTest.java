@@ -6,10 +6,19 @@ import dev.allot.imports.ReadOnlyQuery;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** The SQL wrapped around a user's query; that each database runs it is {@link WarehouseContract}'s part. */
+/**
+ * The SQL wrapped around a user's query; that each database runs it is {@link WarehouseContract}'s
+ * part.
+ */
 class SourceSqlTest {
-  static final MappedQuery QUERY = new MappedQuery(checked("SELECT * FROM t; -- all of it"), "user", "exp", "var",
-      "ts", StandardTimestamp.WITH_TIME_ZONE);
+  static final MappedQuery QUERY =
+      new MappedQuery(
+          checked("SELECT * FROM t; -- all of it"),
+          "user",
+          "exp",
+          "var",
+          "ts",
+          StandardTimestamp.WITH_TIME_ZONE);
 
   static ReadOnlyQuery checked(String sql) {
     return ((ReadOnlyQuery.Accepted) ReadOnlyQuery.check(sql)).query();
@@ -30,14 +39,21 @@ class SourceSqlTest {
 
   @Test
   void window_filtersAndOrdersOnTheTimestampColumn_withLiteralsOfItsType() {
-    assertThat(SourceSql.window(QUERY, Instant.parse("2026-01-31T00:00:00Z"), Instant.parse("2026-02-01T00:00:00.0000001Z")))
-        .isEqualTo("""
+    assertThat(
+            SourceSql.window(
+                QUERY,
+                Instant.parse("2026-01-31T00:00:00Z"),
+                Instant.parse("2026-02-01T00:00:00.0000001Z")))
+        .isEqualTo(
+            """
             SELECT q."user", q."exp", q."var", q."ts" FROM (SELECT * FROM t) AS q WHERE q."ts" >= TIMESTAMP WITH TIME ZONE '2026-01-31 00:00:00.000000+00:00' \
-            AND q."ts" < TIMESTAMP WITH TIME ZONE '2026-02-01 00:00:00.000001+00:00' ORDER BY q."ts\"""");
+            AND q."ts" < TIMESTAMP WITH TIME ZONE '2026-02-01 00:00:00.000001+00:00' ORDER BY q."ts\"\
+            """);
   }
 
   @Test
   void earliest_isTheMinimumOfTheTimestampColumn() {
-    assertThat(SourceSql.earliest(QUERY)).isEqualTo("SELECT MIN(q.\"ts\") FROM (SELECT * FROM t) AS q");
+    assertThat(SourceSql.earliest(QUERY))
+        .isEqualTo("SELECT MIN(q.\"ts\") FROM (SELECT * FROM t) AS q");
   }
 }

@@ -1,8 +1,8 @@
 package dev.allot.storage.imports;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
@@ -58,8 +58,15 @@ abstract class SourceStoreContract extends StoreSuite {
   void create_givesTheSourceWithoutItsPassword() {
     Source created = sources.create("main-warehouse", URL, "reader", PASSWORD, List.of());
 
-    assertThat(created).isEqualTo(new Source(ResourceId.of("MAIN-WAREHOUSE"), URL, Optional.of("reader"), List.of(),
-        true, Instant.parse("2026-03-01T10:00:00.123Z")));
+    assertThat(created)
+        .isEqualTo(
+            new Source(
+                ResourceId.of("MAIN-WAREHOUSE"),
+                URL,
+                Optional.of("reader"),
+                List.of(),
+                true,
+                Instant.parse("2026-03-01T10:00:00.123Z")));
     assertThat(sources.get("Main-Warehouse")).isEqualTo(created);
   }
 
@@ -86,8 +93,10 @@ abstract class SourceStoreContract extends StoreSuite {
   void create_withATakenName_inAnyCase_isAConflictAndKeepsTheFirst() {
     Source first = sources.create("warehouse", URL, "reader", PASSWORD, List.of());
 
-    AllotException refusal = catchThrowableOfType(AllotException.class,
-        () -> sources.create("WareHouse", "jdbc:duckdb:", null, "other", List.of()));
+    AllotException refusal =
+        catchThrowableOfType(
+            AllotException.class,
+            () -> sources.create("WareHouse", "jdbc:duckdb:", null, "other", List.of()));
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.CONFLICT);
     assertThat(refusal.getMessage()).isEqualTo("source WAREHOUSE already exists");
@@ -103,16 +112,17 @@ abstract class SourceStoreContract extends StoreSuite {
     try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
       for (int t = 0; t < threads; t++) {
         String password = "password-" + t;
-        running.add(pool.submit(() -> {
-          start.await();
-          try {
-            sources.create("warehouse", URL, "reader", password, List.of());
-            return true;
-          } catch (AllotException e) {
-            assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
-            return false;
-          }
-        }));
+        running.add(
+            pool.submit(() -> {
+              start.await();
+              try {
+                sources.create("warehouse", URL, "reader", password, List.of());
+                return true;
+              } catch (AllotException e) {
+                assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                return false;
+              }
+            }));
       }
       start.countDown();
     }
@@ -127,8 +137,8 @@ abstract class SourceStoreContract extends StoreSuite {
 
   @Test
   void create_invalid_storesNothing() {
-    assertThatExceptionOfType(AllotException.class).isThrownBy(
-        () -> sources.create("bad name", "jdbc:mysql://db", null, PASSWORD, List.of()));
+    assertThatExceptionOfType(AllotException.class)
+        .isThrownBy(() -> sources.create("bad name", "jdbc:mysql://db", null, PASSWORD, List.of()));
 
     assertThat(sources.list()).isEmpty();
   }
@@ -143,7 +153,8 @@ abstract class SourceStoreContract extends StoreSuite {
 
   @Test
   void get_ofANameThatIsNoId_isNotFound() {
-    AllotException refusal = catchThrowableOfType(AllotException.class, () -> sources.get("no such name"));
+    AllotException refusal =
+        catchThrowableOfType(AllotException.class, () -> sources.get("no such name"));
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.NOT_FOUND);
   }
@@ -166,17 +177,20 @@ abstract class SourceStoreContract extends StoreSuite {
   void storedRow_neverHoldsTheClearPassword() {
     sources.create("warehouse", URL, "reader", PASSWORD, List.of());
 
-    List<String> stored = database().withConnection(connection -> {
-      List<String> values = new ArrayList<>();
-      try (ResultSet rs = connection.createStatement().executeQuery("SELECT * FROM source")) {
-        while (rs.next()) {
-          for (int column = 1; column <= rs.getMetaData().getColumnCount(); column++) {
-            values.add(rs.getString(column));
-          }
-        }
-      }
-      return values;
-    });
+    List<String> stored =
+        database()
+            .withConnection(connection -> {
+              List<String> values = new ArrayList<>();
+              try (ResultSet rs =
+                  connection.createStatement().executeQuery("SELECT * FROM source")) {
+                while (rs.next()) {
+                  for (int column = 1; column <= rs.getMetaData().getColumnCount(); column++) {
+                    values.add(rs.getString(column));
+                  }
+                }
+              }
+              return values;
+            });
 
     assertThat(stored).isNotEmpty().noneMatch(value -> value != null && value.contains(PASSWORD));
     assertThat(sealed("WAREHOUSE")).startsWith("v1:");
@@ -187,7 +201,8 @@ abstract class SourceStoreContract extends StoreSuite {
     sources.create("warehouse", URL, "reader", PASSWORD, List.of());
 
     try (Database reopened = Database.open(jdbcUrl())) {
-      SqlSourceStore restarted = new SqlSourceStore(reopened, new SecretBox(SecretBoxTest.key(1), new Random(3)));
+      SqlSourceStore restarted =
+          new SqlSourceStore(reopened, new SecretBox(SecretBoxTest.key(1), new Random(3)));
 
       assertThat(restarted.password(ResourceId.of("warehouse"))).contains(PASSWORD);
     }
@@ -196,13 +211,16 @@ abstract class SourceStoreContract extends StoreSuite {
   @Test
   void password_withAnotherKey_failsSayingTheDeploymentsKeyDiffers() {
     sources.create("warehouse", URL, "reader", PASSWORD, List.of());
-    SqlSourceStore otherNode = new SqlSourceStore(database(), new SecretBox(SecretBoxTest.key(2), new Random(3)));
+    SqlSourceStore otherNode =
+        new SqlSourceStore(database(), new SecretBox(SecretBoxTest.key(2), new Random(3)));
 
-    AllotException refusal = catchThrowableOfType(AllotException.class,
-        () -> otherNode.password(ResourceId.of("warehouse")));
+    AllotException refusal =
+        catchThrowableOfType(
+            AllotException.class, () -> otherNode.password(ResourceId.of("warehouse")));
 
     assertThat(refusal.getMessage())
-        .startsWith("cannot unseal the password of source WAREHOUSE: it was sealed with another secret key")
+        .startsWith(
+            "cannot unseal the password of source WAREHOUSE: it was sealed with another secret key")
         .contains("set the same ALLOT_SECRET_KEY on every node")
         .doesNotContain(PASSWORD);
     assertThat(otherNode.find(ResourceId.of("warehouse"))).isPresent();
@@ -217,11 +235,14 @@ abstract class SourceStoreContract extends StoreSuite {
     bytes[15] ^= 0x40;
     setSealed("WAREHOUSE", sealed.substring(0, data) + Base64.getEncoder().encodeToString(bytes));
 
-    AllotException refusal = catchThrowableOfType(AllotException.class,
-        () -> store.password(ResourceId.of("warehouse")));
+    AllotException refusal =
+        catchThrowableOfType(
+            AllotException.class, () -> store.password(ResourceId.of("warehouse")));
 
-    assertThat(refusal.getMessage()).isEqualTo("cannot unseal the password of source WAREHOUSE: the sealed text "
-        + "was altered, or copied from another row; enter the password again");
+    assertThat(refusal.getMessage())
+        .isEqualTo(
+            "cannot unseal the password of source WAREHOUSE: the sealed text "
+                + "was altered, or copied from another row; enter the password again");
   }
 
   @Test
@@ -230,8 +251,8 @@ abstract class SourceStoreContract extends StoreSuite {
     sources.create("staging", URL, "reader", "staging-password", List.of());
     setSealed("STAGING", sealed("PRODUCTION"));
 
-    AllotException refusal = catchThrowableOfType(AllotException.class,
-        () -> store.password(ResourceId.of("staging")));
+    AllotException refusal =
+        catchThrowableOfType(AllotException.class, () -> store.password(ResourceId.of("staging")));
 
     assertThat(refusal.getMessage()).contains("copied from another row").doesNotContain(PASSWORD);
     assertThat(store.password(ResourceId.of("production"))).contains(PASSWORD);
@@ -246,21 +267,32 @@ abstract class SourceStoreContract extends StoreSuite {
     clock.advance(Duration.ofHours(1));
     String newUrl = "jdbc:postgresql://replica.internal:5432/analytics";
 
-    Source replaced = sources.replace("Warehouse", null, newUrl, "writer", "new-password", List.of());
+    Source replaced =
+        sources.replace("Warehouse", null, newUrl, "writer", "new-password", List.of());
 
-    assertThat(replaced).isEqualTo(new Source(created.name(), newUrl, Optional.of("writer"), List.of(), true,
-        created.createdAt()));
+    assertThat(replaced)
+        .isEqualTo(
+            new Source(
+                created.name(),
+                newUrl,
+                Optional.of("writer"),
+                List.of(),
+                true,
+                created.createdAt()));
     assertThat(sources.get("warehouse")).isEqualTo(replaced);
     assertThat(store.password(created.name())).contains("new-password");
-    assertThat(row("WAREHOUSE")).doesNotContain(oldSealed).noneMatch(value -> value != null
-        && (value.contains(PASSWORD) || value.contains("new-password")));
+    assertThat(row("WAREHOUSE"))
+        .doesNotContain(oldSealed)
+        .noneMatch(
+            value -> value != null && (value.contains(PASSWORD) || value.contains("new-password")));
   }
 
   @Test
   void replace_withoutUserOrPassword_leavesNeither() {
     sources.create("warehouse", URL, "reader", PASSWORD, List.of());
 
-    Source replaced = sources.replace("warehouse", "WAREHOUSE", "jdbc:duckdb:", null, "", List.of());
+    Source replaced =
+        sources.replace("warehouse", "WAREHOUSE", "jdbc:duckdb:", null, "", List.of());
 
     assertThat(replaced.user()).isEmpty();
     assertThat(replaced.hasPassword()).isFalse();
@@ -271,7 +303,8 @@ abstract class SourceStoreContract extends StoreSuite {
   @Test
   void replace_afterTheKeyWasLost_sealsThePasswordUnderTheNewKey() {
     sources.create("warehouse", URL, "reader", PASSWORD, List.of());
-    SqlSourceStore newKey = new SqlSourceStore(database(), new SecretBox(SecretBoxTest.key(2), new Random(3)));
+    SqlSourceStore newKey =
+        new SqlSourceStore(database(), new SecretBox(SecretBoxTest.key(2), new Random(3)));
 
     newKey.replace(NewSource.of("warehouse", URL, "reader", PASSWORD, List.of(), reserved));
 
@@ -280,10 +313,13 @@ abstract class SourceStoreContract extends StoreSuite {
 
   @Test
   void replace_ofAnUnknownSource_isEmptyAndCreatesNothing() {
-    assertThat(store.replace(NewSource.of("ghost", URL, "reader", PASSWORD, List.of(), reserved))).isEmpty();
+    assertThat(store.replace(NewSource.of("ghost", URL, "reader", PASSWORD, List.of(), reserved)))
+        .isEmpty();
 
-    AllotException refusal = catchThrowableOfType(AllotException.class,
-        () -> sources.replace("ghost", null, URL, "reader", PASSWORD, List.of()));
+    AllotException refusal =
+        catchThrowableOfType(
+            AllotException.class,
+            () -> sources.replace("ghost", null, URL, "reader", PASSWORD, List.of()));
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.NOT_FOUND);
     assertThat(refusal.getMessage()).isEqualTo("source GHOST does not exist");
@@ -292,8 +328,9 @@ abstract class SourceStoreContract extends StoreSuite {
 
   @Test
   void replace_ofASourceThatAssignmentTablesUse_isAllowed() {
-    SourceService guarded = new SourceService(store, clock, source -> List.of(ResourceId.of("checkout-test")),
-        reserved);
+    SourceService guarded =
+        new SourceService(
+            store, clock, source -> List.of(ResourceId.of("checkout-test")), reserved);
     guarded.create("warehouse", URL, "reader", PASSWORD, List.of());
 
     Source replaced = guarded.replace("warehouse", null, URL, "reader", "rotated", List.of());
@@ -306,8 +343,10 @@ abstract class SourceStoreContract extends StoreSuite {
   void replace_invalid_changesNothing() {
     Source created = sources.create("warehouse", URL, "reader", PASSWORD, List.of());
 
-    AllotException refusal = catchThrowableOfType(AllotException.class,
-        () -> sources.replace("warehouse", "lake", "jdbc:mysql://db", null, null, List.of()));
+    AllotException refusal =
+        catchThrowableOfType(
+            AllotException.class,
+            () -> sources.replace("warehouse", "lake", "jdbc:mysql://db", null, null, List.of()));
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
     assertThat(refusal.violations()).extracting(Violation::path).containsExactly("name", "jdbcUrl");
@@ -332,7 +371,8 @@ abstract class SourceStoreContract extends StoreSuite {
   void allowedPaths_areReplacedWhole_byReplace() {
     sources.create("files", "jdbc:duckdb:", null, null, List.of("/srv/exports", "/srv/old"));
 
-    Source narrowed = sources.replace("files", null, "jdbc:duckdb:", null, null, List.of("/srv/new"));
+    Source narrowed =
+        sources.replace("files", null, "jdbc:duckdb:", null, null, List.of("/srv/new"));
     assertThat(narrowed.allowedPaths()).containsExactly("/srv/new");
     assertThat(sources.get("files").allowedPaths()).containsExactly("/srv/new");
 
@@ -343,23 +383,35 @@ abstract class SourceStoreContract extends StoreSuite {
 
   @Test
   void allowedPaths_ofASourceStoredBeforeThereWereAny_areNone() {
-    database().inTransaction(connection -> {
-      try (PreparedStatement insert = connection.prepareStatement(
-          "INSERT INTO source (name, jdbc_url, created_at) VALUES ('OLD', 'jdbc:duckdb:', '2026-01-01T00:00:00Z')")) {
-        return insert.executeUpdate();
-      }
-    });
+    database()
+        .inTransaction(connection -> {
+          try (PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO source (name, jdbc_url, created_at) VALUES ('OLD', 'jdbc:duckdb:', '2026-01-01T00:00:00Z')")) {
+            return insert.executeUpdate();
+          }
+        });
 
     assertThat(sources.get("old").allowedPaths()).isEmpty();
   }
 
   @Test
   void allowedPaths_thatReachAllotsDataDirectory_areRefused_andNothingIsStored() {
-    AllotException refusal = catchThrowableOfType(AllotException.class, () -> sources.create("files", "jdbc:duckdb:",
-        null, null, List.of("/srv/exports", dataDir.resolve("secret-key").toString(), "/")));
+    AllotException refusal =
+        catchThrowableOfType(
+            AllotException.class,
+            () ->
+                sources.create(
+                    "files",
+                    "jdbc:duckdb:",
+                    null,
+                    null,
+                    List.of("/srv/exports", dataDir.resolve("secret-key").toString(), "/")));
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
-    assertThat(refusal.violations()).extracting(Violation::path).containsExactly("allowedPaths[1]", "allowedPaths[2]");
+    assertThat(refusal.violations())
+        .extracting(Violation::path)
+        .containsExactly("allowedPaths[1]", "allowedPaths[2]");
     assertThat(sources.list()).isEmpty();
   }
 
@@ -367,8 +419,12 @@ abstract class SourceStoreContract extends StoreSuite {
   void replace_withAPathIntoAllotsDataDirectory_changesNothing() {
     Source created = sources.create("files", "jdbc:duckdb:", null, null, List.of("/srv/exports"));
 
-    AllotException refusal = catchThrowableOfType(AllotException.class, () -> sources.replace("files", null,
-        "jdbc:duckdb:", null, null, List.of(dataDir.toString())));
+    AllotException refusal =
+        catchThrowableOfType(
+            AllotException.class,
+            () ->
+                sources.replace(
+                    "files", null, "jdbc:duckdb:", null, null, List.of(dataDir.toString())));
 
     assertThat(refusal.violations()).extracting(Violation::path).containsExactly("allowedPaths[0]");
     assertThat(sources.list()).containsExactly(created);
@@ -376,8 +432,12 @@ abstract class SourceStoreContract extends StoreSuite {
 
   @Test
   void create_ofADatabaseFileInAllotsDataDirectory_isRefusedNamingJdbcUrl() {
-    AllotException refusal = catchThrowableOfType(AllotException.class, () -> sources.create("allot",
-        "jdbc:sqlite:" + dataDir.resolve("allot.db"), null, null, List.of()));
+    AllotException refusal =
+        catchThrowableOfType(
+            AllotException.class,
+            () ->
+                sources.create(
+                    "allot", "jdbc:sqlite:" + dataDir.resolve("allot.db"), null, null, List.of()));
 
     assertThat(refusal.violations()).extracting(Violation::path).containsExactly("jdbcUrl");
     assertThat(sources.list()).isEmpty();
@@ -400,64 +460,77 @@ abstract class SourceStoreContract extends StoreSuite {
 
   @Test
   void delete_ofAnUnknownSource_isNotFound() {
-    AllotException refusal = catchThrowableOfType(AllotException.class, () -> sources.delete("ghost"));
+    AllotException refusal =
+        catchThrowableOfType(AllotException.class, () -> sources.delete("ghost"));
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.NOT_FOUND);
   }
 
   @Test
   void delete_ofASourceThatAssignmentTablesUse_isAConflictNamingThem() {
-    SourceService guarded = new SourceService(store, clock,
-        source -> source.equals(ResourceId.of("warehouse"))
-            ? List.of(ResourceId.of("checkout-test"), ResourceId.of("pricing"))
-            : List.of(), reserved);
+    SourceService guarded =
+        new SourceService(
+            store,
+            clock,
+            source ->
+                source.equals(ResourceId.of("warehouse"))
+                    ? List.of(ResourceId.of("checkout-test"), ResourceId.of("pricing"))
+                    : List.of(),
+            reserved);
     Source used = guarded.create("warehouse", URL, "reader", PASSWORD, List.of());
 
-    AllotException refusal = catchThrowableOfType(AllotException.class, () -> guarded.delete("warehouse"));
+    AllotException refusal =
+        catchThrowableOfType(AllotException.class, () -> guarded.delete("warehouse"));
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.CONFLICT);
     assertThat(refusal.getMessage())
-        .isEqualTo("source WAREHOUSE is used by assignment tables CHECKOUT-TEST, PRICING: delete them first");
+        .isEqualTo(
+            "source WAREHOUSE is used by assignment tables CHECKOUT-TEST, PRICING: delete them first");
     assertThat(guarded.list()).containsExactly(used);
   }
 
   /** Every column of the source's row. */
   private List<String> row(String name) {
-    return database().withConnection(connection -> {
-      List<String> values = new ArrayList<>();
-      try (PreparedStatement find = connection.prepareStatement("SELECT * FROM source WHERE name = ?")) {
-        find.setString(1, name);
-        try (ResultSet rs = find.executeQuery()) {
-          rs.next();
-          for (int column = 1; column <= rs.getMetaData().getColumnCount(); column++) {
-            values.add(rs.getString(column));
+    return database()
+        .withConnection(connection -> {
+          List<String> values = new ArrayList<>();
+          try (PreparedStatement find =
+              connection.prepareStatement("SELECT * FROM source WHERE name = ?")) {
+            find.setString(1, name);
+            try (ResultSet rs = find.executeQuery()) {
+              rs.next();
+              for (int column = 1; column <= rs.getMetaData().getColumnCount(); column++) {
+                values.add(rs.getString(column));
+              }
+            }
           }
-        }
-      }
-      return values;
-    });
+          return values;
+        });
   }
 
   private String sealed(String name) {
-    return database().withConnection(connection -> {
-      try (PreparedStatement find = connection.prepareStatement("SELECT password_sealed FROM source WHERE name = ?")) {
-        find.setString(1, name);
-        try (ResultSet rs = find.executeQuery()) {
-          rs.next();
-          return rs.getString(1);
-        }
-      }
-    });
+    return database()
+        .withConnection(connection -> {
+          try (PreparedStatement find =
+              connection.prepareStatement("SELECT password_sealed FROM source WHERE name = ?")) {
+            find.setString(1, name);
+            try (ResultSet rs = find.executeQuery()) {
+              rs.next();
+              return rs.getString(1);
+            }
+          }
+        });
   }
 
   private void setSealed(String name, String sealed) {
-    database().inTransaction(connection -> {
-      try (PreparedStatement update = connection.prepareStatement(
-          "UPDATE source SET password_sealed = ? WHERE name = ?")) {
-        update.setString(1, sealed);
-        update.setString(2, name);
-        return update.executeUpdate();
-      }
-    });
+    database()
+        .inTransaction(connection -> {
+          try (PreparedStatement update =
+              connection.prepareStatement("UPDATE source SET password_sealed = ? WHERE name = ?")) {
+            update.setString(1, sealed);
+            update.setString(2, name);
+            return update.executeUpdate();
+          }
+        });
   }
 }

@@ -29,10 +29,11 @@ class SqliteWarehouseTest extends WarehouseContract {
   @Override
   String createAssignments() {
     return """
-        CREATE TABLE assignments (
-          subject_id INTEGER, experiment_id TEXT, variant_id VARCHAR(40),
-          assigned_at TEXT, assigned_wall DATETIME, assigned_day DATE
-        )""";
+    CREATE TABLE assignments (
+      subject_id INTEGER, experiment_id TEXT, variant_id VARCHAR(40),
+      assigned_at TEXT, assigned_wall DATETIME, assigned_day DATE
+    )\
+    """;
   }
 
   /** ISO-8601 with an offset of +02:00 and a T. */
@@ -78,8 +79,12 @@ class SqliteWarehouseTest extends WarehouseContract {
 
   @Test
   void describe_ofAnExpression_isUntyped() {
-    assertThat(warehouse.describe("SELECT subject_id + 1 AS next, upper(variant_id) AS v FROM assignments"))
-        .containsExactly(new Column("next", ColumnKind.UNTYPED, "NUMERIC"), new Column("v", ColumnKind.UNTYPED, "NUMERIC"));
+    assertThat(
+            warehouse.describe(
+                "SELECT subject_id + 1 AS next, upper(variant_id) AS v FROM assignments"))
+        .containsExactly(
+            new Column("next", ColumnKind.UNTYPED, "NUMERIC"),
+            new Column("v", ColumnKind.UNTYPED, "NUMERIC"));
   }
 
   @Test
@@ -93,38 +98,49 @@ class SqliteWarehouseTest extends WarehouseContract {
 
   @Test
   void read_ofIsoTimestampsInMixedFormats_ordersAndFiltersThemByInstant() throws SQLException {
-    execute("INSERT INTO assignments (subject_id, assigned_at) VALUES "
-        + "(1, '2026-01-31 12:00:00'), "
-        + "(2, '2026-01-31T12:00:00.250Z'), "
-        + "(3, '2026-01-31T13:30:00+02:00'), " // 11:30 UTC: before the window
-        + "(4, '2026-01-31T14:00:00.5+02:00'), " // 12:00:00.5 UTC
-        + "(5, '2026-01-31T12:00'), "
-        + "(6, '2026-02-01'), " // midnight: the window's end
-        + "(7, 'yesterday'), "
-        + "(8, NULL)");
+    execute(
+        "INSERT INTO assignments (subject_id, assigned_at) VALUES "
+            + "(1, '2026-01-31 12:00:00'), "
+            + "(2, '2026-01-31T12:00:00.250Z'), "
+            + "(3, '2026-01-31T13:30:00+02:00'), " // 11:30 UTC: before the window
+            + "(4, '2026-01-31T14:00:00.5+02:00'), " // 12:00:00.5 UTC
+            + "(5, '2026-01-31T12:00'), "
+            + "(6, '2026-02-01'), " // midnight: the window's end
+            + "(7, 'yesterday'), "
+            + "(8, NULL)");
 
     List<SourceRow> rows = read(ALL, T0, Instant.parse("2026-02-01T00:00:00Z"));
 
     assertThat(rows).extracting(SourceRow::subjectId).containsExactly("1", "5", "2", "4");
-    assertThat(rows).extracting(SourceRow::time).containsExactly(T0, T0, T0.plusMillis(250), T0.plusMillis(500));
+    assertThat(rows)
+        .extracting(SourceRow::time)
+        .containsExactly(T0, T0, T0.plusMillis(250), T0.plusMillis(500));
   }
 
   @Test
   void read_ofAnExpressionTimestamp_normalizesIt() throws SQLException {
     insert(1, "E", "A", T0);
-    ImportQuery query = new ImportQuery("SELECT subject_id, experiment_id, variant_id, "
-        + "datetime(assigned_at, '+1 hour') AS later FROM assignments", "subject_id", "later", "experiment_id",
-        "variant_id");
+    ImportQuery query =
+        new ImportQuery(
+            "SELECT subject_id, experiment_id, variant_id, "
+                + "datetime(assigned_at, '+1 hour') AS later FROM assignments",
+            "subject_id",
+            "later",
+            "experiment_id",
+            "variant_id");
 
-    assertThat(read(query, T0, T0.plusSeconds(7200))).containsExactly(
-        new SourceRow("1", "E", "A", T0.plusSeconds(3600)));
+    assertThat(read(query, T0, T0.plusSeconds(7200)))
+        .containsExactly(new SourceRow("1", "E", "A", T0.plusSeconds(3600)));
   }
 
   @Test
   void read_ofATimestampColumnDeclaredReal_isAQueryProblem() throws SQLException {
-    execute("CREATE TABLE epochs (subject_id INTEGER, experiment_id TEXT, variant_id TEXT, at REAL)");
-    ImportQuery query = new ImportQuery("SELECT * FROM epochs", "subject_id", "at", "experiment_id", "variant_id");
+    execute(
+        "CREATE TABLE epochs (subject_id INTEGER, experiment_id TEXT, variant_id TEXT, at REAL)");
+    ImportQuery query =
+        new ImportQuery("SELECT * FROM epochs", "subject_id", "at", "experiment_id", "variant_id");
 
-    assertThat(failure(() -> read(query, T0, T0.plusSeconds(1))).problem()).isEqualTo(Problem.QUERY);
+    assertThat(failure(() -> read(query, T0, T0.plusSeconds(1))).problem())
+        .isEqualTo(Problem.QUERY);
   }
 }

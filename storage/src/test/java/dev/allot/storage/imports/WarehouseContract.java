@@ -47,10 +47,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 abstract class WarehouseContract {
   static final Instant T0 = Instant.parse("2026-01-31T12:00:00Z");
-  static final ImportQuery ALL = new ImportQuery("SELECT * FROM assignments", "subject_id", "assigned_at",
-      "experiment_id", "variant_id");
+  static final ImportQuery ALL =
+      new ImportQuery(
+          "SELECT * FROM assignments", "subject_id", "assigned_at", "experiment_id", "variant_id");
 
-  /** The URL of the test's database, which {@link #createAssignments()} has created the table in. */
+  /**
+   * The URL of the test's database, which {@link #createAssignments()} has created the table in.
+   */
   abstract String jdbcUrl();
 
   /** Runs {@code sql} on a read-write connection of the test's own, closed before it returns. */
@@ -66,7 +69,10 @@ abstract class WarehouseContract {
   /** CREATE TABLE assignments (...) in the database's own types. */
   abstract String createAssignments();
 
-  /** A literal for {@code instant} as assigned_at holds it, written at an offset other than UTC where the type keeps one. */
+  /**
+   * A literal for {@code instant} as assigned_at holds it, written at an offset other than UTC
+   * where the type keeps one.
+   */
   abstract String instantLiteral(Instant instant);
 
   /** A literal for the UTC wall time of {@code instant} as assigned_wall holds it. */
@@ -93,9 +99,20 @@ abstract class WarehouseContract {
   }
 
   void insert(Object subject, String experiment, String variant, Instant at) throws SQLException {
-    execute("INSERT INTO assignments VALUES (" + subject + ", " + text(experiment) + ", " + text(variant) + ", "
-        + instantLiteral(at) + ", " + wallTimeLiteral(LocalDateTime.ofInstant(at, ZoneOffset.UTC)) + ", "
-        + dateLiteral(at) + ")");
+    execute(
+        "INSERT INTO assignments VALUES ("
+            + subject
+            + ", "
+            + text(experiment)
+            + ", "
+            + text(variant)
+            + ", "
+            + instantLiteral(at)
+            + ", "
+            + wallTimeLiteral(LocalDateTime.ofInstant(at, ZoneOffset.UTC))
+            + ", "
+            + dateLiteral(at)
+            + ")");
   }
 
   private static String text(String value) {
@@ -137,7 +154,8 @@ abstract class WarehouseContract {
   void describe_ofAnUnreachableSource_isUnavailable() {
     Warehouse unreachable = JdbcWarehouse.of(unreachableUrl(), null, null);
 
-    assertThat(failure(() -> unreachable.describe("SELECT 1")).problem()).isEqualTo(Problem.UNAVAILABLE);
+    assertThat(failure(() -> unreachable.describe("SELECT 1")).problem())
+        .isEqualTo(Problem.UNAVAILABLE);
   }
 
   // what a query may be (docs/imports.md): checked before the source is asked, on every call
@@ -161,26 +179,31 @@ abstract class WarehouseContract {
   @Test
   void breakouts_areRefusedByEveryCall_andRunNothing() throws SQLException {
     insert(1, "exp", "a", T0);
-    List<String> statements = List.of(
-        "COPY (SELECT 1) TO '" + scratch.resolve("x.csv") + "'",
-        "ATTACH '" + scratch.resolve("new.duckdb") + "' AS x",
-        "ATTACH '" + scratch.resolve("new.db") + "' AS x",
-        "INSTALL httpfs",
-        "COMMIT; INSERT INTO assignments (subject_id) VALUES (2)",
-        "INSERT INTO assignments (subject_id) VALUES (2)");
+    List<String> statements =
+        List.of(
+            "COPY (SELECT 1) TO '" + scratch.resolve("x.csv") + "'",
+            "ATTACH '" + scratch.resolve("new.duckdb") + "' AS x",
+            "ATTACH '" + scratch.resolve("new.db") + "' AS x",
+            "INSTALL httpfs",
+            "COMMIT; INSERT INTO assignments (subject_id) VALUES (2)",
+            "INSERT INTO assignments (subject_id) VALUES (2)");
 
     for (String statement : statements) {
-      ImportQuery query = new ImportQuery(breakout(statement), "subject_id", "assigned_at", "experiment_id",
-          "variant_id");
-      List<SourceException> failures = List.of(
-          failure(() -> warehouse.describe(query.sql())),
-          failure(() -> warehouse.earliest(query)),
-          failure(() -> warehouse.read(query, T0, T0.plusSeconds(1), row -> { })));
+      ImportQuery query =
+          new ImportQuery(
+              breakout(statement), "subject_id", "assigned_at", "experiment_id", "variant_id");
+      List<SourceException> failures =
+          List.of(
+              failure(() -> warehouse.describe(query.sql())),
+              failure(() -> warehouse.earliest(query)),
+              failure(() -> warehouse.read(query, T0, T0.plusSeconds(1), row -> {})));
 
-      assertThat(failures).as(statement).allSatisfy(e -> {
-        assertThat(e.problem()).isEqualTo(Problem.QUERY);
-        assertThat(e.getMessage()).startsWith(ReadOnlyQuery.RULE);
-      });
+      assertThat(failures)
+          .as(statement)
+          .allSatisfy(e -> {
+            assertThat(e.problem()).isEqualTo(Problem.QUERY);
+            assertThat(e.getMessage()).startsWith(ReadOnlyQuery.RULE);
+          });
     }
     assertThat(scratch.resolve("x.csv")).doesNotExist();
     assertThat(scratch.resolve("new.duckdb")).doesNotExist();
@@ -192,7 +215,8 @@ abstract class WarehouseContract {
   void aRefusedQuery_neverReachesTheSource_evenOneThatIsDown() {
     Warehouse unreachable = JdbcWarehouse.of(unreachableUrl(), null, null);
 
-    assertThat(failure(() -> unreachable.describe("SELECT 1; SELECT 2")).problem()).isEqualTo(Problem.QUERY);
+    assertThat(failure(() -> unreachable.describe("SELECT 1; SELECT 2")).problem())
+        .isEqualTo(Problem.QUERY);
   }
 
   /**
@@ -204,12 +228,23 @@ abstract class WarehouseContract {
   void lexingDifferences_runAsTheParserReadThem() throws SQLException {
     insert(1, "exp", "a", T0);
 
-    assertThat(warehouse.describe("/* /* */ SELECT 1 AS s) AS q; COMMIT; --*/ SELECT * FROM assignments -- )"))
+    assertThat(
+            warehouse.describe(
+                "/* /* */ SELECT 1 AS s) AS q; COMMIT; --*/ SELECT * FROM assignments -- )"))
         .isEqualTo(assignmentColumns());
-    List<SourceRow> rows = read(new ImportQuery("""
-        SELECT * FROM assignments -- ) AS q; COMMIT;
-        WHERE experiment_id <> ') AS q; COMMIT; --' /* ; */ AND variant_id <> '/*\\' AND variant_id <> '$$'
-        """, "subject_id", "assigned_at", "experiment_id", "variant_id"), T0, T0.plusSeconds(1));
+    List<SourceRow> rows =
+        read(
+            new ImportQuery(
+                """
+                SELECT * FROM assignments -- ) AS q; COMMIT;
+                WHERE experiment_id <> ') AS q; COMMIT; --' /* ; */ AND variant_id <> '/*\\' AND variant_id <> '$$'
+                """,
+                "subject_id",
+                "assigned_at",
+                "experiment_id",
+                "variant_id"),
+            T0,
+            T0.plusSeconds(1));
     assertThat(rows).extracting(SourceRow::subjectId).containsExactly("1");
     assertThat(assignmentRows()).isEqualTo(1);
   }
@@ -224,9 +259,9 @@ abstract class WarehouseContract {
     insert(3, "E", "A", until.minusMillis(1));
     insert(4, "E", "A", until);
 
-    assertThat(read(ALL, T0, until)).containsExactly(
-        new SourceRow("2", "E", "A", T0),
-        new SourceRow("3", "E", "A", until.minusMillis(1)));
+    assertThat(read(ALL, T0, until))
+        .containsExactly(
+            new SourceRow("2", "E", "A", T0), new SourceRow("3", "E", "A", until.minusMillis(1)));
   }
 
   @Test
@@ -235,14 +270,17 @@ abstract class WarehouseContract {
     insert(2, "E", "B", T0.plusSeconds(10));
     insert(3, "E", "A", T0.plusSeconds(20));
 
-    assertThat(read(ALL, T0, T0.plusSeconds(60))).extracting(SourceRow::subjectId).containsExactly("2", "3", "1");
+    assertThat(read(ALL, T0, T0.plusSeconds(60)))
+        .extracting(SourceRow::subjectId)
+        .containsExactly("2", "3", "1");
   }
 
   @Test
   void read_passesNullIdsAsNull() throws SQLException {
     insert("NULL", null, null, T0);
 
-    assertThat(read(ALL, T0, T0.plusSeconds(1))).containsExactly(new SourceRow(null, null, null, T0));
+    assertThat(read(ALL, T0, T0.plusSeconds(1)))
+        .containsExactly(new SourceRow(null, null, null, T0));
   }
 
   @Test
@@ -250,7 +288,8 @@ abstract class WarehouseContract {
     insert(9007199254740993L, "E", "A", T0); // 2^53 + 1: no double on the way
     insert(-7, "E", "A", T0.plusSeconds(1));
 
-    assertThat(read(ALL, T0, T0.plusSeconds(2))).extracting(SourceRow::subjectId)
+    assertThat(read(ALL, T0, T0.plusSeconds(2)))
+        .extracting(SourceRow::subjectId)
         .containsExactly("9007199254740993", "-7");
   }
 
@@ -264,8 +303,13 @@ abstract class WarehouseContract {
   @Test
   void read_ofAQueryEndingInASemicolon_wrapsItWithout() throws SQLException {
     insert(1, "E", "A", T0);
-    ImportQuery query = new ImportQuery("SELECT * FROM assignments ;\n  ", "subject_id", "assigned_at",
-        "experiment_id", "variant_id");
+    ImportQuery query =
+        new ImportQuery(
+            "SELECT * FROM assignments ;\n  ",
+            "subject_id",
+            "assigned_at",
+            "experiment_id",
+            "variant_id");
 
     assertThat(read(query, T0, T0.plusSeconds(1))).hasSize(1);
   }
@@ -273,8 +317,13 @@ abstract class WarehouseContract {
   @Test
   void read_ofAQueryEndingInALineComment_wrapsItWhole() throws SQLException {
     insert(1, "E", "A", T0);
-    ImportQuery query = new ImportQuery("SELECT * FROM assignments -- every assignment", "subject_id",
-        "assigned_at", "experiment_id", "variant_id");
+    ImportQuery query =
+        new ImportQuery(
+            "SELECT * FROM assignments -- every assignment",
+            "subject_id",
+            "assigned_at",
+            "experiment_id",
+            "variant_id");
 
     assertThat(read(query, T0, T0.plusSeconds(1))).hasSize(1);
   }
@@ -283,27 +332,39 @@ abstract class WarehouseContract {
   void read_ofAQueryWithItsOwnFilterAndAliases_readsItsColumns() throws SQLException {
     insert(1, "E", "A", T0);
     insert(2, "F", "B", T0.plusSeconds(1));
-    ImportQuery query = new ImportQuery(
-        "SELECT subject_id AS \"User \"\"Id\"\"\", experiment_id AS exp, variant_id AS var, assigned_at AS ts "
-            + "FROM assignments WHERE experiment_id = 'F'",
-        "User \"Id\"", "ts", "exp", "var");
+    ImportQuery query =
+        new ImportQuery(
+            "SELECT subject_id AS \"User \"\"Id\"\"\", experiment_id AS exp, variant_id AS var, assigned_at AS ts "
+                + "FROM assignments WHERE experiment_id = 'F'",
+            "User \"Id\"",
+            "ts",
+            "exp",
+            "var");
 
-    assertThat(read(query, T0, T0.plusSeconds(2))).containsExactly(new SourceRow("2", "F", "B", T0.plusSeconds(1)));
+    assertThat(read(query, T0, T0.plusSeconds(2)))
+        .containsExactly(new SourceRow("2", "F", "B", T0.plusSeconds(1)));
   }
 
   @Test
   void read_findsMappedColumnsWhateverTheirCase() throws SQLException {
     insert(1, "E", "A", T0);
-    ImportQuery query = new ImportQuery("SELECT * FROM assignments", "Subject_ID", "ASSIGNED_AT", "Experiment_Id",
-        "variant_ID");
+    ImportQuery query =
+        new ImportQuery(
+            "SELECT * FROM assignments",
+            "Subject_ID",
+            "ASSIGNED_AT",
+            "Experiment_Id",
+            "variant_ID");
 
-    assertThat(read(query, T0, T0.plusSeconds(1))).containsExactly(new SourceRow("1", "E", "A", T0));
+    assertThat(read(query, T0, T0.plusSeconds(1)))
+        .containsExactly(new SourceRow("1", "E", "A", T0));
   }
 
   @Test
   void read_ofAColumnTheQueryDoesNotReturn_isAQueryProblem_namingIt() {
-    ImportQuery query = new ImportQuery("SELECT * FROM assignments", "user_id", "assigned_at", "experiment_id",
-        "variant_id");
+    ImportQuery query =
+        new ImportQuery(
+            "SELECT * FROM assignments", "user_id", "assigned_at", "experiment_id", "variant_id");
 
     SourceException e = failure(() -> read(query, T0, T0.plusSeconds(1)));
 
@@ -313,18 +374,26 @@ abstract class WarehouseContract {
 
   @Test
   void read_ofAnIntegerTimestampColumn_isAQueryProblem() {
-    ImportQuery query = new ImportQuery("SELECT * FROM assignments", "subject_id", "subject_id", "experiment_id",
-        "variant_id");
+    ImportQuery query =
+        new ImportQuery(
+            "SELECT * FROM assignments", "subject_id", "subject_id", "experiment_id", "variant_id");
 
-    assertThat(failure(() -> read(query, T0, T0.plusSeconds(1))).problem()).isEqualTo(Problem.QUERY);
+    assertThat(failure(() -> read(query, T0, T0.plusSeconds(1))).problem())
+        .isEqualTo(Problem.QUERY);
   }
 
   @Test
   void read_ofAWrongQuery_isAQueryProblem() {
-    ImportQuery query = new ImportQuery("SELECT * FROM no_such_table", "subject_id", "assigned_at",
-        "experiment_id", "variant_id");
+    ImportQuery query =
+        new ImportQuery(
+            "SELECT * FROM no_such_table",
+            "subject_id",
+            "assigned_at",
+            "experiment_id",
+            "variant_id");
 
-    assertThat(failure(() -> read(query, T0, T0.plusSeconds(1))).problem()).isEqualTo(Problem.QUERY);
+    assertThat(failure(() -> read(query, T0, T0.plusSeconds(1))).problem())
+        .isEqualTo(Problem.QUERY);
   }
 
   @Test
@@ -339,14 +408,23 @@ abstract class WarehouseContract {
   void read_ofAnEmptyWindow_runsNothing() {
     Warehouse unreachable = JdbcWarehouse.of(unreachableUrl(), null, null);
 
-    unreachable.read(ALL, T0, T0, row -> { throw new AssertionError("no row expected"); });
+    unreachable.read(
+        ALL,
+        T0,
+        T0,
+        row -> {
+          throw new AssertionError("no row expected");
+        });
   }
 
   @Test
   void read_letsTheConsumersExceptionThrough() throws SQLException {
     insert(1, "E", "A", T0);
     IllegalStateException full = new IllegalStateException("the store is full");
-    Consumer<SourceRow> failing = row -> { throw full; };
+    Consumer<SourceRow> failing =
+        row -> {
+          throw full;
+        };
 
     assertThatThrownBy(() -> warehouse.read(ALL, T0, T0.plusSeconds(1), failing)).isSameAs(full);
   }
@@ -356,7 +434,8 @@ abstract class WarehouseContract {
   void read_pastTheQueryTimeout_isCancelled_andUnavailable() throws SQLException {
     insert(1, "E", "A", T0);
     Warehouse impatient = JdbcWarehouse.of(jdbcUrl(), null, null, Duration.ofMillis(500));
-    ImportQuery slow = new ImportQuery(slowQuery(), "subject_id", "assigned_at", "experiment_id", "variant_id");
+    ImportQuery slow =
+        new ImportQuery(slowQuery(), "subject_id", "assigned_at", "experiment_id", "variant_id");
 
     SourceException e = failure(() -> impatient.read(slow, T0, T0.plusSeconds(1), row -> {}));
 
@@ -370,10 +449,16 @@ abstract class WarehouseContract {
   void read_ofATimestampWithoutTimeZone_takesItAsUtc_whateverTheJvmZone() throws SQLException {
     insert(1, "E", "A", T0);
     insert(2, "E", "A", T0.plusSeconds(3600));
-    ImportQuery wall = new ImportQuery("SELECT * FROM assignments", "subject_id", "assigned_wall",
-        "experiment_id", "variant_id");
+    ImportQuery wall =
+        new ImportQuery(
+            "SELECT * FROM assignments",
+            "subject_id",
+            "assigned_wall",
+            "experiment_id",
+            "variant_id");
 
-    List<SourceRow> rows = inJvmZone("America/Los_Angeles", () -> read(wall, T0, T0.plusSeconds(3600)));
+    List<SourceRow> rows =
+        inJvmZone("America/Los_Angeles", () -> read(wall, T0, T0.plusSeconds(3600)));
 
     assertThat(rows).containsExactly(new SourceRow("1", "E", "A", T0));
   }
@@ -391,11 +476,18 @@ abstract class WarehouseContract {
   void read_ofADate_takesItsMidnightUtc() throws SQLException {
     insert(1, "E", "A", T0); // 2026-01-31
     insert(2, "E", "A", T0.plus(Duration.ofDays(1)));
-    ImportQuery daily = new ImportQuery("SELECT * FROM assignments", "subject_id", "assigned_day",
-        "experiment_id", "variant_id");
+    ImportQuery daily =
+        new ImportQuery(
+            "SELECT * FROM assignments",
+            "subject_id",
+            "assigned_day",
+            "experiment_id",
+            "variant_id");
     Instant midnight = Instant.parse("2026-01-31T00:00:00Z");
 
-    List<SourceRow> rows = inJvmZone("Pacific/Auckland", () -> read(daily, midnight, midnight.plus(Duration.ofDays(1))));
+    List<SourceRow> rows =
+        inJvmZone(
+            "Pacific/Auckland", () -> read(daily, midnight, midnight.plus(Duration.ofDays(1))));
 
     assertThat(rows).containsExactly(new SourceRow("1", "E", "A", midnight));
   }
@@ -418,8 +510,13 @@ abstract class WarehouseContract {
 
   @Test
   void earliest_ofAWrongQuery_isAQueryProblem() {
-    ImportQuery query = new ImportQuery("SELECT * FROM no_such_table", "subject_id", "assigned_at",
-        "experiment_id", "variant_id");
+    ImportQuery query =
+        new ImportQuery(
+            "SELECT * FROM no_such_table",
+            "subject_id",
+            "assigned_at",
+            "experiment_id",
+            "variant_id");
 
     assertThat(failure(() -> warehouse.earliest(query)).problem()).isEqualTo(Problem.QUERY);
   }
@@ -427,13 +524,21 @@ abstract class WarehouseContract {
   @Test
   void earliest_ofAWallTimeColumn_isUtc_whateverTheJvmZone() throws SQLException {
     insert(1, "E", "A", T0);
-    ImportQuery wall = new ImportQuery("SELECT * FROM assignments", "subject_id", "assigned_wall",
-        "experiment_id", "variant_id");
+    ImportQuery wall =
+        new ImportQuery(
+            "SELECT * FROM assignments",
+            "subject_id",
+            "assigned_wall",
+            "experiment_id",
+            "variant_id");
 
     assertThat(inJvmZone("America/Los_Angeles", () -> warehouse.earliest(wall))).contains(T0);
   }
 
-  /** Runs {@code call} with the JVM's default time zone set to {@code zone}, as a server in that zone would. */
+  /**
+   * Runs {@code call} with the JVM's default time zone set to {@code zone}, as a server in that
+   * zone would.
+   */
   static <T> T inJvmZone(String zone, java.util.function.Supplier<T> call) {
     TimeZone saved = TimeZone.getDefault();
     TimeZone.setDefault(TimeZone.getTimeZone(zone));

@@ -41,7 +41,9 @@ abstract class ExperimentChangeContract extends ResourceFixture {
   /** The default experiment in {@code status}, with a winner when the status needs one. */
   static DocumentBuilder experimentIn(String status) {
     DocumentBuilder document = experiment("home-cta").status(status);
-    return status.equals("winner_declared") ? document.with("spec.winningVariant", "treatment") : document;
+    return status.equals("winner_declared")
+        ? document.with("spec.winningVariant", "treatment")
+        : document;
   }
 
   // lifecycle
@@ -52,13 +54,22 @@ abstract class ExperimentChangeContract extends ResourceFixture {
 
     List<Applied> applied = lifecycle.stream().map(status -> apply(experimentIn(status))).toList();
 
-    assertThat(applied).extracting(Applied::operation).containsExactly(CREATED, UPDATED, UPDATED, UPDATED, UPDATED);
-    assertThat(resources.history(Kind.EXPERIMENT, "home-cta")).extracting(v -> v.stored().resource().status().word())
+    assertThat(applied)
+        .extracting(Applied::operation)
+        .containsExactly(CREATED, UPDATED, UPDATED, UPDATED, UPDATED);
+    assertThat(resources.history(Kind.EXPERIMENT, "home-cta"))
+        .extracting(v -> v.stored().resource().status().word())
         .containsExactlyElementsOf(lifecycle);
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource({"draft, archived", "draft, winner_declared", "active, ended", "active, archived", "winner_declared, archived"})
+  @CsvSource({
+    "draft, archived",
+    "draft, winner_declared",
+    "active, ended",
+    "active, archived",
+    "winner_declared, archived"
+  })
   void status_maySkipSteps(String from, String to) {
     apply(experimentIn(from));
 
@@ -67,12 +78,20 @@ abstract class ExperimentChangeContract extends ResourceFixture {
 
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({
-      "active, draft", "winner_declared, active", "ended, winner_declared", "ended, active",
-      "archived, ended", "archived, draft"})
+    "active, draft",
+    "winner_declared, active",
+    "ended, winner_declared",
+    "ended, active",
+    "archived, ended",
+    "archived, draft"
+  })
   void status_neverGoesBack(String from, String to) {
     apply(experimentIn(from));
 
-    assertRefusal(refused(experimentIn(to)), ErrorCode.CONFLICT, "metadata.status",
+    assertRefusal(
+        refused(experimentIn(to)),
+        ErrorCode.CONFLICT,
+        "metadata.status",
         from + " cannot go back to " + to);
   }
 
@@ -90,29 +109,43 @@ abstract class ExperimentChangeContract extends ResourceFixture {
   void storedCohort_splitCannotChange() {
     apply(experiment("home-cta"));
 
-    AllotException refusal = refused(experiment("home-cta")
-        .with("spec.cohorts[0].variants[0].split", decimal("0.4"))
-        .with("spec.cohorts[0].variants[1].split", decimal("0.6")));
+    AllotException refusal =
+        refused(
+            experiment("home-cta")
+                .with("spec.cohorts[0].variants[0].split", decimal("0.4"))
+                .with("spec.cohorts[0].variants[1].split", decimal("0.6")));
 
-    assertRefusal(refusal, ErrorCode.CONFLICT, "spec.cohorts[0]",
+    assertRefusal(
+        refusal,
+        ErrorCode.CONFLICT,
+        "spec.cohorts[0]",
         "cohort 1 is stored and never changes; add cohort 2 to change the split");
   }
 
   @Test
   void storedCohort_variantOrderCannotChange() {
-    apply(experiment("home-cta").with("spec.cohorts[0]", cohort(1, split("control", "0.2"), split("treatment", "0.8"))));
+    apply(
+        experiment("home-cta")
+            .with(
+                "spec.cohorts[0]", cohort(1, split("control", "0.2"), split("treatment", "0.8"))));
 
-    AllotException refusal = refused(experiment("home-cta")
-        .with("spec.cohorts[0]", cohort(1, split("treatment", "0.8"), split("control", "0.2"))));
+    AllotException refusal =
+        refused(
+            experiment("home-cta")
+                .with(
+                    "spec.cohorts[0]",
+                    cohort(1, split("treatment", "0.8"), split("control", "0.2"))));
 
-    assertRefusal(refusal, ErrorCode.CONFLICT, "spec.cohorts[0]", "cohort 1 is stored and never changes");
+    assertRefusal(
+        refusal, ErrorCode.CONFLICT, "spec.cohorts[0]", "cohort 1 is stored and never changes");
   }
 
   @Test
   void storedCohort_changesWhileDraftToo() {
     apply(experimentIn("draft"));
 
-    AllotException refusal = refused(experimentIn("draft").with("spec.cohorts[0]", cohort(1, split("control", "1"))));
+    AllotException refusal =
+        refused(experimentIn("draft").with("spec.cohorts[0]", cohort(1, split("control", "1"))));
 
     assertRefusal(refusal, ErrorCode.CONFLICT, "spec.cohorts[0]", "is stored and never changes");
   }
@@ -121,7 +154,10 @@ abstract class ExperimentChangeContract extends ResourceFixture {
   void storedCohort_cannotBeDropped() {
     apply(withSecondCohort(experiment("home-cta")));
 
-    assertRefusal(refused(experiment("home-cta")), ErrorCode.CONFLICT, "spec.cohorts",
+    assertRefusal(
+        refused(experiment("home-cta")),
+        ErrorCode.CONFLICT,
+        "spec.cohorts",
         "cohort 2 is stored and cannot be dropped");
   }
 
@@ -129,7 +165,8 @@ abstract class ExperimentChangeContract extends ResourceFixture {
   void storedCohort_splitWrittenWithTrailingZeros_isNoChange() {
     apply(experiment("home-cta"));
 
-    Applied again = apply(experiment("home-cta").with("spec.cohorts[0].variants[1].split", decimal("0.5000")));
+    Applied again =
+        apply(experiment("home-cta").with("spec.cohorts[0].variants[1].split", decimal("0.5000")));
 
     assertThat(again.operation()).isEqualTo(UNCHANGED);
   }
@@ -138,7 +175,9 @@ abstract class ExperimentChangeContract extends ResourceFixture {
   void newCohort_createdAt_isSetByTheServerFromTheClock() {
     apply(experiment("home-cta"));
 
-    assertThat(experimentNamed("home-cta").cohorts()).extracting(Cohort::createdAt).containsExactly(now());
+    assertThat(experimentNamed("home-cta").cohorts())
+        .extracting(Cohort::createdAt)
+        .containsExactly(now());
     assertThat(now()).isEqualTo(START.truncatedTo(ChronoUnit.MILLIS));
   }
 
@@ -146,7 +185,9 @@ abstract class ExperimentChangeContract extends ResourceFixture {
   void newCohort_createdAtSentByTheClient_isReplacedByTheServer() {
     apply(experiment("home-cta").with("spec.cohorts[0].createdAt", "2020-01-01T00:00:00Z"));
 
-    assertThat(experimentNamed("home-cta").cohorts()).extracting(Cohort::createdAt).containsExactly(now());
+    assertThat(experimentNamed("home-cta").cohorts())
+        .extracting(Cohort::createdAt)
+        .containsExactly(now());
   }
 
   @Test
@@ -157,7 +198,8 @@ abstract class ExperimentChangeContract extends ResourceFixture {
     Applied again = apply(experiment("home-cta"));
 
     assertThat(again.operation()).isEqualTo(UNCHANGED);
-    assertThat(experimentNamed("home-cta").cohorts().getFirst().createdAt()).isEqualTo(START.truncatedTo(ChronoUnit.MILLIS));
+    assertThat(experimentNamed("home-cta").cohorts().getFirst().createdAt())
+        .isEqualTo(START.truncatedTo(ChronoUnit.MILLIS));
   }
 
   @Test
@@ -174,9 +216,13 @@ abstract class ExperimentChangeContract extends ResourceFixture {
   void storedCohort_differentCreatedAt_isRefused() {
     apply(experiment("home-cta"));
 
-    AllotException refusal = refused(experiment("home-cta").with("spec.cohorts[0].createdAt", "2020-01-01T00:00:00Z"));
+    AllotException refusal =
+        refused(experiment("home-cta").with("spec.cohorts[0].createdAt", "2020-01-01T00:00:00Z"));
 
-    assertRefusal(refusal, ErrorCode.CONFLICT, "spec.cohorts[0].createdAt",
+    assertRefusal(
+        refusal,
+        ErrorCode.CONFLICT,
+        "spec.cohorts[0].createdAt",
         "is set by the server when the cohort is created and stays " + now());
   }
 
@@ -189,7 +235,8 @@ abstract class ExperimentChangeContract extends ResourceFixture {
     Applied applied = apply(withSecondCohort(experiment("home-cta")));
 
     assertThat(applied.operation()).isEqualTo(UPDATED);
-    assertThat(experimentNamed("home-cta").cohorts()).extracting(Cohort::index, Cohort::createdAt)
+    assertThat(experimentNamed("home-cta").cohorts())
+        .extracting(Cohort::index, Cohort::createdAt)
         .containsExactly(tuple(1, first), tuple(2, now()));
     assertThat(experimentNamed("home-cta").activeCohort().orElseThrow().index()).isEqualTo(2);
   }
@@ -198,12 +245,14 @@ abstract class ExperimentChangeContract extends ResourceFixture {
   void nextCohort_addedToAFetchedDocument_keepsEveryStoredCohort() {
     apply(experiment("home-cta"));
     clock.advance(Duration.ofDays(1));
-    DocumentBuilder fetched = DocumentBuilder.of(DocumentWriter.write(stored(Kind.EXPERIMENT, "home-cta")));
+    DocumentBuilder fetched =
+        DocumentBuilder.of(DocumentWriter.write(stored(Kind.EXPERIMENT, "home-cta")));
 
     Applied applied = apply(withSecondCohort(fetched));
 
     assertThat(applied.stored().version()).isEqualTo(2);
-    assertThat(experimentNamed("home-cta").cohorts()).extracting(Cohort::createdAt)
+    assertThat(experimentNamed("home-cta").cohorts())
+        .extracting(Cohort::createdAt)
         .containsExactly(START.truncatedTo(ChronoUnit.MILLIS), now());
   }
 
@@ -215,7 +264,10 @@ abstract class ExperimentChangeContract extends ResourceFixture {
 
     AllotException refusal = refused(experiment("home-cta").variants(control("control")));
 
-    assertRefusal(refusal, ErrorCode.INVALID_RESOURCE, "spec.cohorts[0].variants[1].variant",
+    assertRefusal(
+        refusal,
+        ErrorCode.INVALID_RESOURCE,
+        "spec.cohorts[0].variants[1].variant",
         "variant TREATMENT is not one of spec.variants");
   }
 
@@ -223,18 +275,24 @@ abstract class ExperimentChangeContract extends ResourceFixture {
   void variantUsedByAStoredCohort_cannotBeRemovedWithTheCohort() {
     apply(experiment("home-cta"));
 
-    AllotException refusal = refused(experiment("home-cta")
-        .variants(control("control"))
-        .cohorts(cohort(1, split("control", "1"))));
+    AllotException refusal =
+        refused(
+            experiment("home-cta")
+                .variants(control("control"))
+                .cohorts(cohort(1, split("control", "1"))));
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.CONFLICT);
-    assertThat(refusal.violations()).anySatisfy(
-        violation(1, "spec.variants", "variant TREATMENT is used by cohort 1 and cannot be removed"));
+    assertThat(refusal.violations())
+        .anySatisfy(
+            violation(
+                1, "spec.variants", "variant TREATMENT is used by cohort 1 and cannot be removed"));
   }
 
   @Test
   void variantUnusedByEveryCohort_mayBeRemoved() {
-    apply(experiment("home-cta").variants(control("control"), variant("treatment"), variant("spare")));
+    apply(
+        experiment("home-cta")
+            .variants(control("control"), variant("treatment"), variant("spare")));
 
     Applied applied = apply(experiment("home-cta"));
 
@@ -257,14 +315,16 @@ abstract class ExperimentChangeContract extends ResourceFixture {
   void salt_mayChangeWhileDraft() {
     apply(experimentIn("draft").with("spec.salt", "first"));
 
-    assertThat(apply(experimentIn("draft").with("spec.salt", "second")).operation()).isEqualTo(UPDATED);
+    assertThat(apply(experimentIn("draft").with("spec.salt", "second")).operation())
+        .isEqualTo(UPDATED);
   }
 
   @Test
   void salt_setWhileDraft_isKeptWhenTheExperimentStarts() {
     apply(experimentIn("draft").with("spec.salt", "first"));
 
-    assertThat(apply(experimentIn("active").with("spec.salt", "first")).operation()).isEqualTo(UPDATED);
+    assertThat(apply(experimentIn("active").with("spec.salt", "first")).operation())
+        .isEqualTo(UPDATED);
     assertThat(experimentNamed("home-cta").effectiveSalt()).isEqualTo("first");
   }
 
@@ -273,7 +333,10 @@ abstract class ExperimentChangeContract extends ResourceFixture {
   void salt_cannotChangeOnceTheExperimentLeftDraft(String status) {
     apply(experimentIn(status));
 
-    assertRefusal(refused(experimentIn(status).with("spec.salt", "re-randomized")), ErrorCode.CONFLICT, "spec.salt",
+    assertRefusal(
+        refused(experimentIn(status).with("spec.salt", "re-randomized")),
+        ErrorCode.CONFLICT,
+        "spec.salt",
         "can only change while the experiment is a draft");
   }
 
@@ -281,14 +344,18 @@ abstract class ExperimentChangeContract extends ResourceFixture {
   void salt_cannotBeRemovedOnceActive() {
     apply(experimentIn("active").with("spec.salt", "first"));
 
-    assertRefusal(refused(experimentIn("active")), ErrorCode.CONFLICT, "spec.salt", "can only change while");
+    assertRefusal(
+        refused(experimentIn("active")), ErrorCode.CONFLICT, "spec.salt", "can only change while");
   }
 
   @Test
   void salt_cannotChangeEvenAsTheExperimentEnds() {
     apply(experimentIn("active"));
 
-    assertRefusal(refused(experimentIn("ended").with("spec.salt", "new")), ErrorCode.CONFLICT, "spec.salt",
+    assertRefusal(
+        refused(experimentIn("ended").with("spec.salt", "new")),
+        ErrorCode.CONFLICT,
+        "spec.salt",
         "can only change while");
   }
 
@@ -296,30 +363,42 @@ abstract class ExperimentChangeContract extends ResourceFixture {
 
   @Test
   void parentLab_mustExist() {
-    assertRefusal(refused(experiment("home-cta").with("metadata.parentId", "ghost")), ErrorCode.INVALID_RESOURCE,
-        "metadata.parentId", "lab GHOST does not exist");
+    assertRefusal(
+        refused(experiment("home-cta").with("metadata.parentId", "ghost")),
+        ErrorCode.INVALID_RESOURCE,
+        "metadata.parentId",
+        "lab GHOST does not exist");
   }
 
   @Test
   void subjectType_mustExist() {
-    assertRefusal(refused(experiment("home-cta").with("spec.subjectType", "ghost")), ErrorCode.INVALID_RESOURCE,
-        "spec.subjectType", "subjecttype GHOST does not exist");
+    assertRefusal(
+        refused(experiment("home-cta").with("spec.subjectType", "ghost")),
+        ErrorCode.INVALID_RESOURCE,
+        "spec.subjectType",
+        "subjecttype GHOST does not exist");
   }
 
   @Test
   void parentLab_mustBeActive() {
     apply(lab("old").status("archived"));
 
-    assertRefusal(refused(experiment("home-cta").with("metadata.parentId", "old")), ErrorCode.CONFLICT,
-        "metadata.parentId", "lab OLD is archived, not active");
+    assertRefusal(
+        refused(experiment("home-cta").with("metadata.parentId", "old")),
+        ErrorCode.CONFLICT,
+        "metadata.parentId",
+        "lab OLD is archived, not active");
   }
 
   @Test
   void subjectType_mustBeActive() {
     apply(subjectType("device").status("archived"));
 
-    assertRefusal(refused(experiment("home-cta").with("spec.subjectType", "device")), ErrorCode.CONFLICT,
-        "spec.subjectType", "subjecttype DEVICE is archived, not active");
+    assertRefusal(
+        refused(experiment("home-cta").with("spec.subjectType", "device")),
+        ErrorCode.CONFLICT,
+        "spec.subjectType",
+        "subjecttype DEVICE is archived, not active");
   }
 
   @Test
@@ -338,8 +417,11 @@ abstract class ExperimentChangeContract extends ResourceFixture {
     apply(experiment("home-cta"));
     apply(lab("old").status("archived"));
 
-    assertRefusal(refused(experiment("home-cta").with("metadata.parentId", "old")), ErrorCode.CONFLICT,
-        "metadata.parentId", "is archived, not active");
+    assertRefusal(
+        refused(experiment("home-cta").with("metadata.parentId", "old")),
+        ErrorCode.CONFLICT,
+        "metadata.parentId",
+        "is archived, not active");
   }
 
   @Test
@@ -347,13 +429,18 @@ abstract class ExperimentChangeContract extends ResourceFixture {
     apply(experiment("home-cta"));
     apply(subjectType("device").status("archived"));
 
-    assertRefusal(refused(experiment("home-cta").with("spec.subjectType", "device")), ErrorCode.CONFLICT,
-        "spec.subjectType", "is archived, not active");
+    assertRefusal(
+        refused(experiment("home-cta").with("spec.subjectType", "device")),
+        ErrorCode.CONFLICT,
+        "spec.subjectType",
+        "is archived, not active");
   }
 
   @Test
   void parents_createdEarlierInTheBatch_count() {
-    List<Applied> applied = applyAll(lab("marketing"), subjectType("user"), inMarketingForUsers(experiment("home-cta")));
+    List<Applied> applied =
+        applyAll(
+            lab("marketing"), subjectType("user"), inMarketingForUsers(experiment("home-cta")));
 
     assertThat(applied).extracting(Applied::operation).containsExactly(CREATED, CREATED, CREATED);
   }
@@ -362,11 +449,14 @@ abstract class ExperimentChangeContract extends ResourceFixture {
   void parents_archivedEarlierInTheBatch_count() {
     apply(lab("marketing"));
 
-    AllotException refusal = refused(lab("marketing").status("archived"),
-        experiment("home-cta").with("metadata.parentId", "marketing"));
+    AllotException refusal =
+        refused(
+            lab("marketing").status("archived"),
+            experiment("home-cta").with("metadata.parentId", "marketing"));
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.CONFLICT);
-    assertThat(refusal.violations()).singleElement()
+    assertThat(refusal.violations())
+        .singleElement()
         .satisfies(violation(2, "metadata.parentId", "lab MARKETING is archived, not active"));
   }
 
@@ -375,6 +465,7 @@ abstract class ExperimentChangeContract extends ResourceFixture {
   }
 
   private static DocumentBuilder withSecondCohort(DocumentBuilder experiment) {
-    return experiment.with("spec.cohorts[1]", cohort(2, split("control", "0.1"), split("treatment", "0.9")));
+    return experiment.with(
+        "spec.cohorts[1]", cohort(2, split("control", "0.1"), split("treatment", "0.9")));
   }
 }

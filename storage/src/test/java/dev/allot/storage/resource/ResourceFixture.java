@@ -31,7 +31,8 @@ import org.junit.jupiter.api.BeforeEach;
 
 /**
  * A {@link ResourceService} over the real SQL store of the database a subclass provides, freshly
- * migrated for each test, with built-ins installed and a clock that moves only when a test moves it.
+ * migrated for each test, with built-ins installed and a clock that moves only when a test moves
+ * it.
  */
 abstract class ResourceFixture extends StoreSuite {
   /** Sub-millisecond on purpose: what the server stores is truncated to milliseconds. */
@@ -39,7 +40,6 @@ abstract class ResourceFixture extends StoreSuite {
 
   final ManualClock clock = ManualClock.at(START.toString());
   ResourceService resources;
-
 
   @BeforeEach
   final void startService() {
@@ -62,11 +62,15 @@ abstract class ResourceFixture extends StoreSuite {
 
   List<Applied> applyAll(DocumentBuilder... documents) {
     return resources.apply(
-        Arrays.stream(documents).map(DocumentBuilder::build).toList(), OptionalInt.empty(), Author.SYSTEM);
+        Arrays.stream(documents).map(DocumentBuilder::build).toList(),
+        OptionalInt.empty(),
+        Author.SYSTEM);
   }
 
   Applied applyIfMatch(int version, DocumentBuilder document) {
-    return resources.apply(List.of(document.build()), OptionalInt.of(version), Author.SYSTEM).getFirst();
+    return resources
+        .apply(List.of(document.build()), OptionalInt.of(version), Author.SYSTEM)
+        .getFirst();
   }
 
   /** Applies documents that must be refused, and checks that the refusal changed nothing. */
@@ -86,13 +90,18 @@ abstract class ResourceFixture extends StoreSuite {
     return refusal;
   }
 
-  /** The refusal names exactly one broken rule: at {@code path} in the first document, with a message containing {@code fragment}. */
+  /**
+   * The refusal names exactly one broken rule: at {@code path} in the first document, with a
+   * message containing {@code fragment}.
+   */
   static void assertRefusal(AllotException refusal, ErrorCode code, String path, String fragment) {
     assertThat(refusal.code()).as("error code of %s", refusal.violations()).isEqualTo(code);
     assertThat(refusal.violations()).singleElement().satisfies(violation(1, path, fragment));
   }
 
-  /** @param document the document's number in the batch, from 1 */
+  /**
+   * @param document the document's number in the batch, from 1
+   */
   static Consumer<Violation> violation(int document, String path, String fragment) {
     return v -> {
       assertThat(v.document()).isEqualTo(document);
@@ -119,6 +128,7 @@ abstract class ResourceFixture extends StoreSuite {
 
   /** The current version of every resource, by kind. */
   Map<Kind, List<StoredResource>> everything() {
-    return Arrays.stream(Kind.values()).collect(Collectors.toMap(Function.identity(), k -> resources.list(k, Set.of())));
+    return Arrays.stream(Kind.values())
+        .collect(Collectors.toMap(Function.identity(), k -> resources.list(k, Set.of())));
   }
 }

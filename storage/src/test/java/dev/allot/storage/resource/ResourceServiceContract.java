@@ -22,8 +22,8 @@ import dev.allot.resource.Experiment;
 import dev.allot.resource.Kind;
 import dev.allot.resource.Resource;
 import dev.allot.resource.ResourceService;
-import dev.allot.resource.ResourceVersion;
 import dev.allot.resource.ResourceStatus;
+import dev.allot.resource.ResourceVersion;
 import dev.allot.resource.StoredResource;
 import dev.allot.storage.Database;
 import dev.allot.storage.Timestamps;
@@ -70,7 +70,8 @@ abstract class ResourceServiceContract extends ResourceFixture {
 
     assertThat(applied.operation()).isEqualTo(UPDATED);
     assertThat(applied.stored().version()).isEqualTo(2);
-    assertThat(stored(Kind.LAB, "marketing").resource().metadata().description()).isEqualTo("Growth team");
+    assertThat(stored(Kind.LAB, "marketing").resource().metadata().description())
+        .isEqualTo("Growth team");
   }
 
   @Test
@@ -88,11 +89,13 @@ abstract class ResourceServiceContract extends ResourceFixture {
   void apply_ofTheSameResourceWrittenDifferently_isUnchanged() {
     apply(experiment("home-cta"));
 
-    Applied again = apply(experiment("HOME-CTA")
-        .status("ACTIVE")
-        .with("metadata.parentId", "default")
-        .with("spec.subjectType", "any")
-        .with("spec.cohorts[0].variants[0].split", DocumentBuilder.decimal("0.50")));
+    Applied again =
+        apply(
+            experiment("HOME-CTA")
+                .status("ACTIVE")
+                .with("metadata.parentId", "default")
+                .with("spec.subjectType", "any")
+                .with("spec.cohorts[0].variants[0].split", DocumentBuilder.decimal("0.50")));
 
     assertThat(again.operation()).isEqualTo(UNCHANGED);
     assertThat(again.stored().version()).isEqualTo(1);
@@ -102,7 +105,8 @@ abstract class ResourceServiceContract extends ResourceFixture {
   void resourceVersion_onInput_isIgnored() {
     Applied created = apply(lab("marketing").with("metadata.resourceVersion", 7));
     Applied again = apply(lab("marketing").with("metadata.resourceVersion", 99));
-    Applied changed = apply(lab("marketing").status("archived").with("metadata.resourceVersion", 1));
+    Applied changed =
+        apply(lab("marketing").status("archived").with("metadata.resourceVersion", 1));
 
     assertThat(created.stored().version()).isEqualTo(1);
     assertThat(again.operation()).isEqualTo(UNCHANGED);
@@ -132,7 +136,8 @@ abstract class ResourceServiceContract extends ResourceFixture {
     List<StoredResource> history = stored(resources.history(Kind.LAB, "marketing"));
 
     assertThat(history).extracting(StoredResource::version).containsExactly(1, 2, 3);
-    assertThat(history).extracting(s -> s.resource().status())
+    assertThat(history)
+        .extracting(s -> s.resource().status())
         .containsExactly(ResourceStatus.ACTIVE, ResourceStatus.ARCHIVED, ResourceStatus.ACTIVE);
     assertThat(history.getLast()).isEqualTo(stored(Kind.LAB, "marketing"));
   }
@@ -148,14 +153,17 @@ abstract class ResourceServiceContract extends ResourceFixture {
     List<ResourceVersion> history = resources.history(Kind.LAB, "marketing");
 
     assertThat(history).extracting(ResourceVersion::author).containsExactly(ana, ci);
-    assertThat(history).extracting(ResourceVersion::changedAt)
-        .containsExactly(START.truncatedTo(ChronoUnit.MICROS),
+    assertThat(history)
+        .extracting(ResourceVersion::changedAt)
+        .containsExactly(
+            START.truncatedTo(ChronoUnit.MICROS),
             START.plus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.MICROS));
   }
 
   @Test
   void history_ofABuiltIn_isBySystem() {
-    assertThat(resources.history(Kind.LAB, "default")).extracting(ResourceVersion::author)
+    assertThat(resources.history(Kind.LAB, "default"))
+        .extracting(ResourceVersion::author)
         .containsExactly(Author.SYSTEM);
   }
 
@@ -163,16 +171,21 @@ abstract class ResourceServiceContract extends ResourceFixture {
   void preview_answersWhatApplyWouldDoAndStoresNothing() {
     apply(lab("marketing").with("metadata.description", "Growth team"));
 
-    List<Applied> preview = resources.preview(
-        List.of(lab("marketing").without("metadata.description").build(), lab("search").build()),
-        OptionalInt.empty());
+    List<Applied> preview =
+        resources.preview(
+            List.of(
+                lab("marketing").without("metadata.description").build(), lab("search").build()),
+            OptionalInt.empty());
 
-    assertThat(preview).extracting(Applied::operation, a -> a.stored().version())
+    assertThat(preview)
+        .extracting(Applied::operation, a -> a.stored().version())
         .containsExactly(tuple(UPDATED, 2), tuple(CREATED, 1));
     assertThat(preview.getFirst().changes())
         .containsExactly(new DocumentChange("metadata.description", "Growth team", null));
     assertThat(versions(Kind.LAB, "marketing")).containsExactly(1);
-    assertThat(catchThrowableOfType(AllotException.class, () -> resources.get(Kind.LAB, "search")).code())
+    assertThat(
+            catchThrowableOfType(AllotException.class, () -> resources.get(Kind.LAB, "search"))
+                .code())
         .isEqualTo(ErrorCode.NOT_FOUND);
   }
 
@@ -180,15 +193,21 @@ abstract class ResourceServiceContract extends ResourceFixture {
   void preview_ofAForbiddenChange_isRefusedAsApplyWouldBe() {
     apply(experiment("home-cta"));
 
-    AllotException refusal = catchThrowableOfType(AllotException.class, () -> resources.preview(
-        List.of(experiment("home-cta").status("draft").build()), OptionalInt.empty()));
+    AllotException refusal =
+        catchThrowableOfType(
+            AllotException.class,
+            () ->
+                resources.preview(
+                    List.of(experiment("home-cta").status("draft").build()), OptionalInt.empty()));
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.CONFLICT);
   }
 
   @Test
   void history_ofAnUnknownResource_isNotFound() {
-    assertThat(catchThrowableOfType(AllotException.class, () -> resources.history(Kind.LAB, "ghost")).code())
+    assertThat(
+            catchThrowableOfType(AllotException.class, () -> resources.history(Kind.LAB, "ghost"))
+                .code())
         .isEqualTo(ErrorCode.NOT_FOUND);
   }
 
@@ -210,7 +229,10 @@ abstract class ResourceServiceContract extends ResourceFixture {
   void get_ofAnIdOfAnotherKind_isNotFound() {
     apply(lab("marketing"));
 
-    assertThat(catchThrowableOfType(AllotException.class, () -> resources.get(Kind.SUBJECT_TYPE, "marketing")).code())
+    assertThat(
+            catchThrowableOfType(
+                    AllotException.class, () -> resources.get(Kind.SUBJECT_TYPE, "marketing"))
+                .code())
         .isEqualTo(ErrorCode.NOT_FOUND);
   }
 
@@ -219,10 +241,12 @@ abstract class ResourceServiceContract extends ResourceFixture {
     applyAll(lab("b").status("archived"), lab("a"));
     apply(lab("a").with("metadata.description", "v2"));
 
-    assertThat(resources.list(Kind.LAB, Set.of())).extracting(s -> s.resource().id().value() + "@" + s.version())
+    assertThat(resources.list(Kind.LAB, Set.of()))
+        .extracting(s -> s.resource().id().value() + "@" + s.version())
         .containsExactly("A@2", "B@1", "DEFAULT@1");
     assertThat(resources.list(Kind.LAB, Set.of(ResourceStatus.ARCHIVED)))
-        .extracting(s -> s.resource().id().value()).containsExactly("B");
+        .extracting(s -> s.resource().id().value())
+        .containsExactly("B");
   }
 
   @Test
@@ -231,14 +255,17 @@ abstract class ResourceServiceContract extends ResourceFixture {
     clock.advance(Duration.ofMinutes(5));
     apply(lab("marketing").status("archived"));
 
-    List<String> row = database().withConnection(connection -> {
-      try (var query = connection.prepareStatement(
-          "SELECT status, updated_at FROM resource WHERE kind = 'lab' AND id = 'MARKETING'")) {
-        var rs = query.executeQuery();
-        rs.next();
-        return List.of(rs.getString("status"), rs.getString("updated_at"));
-      }
-    });
+    List<String> row =
+        database()
+            .withConnection(connection -> {
+              try (var query =
+                  connection.prepareStatement(
+                      "SELECT status, updated_at FROM resource WHERE kind = 'lab' AND id = 'MARKETING'")) {
+                var rs = query.executeQuery();
+                rs.next();
+                return List.of(rs.getString("status"), rs.getString("updated_at"));
+              }
+            });
 
     assertThat(row).containsExactly("archived", Timestamps.format(clock.instant()));
   }
@@ -248,7 +275,8 @@ abstract class ResourceServiceContract extends ResourceFixture {
   @Test
   void installBuiltIns_createsTheDefaultLabAndTheAnySubjectType() {
     assertThat(stored(Kind.LAB, "DEFAULT")).isEqualTo(new StoredResource(BuiltIns.DEFAULT_LAB, 1));
-    assertThat(stored(Kind.SUBJECT_TYPE, "ANY")).isEqualTo(new StoredResource(BuiltIns.ANY_SUBJECT_TYPE, 1));
+    assertThat(stored(Kind.SUBJECT_TYPE, "ANY"))
+        .isEqualTo(new StoredResource(BuiltIns.ANY_SUBJECT_TYPE, 1));
   }
 
   @Test
@@ -262,14 +290,22 @@ abstract class ResourceServiceContract extends ResourceFixture {
 
   @Test
   void builtInLab_cannotBeChanged() {
-    DocumentBuilder changed = builtIn(BuiltIns.DEFAULT_LAB).with("metadata.description", "mine now");
+    DocumentBuilder changed =
+        builtIn(BuiltIns.DEFAULT_LAB).with("metadata.description", "mine now");
 
-    assertRefusal(refused(changed), ErrorCode.CONFLICT, "metadata.id", "the built-in lab DEFAULT cannot be changed");
+    assertRefusal(
+        refused(changed),
+        ErrorCode.CONFLICT,
+        "metadata.id",
+        "the built-in lab DEFAULT cannot be changed");
   }
 
   @Test
   void builtInLab_cannotBeArchived() {
-    assertRefusal(refused(builtIn(BuiltIns.DEFAULT_LAB).status("archived")), ErrorCode.CONFLICT, "metadata.id",
+    assertRefusal(
+        refused(builtIn(BuiltIns.DEFAULT_LAB).status("archived")),
+        ErrorCode.CONFLICT,
+        "metadata.id",
         "cannot be changed");
   }
 
@@ -277,13 +313,17 @@ abstract class ResourceServiceContract extends ResourceFixture {
   void builtInSubjectType_cannotBeChanged() {
     DocumentBuilder changed = builtIn(BuiltIns.ANY_SUBJECT_TYPE).with("spec.matchType", "UUID");
 
-    assertRefusal(refused(changed), ErrorCode.CONFLICT, "metadata.id",
+    assertRefusal(
+        refused(changed),
+        ErrorCode.CONFLICT,
+        "metadata.id",
         "the built-in subjecttype ANY cannot be changed");
   }
 
   @Test
   void builtIns_reappliedIdentically_areUnchanged() {
-    List<Applied> applied = applyAll(builtIn(BuiltIns.DEFAULT_LAB), builtIn(BuiltIns.ANY_SUBJECT_TYPE));
+    List<Applied> applied =
+        applyAll(builtIn(BuiltIns.DEFAULT_LAB), builtIn(BuiltIns.ANY_SUBJECT_TYPE));
 
     assertThat(applied).extracting(Applied::operation).containsExactly(UNCHANGED, UNCHANGED);
   }
@@ -295,9 +335,11 @@ abstract class ResourceServiceContract extends ResourceFixture {
     AllotException refusal = refused(lab("a"), lab("b"), lab("c").status("draft"));
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.INVALID_RESOURCE);
-    assertThat(refusal.violations()).singleElement()
+    assertThat(refusal.violations())
+        .singleElement()
         .satisfies(violation(3, "metadata.status", "a lab is active or archived, not draft"));
-    assertThat(resources.list(Kind.LAB, Set.of())).extracting(s -> s.resource().id().value())
+    assertThat(resources.list(Kind.LAB, Set.of()))
+        .extracting(s -> s.resource().id().value())
         .containsExactly("DEFAULT");
   }
 
@@ -305,26 +347,33 @@ abstract class ResourceServiceContract extends ResourceFixture {
   void batch_withAConflictInItsThirdDocument_storesNothing() {
     apply(experiment("home-cta"));
 
-    AllotException refusal = refused(lab("a"), subjectType("user"), experiment("home-cta").status("draft"));
+    AllotException refusal =
+        refused(lab("a"), subjectType("user"), experiment("home-cta").status("draft"));
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.CONFLICT);
-    assertThat(refusal.violations()).singleElement().satisfies(violation(3, "metadata.status", "cannot go back"));
+    assertThat(refusal.violations())
+        .singleElement()
+        .satisfies(violation(3, "metadata.status", "cannot go back"));
   }
 
   @Test
   void batch_namesTheDocumentOfEveryViolation() {
     AllotException refusal = refused(lab("a").status("ended"), lab("b"), lab("c d"));
 
-    assertThat(refusal.violations()).extracting(Violation::document, Violation::path).containsExactly(
-        tuple(1, "metadata.status"), tuple(3, "metadata.id"));
+    assertThat(refusal.violations())
+        .extracting(Violation::document, Violation::path)
+        .containsExactly(tuple(1, "metadata.status"), tuple(3, "metadata.id"));
   }
 
   @Test
   void batch_mayCreateALabAndASubjectTypeAndAnExperimentUsingThem() {
-    List<Applied> applied = applyAll(
-        lab("marketing"),
-        subjectType("user").with("spec.matchType", "UUID"),
-        experiment("home-cta").with("metadata.parentId", "marketing").with("spec.subjectType", "user"));
+    List<Applied> applied =
+        applyAll(
+            lab("marketing"),
+            subjectType("user").with("spec.matchType", "UUID"),
+            experiment("home-cta")
+                .with("metadata.parentId", "marketing")
+                .with("spec.subjectType", "user"));
 
     assertThat(applied).extracting(Applied::operation).containsExactly(CREATED, CREATED, CREATED);
     assertThat(experimentNamed("home-cta").lab().value()).isEqualTo("MARKETING");
@@ -341,16 +390,20 @@ abstract class ResourceServiceContract extends ResourceFixture {
 
   @Test
   void batch_ofNoDocuments_isRefused() {
-    AllotException refusal = catchThrowableOfType(AllotException.class,
-        () -> resources.apply(List.of(), OptionalInt.empty(), Author.SYSTEM));
+    AllotException refusal =
+        catchThrowableOfType(
+            AllotException.class,
+            () -> resources.apply(List.of(), OptionalInt.empty(), Author.SYSTEM));
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
   }
 
   @Test
   void batch_ofMoreThan500Documents_isRefused() {
-    DocumentBuilder[] documents = IntStream.rangeClosed(1, ResourceService.MAX_BATCH + 1)
-        .mapToObj(i -> lab("lab-" + i)).toArray(DocumentBuilder[]::new);
+    DocumentBuilder[] documents =
+        IntStream.rangeClosed(1, ResourceService.MAX_BATCH + 1)
+            .mapToObj(i -> lab("lab-" + i))
+            .toArray(DocumentBuilder[]::new);
 
     AllotException refusal = refused(documents);
 
@@ -375,7 +428,8 @@ abstract class ResourceServiceContract extends ResourceFixture {
     apply(lab("marketing"));
     apply(lab("marketing").status("archived"));
 
-    AllotException refusal = refusedIfMatch(1, lab("marketing").with("metadata.description", "lost update"));
+    AllotException refusal =
+        refusedIfMatch(1, lab("marketing").with("metadata.description", "lost update"));
 
     assertThat(refusal.code()).isEqualTo(ErrorCode.PRECONDITION_FAILED);
     assertThat(refusal.getMessage()).contains("at version 2, not version 1");
@@ -391,8 +445,10 @@ abstract class ResourceServiceContract extends ResourceFixture {
 
   @Test
   void ifMatch_onABatch_isRefused() {
-    Runnable apply = () -> resources.apply(
-        List.of(lab("a").build(), lab("b").build()), OptionalInt.of(1), Author.SYSTEM);
+    Runnable apply =
+        () ->
+            resources.apply(
+                List.of(lab("a").build(), lab("b").build()), OptionalInt.of(1), Author.SYSTEM);
 
     AllotException refusal = catchThrowableOfType(AllotException.class, apply::run);
 
@@ -416,17 +472,21 @@ abstract class ResourceServiceContract extends ResourceFixture {
       List<Future<?>> running = new ArrayList<>();
       for (int w = 0; w < writers; w++) {
         int writer = w;
-        running.add(pool.submit(() -> {
-          start.await();
-          for (int c = 0; c < changesEach; c++) {
-            try {
-              succeeded.add(apply(experiment("race").with("metadata.description", "writer " + writer + " change " + c)));
-            } catch (AllotException e) {
-              failed.add(e);
-            }
-          }
-          return null;
-        }));
+        running.add(
+            pool.submit(() -> {
+              start.await();
+              for (int c = 0; c < changesEach; c++) {
+                try {
+                  succeeded.add(
+                      apply(
+                          experiment("race")
+                              .with("metadata.description", "writer " + writer + " change " + c)));
+                } catch (AllotException e) {
+                  failed.add(e);
+                }
+              }
+              return null;
+            }));
       }
       start.countDown();
       for (Future<?> f : running) {
@@ -434,16 +494,20 @@ abstract class ResourceServiceContract extends ResourceFixture {
       }
     }
 
-    assertThat(failed).as("only lost races may fail").allSatisfy(e ->
-        assertThat(e.code()).isEqualTo(ErrorCode.CONCURRENT_CHANGE));
-    assertThat(succeeded).hasSize(writers * changesEach - failed.size()).allSatisfy(a ->
-        assertThat(a.operation()).isEqualTo(UPDATED));
+    assertThat(failed)
+        .as("only lost races may fail")
+        .allSatisfy(e -> assertThat(e.code()).isEqualTo(ErrorCode.CONCURRENT_CHANGE));
+    assertThat(succeeded)
+        .hasSize(writers * changesEach - failed.size())
+        .allSatisfy(a -> assertThat(a.operation()).isEqualTo(UPDATED));
     List<StoredResource> history = stored(resources.history(Kind.EXPERIMENT, "race"));
-    assertThat(history).extracting(StoredResource::version)
+    assertThat(history)
+        .extracting(StoredResource::version)
         .containsExactlyElementsOf(IntStream.rangeClosed(1, 1 + succeeded.size()).boxed().toList());
-    assertThat(history.subList(1, history.size())).extracting(s -> s.resource().metadata().description())
-        .containsExactlyInAnyOrderElementsOf(succeeded.stream()
-            .map(a -> a.stored().resource().metadata().description()).toList());
+    assertThat(history.subList(1, history.size()))
+        .extracting(s -> s.resource().metadata().description())
+        .containsExactlyInAnyOrderElementsOf(
+            succeeded.stream().map(a -> a.stored().resource().metadata().description()).toList());
     assertThat(succeeded).extracting(a -> a.stored().version()).doesNotHaveDuplicates();
   }
 
@@ -455,10 +519,11 @@ abstract class ResourceServiceContract extends ResourceFixture {
 
     try (ExecutorService pool = Executors.newFixedThreadPool(writers)) {
       for (int w = 0; w < writers; w++) {
-        running.add(pool.submit(() -> {
-          start.await();
-          return apply(experiment("race"));
-        }));
+        running.add(
+            pool.submit(() -> {
+              start.await();
+              return apply(experiment("race"));
+            }));
       }
       start.countDown();
     }
@@ -476,8 +541,15 @@ abstract class ResourceServiceContract extends ResourceFixture {
   void resources_surviveReopeningTheDatabase() {
     applyAll(lab("marketing"), experiment("home-cta").with("metadata.parentId", "marketing"));
     clock.advance(Duration.ofDays(1));
-    apply(experiment("home-cta").with("metadata.parentId", "marketing").with("spec.cohorts[1]",
-        DocumentBuilder.cohort(2, DocumentBuilder.split("control", "0.1"), DocumentBuilder.split("treatment", "0.9"))));
+    apply(
+        experiment("home-cta")
+            .with("metadata.parentId", "marketing")
+            .with(
+                "spec.cohorts[1]",
+                DocumentBuilder.cohort(
+                    2,
+                    DocumentBuilder.split("control", "0.1"),
+                    DocumentBuilder.split("treatment", "0.9"))));
     List<ResourceVersion> history = resources.history(Kind.EXPERIMENT, "home-cta");
     StoredResource lab = stored(Kind.LAB, "marketing");
     database().close();
@@ -488,7 +560,8 @@ abstract class ResourceServiceContract extends ResourceFixture {
       assertThat(again.history(Kind.EXPERIMENT, "home-cta")).isEqualTo(history);
       assertThat(again.get(Kind.LAB, "marketing")).isEqualTo(lab);
       Experiment experiment = (Experiment) again.get(Kind.EXPERIMENT, "home-cta").resource();
-      assertThat(experiment.cohorts()).extracting(c -> c.createdAt())
+      assertThat(experiment.cohorts())
+          .extracting(c -> c.createdAt())
           .containsExactly(START.truncatedTo(ChronoUnit.MILLIS), now());
     }
   }

@@ -1,7 +1,7 @@
 package dev.allot.storage.views;
 
-import static dev.allot.testing.DocumentBuilder.experiment;
 import static dev.allot.storage.views.ScratchCluster.loggedInAs;
+import static dev.allot.testing.DocumentBuilder.experiment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,19 +37,35 @@ class AnalystRoleTest {
 
   @RegisterExtension final PostgresTestDatabase db = new PostgresTestDatabase();
 
-  private final String analyst = "allot_test_analyst_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  private final String analyst =
+      "allot_test_analyst_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
   private final String password = UUID.randomUUID().toString();
   private Node node;
 
   @BeforeEach
   void grantAnAnalyst() throws SQLException {
-    PostgresTestDatabase.execute("CREATE ROLE " + analyst + " LOGIN PASSWORD '" + password + "' IN ROLE allot_analyst");
+    PostgresTestDatabase.execute(
+        "CREATE ROLE " + analyst + " LOGIN PASSWORD '" + password + "' IN ROLE allot_analyst");
     ManualClock clock = ManualClock.at("2026-03-01T10:00:00Z");
     node = new Node(db.database(), clock);
     node.apply(experiment("home-cta"), experiment("search").status("draft"));
-    String assigned = node.assignments.getOrMake("user-1", null, List.of("home-cta")).getFirst().variantId().value();
-    node.exposures.ingest(List.of(new SentExposure("$exposure", "user-1", null, null, null, "home-cta",
-        assigned.equals("CONTROL") ? "treatment" : "control", null)));
+    String assigned =
+        node.assignments
+            .getOrMake("user-1", null, List.of("home-cta"))
+            .getFirst()
+            .variantId()
+            .value();
+    node.exposures.ingest(
+        List.of(
+            new SentExposure(
+                "$exposure",
+                "user-1",
+                null,
+                null,
+                null,
+                "home-cta",
+                assigned.equals("CONTROL") ? "treatment" : "control",
+                null)));
     node.flushEvents();
     new TokenService(new SqlTokenStore(db.database()), clock, new Random(1)).create("ci", "admin");
   }
@@ -61,9 +77,21 @@ class AnalystRoleTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"labs", "subject_types", "experiments", "experiment_variants", "experiment_cohorts",
-      "assignments", "cohort_summary", "assignments_over_time", "exposures", "exposure_mismatches",
-      "assignment_events", "resource_versions"})
+  @ValueSource(
+      strings = {
+        "labs",
+        "subject_types",
+        "experiments",
+        "experiment_variants",
+        "experiment_cohorts",
+        "assignments",
+        "cohort_summary",
+        "assignments_over_time",
+        "exposures",
+        "exposure_mismatches",
+        "assignment_events",
+        "resource_versions"
+      })
   void analyst_readsEveryView(String view) throws SQLException {
     String count = "SELECT count(*) FROM experimentation." + view;
 
@@ -77,32 +105,49 @@ class AnalystRoleTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"token", "assignment", "resource", "resource_version", "exposure_event", "subject_property",
-      "experiment_property_key", "assignment_event"})
+  @ValueSource(
+      strings = {
+        "token",
+        "assignment",
+        "resource",
+        "resource_version",
+        "exposure_event",
+        "subject_property",
+        "experiment_property_key",
+        "assignment_event"
+      })
   void analyst_isRefusedEveryTable(String table) {
     assertRefused("SELECT * FROM " + table);
   }
 
   @Test
   void analyst_cannotWrite() {
-    assertRefused("""
+    assertRefused(
+        """
         INSERT INTO assignment (experiment_id, subject_id, id, variant_id, cohort_index, created_at, source)
-        VALUES ('HOME-CTA', 'user-2', '01J0000000000000000000000', 'CONTROL', 1, '2026-03-01T10:00:00.000000Z', 'api')""");
-    assertRefused("""
+        VALUES ('HOME-CTA', 'user-2', '01J0000000000000000000000', 'CONTROL', 1, '2026-03-01T10:00:00.000000Z', 'api')\
+        """);
+    assertRefused(
+        """
         INSERT INTO experimentation.assignments (id, subject_id, experiment_id, variant_id, cohort_index, source)
-        VALUES ('01J0000000000000000000000', 'user-2', 'HOME-CTA', 'CONTROL', 1, 'api')""");
+        VALUES ('01J0000000000000000000000', 'user-2', 'HOME-CTA', 'CONTROL', 1, 'api')\
+        """);
     assertRefused("DELETE FROM experimentation.assignments");
     assertRefused("CREATE VIEW experimentation.mine AS SELECT 1 AS one");
   }
 
   private void assertRefused(String sql) {
-    assertThatThrownBy(() -> asAnalyst(sql)).as(sql).isInstanceOfSatisfying(SQLException.class,
-        e -> assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo(PERMISSION_DENIED));
+    assertThatThrownBy(() -> asAnalyst(sql))
+        .as(sql)
+        .isInstanceOfSatisfying(
+            SQLException.class,
+            e -> assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo(PERMISSION_DENIED));
   }
 
   /** The first column of every row {@code sql} gives on a connection logged in as the analyst. */
   private List<String> asAnalyst(String sql) throws SQLException {
-    return firstColumn(DriverManager.getConnection(loggedInAs(db.jdbcUrl(), analyst, password)), sql);
+    return firstColumn(
+        DriverManager.getConnection(loggedInAs(db.jdbcUrl(), analyst, password)), sql);
   }
 
   private List<String> asOwner(String sql) throws SQLException {
@@ -110,7 +155,8 @@ class AnalystRoleTest {
   }
 
   private static List<String> firstColumn(Connection connection, String sql) throws SQLException {
-    try (connection; Statement statement = connection.createStatement()) {
+    try (connection;
+        Statement statement = connection.createStatement()) {
       List<String> values = new ArrayList<>();
       if (statement.execute(sql)) {
         try (ResultSet rs = statement.getResultSet()) {

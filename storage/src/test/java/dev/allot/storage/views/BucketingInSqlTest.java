@@ -1,11 +1,11 @@
 package dev.allot.storage.views;
 
+import static dev.allot.storage.views.ScratchCluster.loggedInAs;
 import static dev.allot.testing.DocumentBuilder.cohort;
 import static dev.allot.testing.DocumentBuilder.control;
 import static dev.allot.testing.DocumentBuilder.experiment;
 import static dev.allot.testing.DocumentBuilder.split;
 import static dev.allot.testing.DocumentBuilder.variant;
-import static dev.allot.storage.views.ScratchCluster.loggedInAs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.allot.assignment.Decision;
@@ -41,6 +41,7 @@ class BucketingInSqlTest {
    * shows it.
    */
   private static final String DOCUMENTED_SALT = "e.salt";
+
   /** A salt that forgets spec.salt: to show the check notices a wrong formula. */
   private static final String ID_AS_SALT = "e.id";
 
@@ -51,7 +52,8 @@ class BucketingInSqlTest {
    * checked and what differs from the stored variant. Reads the views only, as docs/views.md's
    * example does.
    */
-  private static final String RECOMPUTE = """
+  private static final String RECOMPUTE =
+      """
       WITH boundary AS (
         SELECT c.experiment_id, c.cohort_index, c.position, c.variant_id,
                round(10000 * sum(c.split)
@@ -80,19 +82,22 @@ class BucketingInSqlTest {
              array_to_string((array_agg(experiment_id || ' ' || subject_id || ' cohort ' || cohort_index
                  || ': stored ' || variant_id || ', formula ' || coalesce(formula_variant, 'none'))
                FILTER (WHERE formula_variant IS DISTINCT FROM variant_id))[1:5], '; ') AS examples
-      FROM recomputed""";
+      FROM recomputed\
+      """;
 
   @RegisterExtension final PostgresTestDatabase db = new PostgresTestDatabase();
 
   private final ManualClock clock = ManualClock.at("2026-03-01T10:00:00Z");
-  private final String analyst = "allot_test_analyst_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  private final String analyst =
+      "allot_test_analyst_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
   private final String password = UUID.randomUUID().toString();
   private Node node;
   private int nextSubject;
 
   @BeforeEach
   void startNodeAndGrantAnAnalyst() throws SQLException {
-    PostgresTestDatabase.execute("CREATE ROLE " + analyst + " LOGIN PASSWORD '" + password + "' IN ROLE allot_analyst");
+    PostgresTestDatabase.execute(
+        "CREATE ROLE " + analyst + " LOGIN PASSWORD '" + password + "' IN ROLE allot_analyst");
     node = new Node(db.database(), clock);
   }
 
@@ -102,7 +107,14 @@ class BucketingInSqlTest {
     PostgresTestDatabase.execute("DROP ROLE IF EXISTS " + analyst);
   }
 
-  record Recomputed(String checkedBy, long checked, long cohorts, long variants, long nonAscii, long differences, String examples) {}
+  record Recomputed(
+      String checkedBy,
+      long checked,
+      long cohorts,
+      long variants,
+      long nonAscii,
+      long differences,
+      String examples) {}
 
   @Test
   void everyStoredAssignment_isTheVariantTheSqlFormulaGives() throws SQLException {
@@ -111,7 +123,10 @@ class BucketingInSqlTest {
     Recomputed recomputed = recompute(DOCUMENTED_SALT);
 
     assertThat(recomputed.checkedBy()).as("the role the query ran as").isEqualTo(analyst);
-    assertThat(recomputed.checked()).as("rows checked").isEqualTo(stored).isGreaterThanOrEqualTo(5_000);
+    assertThat(recomputed.checked())
+        .as("rows checked")
+        .isEqualTo(stored)
+        .isGreaterThanOrEqualTo(5_000);
     assertThat(recomputed.cohorts()).as("experiment cohorts with assignments").isEqualTo(5);
     assertThat(recomputed.variants()).as("experiment variants with assignments").isEqualTo(5);
     assertThat(recomputed.nonAscii()).as("rows with non-ASCII subject ids").isGreaterThan(1_000);
@@ -124,24 +139,32 @@ class BucketingInSqlTest {
 
     Recomputed recomputed = recompute(ID_AS_SALT);
 
-    assertThat(recomputed.differences()).as("rows of HOME-CTA whose variant the wrong salt changes")
+    assertThat(recomputed.differences())
+        .as("rows of HOME-CTA whose variant the wrong salt changes")
         .isGreaterThan(100);
     assertThat(recomputed.examples()).startsWith("HOME-CTA ");
   }
 
   /**
    * Assigns 5,000 new subjects over two experiments: CHECKOUT with three variants split
-   * 0.3333/0.3333/0.3334, then 0.5/0.25/0.25, then 0.0001/0.4999/0.5; HOME-CTA with two variants and
-   * its own salt, split 0.1/0.9 and then 0.75/0.25. Subjects asked again after a new cohort keep
-   * their first variant and cohort. Returns how many assignments were stored.
+   * 0.3333/0.3333/0.3334, then 0.5/0.25/0.25, then 0.0001/0.4999/0.5; HOME-CTA with two variants
+   * and its own salt, split 0.1/0.9 and then 0.75/0.25. Subjects asked again after a new cohort
+   * keep their first variant and cohort. Returns how many assignments were stored.
    */
   private int assignOverSeveralCohorts() {
-    DocumentBuilder checkout = experiment("checkout")
-        .variants(control("control"), variant("one-click"), variant("express"))
-        .cohorts(cohort(1, split("control", "0.3333"), split("one-click", "0.3333"), split("express", "0.3334")));
-    DocumentBuilder homeCta = experiment("home-cta")
-        .with("spec.salt", "Home-CTA 2026 rerun")
-        .cohorts(cohort(1, split("control", "0.1"), split("treatment", "0.9")));
+    DocumentBuilder checkout =
+        experiment("checkout")
+            .variants(control("control"), variant("one-click"), variant("express"))
+            .cohorts(
+                cohort(
+                    1,
+                    split("control", "0.3333"),
+                    split("one-click", "0.3333"),
+                    split("express", "0.3334")));
+    DocumentBuilder homeCta =
+        experiment("home-cta")
+            .with("spec.salt", "Home-CTA 2026 rerun")
+            .cohorts(cohort(1, split("control", "0.1"), split("treatment", "0.9")));
     node.apply(checkout, homeCta);
     int stored = 0;
     List<String> firstCheckout = newSubjects(1_500);
@@ -149,21 +172,36 @@ class BucketingInSqlTest {
     stored += assign("home-cta", newSubjects(1_000));
 
     clock.advance(Duration.ofDays(1));
-    node.apply(checkout.with("spec.cohorts[1]",
-            cohort(2, split("control", "0.5"), split("one-click", "0.25"), split("express", "0.25"))),
-        homeCta.with("spec.cohorts[1]", cohort(2, split("control", "0.75"), split("treatment", "0.25"))));
+    node.apply(
+        checkout.with(
+            "spec.cohorts[1]",
+            cohort(
+                2, split("control", "0.5"), split("one-click", "0.25"), split("express", "0.25"))),
+        homeCta.with(
+            "spec.cohorts[1]", cohort(2, split("control", "0.75"), split("treatment", "0.25"))));
     stored += assign("checkout", newSubjects(1_000));
     stored += assign("home-cta", newSubjects(1_000));
-    assertThat(assign("checkout", firstCheckout.subList(0, 500))).as("subjects asked again").isZero();
+    assertThat(assign("checkout", firstCheckout.subList(0, 500)))
+        .as("subjects asked again")
+        .isZero();
 
     clock.advance(Duration.ofDays(1));
-    node.apply(checkout.with("spec.cohorts[2]",
-        cohort(3, split("control", "0.0001"), split("one-click", "0.4999"), split("express", "0.5"))));
+    node.apply(
+        checkout.with(
+            "spec.cohorts[2]",
+            cohort(
+                3,
+                split("control", "0.0001"),
+                split("one-click", "0.4999"),
+                split("express", "0.5"))));
     stored += assign("checkout", newSubjects(500));
     return stored;
   }
 
-  /** Subject ids never used before, most of them not ASCII: accents, CJK, emoji (beyond the BMP), a space. */
+  /**
+   * Subject ids never used before, most of them not ASCII: accents, CJK, emoji (beyond the BMP), a
+   * space.
+   */
   private List<String> newSubjects(int count) {
     List<String> forms = List.of("user-%d", "josé-%d", "用户%d", "😀-%d-🎉", "Ünïcødé %d");
     int first = nextSubject;
@@ -173,25 +211,37 @@ class BucketingInSqlTest {
         .toList();
   }
 
-  /** Asks for the subjects' variants, up to a thousand at a time; returns how many were new assignments. */
+  /**
+   * Asks for the subjects' variants, up to a thousand at a time; returns how many were new
+   * assignments.
+   */
   private int assign(String experimentId, List<String> subjects) {
     int assigned = 0;
     for (int from = 0; from < subjects.size(); from += 1_000) {
       Map<String, Decision> decisions =
-          node.assignments.getOrMakeMany(experimentId, subjects.subList(from, Math.min(subjects.size(), from + 1_000)));
-      assigned += (int) decisions.values().stream().filter(d -> d.reason() == Reason.ASSIGNED).count();
+          node.assignments.getOrMakeMany(
+              experimentId, subjects.subList(from, Math.min(subjects.size(), from + 1_000)));
+      assigned +=
+          (int) decisions.values().stream().filter(d -> d.reason() == Reason.ASSIGNED).count();
     }
     return assigned;
   }
 
   /** Runs {@link #RECOMPUTE} logged in as the analyst, who may read the views and nothing else. */
   private Recomputed recompute(String salt) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(loggedInAs(db.jdbcUrl(), analyst, password));
+    try (Connection connection =
+            DriverManager.getConnection(loggedInAs(db.jdbcUrl(), analyst, password));
         Statement statement = connection.createStatement();
         ResultSet rs = statement.executeQuery(RECOMPUTE.formatted(salt))) {
       rs.next();
-      return new Recomputed(rs.getString("checked_by"), rs.getLong("checked"), rs.getLong("cohorts"),
-          rs.getLong("variants"), rs.getLong("non_ascii"), rs.getLong("differences"), rs.getString("examples"));
+      return new Recomputed(
+          rs.getString("checked_by"),
+          rs.getLong("checked"),
+          rs.getLong("cohorts"),
+          rs.getLong("variants"),
+          rs.getLong("non_ascii"),
+          rs.getLong("differences"),
+          rs.getString("examples"));
     }
   }
 }

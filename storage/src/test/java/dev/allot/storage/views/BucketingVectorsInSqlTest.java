@@ -27,10 +27,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class BucketingVectorsInSqlTest {
   private static final String VECTORS = "/allot-vectors.json";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-  /** The bucket of salt and subject (parameters 1, 2) and the variant of the cohort (parameters 3, 4). */
-  private static final String RECOMPUTE = """
+  /**
+   * The bucket of salt and subject (parameters 1, 2) and the variant of the cohort (parameters 3,
+   * 4).
+   */
+  private static final String RECOMPUTE =
+      """
       WITH bucketed AS (
         SELECT (('x' || left(encode(sha256(convert_to(? || '|' || ?, 'UTF8')), 'hex'), 8))::bit(32)::bigint)
                  % 10000 AS bucket
@@ -41,13 +46,15 @@ class BucketingVectorsInSqlTest {
       )
       SELECT b.bucket,
              (SELECT d.variant FROM boundary d WHERE b.bucket < d.below ORDER BY d.position LIMIT 1) AS variant
-      FROM bucketed b""";
+      FROM bucketed b\
+      """;
 
   @RegisterExtension final PostgresTestDatabase db = PostgresTestDatabase.empty();
 
   record Split(String variant, BigDecimal split) {}
 
-  record Vector(String salt, String subjectId, int bucket, List<Split> cohort, String variant, String note) {}
+  record Vector(
+      String salt, String subjectId, int bucket, List<Split> cohort, String variant, String note) {}
 
   record Vectors(String description, List<Vector> cases) {}
 
@@ -63,21 +70,36 @@ class BucketingVectorsInSqlTest {
       for (Vector v : cases) {
         Recomputed recomputed = recompute(connection, statement, v);
         if (recomputed.bucket() != v.bucket() || !v.variant().equals(recomputed.variant())) {
-          wrong.add(v.salt() + " | " + v.subjectId() + ": expected " + v.bucket() + " → " + v.variant()
-              + ", SQL gives " + recomputed.bucket() + " → " + recomputed.variant());
+          wrong.add(
+              v.salt()
+                  + " | "
+                  + v.subjectId()
+                  + ": expected "
+                  + v.bucket()
+                  + " → "
+                  + v.variant()
+                  + ", SQL gives "
+                  + recomputed.bucket()
+                  + " → "
+                  + recomputed.variant());
         }
       }
     }
-    assertThat(wrong).as("vectors PostgreSQL recomputes differently, of %d", cases.size()).isEmpty();
+    assertThat(wrong)
+        .as("vectors PostgreSQL recomputes differently, of %d", cases.size())
+        .isEmpty();
   }
 
   private static Recomputed recompute(Connection connection, PreparedStatement statement, Vector v)
       throws SQLException {
     statement.setString(1, v.salt());
     statement.setString(2, v.subjectId());
-    statement.setArray(3, connection.createArrayOf("text", v.cohort().stream().map(Split::variant).toArray()));
-    statement.setArray(4, connection.createArrayOf("text",
-        v.cohort().stream().map(s -> s.split().toPlainString()).toArray()));
+    statement.setArray(
+        3, connection.createArrayOf("text", v.cohort().stream().map(Split::variant).toArray()));
+    statement.setArray(
+        4,
+        connection.createArrayOf(
+            "text", v.cohort().stream().map(s -> s.split().toPlainString()).toArray()));
     try (ResultSet rs = statement.executeQuery()) {
       rs.next();
       return new Recomputed(rs.getInt("bucket"), rs.getString("variant"));

@@ -27,11 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Migrating PostgreSQL databases at the same moment (docs/operations.md, "Running on PostgreSQL": nodes
- * share a database and start together). Flyway serializes the migrations of one database. Roles
- * belong to the cluster, so the migrations of two databases may both create them: the tests that
- * need roles nobody has created yet migrate with a role prefix of their own, where Database.open
- * uses "allot_".
+ * Migrating PostgreSQL databases at the same moment (docs/operations.md, "Running on PostgreSQL":
+ * nodes share a database and start together). Flyway serializes the migrations of one database.
+ * Roles belong to the cluster, so the migrations of two databases may both create them: the tests
+ * that need roles nobody has created yet migrate with a role prefix of their own, where
+ * Database.open uses "allot_".
  */
 class ConcurrentMigrationTest {
   @RegisterExtension final ScratchCluster cluster = new ScratchCluster();
@@ -50,11 +50,16 @@ class ConcurrentMigrationTest {
     List<Database> opened = atOnce(() -> Database.open(url), () -> Database.open(url));
 
     try {
-      assertThat(strings(url, "SELECT version || ' ' || success FROM flyway_schema_history ORDER BY installed_rank"))
-          .containsExactly("1 true", "2 true", "3 true", "4 true", "5 true", "6 true", "7 true",
-              "8 true", "9 true", "10 true");
+      assertThat(
+              strings(
+                  url,
+                  "SELECT version || ' ' || success FROM flyway_schema_history ORDER BY installed_rank"))
+          .containsExactly(
+              "1 true", "2 true", "3 true", "4 true", "5 true", "6 true", "7 true", "8 true",
+              "9 true", "10 true");
       for (Database database : opened) {
-        long labs = database.withConnection(c -> count(c, "SELECT count(*) FROM experimentation.labs"));
+        long labs =
+            database.withConnection(c -> count(c, "SELECT count(*) FROM experimentation.labs"));
         assertThat(labs).isZero();
       }
     } finally {
@@ -63,15 +68,19 @@ class ConcurrentMigrationTest {
   }
 
   @Test
-  void rolesCreatedByTwoDatabasesMigratingAtOnce_existOnce_andBothDatabasesGrantThem() throws Exception {
+  void rolesCreatedByTwoDatabasesMigratingAtOnce_existOnce_andBothDatabasesGrantThem()
+      throws Exception {
     String prefix = cluster.newRolePrefix();
     String first = cluster.newDatabase();
     String second = cluster.newDatabase();
 
     atOnce(() -> migrated(first, prefix), () -> migrated(second, prefix));
 
-    assertThat(rolesNamed(prefix)).containsExactly(
-        prefix + "admin login=false", prefix + "analyst login=false", prefix + "editor login=false");
+    assertThat(rolesNamed(prefix))
+        .containsExactly(
+            prefix + "admin login=false",
+            prefix + "analyst login=false",
+            prefix + "editor login=false");
     for (String url : List.of(first, second)) {
       assertThat(canSelect(url, prefix + "analyst", "experimentation.experiments")).isTrue();
       assertThat(canSelect(url, prefix + "analyst", "token")).isFalse();
@@ -109,16 +118,20 @@ class ConcurrentMigrationTest {
     return url;
   }
 
-  /** Runs the calls on threads of their own, released together; returns their results once all succeeded. */
+  /**
+   * Runs the calls on threads of their own, released together; returns their results once all
+   * succeeded.
+   */
   @SafeVarargs
   private <T> List<T> atOnce(Callable<T>... calls) throws Exception {
     CyclicBarrier start = new CyclicBarrier(calls.length);
     List<Future<T>> futures = new ArrayList<>();
     for (Callable<T> call : calls) {
-      futures.add(threads.submit(() -> {
-        start.await(10, TimeUnit.SECONDS);
-        return call.call();
-      }));
+      futures.add(
+          threads.submit(() -> {
+            start.await(10, TimeUnit.SECONDS);
+            return call.call();
+          }));
     }
     List<T> results = new ArrayList<>();
     for (Future<T> future : futures) {
@@ -127,12 +140,15 @@ class ConcurrentMigrationTest {
     return results;
   }
 
-  /** Waits until a session on {@code database} waits for a lock, failing if {@code work} ends first. */
+  /**
+   * Waits until a session on {@code database} waits for a lock, failing if {@code work} ends first.
+   */
   private static void awaitWaitingOnALock(String database, Future<?> work) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     try (Connection connection = DriverManager.getConnection(PostgresTestDatabase.serverUrl());
-        PreparedStatement waiting = connection.prepareStatement(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND wait_event_type = 'Lock'")) {
+        PreparedStatement waiting =
+            connection.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND wait_event_type = 'Lock'")) {
       waiting.setString(1, database);
       while (true) {
         try (ResultSet rs = waiting.executeQuery()) {
@@ -143,7 +159,8 @@ class ConcurrentMigrationTest {
         }
         if (work.isDone()) {
           work.get();
-          throw new AssertionError("the migration ended without waiting for the other transaction's role");
+          throw new AssertionError(
+              "the migration ended without waiting for the other transaction's role");
         }
         assertThat(System.nanoTime()).as("waiting for the migration to wait").isLessThan(deadline);
         Thread.sleep(20);
@@ -152,7 +169,8 @@ class ConcurrentMigrationTest {
   }
 
   private static long count(Connection connection, String sql) throws SQLException {
-    try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+    try (Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }

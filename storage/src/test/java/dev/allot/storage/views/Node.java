@@ -27,7 +27,9 @@ final class Node implements AutoCloseable {
   private final AssignmentEventWriter assignmentEvents;
 
   Node(Database database, InstantSource clock) {
-    services = AllotServices.over(database, AllotServices.Config.of(Path.of("target", "allot-data")), clock);
+    services =
+        AllotServices.over(
+            database, AllotServices.Config.of(Path.of("target", "allot-data")), clock);
     this.resources = services.resources();
     this.assignments = services.assignments();
     this.exposures = services.exposures();
@@ -42,7 +44,10 @@ final class Node implements AutoCloseable {
   }
 
   void apply(DocumentBuilder... documents) {
-    resources.apply(Arrays.stream(documents).map(DocumentBuilder::build).toList(), OptionalInt.empty(), Author.SYSTEM);
+    resources.apply(
+        Arrays.stream(documents).map(DocumentBuilder::build).toList(),
+        OptionalInt.empty(),
+        Author.SYSTEM);
   }
 
   @Override

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class ScratchCluster implements BeforeEachCallback, AfterEachCallback {
   private static final String MIGRATIONS = "classpath:db/migration/postgresql";
+
   /** The Flyway placeholder that begins the role names; Database.open sets it to "allot_". */
   private static final String ROLE_PREFIX_PLACEHOLDER = "allot_role_prefix";
 
@@ -49,15 +50,20 @@ final class ScratchCluster implements BeforeEachCallback, AfterEachCallback {
     return newDatabase(null);
   }
 
-  /** A new empty database owned by {@code owner} (null: the server's user); returns its JDBC URL. */
+  /**
+   * A new empty database owned by {@code owner} (null: the server's user); returns its JDBC URL.
+   */
   String newDatabase(String owner) throws SQLException {
     String name = uniqueName();
-    PostgresTestDatabase.execute("CREATE DATABASE " + name + (owner == null ? "" : " OWNER " + owner));
+    PostgresTestDatabase.execute(
+        "CREATE DATABASE " + name + (owner == null ? "" : " OWNER " + owner));
     databases.add(name);
     return PostgresTestDatabase.withDatabase(PostgresTestDatabase.serverUrl(), name);
   }
 
-  /** A prefix for the three roles that no database has created yet; they are dropped after the test. */
+  /**
+   * A prefix for the three roles that no database has created yet; they are dropped after the test.
+   */
   String newRolePrefix() {
     String prefix = uniqueName().substring(0, "allot_test_".length() + 8) + "_";
     Stream.of("admin", "editor", "analyst").forEach(role -> roles.add(prefix + role));
@@ -67,12 +73,16 @@ final class ScratchCluster implements BeforeEachCallback, AfterEachCallback {
   /** A new login role (password {@code password}) with {@code options} such as "NOCREATEROLE". */
   String newLogin(String password, String options) throws SQLException {
     String name = uniqueName().substring(0, "allot_test_".length() + 12);
-    PostgresTestDatabase.execute("CREATE ROLE " + name + " LOGIN PASSWORD '" + password + "' " + options);
+    PostgresTestDatabase.execute(
+        "CREATE ROLE " + name + " LOGIN PASSWORD '" + password + "' " + options);
     roles.add(name);
     return name;
   }
 
-  /** What Database.open runs, with the roles named {@code prefix}admin, {@code prefix}editor and {@code prefix}analyst. */
+  /**
+   * What Database.open runs, with the roles named {@code prefix}admin, {@code prefix}editor and
+   * {@code prefix}analyst.
+   */
   static void migrate(String url, String prefix) {
     Flyway.configure()
         .dataSource(url, null, null)
@@ -85,10 +95,15 @@ final class ScratchCluster implements BeforeEachCallback, AfterEachCallback {
   /** {@code url} with its user and password replaced. */
   static String loggedInAs(String url, String user, String password) {
     int query = url.indexOf('?');
-    Stream<String> kept = query < 0 ? Stream.empty() : Stream.of(url.substring(query + 1).split("&"))
-        .filter(p -> !p.startsWith("user=") && !p.startsWith("password="));
-    return (query < 0 ? url : url.substring(0, query)) + "?"
-        + String.join("&", Stream.concat(kept, Stream.of("user=" + user, "password=" + password)).toList());
+    Stream<String> kept =
+        query < 0
+            ? Stream.empty()
+            : Stream.of(url.substring(query + 1).split("&"))
+                .filter(p -> !p.startsWith("user=") && !p.startsWith("password="));
+    return (query < 0 ? url : url.substring(0, query))
+        + "?"
+        + String.join(
+            "&", Stream.concat(kept, Stream.of("user=" + user, "password=" + password)).toList());
   }
 
   /** The first column of every row {@code sql} gives at {@code url}. */
@@ -106,14 +121,18 @@ final class ScratchCluster implements BeforeEachCallback, AfterEachCallback {
 
   /** The roles whose names begin with {@code prefix}, as "name login=false". */
   static List<String> rolesNamed(String prefix) throws SQLException {
-    return strings(PostgresTestDatabase.serverUrl(),
-        "SELECT rolname || ' login=' || rolcanlogin FROM pg_roles WHERE starts_with(rolname, '" + prefix + "')"
+    return strings(
+        PostgresTestDatabase.serverUrl(),
+        "SELECT rolname || ' login=' || rolcanlogin FROM pg_roles WHERE starts_with(rolname, '"
+            + prefix
+            + "')"
             + " ORDER BY rolname");
   }
 
   /** Whether {@code role} may SELECT from {@code table} in the database at {@code url}. */
   static boolean canSelect(String url, String role, String table) throws SQLException {
-    return strings(url, "SELECT has_table_privilege('" + role + "', '" + table + "', 'SELECT')").equals(List.of("t"));
+    return strings(url, "SELECT has_table_privilege('" + role + "', '" + table + "', 'SELECT')")
+        .equals(List.of("t"));
   }
 
   private static String uniqueName() {

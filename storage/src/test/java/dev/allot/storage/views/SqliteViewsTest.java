@@ -9,9 +9,14 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@link ViewsContract} on an embedded SQLite file: the views are in the main schema, timestamps are text. */
+/**
+ * {@link ViewsContract} on an embedded SQLite file: the views are in the main schema, timestamps
+ * are text.
+ */
 class SqliteViewsTest extends ViewsContract {
-  /** The one text form of a timestamp in SQLite's views: fixed width, so text order is time order. */
+  /**
+   * The one text form of a timestamp in SQLite's views: fixed width, so text order is time order.
+   */
   private static final DateTimeFormatter FIXED_WIDTH =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
