@@ -8,6 +8,7 @@ import dev.allot.assignment.Catalog;
 import dev.allot.events.AssignmentEvents;
 import dev.allot.events.Experiments;
 import dev.allot.events.ExposureService;
+import dev.allot.health.ExperimentHealth;
 import dev.allot.imports.AssignmentTables;
 import dev.allot.imports.ImportScheduler;
 import dev.allot.imports.Importer;
@@ -21,6 +22,7 @@ import dev.allot.storage.assignment.CachingAssignmentStore;
 import dev.allot.storage.assignment.SqlAssignmentStore;
 import dev.allot.storage.events.AssignmentEventWriter;
 import dev.allot.storage.events.SqlEventStore;
+import dev.allot.storage.health.SqlHealthStore;
 import dev.allot.storage.imports.PrivateDataDirectory;
 import dev.allot.storage.imports.SecretBox;
 import dev.allot.storage.imports.SourceWarehouses;
@@ -55,6 +57,7 @@ public final class AllotServices implements AutoCloseable {
   private final SourceService sources;
   private final AssignmentTables assignmentTables;
   private final ImportScheduler importScheduler;
+  private final ExperimentHealth health;
 
   /**
    * How the services are built, whatever database they are built over.
@@ -180,6 +183,7 @@ public final class AllotServices implements AutoCloseable {
       assignmentTables =
           new AssignmentTables(tableStore, warehouses, resources::subjectType, importer, clock);
       importScheduler = new ImportScheduler(tableStore, importer, clock);
+      health = new ExperimentHealth(catalog, new SqlHealthStore(database));
     } catch (RuntimeException e) {
       closeAll(e);
       throw e;
@@ -220,6 +224,11 @@ public final class AllotServices implements AutoCloseable {
   /** The cache in front of the assignment store, unless the cache size is 0. */
   public Optional<CachingAssignmentStore> assignmentCache() {
     return assignmentCache;
+  }
+
+  /** Experiments' assignment and exposure summaries (docs/health.md). */
+  public ExperimentHealth health() {
+    return health;
   }
 
   public ExposureService exposures() {

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       TokenCommand.class,
       SourcesCommand.class,
       TablesCommand.class,
+      SummaryCommand.class,
       ExportCommand.class
     })
 public final class AllotCli implements Runnable {

@@ -11,6 +11,7 @@ import dev.allot.server.assignment.AssignmentHandlers;
 import dev.allot.server.events.AmplitudeError;
 import dev.allot.server.events.AmplitudeHandlers;
 import dev.allot.server.events.EventHandlers;
+import dev.allot.server.health.HealthHandlers;
 import dev.allot.server.imports.AssignmentTableHandlers;
 import dev.allot.server.imports.SourceHandlers;
 import dev.allot.server.metrics.Metrics;
@@ -47,6 +48,7 @@ public final class HttpApi {
       TokenHandlers tokens,
       SourceHandlers sources,
       AssignmentTableHandlers assignmentTables,
+      HealthHandlers health,
       Metrics metrics) {}
 
   private HttpApi() {}
@@ -115,6 +117,12 @@ public final class HttpApi {
         routes,
         "/v1/experiments/{id}/assignments",
         h.assignments()::list,
+        needs(Permission.LIST_ASSIGNMENTS));
+    // Aggregates of the assignments, for whoever may list them: analysts and up, not applications.
+    get(
+        routes,
+        "/v1/experiments/{id}/summary",
+        h.health()::summary,
         needs(Permission.LIST_ASSIGNMENTS));
 
     routes.post(EventHandlers.PATH, h.events()::ingest, needs(Permission.SEND_EVENTS));

@@ -90,7 +90,9 @@ class AnalystRoleTest {
         "exposures",
         "exposure_mismatches",
         "assignment_events",
-        "resource_versions"
+        "resource_versions",
+        "experiment_health",
+        "experiment_health_daily"
       })
   void analyst_readsEveryView(String view) throws SQLException {
     String count = "SELECT count(*) FROM experimentation." + view;

@@ -32,7 +32,9 @@ class RoleGrantsTest {
           "exposures",
           "exposure_mismatches",
           "assignment_events",
-          "resource_versions");
+          "resource_versions",
+          "experiment_health",
+          "experiment_health_daily");
 
   @RegisterExtension final PostgresTestDatabase db = new PostgresTestDatabase();
 

@@ -151,7 +151,24 @@ abstract class ViewsContract extends StoreSuite {
                 "changed_at",
                 "changed_by_token_id",
                 "changed_by_token_name",
-                "document")));
+                "document")),
+        Arguments.of(
+            "experiment_health",
+            List.of(
+                "experiment_id",
+                "cohort_index",
+                "variant_id",
+                "assigned_count",
+                "exposed_count",
+                "mismatch_count")),
+        Arguments.of(
+            "experiment_health_daily",
+            List.of(
+                "experiment_id",
+                "activity_date",
+                "variant_id",
+                "assigned_count",
+                "exposed_count")));
   }
 
   @ParameterizedTest(name = "{0}")
