@@ -10,6 +10,7 @@ import dev.allot.server.access.TokenHandlers;
 import dev.allot.server.assignment.AssignmentHandlers;
 import dev.allot.server.events.AmplitudeHandlers;
 import dev.allot.server.events.EventHandlers;
+import dev.allot.server.export.ExportHandlers;
 import dev.allot.server.http.HttpApi;
 import dev.allot.server.imports.AssignmentTableHandlers;
 import dev.allot.server.imports.SecretKeys;
@@ -136,6 +137,7 @@ public final class Allot implements AutoCloseable {
                   new TokenHandlers(services.tokens(), authenticator),
                   new SourceHandlers(services.sources()),
                   new AssignmentTableHandlers(services.assignmentTables()),
+                  new ExportHandlers(services.exports(), config.dataDir()),
                   metrics),
               tls);
       http.start(config.host(), config.port());

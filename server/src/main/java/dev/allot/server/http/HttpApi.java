@@ -11,6 +11,7 @@ import dev.allot.server.assignment.AssignmentHandlers;
 import dev.allot.server.events.AmplitudeError;
 import dev.allot.server.events.AmplitudeHandlers;
 import dev.allot.server.events.EventHandlers;
+import dev.allot.server.export.ExportHandlers;
 import dev.allot.server.imports.AssignmentTableHandlers;
 import dev.allot.server.imports.SourceHandlers;
 import dev.allot.server.metrics.Metrics;
@@ -47,6 +48,7 @@ public final class HttpApi {
       TokenHandlers tokens,
       SourceHandlers sources,
       AssignmentTableHandlers assignmentTables,
+      ExportHandlers exports,
       Metrics metrics) {}
 
   private HttpApi() {}
@@ -115,6 +117,11 @@ public final class HttpApi {
         routes,
         "/v1/experiments/{id}/assignments",
         h.assignments()::list,
+        needs(Permission.LIST_ASSIGNMENTS));
+    get(
+        routes,
+        "/v1/experiments/{id}/export/{dataset}",
+        h.exports()::export,
         needs(Permission.LIST_ASSIGNMENTS));
 
     routes.post(EventHandlers.PATH, h.events()::ingest, needs(Permission.SEND_EVENTS));

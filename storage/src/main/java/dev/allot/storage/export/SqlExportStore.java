@@ -40,11 +40,10 @@ public final class SqlExportStore implements ExportStore {
       return database.withConnection(connection -> {
         connection.setAutoCommit(false);
         try {
-          connection.setReadOnly(true);
           return read(connection, sql, parameters, dataset, sink);
         } finally {
+          // Nothing was written: ending the read transaction is all.
           connection.rollback();
-          connection.setReadOnly(false);
           connection.setAutoCommit(true);
         }
       });
