@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  */
 public final class ExportBenchmark {
+  private static final long FILL_CHUNK = 250_000;
 
   public static void main(String[] args) throws Exception {
     String kind = args.length > 0 ? args[0] : "sqlite";
@@ -42,14 +43,20 @@ public final class ExportBenchmark {
                 AllotServices.Config.of(store.dataDir()))) {
       services.resources().apply(List.of(experiment()), OptionalInt.empty(), Author.SYSTEM);
       long fill = System.nanoTime();
-      services
-          .database()
-          .inTransaction(c -> {
-            try (PreparedStatement insert = c.prepareStatement(fillSql(kind))) {
-              insert.setLong(1, rows);
-              return insert.executeUpdate();
-            }
-          });
+      // In chunks: the store's connections have a statement timeout.
+      for (long first = 1; first <= rows; first += FILL_CHUNK) {
+        long from = first;
+        long to = Math.min(rows, first + FILL_CHUNK - 1);
+        services
+            .database()
+            .inTransaction(c -> {
+              try (PreparedStatement insert = c.prepareStatement(fillSql(kind))) {
+                insert.setLong(1, from);
+                insert.setLong(2, to);
+                return insert.executeUpdate();
+              }
+            });
+      }
       System.out.printf(
           "%s: %,d assignments written in %.1f s%n", kind, rows, (System.nanoTime() - fill) / 1e9);
 
@@ -74,7 +81,8 @@ public final class ExportBenchmark {
       long start = System.nanoTime();
       long exported;
       long bytes;
-      try (ParquetFile parquet = new ParquetFile(export.dataset(), store.dataDir())) {
+      try (ParquetFile parquet =
+          new ParquetFile(export.dataset(), Files.createTempDirectory("allot-export-bench-"))) {
         exported = exports.stream(export, parquet);
         long read = System.nanoTime();
         Path file = parquet.finish();
@@ -97,7 +105,7 @@ public final class ExportBenchmark {
     }
   }
 
-  /** One INSERT ... SELECT of {@code ?} assignments, one a second from 2026-01-01. */
+  /** One INSERT ... SELECT of assignments {@code ?} to {@code ?}, one a second from 2026-01-01. */
   private static String fillSql(String kind) {
     return kind.equals("postgres")
         ? """
@@ -107,10 +115,10 @@ public final class ExportBenchmark {
                CASE WHEN i % 2 = 0 THEN 'CONTROL' ELSE 'TREATMENT' END, 1,
                to_char(timestamp '2026-01-01' + i * interval '1 second',
                        'YYYY-MM-DD"T"HH24:MI:SS') || '.000000Z', 'api'
-        FROM generate_series(1, ?) AS i
+        FROM generate_series(?::bigint, ?::bigint) AS i
         """
         : """
-        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+        WITH RECURSIVE n(i) AS (SELECT ? UNION ALL SELECT i + 1 FROM n WHERE i < ?)
         INSERT INTO assignment (experiment_id, subject_id, id, variant_id, cohort_index,
                                 created_at, source)
         SELECT 'BENCH', 'u' || i, printf('%026d', i),
