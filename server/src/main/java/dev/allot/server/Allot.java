@@ -10,6 +10,7 @@ import dev.allot.server.access.TokenHandlers;
 import dev.allot.server.assignment.AssignmentHandlers;
 import dev.allot.server.events.AmplitudeHandlers;
 import dev.allot.server.events.EventHandlers;
+import dev.allot.server.export.ExportHandlers;
 import dev.allot.server.health.HealthHandlers;
 import dev.allot.server.http.HttpApi;
 import dev.allot.server.imports.AssignmentTableHandlers;
@@ -138,6 +139,7 @@ public final class Allot implements AutoCloseable {
                   new SourceHandlers(services.sources()),
                   new AssignmentTableHandlers(services.assignmentTables()),
                   new HealthHandlers(services.health()),
+                  new ExportHandlers(services.exports(), config.dataDir()),
                   metrics),
               tls);
       http.start(config.host(), config.port());

@@ -8,6 +8,7 @@ import dev.allot.assignment.Catalog;
 import dev.allot.events.AssignmentEvents;
 import dev.allot.events.Experiments;
 import dev.allot.events.ExposureService;
+import dev.allot.export.ExportService;
 import dev.allot.health.ExperimentHealth;
 import dev.allot.imports.AssignmentTables;
 import dev.allot.imports.ImportScheduler;
@@ -22,6 +23,7 @@ import dev.allot.storage.assignment.CachingAssignmentStore;
 import dev.allot.storage.assignment.SqlAssignmentStore;
 import dev.allot.storage.events.AssignmentEventWriter;
 import dev.allot.storage.events.SqlEventStore;
+import dev.allot.storage.export.SqlExportStore;
 import dev.allot.storage.health.SqlHealthStore;
 import dev.allot.storage.imports.PrivateDataDirectory;
 import dev.allot.storage.imports.SecretBox;
@@ -52,6 +54,7 @@ public final class AllotServices implements AutoCloseable {
   private final Optional<CachingAssignmentStore> assignmentCache;
   private final AssignmentService assignments;
   private final ExposureService exposures;
+  private final ExportService exports;
   private final TokenService tokens;
   private final SourceStore sourceStore;
   private final SourceService sources;
@@ -163,6 +166,7 @@ public final class AllotServices implements AutoCloseable {
               store,
               clock,
               assignmentEvents.<AnsweredCalls>map(writer -> writer).orElse(AnsweredCalls.NONE));
+      exports = new ExportService(catalog, new SqlExportStore(database));
       exposures =
           new ExposureService(
               () -> Experiments.of(catalog.current()),
@@ -233,6 +237,11 @@ public final class AllotServices implements AutoCloseable {
 
   public ExposureService exposures() {
     return exposures;
+  }
+
+  /** Exports of an experiment's rows, streamed from the database (docs/export.md). */
+  public ExportService exports() {
+    return exports;
   }
 
   public TokenService tokens() {

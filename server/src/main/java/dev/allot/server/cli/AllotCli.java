@@ -51,6 +51,6 @@ public final class AllotCli implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "name a command: serve, apply, get, assign, token, sources, tables or export");
+        "name a command: serve, apply, get, assign, token, sources, tables, summary or export");
   }
 }

@@ -3,11 +3,13 @@ package dev.allot.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.allot.server.http.Bodies;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -60,9 +62,41 @@ final class ApiClient {
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
-    HttpResponse<String> response;
+    HttpResponse<String> response = call(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() >= 300) {
+      throw new IllegalStateException(describeError(response.statusCode(), response.body()));
+    }
+    return response.body();
+  }
+
+  /**
+   * A successful GET's body as a stream, read as it arrives: for exports too large to hold. The
+   * caller closes it.
+   */
+  InputStream download(String path) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(server + path))
+            .timeout(timeout)
+            .header("Authorization", "Bearer " + token)
+            .GET();
+    HttpResponse<InputStream> response = call(request, HttpResponse.BodyHandlers.ofInputStream());
+    if (response.statusCode() >= 300) {
+      String body;
+      try (InputStream in = response.body()) {
+        body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        body = "";
+      }
+      throw new IllegalStateException(describeError(response.statusCode(), body));
+    }
+    return response.body();
+  }
+
+  private <T> HttpResponse<T> call(
+      HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
+    HttpResponse<T> response;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      response = http.send(request.build(), handler);
     } catch (ConnectException e) {
       throw new IllegalStateException(
           "cannot reach Allot at " + server + ": is it running (./allot serve)?");
@@ -80,10 +114,7 @@ final class ApiClient {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted");
     }
-    if (response.statusCode() >= 300) {
-      throw new IllegalStateException(describeError(response));
-    }
-    return response.body();
+    return response;
   }
 
   JsonNode json(String method, String path, String contentType, byte[] body) {
@@ -95,10 +126,10 @@ final class ApiClient {
     }
   }
 
-  private static String describeError(HttpResponse<String> response) {
-    StringBuilder text = new StringBuilder("HTTP " + response.statusCode());
+  private static String describeError(int status, String body) {
+    StringBuilder text = new StringBuilder("HTTP " + status);
     try {
-      JsonNode error = Bodies.JSON.readTree(response.body());
+      JsonNode error = Bodies.JSON.readTree(body);
       String message = error.path("message").asText();
       text.append(" ").append(error.path("error").asText()).append(": ").append(message);
       for (JsonNode detail : error.path("details")) {
@@ -116,7 +147,7 @@ final class ApiClient {
             .append(detail.path("message").asText());
       }
     } catch (IOException | RuntimeException e) {
-      text.append(" ").append(response.body());
+      text.append(" ").append(body);
     }
     return text.toString();
   }

@@ -11,6 +11,7 @@ import dev.allot.server.assignment.AssignmentHandlers;
 import dev.allot.server.events.AmplitudeError;
 import dev.allot.server.events.AmplitudeHandlers;
 import dev.allot.server.events.EventHandlers;
+import dev.allot.server.export.ExportHandlers;
 import dev.allot.server.health.HealthHandlers;
 import dev.allot.server.imports.AssignmentTableHandlers;
 import dev.allot.server.imports.SourceHandlers;
@@ -49,6 +50,7 @@ public final class HttpApi {
       SourceHandlers sources,
       AssignmentTableHandlers assignmentTables,
       HealthHandlers health,
+      ExportHandlers exports,
       Metrics metrics) {}
 
   private HttpApi() {}
@@ -123,6 +125,11 @@ public final class HttpApi {
         routes,
         "/v1/experiments/{id}/summary",
         h.health()::summary,
+        needs(Permission.LIST_ASSIGNMENTS));
+    get(
+        routes,
+        "/v1/experiments/{id}/export/{dataset}",
+        h.exports()::export,
         needs(Permission.LIST_ASSIGNMENTS));
 
     routes.post(EventHandlers.PATH, h.events()::ingest, needs(Permission.SEND_EVENTS));

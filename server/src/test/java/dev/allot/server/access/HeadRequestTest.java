@@ -177,6 +177,12 @@ class HeadRequestTest {
     for (String value : PARAMETER_VALUES) {
       paths.add(path.replaceAll("\\{[^}]+}", value));
     }
+    if (path.contains("{dataset}")) {
+      // An export names its dataset with a word of its own; every other value is a 404.
+      for (String value : PARAMETER_VALUES) {
+        paths.add(path.replace("{dataset}", "assignments").replaceAll("\\{[^}]+}", value));
+      }
+    }
     return paths;
   }
 }

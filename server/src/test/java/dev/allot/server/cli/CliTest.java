@@ -678,7 +678,8 @@ class CliTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
-        .contains("name a command: serve, apply, get, assign, token, sources, tables or export");
+        .contains(
+            "name a command: serve, apply, get, assign, token, sources, tables, summary or export");
   }
 
   @Test

@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -233,7 +235,7 @@ class ImportsCliTest {
   }
 
   @Test
-  void exportAssignments_pagesThroughEveryAssignment_asCsvOrJsonLines() throws Exception {
+  void exportAssignments_streamsEveryAssignment_asCsvOrJsonLines() throws Exception {
     logRows(1_001);
     allot("sources", "apply", "-f", sourceFile().toString());
     allot("tables", "apply", "-f", tableFile().toString());
@@ -248,14 +250,58 @@ class ImportsCliTest {
     List<String> csvLines = lines(csv.out());
     assertThat(csvLines).hasSize(1_002);
     assertThat(csvLines.getFirst())
-        .isEqualTo("id,subjectId,variantId,cohortIndex,createdAt,source");
+        .isEqualTo("id,experiment_id,subject_id,variant_id,cohort_index,created_at,source");
     assertThat(csvLines)
         .anySatisfy(line -> assertThat(line).contains(",u1000,CONTROL,0,", ",LEGACY"));
-    assertThat(jsonl)
-        .isEqualTo(new Run(0, "", "exported 1001 assignments of home-cta to " + file + "\n"));
+    // Before it, a progress line may have been drawn, ended by a carriage return.
+    assertThat(jsonl.exitCode()).isZero();
+    assertThat(jsonl.out()).isEmpty();
+    assertThat(jsonl.err())
+        .endsWith("exported 1001 rows of home-cta assignments to " + file + "\n");
     List<String> objects = Files.readAllLines(file);
     assertThat(objects).hasSize(1_001);
     assertThat(TestServer.parseJson(objects.getFirst()).get("source").asText()).isEqualTo("LEGACY");
+  }
+
+  @Test
+  void export_parquetWithATimeWindow_writesTheFile_andSaysHowManyRows() throws Exception {
+    logRows(10);
+    allot("sources", "apply", "-f", sourceFile().toString());
+    allot("tables", "apply", "-f", tableFile().toString());
+    allot("tables", "run", "legacy");
+    Path file = dir.resolve("out.parquet");
+
+    Run all =
+        allot("export", "assignments", "home-cta", "--format", "parquet", "-o", file.toString());
+    Run none =
+        allot(
+            "export",
+            "assignments",
+            "home-cta",
+            "--from",
+            "2100-01-01T00:00:00Z",
+            "-o",
+            dir.resolve("none.csv").toString());
+
+    // Before it, a progress line may have been drawn, ended by a carriage return.
+    assertThat(all.exitCode()).isZero();
+    assertThat(all.err()).contains("exported 10 rows of home-cta assignments to " + file);
+    try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
+        Statement statement = duckdb.createStatement();
+        ResultSet rs =
+            statement.executeQuery(
+                "SELECT count(*), typeof(any_value(created_at)) FROM read_parquet('"
+                    + file
+                    + "')")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(10);
+      assertThat(rs.getString(2)).isEqualTo("TIMESTAMP WITH TIME ZONE");
+    }
+    assertThat(none.err())
+        .isEqualTo("exported 0 rows of home-cta assignments to " + dir.resolve("none.csv") + "\n");
+    assertThat(allot("export", "assignments", "home-cta", "--from", "monday").err())
+        .contains("HTTP 400", "from");
+    assertThat(allot("export", "clicks", "home-cta").err()).contains("HTTP 404", "clicks");
   }
 
   @Test
@@ -283,7 +329,7 @@ class ImportsCliTest {
         "tables runs",
         "tables rejected",
         "tables delete",
-        "export assignments"
+        "export"
       })
   void everyCommand_printsItsHelp(String command) {
     List<String> args = new ArrayList<>(List.of(command.split(" ")));
