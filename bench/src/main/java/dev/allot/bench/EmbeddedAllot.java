@@ -44,38 +44,7 @@ final class EmbeddedAllot implements AutoCloseable {
                 ExposureService.DEFAULT_PROPERTY_KEY_LIMIT,
                 recordAssignmentEvents,
                 AllotServices.Config.DEFAULT_ASSIGNMENT_CACHE_SIZE));
-    services
-        .resources()
-        .apply(
-            List.of(
-                Map.of(
-                    "kind", "experiment",
-                    "metadata", Map.of("id", EXPERIMENT, "status", "active"),
-                    "spec",
-                        Map.of(
-                            "variants",
-                                List.of(
-                                    Map.of("id", "control", "isControl", true),
-                                    Map.of("id", "treatment")),
-                            "cohorts",
-                                List.of(
-                                    Map.of(
-                                        "index",
-                                        1,
-                                        "variants",
-                                        List.of(
-                                            Map.of(
-                                                "variant",
-                                                "control",
-                                                "split",
-                                                new BigDecimal("0.5")),
-                                            Map.of(
-                                                "variant",
-                                                "treatment",
-                                                "split",
-                                                new BigDecimal("0.5")))))))),
-            OptionalInt.empty(),
-            Author.SYSTEM);
+    services.resources().apply(List.of(experimentDocument()), OptionalInt.empty(), Author.SYSTEM);
     assignmentEvents = services.assignmentEvents().orElse(null);
     assignments = services.assignments();
   }
@@ -87,5 +56,27 @@ final class EmbeddedAllot implements AutoCloseable {
       System.out.println("\nassignment events: " + assignmentEvents.stats());
     }
     store.close();
+  }
+
+  /** The document of {@link #EXPERIMENT}: active, two variants split 50/50 in one cohort. */
+  static Map<String, Object> experimentDocument() {
+    return Map.of(
+        "kind",
+        "experiment",
+        "metadata",
+        Map.of("id", EXPERIMENT, "status", "active"),
+        "spec",
+        Map.of(
+            "variants",
+            List.of(Map.of("id", "control", "isControl", true), Map.of("id", "treatment")),
+            "cohorts",
+            List.of(
+                Map.of(
+                    "index",
+                    1,
+                    "variants",
+                    List.of(
+                        Map.of("variant", "control", "split", new BigDecimal("0.5")),
+                        Map.of("variant", "treatment", "split", new BigDecimal("0.5")))))));
   }
 }

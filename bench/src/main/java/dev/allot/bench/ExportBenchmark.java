@@ -8,12 +8,10 @@ import dev.allot.storage.Durability;
 import dev.allot.storage.export.ParquetFile;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -41,7 +39,9 @@ public final class ExportBenchmark {
                 store.jdbcUrl(),
                 DatabaseOptions.of(Durability.FSYNC),
                 AllotServices.Config.of(store.dataDir()))) {
-      services.resources().apply(List.of(experiment()), OptionalInt.empty(), Author.SYSTEM);
+      services
+          .resources()
+          .apply(List.of(EmbeddedAllot.experimentDocument()), OptionalInt.empty(), Author.SYSTEM);
       long fill = System.nanoTime();
       // In chunks: the store's connections have a statement timeout.
       for (long first = 1; first <= rows; first += FILL_CHUNK) {
@@ -126,26 +126,5 @@ public final class ExportBenchmark {
                strftime('%Y-%m-%dT%H:%M:%S', 1767225600 + i, 'unixepoch') || '.000000Z', 'api'
         FROM n
         """;
-  }
-
-  private static Map<String, Object> experiment() {
-    return Map.of(
-        "kind",
-        "experiment",
-        "metadata",
-        Map.of("id", "bench", "status", "active"),
-        "spec",
-        Map.of(
-            "variants",
-            List.of(Map.of("id", "control", "isControl", true), Map.of("id", "treatment")),
-            "cohorts",
-            List.of(
-                Map.of(
-                    "index",
-                    1,
-                    "variants",
-                    List.of(
-                        Map.of("variant", "control", "split", new BigDecimal("0.5")),
-                        Map.of("variant", "treatment", "split", new BigDecimal("0.5")))))));
   }
 }

@@ -7,14 +7,12 @@ import dev.allot.resource.Author;
 import dev.allot.storage.AllotServices;
 import dev.allot.storage.DatabaseOptions;
 import dev.allot.storage.Durability;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -63,34 +61,7 @@ public final class ImportBenchmark {
                 AllotServices.Config.of(allotStore.dataDir()))) {
       services
           .resources()
-          .apply(
-              List.of(
-                  Map.of(
-                      "kind",
-                      "experiment",
-                      "metadata",
-                      Map.of("id", "bench", "status", "active"),
-                      "spec",
-                      Map.of(
-                          "variants",
-                          List.of(
-                              Map.of("id", "control", "isControl", true),
-                              Map.of("id", "treatment")),
-                          "cohorts",
-                          List.of(
-                              Map.of(
-                                  "index",
-                                  1,
-                                  "variants",
-                                  List.of(
-                                      Map.of("variant", "control", "split", new BigDecimal("0.5")),
-                                      Map.of(
-                                          "variant",
-                                          "treatment",
-                                          "split",
-                                          new BigDecimal("0.5")))))))),
-              OptionalInt.empty(),
-              Author.SYSTEM);
+          .apply(List.of(EmbeddedAllot.experimentDocument()), OptionalInt.empty(), Author.SYSTEM);
       String user = kind.equals("postgres") ? "postgres" : null;
       // The CSV file is read through an in-memory DuckDB, which reads only the paths it is allowed.
       List<String> allowedPaths = kind.equals("csv") ? List.of(csv.toString()) : List.of();
