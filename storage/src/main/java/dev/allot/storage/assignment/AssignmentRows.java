@@ -8,6 +8,7 @@ import dev.allot.assignment.Assignment;
 import dev.allot.assignment.AssignmentKey;
 import dev.allot.resource.ResourceId;
 import dev.allot.storage.Timestamps;
+import dev.allot.storage.health.HealthCounts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,7 +37,7 @@ public final class AssignmentRows {
   private static final String LIST_AFTER =
       COLUMNS + " WHERE experiment_id = ? AND id > ? ORDER BY id LIMIT ?";
   private static final String VARIANTS =
-      "SELECT subject_id, variant_id FROM assignment WHERE experiment_id = ? AND subject_id IN (";
+      "SELECT subject_id, variant_id, cohort_index FROM assignment WHERE experiment_id = ? AND subject_id IN (";
 
   /** Rows per INSERT statement: one statement per 100 rows costs far less than one per row. */
   private static final int ROWS_PER_INSERT = 100;
@@ -47,6 +48,9 @@ public final class AssignmentRows {
       Comparator.comparing((Assignment row) -> row.experimentId().value())
           .thenComparing(Assignment::subjectId);
 
+  /** A subject's stored variant, and the cohort it was assigned in. */
+  public record StoredVariant(ResourceId variantId, int cohortIndex) {}
+
   private AssignmentRows() {}
 
   /**
@@ -54,7 +58,8 @@ public final class AssignmentRows {
    * order), and returns those inserted, in key order; a row whose key is taken is not written and
    * not returned. Rows go in key order (stable, so the first proposal for a key still wins): a
    * transaction waits on another's uncommitted key only in that order, so two nodes' transactions
-   * cannot deadlock.
+   * cannot deadlock. The rows inserted are counted for experiment health ({@link HealthCounts}) in
+   * the same transaction.
    */
   public static List<Assignment> insertFirstWriteWins(
       Connection connection, List<Assignment> proposed) throws SQLException {
@@ -90,17 +95,18 @@ public final class AssignmentRows {
         }
       }
     }
+    HealthCounts.assigned(connection, inserted);
     return inserted;
   }
 
   /**
-   * The stored variant of each of {@code subjectIds} that has an assignment in {@code
+   * The stored variant and cohort of each of {@code subjectIds} that has an assignment in {@code
    * experimentId}, by subject.
    */
-  public static Map<String, ResourceId> assignedVariants(
+  public static Map<String, StoredVariant> assignedVariants(
       Connection connection, ResourceId experimentId, List<String> subjectIds) throws SQLException {
     // One experiment a query, so that both databases look the rows up by the primary key.
-    Map<String, ResourceId> assigned = new HashMap<>();
+    Map<String, StoredVariant> assigned = new HashMap<>();
     for (List<String> chunk : chunks(subjectIds, VALUES_PER_IN)) {
       try (PreparedStatement select =
           connection.prepareStatement(VARIANTS + marks(chunk.size(), "?") + ")")) {
@@ -111,7 +117,8 @@ public final class AssignmentRows {
         }
         try (ResultSet rs = select.executeQuery()) {
           while (rs.next()) {
-            assigned.put(rs.getString(1), ResourceId.of(rs.getString(2)));
+            assigned.put(
+                rs.getString(1), new StoredVariant(ResourceId.of(rs.getString(2)), rs.getInt(3)));
           }
         }
       }

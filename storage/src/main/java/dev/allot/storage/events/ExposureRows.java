@@ -4,16 +4,22 @@ import static dev.allot.storage.ParameterLists.VALUES_PER_IN;
 import static dev.allot.storage.ParameterLists.chunks;
 import static dev.allot.storage.ParameterLists.marks;
 
+import dev.allot.events.EventStore.SubjectInExperiment;
 import dev.allot.events.EventStore.ToStore;
 import dev.allot.events.Exposure;
+import dev.allot.resource.ResourceId;
 import dev.allot.storage.Timestamps;
+import dev.allot.storage.health.HealthCounts;
+import dev.allot.storage.health.HealthCounts.StoredExposure;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Exposures in table {@code exposure_event}, one row per insert_id. */
@@ -49,9 +55,14 @@ final class ExposureRows {
 
   /**
    * As {@link AssignmentEventRows#store}: one single-row statement in a JDBC batch, whose update
-   * counts say which exposures were inserted.
+   * counts say which exposures were inserted. Those inserted are counted for experiment health
+   * ({@link HealthCounts}), under the cohort {@code cohorts} gives for their assigned variant.
    */
-  static boolean[] store(BatchStatements statements, List<ToStore> exposures, Instant ingestedAt)
+  static boolean[] store(
+      BatchStatements statements,
+      List<ToStore> exposures,
+      Instant ingestedAt,
+      Map<SubjectInExperiment, Integer> cohorts)
       throws SQLException {
     String ingested = Timestamps.format(ingestedAt);
     PreparedStatement insert = statements.prepare(INSERT);
@@ -71,9 +82,22 @@ final class ExposureRows {
     }
     int[] counts = insert.executeBatch();
     boolean[] stored = new boolean[counts.length];
+    List<StoredExposure> counted = new ArrayList<>();
     for (int i = 0; i < counts.length; i++) {
       stored[i] = counts[i] > 0;
+      if (stored[i]) {
+        Exposure e = exposures.get(i).exposure();
+        ResourceId assigned = exposures.get(i).assignedVariantId();
+        int cohort =
+            assigned == null
+                ? 0
+                : cohorts.get(new SubjectInExperiment(e.experimentId(), e.subjectId()));
+        counted.add(
+            new StoredExposure(
+                e.experimentId(), e.subjectId(), e.variantId(), e.time(), assigned, cohort));
+      }
     }
+    HealthCounts.exposed(statements.connection(), counted);
     return stored;
   }
 }

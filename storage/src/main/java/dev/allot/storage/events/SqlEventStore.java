@@ -5,6 +5,7 @@ import dev.allot.events.EventStore;
 import dev.allot.resource.ResourceId;
 import dev.allot.storage.Database;
 import dev.allot.storage.assignment.AssignmentRows;
+import dev.allot.storage.assignment.AssignmentRows.StoredVariant;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,6 +78,9 @@ public final class SqlEventStore implements EventStore {
   private final class SqlBatch implements Batch {
     private final BatchStatements statements;
 
+    /** The cohort of every assignment this batch read, for the health counts of its exposures. */
+    private final Map<SubjectInExperiment, Integer> cohorts = new HashMap<>();
+
     SqlBatch(BatchStatements statements) {
       this.statements = statements;
     }
@@ -100,18 +104,21 @@ public final class SqlEventStore implements EventStore {
       }
       Map<SubjectInExperiment, ResourceId> assigned = new HashMap<>();
       byExperiment.forEach((experimentId, subjectIds) -> {
-        Map<String, ResourceId> variants =
+        Map<String, StoredVariant> variants =
             sql(() ->
                 AssignmentRows.assignedVariants(statements.connection(), experimentId, subjectIds));
-        variants.forEach((subjectId, variant) ->
-            assigned.put(new SubjectInExperiment(experimentId, subjectId), variant));
+        variants.forEach((subjectId, variant) -> {
+          SubjectInExperiment subject = new SubjectInExperiment(experimentId, subjectId);
+          assigned.put(subject, variant.variantId());
+          cohorts.put(subject, variant.cohortIndex());
+        });
       });
       return assigned;
     }
 
     @Override
     public boolean[] store(List<ToStore> exposures, Instant ingestedAt) {
-      return sql(() -> ExposureRows.store(statements, exposures, ingestedAt));
+      return sql(() -> ExposureRows.store(statements, exposures, ingestedAt, cohorts));
     }
 
     @Override

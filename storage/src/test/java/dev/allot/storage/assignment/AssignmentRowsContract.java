@@ -13,6 +13,7 @@ import dev.allot.assignment.Assignment;
 import dev.allot.assignment.AssignmentIds;
 import dev.allot.resource.ResourceId;
 import dev.allot.storage.StoreSuite;
+import dev.allot.storage.assignment.AssignmentRows.StoredVariant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,7 +46,7 @@ abstract class AssignmentRowsContract extends StoreSuite {
         .withConnection(connection -> AssignmentRows.list(connection, experiment, null, 10_000));
   }
 
-  Map<String, ResourceId> assignedVariants(ResourceId experiment, List<String> subjectIds) {
+  Map<String, StoredVariant> assignedVariants(ResourceId experiment, List<String> subjectIds) {
     return database()
         .withConnection(
             connection -> AssignmentRows.assignedVariants(connection, experiment, subjectIds));
@@ -159,7 +160,9 @@ abstract class AssignmentRowsContract extends StoreSuite {
             pool.submit(() -> {
               start.await();
               List<Assignment> inserted = insert(rows);
-              return new Raced(inserted, assignedVariants(HOME_CTA, subjects));
+              Map<String, ResourceId> read = new HashMap<>();
+              assignedVariants(HOME_CTA, subjects).forEach((s, v) -> read.put(s, v.variantId()));
+              return new Raced(inserted, read);
             }));
       }
       start.countDown();
@@ -195,18 +198,26 @@ abstract class AssignmentRowsContract extends StoreSuite {
 
   @Test
   void assignedVariants_answersTheStoredSubjectsOfThatExperimentOnly() {
+    Assignment imported =
+        new Assignment(AssignmentIds.next(AT), HOME_CTA, "user-2", TREATMENT, 0, AT, "warehouse");
     insert(
         List.of(
             assignment(HOME_CTA, "user-1", CONTROL),
-            assignment(HOME_CTA, "user-2", TREATMENT),
+            imported,
             assignment(PRICING, "user-3", TREATMENT)));
 
-    Map<String, ResourceId> variants =
+    Map<String, StoredVariant> variants =
         assignedVariants(HOME_CTA, List.of("user-1", "user-2", "user-3", "user-4"));
 
-    assertThat(variants).isEqualTo(Map.of("user-1", CONTROL, "user-2", TREATMENT));
+    assertThat(variants)
+        .isEqualTo(
+            Map.of(
+                "user-1",
+                new StoredVariant(CONTROL, 1),
+                "user-2",
+                new StoredVariant(TREATMENT, 0)));
     assertThat(assignedVariants(PRICING, List.of("user-1", "user-3")))
-        .isEqualTo(Map.of("user-3", TREATMENT));
+        .isEqualTo(Map.of("user-3", new StoredVariant(TREATMENT, 1)));
     assertThat(assignedVariants(HOME_CTA, List.of())).isEmpty();
   }
 
@@ -220,11 +231,14 @@ abstract class AssignmentRowsContract extends StoreSuite {
     insert(rows);
     List<String> asked = IntStream.range(0, 1_300).mapToObj(i -> "user-" + i).toList();
 
-    Map<String, ResourceId> variants = assignedVariants(HOME_CTA, asked);
+    Map<String, StoredVariant> variants = assignedVariants(HOME_CTA, asked);
 
     assertThat(variants)
         .isEqualTo(
-            rows.stream().collect(Collectors.toMap(Assignment::subjectId, Assignment::variantId)));
+            rows.stream()
+                .collect(
+                    Collectors.toMap(
+                        Assignment::subjectId, row -> new StoredVariant(row.variantId(), 1))));
   }
 
   private static boolean subjectNumberDividesBy3(Assignment row) {

@@ -7,29 +7,43 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.allot.assignment.Assignment;
+import dev.allot.assignment.AssignmentIds;
 import dev.allot.assignment.Catalog;
 import dev.allot.error.AllotException;
+import dev.allot.events.EventStore.SubjectInExperiment;
+import dev.allot.events.EventStore.ToStore;
+import dev.allot.events.Exposure;
 import dev.allot.health.ExperimentHealth;
 import dev.allot.health.ExperimentSummary;
 import dev.allot.health.ExperimentSummary.CohortSummary;
 import dev.allot.health.ExperimentSummary.Day;
 import dev.allot.health.ExperimentSummary.VariantSummary;
+import dev.allot.health.HealthStore.DayCounts;
 import dev.allot.health.HealthStore.VariantCounts;
 import dev.allot.health.SampleRatioTest.Srm;
 import dev.allot.resource.Author;
 import dev.allot.resource.ResourceId;
 import dev.allot.resource.ResourceService;
 import dev.allot.storage.StoreSuite;
+import dev.allot.storage.assignment.AssignmentRows;
+import dev.allot.storage.events.SqlEventStore;
 import dev.allot.storage.resource.SqlResourceStore;
 import dev.allot.testing.DocumentBuilder;
 import dev.allot.testing.ManualClock;
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +56,7 @@ abstract class HealthStoreContract extends StoreSuite {
   ResourceService resources;
   Catalog catalog;
   SqlHealthStore store;
+  SqlEventStore events;
   ExperimentHealth health;
   private int nextEvent;
 
@@ -55,6 +70,7 @@ abstract class HealthStoreContract extends StoreSuite {
     resources = new ResourceService(resourceStore, clock, catalog::refresh);
     resources.installBuiltIns();
     store = new SqlHealthStore(database());
+    events = new SqlEventStore(database());
     health = new ExperimentHealth(catalog, store);
   }
 
@@ -79,46 +95,39 @@ abstract class HealthStoreContract extends StoreSuite {
 
   void assign(
       String experiment, String subject, String variant, int cohort, String day, String source) {
-    database()
-        .inTransaction(c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "INSERT INTO assignment (experiment_id, subject_id, id, variant_id, cohort_index,"
-                      + " created_at, source) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            s.setString(1, experiment);
-            s.setString(2, subject);
-            s.setString(3, "01J" + subject);
-            s.setString(4, variant);
-            s.setInt(5, cohort);
-            s.setString(6, day + "T12:00:00.000000Z");
-            s.setString(7, source);
-            s.executeUpdate();
-          }
-          return null;
-        });
+    Instant at = Instant.parse(day + "T12:00:00Z");
+    Assignment row =
+        new Assignment(
+            AssignmentIds.next(at),
+            ResourceId.of(experiment),
+            subject,
+            ResourceId.of(variant),
+            cohort,
+            at,
+            source);
+    database().inTransaction(c -> AssignmentRows.insertFirstWriteWins(c, List.of(row)));
   }
 
+  /** An exposure at 13:00 UTC on {@code day}, stored as ingestion stores it. */
   void expose(String experiment, String subject, String variant, String day) {
-    int n = nextEvent++;
-    database()
-        .inTransaction(c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "INSERT INTO exposure_event (insert_id, subject_id, device_id, event_time,"
-                      + " event_type, event_properties, experiment_id, variant_id,"
-                      + " assigned_variant_id, ingested_at) VALUES (?, ?, null, ?, ?, '{}', ?, ?,"
-                      + " null, ?)")) {
-            s.setString(1, "i-" + n);
-            s.setString(2, subject);
-            s.setString(3, day + "T13:00:00.000000Z");
-            s.setString(4, "[Experiment] Exposure");
-            s.setString(5, experiment);
-            s.setString(6, variant);
-            s.setString(7, day + "T13:00:01.000000Z");
-            s.executeUpdate();
-          }
-          return null;
-        });
+    expose(experiment, subject, variant, Instant.parse(day + "T13:00:00Z"));
+  }
+
+  void expose(String experiment, String subject, String variant, Instant at) {
+    Exposure exposure =
+        new Exposure(
+            subject,
+            null,
+            at,
+            "i-" + nextEvent++,
+            ResourceId.of(experiment),
+            ResourceId.of(variant),
+            null);
+    SubjectInExperiment key = new SubjectInExperiment(exposure.experimentId(), subject);
+    events.inBatch(batch -> {
+      ResourceId assigned = batch.assignedVariants(List.of(key)).get(key);
+      return batch.store(List.of(new ToStore(exposure, assigned)), at.plusSeconds(1));
+    });
   }
 
   /**
@@ -266,6 +275,97 @@ abstract class HealthStoreContract extends StoreSuite {
     assertThatThrownBy(() -> health.summary("search", 1))
         .isInstanceOf(AllotException.class)
         .hasMessageContaining("threshold");
+  }
+
+  @Test
+  void exposureBeforeTheAssignment_countsOnItsDay_butNotInTheCohort() {
+    apply(homeCta());
+    expose("HOME-CTA", "u1", "CONTROL", "2026-03-01");
+    assign("HOME-CTA", "u1", "CONTROL", 1, "2026-03-02");
+
+    assertThat(store.counts(ResourceId.of("HOME-CTA")))
+        .containsExactly(new VariantCounts(1, "CONTROL", 1, 0, 0));
+    assertThat(store.daily(ResourceId.of("HOME-CTA")))
+        .containsExactlyInAnyOrder(
+            new DayCounts(LocalDate.parse("2026-03-01"), "CONTROL", 0, 1),
+            new DayCounts(LocalDate.parse("2026-03-02"), "CONTROL", 1, 0));
+
+    // Exposed again once assigned: now it counts.
+    expose("HOME-CTA", "u1", "CONTROL", "2026-03-03");
+    assertThat(store.counts(ResourceId.of("HOME-CTA")))
+        .containsExactly(new VariantCounts(1, "CONTROL", 1, 1, 0));
+    assertThat(HealthRecount.kept(store, ResourceId.of("HOME-CTA")))
+        .isEqualTo(HealthRecount.counts(database(), "HOME-CTA"));
+  }
+
+  @Test
+  void exposureArrivingLateWithAnEarlierTime_movesTheFirstExposureToItsDay() {
+    apply(homeCta());
+    assign("HOME-CTA", "u1", "CONTROL", 1, "2026-03-01");
+    expose("HOME-CTA", "u1", "CONTROL", "2026-03-03");
+    expose("HOME-CTA", "u1", "CONTROL", "2026-03-02");
+    expose("HOME-CTA", "u1", "CONTROL", "2026-03-04");
+
+    assertThat(store.daily(ResourceId.of("HOME-CTA")))
+        .containsExactlyInAnyOrder(
+            new DayCounts(LocalDate.parse("2026-03-01"), "CONTROL", 1, 0),
+            new DayCounts(LocalDate.parse("2026-03-02"), "CONTROL", 0, 1));
+    assertThat(HealthRecount.keptDaily(store, ResourceId.of("HOME-CTA")))
+        .isEqualTo(HealthRecount.daily(database(), "HOME-CTA"));
+    assertThat(viewDaily("HOME-CTA"))
+        .containsExactly(
+            new Day(LocalDate.parse("2026-03-01"), "CONTROL", 1, 0),
+            new Day(LocalDate.parse("2026-03-02"), "CONTROL", 0, 1));
+  }
+
+  /**
+   * Eight writers at once, each in transactions of its own: API assignments and imported ones
+   * racing for the same subjects, and exposures to random variants at random times, before and
+   * after the subject's assignment. The counts kept equal a recount from the rows.
+   */
+  @Test
+  void concurrentAssignmentsImportsAndExposures_keepCountsEqualToARecount() throws Exception {
+    apply(homeCta());
+    String[] variants = {"CONTROL", "TREATMENT"};
+    int writers = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        Random random = new Random(w);
+        done.add(
+            pool.submit(() -> {
+              for (int i = 0; i < 60; i++) {
+                String subject = "u" + random.nextInt(150);
+                String variant = variants[random.nextInt(2)];
+                String day = "2026-03-0" + (1 + random.nextInt(3));
+                switch (random.nextInt(3)) {
+                  case 0 -> assign("HOME-CTA", subject, variant, 1 + random.nextInt(2), day);
+                  case 1 -> assign("HOME-CTA", subject, variant, 0, day);
+                  default ->
+                      expose(
+                          "HOME-CTA",
+                          subject,
+                          variant,
+                          Instant.parse(day + "T00:00:00Z").plusSeconds(random.nextInt(86_400)));
+                }
+              }
+              return null;
+            }));
+      }
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    List<VariantCounts> recount = HealthRecount.counts(database(), "HOME-CTA");
+    assertThat(recount).isNotEmpty();
+    assertThat(recount.stream().mapToLong(VariantCounts::exposed).sum()).isPositive();
+    assertThat(HealthRecount.kept(store, ResourceId.of("HOME-CTA"))).isEqualTo(recount);
+    assertThat(HealthRecount.keptDaily(store, ResourceId.of("HOME-CTA")))
+        .isEqualTo(HealthRecount.daily(database(), "HOME-CTA"));
   }
 
   static void assertSrm(Srm srm, double statistic, double pValue, boolean mismatch) {

@@ -1,0 +1,365 @@
+package dev.allot.storage.health;
+
+import static dev.allot.storage.ParameterLists.VALUES_PER_IN;
+import static dev.allot.storage.ParameterLists.chunks;
+import static dev.allot.storage.ParameterLists.marks;
+
+import dev.allot.assignment.Assignment;
+import dev.allot.resource.ResourceId;
+import dev.allot.storage.Timestamps;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Keeps the health counts (docs/health.md, "Counted as written") in the transaction that writes
+ * what they count, so they never drift from the rows: assignments call {@link #assigned} with the
+ * rows they inserted, exposures {@link #exposed} with the events they stored. A summary then reads
+ * a few rows whatever the experiment's size ({@link SqlHealthStore}).
+ *
+ * <p>Concurrent transactions (PostgreSQL) count each thing once because every "first" is decided by
+ * a primary key: of two transactions inserting one key, the second waits for the first and then
+ * inserts nothing. Rows are locked in one order everywhere, each table's keys sorted, counters
+ * last, so two transactions cannot deadlock on them.
+ */
+public final class HealthCounts {
+  private static final String FIRST =
+      "INSERT INTO exposure_first (experiment_id, subject_id, variant_id, first_exposed_at)"
+          + " VALUES (?, ?, ?, ?) ON CONFLICT (experiment_id, subject_id, variant_id) DO NOTHING";
+  private static final String FIRST_STORED =
+      "SELECT subject_id, variant_id, first_exposed_at FROM exposure_first"
+          + " WHERE experiment_id = ? AND subject_id IN (";
+  private static final String MOVE_FIRST =
+      "UPDATE exposure_first SET first_exposed_at = ? WHERE experiment_id = ? AND subject_id = ?"
+          + " AND variant_id = ? AND first_exposed_at = ?";
+  private static final String OUTCOME =
+      "INSERT INTO exposure_outcome (experiment_id, subject_id, outcome) VALUES (?, ?, ?)"
+          + " ON CONFLICT (experiment_id, subject_id, outcome) DO NOTHING";
+  private static final String COUNT =
+      """
+      INSERT INTO experiment_count (experiment_id, cohort_index, variant_id, assigned, exposed, mismatches)
+      VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (experiment_id, cohort_index, variant_id) DO UPDATE
+      SET assigned = experiment_count.assigned + excluded.assigned,
+          exposed = experiment_count.exposed + excluded.exposed,
+          mismatches = experiment_count.mismatches + excluded.mismatches
+      """;
+  private static final String DAY_COUNT =
+      """
+      INSERT INTO experiment_day_count (experiment_id, day, variant_id, assigned, exposed)
+      VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (experiment_id, day, variant_id) DO UPDATE
+      SET assigned = experiment_day_count.assigned + excluded.assigned,
+          exposed = experiment_day_count.exposed + excluded.exposed
+      """;
+
+  /**
+   * An exposure as stored, with the variant and cohort its subject was assigned when it arrived
+   * (null and 0 when it had no assignment).
+   */
+  public record StoredExposure(
+      ResourceId experimentId,
+      String subjectId,
+      ResourceId variantId,
+      Instant time,
+      ResourceId assignedVariantId,
+      int assignedCohort) {}
+
+  private record Triple(String experimentId, String subjectId, String variantId)
+      implements Comparable<Triple> {
+    private static final Comparator<Triple> ORDER =
+        Comparator.comparing(Triple::experimentId)
+            .thenComparing(Triple::subjectId)
+            .thenComparing(Triple::variantId);
+
+    @Override
+    public int compareTo(Triple other) {
+      return ORDER.compare(this, other);
+    }
+  }
+
+  /** A subject's mark in table exposure_outcome. */
+  private record Outcome(String experimentId, String subjectId, String outcome)
+      implements Comparable<Outcome> {
+    private static final Comparator<Outcome> ORDER =
+        Comparator.comparing(Outcome::experimentId)
+            .thenComparing(Outcome::subjectId)
+            .thenComparing(Outcome::outcome);
+
+    @Override
+    public int compareTo(Outcome other) {
+      return ORDER.compare(this, other);
+    }
+  }
+
+  private static final String EXPOSED = "exposed";
+  private static final String MISMATCH = "mismatch";
+
+  private HealthCounts() {}
+
+  /** Counts assignments just inserted, imported ones too, by cohort and variant and by day. */
+  public static void assigned(Connection connection, List<Assignment> inserted)
+      throws SQLException {
+    Counters counters = new Counters();
+    if (inserted.isEmpty()) {
+      return;
+    }
+    for (Assignment row : inserted) {
+      String experiment = row.experimentId().value();
+      String variant = row.variantId().value();
+      counters.variant(experiment, row.cohortIndex(), variant)[0]++;
+      counters
+          .day(
+              experiment, LocalDate.ofInstant(row.createdAt(), ZoneOffset.UTC).toString(), variant)[
+          0]++;
+    }
+    counters.write(connection);
+  }
+
+  /**
+   * Counts exposures just stored: a subject's first exposure to a variant on its day (moved to an
+   * earlier day when an exposure arrives with an earlier time), and, once per subject, being
+   * exposed to its assigned variant or to another one.
+   */
+  public static void exposed(Connection connection, List<StoredExposure> stored)
+      throws SQLException {
+    if (stored.isEmpty()) {
+      return;
+    }
+    Counters counters = new Counters();
+    // The earliest time of each (experiment, subject, variant) in this batch.
+    TreeMap<Triple, String> earliest = new TreeMap<>();
+    for (StoredExposure e : stored) {
+      earliest.merge(
+          new Triple(e.experimentId().value(), e.subjectId(), e.variantId().value()),
+          Timestamps.format(e.time()),
+          (a, b) -> a.compareTo(b) <= 0 ? a : b);
+    }
+    List<Triple> triples = List.copyOf(earliest.keySet());
+    int[] inserted = insertFirsts(connection, triples, earliest);
+    List<Triple> seenBefore = new ArrayList<>();
+    for (int i = 0; i < triples.size(); i++) {
+      Triple t = triples.get(i);
+      if (inserted[i] > 0) {
+        counters.day(t.experimentId(), day(earliest.get(t)), t.variantId())[1]++;
+      } else {
+        seenBefore.add(t);
+      }
+    }
+    moveEarlier(connection, seenBefore, earliest, counters);
+    countOutcomes(connection, stored, counters);
+    counters.write(connection);
+  }
+
+  private static int[] insertFirsts(
+      Connection connection, List<Triple> triples, Map<Triple, String> earliest)
+      throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(FIRST)) {
+      for (Triple t : triples) {
+        insert.setString(1, t.experimentId());
+        insert.setString(2, t.subjectId());
+        insert.setString(3, t.variantId());
+        insert.setString(4, earliest.get(t));
+        insert.addBatch();
+      }
+      return insert.executeBatch();
+    }
+  }
+
+  /**
+   * For first exposures stored before, where this batch has an earlier time: the first exposure
+   * moves to it, and its count from the old day to the new one. Each move is a compare-and-set on
+   * the time read, retried on a fresh read when another transaction moved it meanwhile, so
+   * concurrent moves cannot count a day twice.
+   */
+  private static void moveEarlier(
+      Connection connection, List<Triple> triples, Map<Triple, String> earliest, Counters counters)
+      throws SQLException {
+    List<Triple> pending = triples;
+    while (!pending.isEmpty()) {
+      Map<Triple, String> stored = storedFirsts(connection, pending);
+      List<Triple> retry = new ArrayList<>();
+      try (PreparedStatement move = connection.prepareStatement(MOVE_FIRST)) {
+        List<Triple> moving = new ArrayList<>();
+        for (Triple t : pending) {
+          String before = stored.get(t);
+          String time = earliest.get(t);
+          if (before != null && time.compareTo(before) < 0) {
+            move.setString(1, time);
+            move.setString(2, t.experimentId());
+            move.setString(3, t.subjectId());
+            move.setString(4, t.variantId());
+            move.setString(5, before);
+            move.addBatch();
+            moving.add(t);
+          }
+        }
+        if (moving.isEmpty()) {
+          return;
+        }
+        int[] moved = move.executeBatch();
+        for (int i = 0; i < moving.size(); i++) {
+          Triple t = moving.get(i);
+          if (moved[i] > 0) {
+            counters.day(t.experimentId(), day(stored.get(t)), t.variantId())[1]--;
+            counters.day(t.experimentId(), day(earliest.get(t)), t.variantId())[1]++;
+          } else {
+            retry.add(t);
+          }
+        }
+      }
+      pending = retry;
+    }
+  }
+
+  private static Map<Triple, String> storedFirsts(Connection connection, List<Triple> triples)
+      throws SQLException {
+    Map<String, Set<String>> subjects = new TreeMap<>();
+    for (Triple t : triples) {
+      subjects.computeIfAbsent(t.experimentId(), e -> new HashSet<>()).add(t.subjectId());
+    }
+    Map<Triple, String> stored = new HashMap<>();
+    for (Map.Entry<String, Set<String>> experiment : subjects.entrySet()) {
+      for (List<String> chunk : chunks(List.copyOf(experiment.getValue()), VALUES_PER_IN)) {
+        try (PreparedStatement select =
+            connection.prepareStatement(FIRST_STORED + marks(chunk.size(), "?") + ")")) {
+          select.setString(1, experiment.getKey());
+          for (int i = 0; i < chunk.size(); i++) {
+            select.setString(i + 2, chunk.get(i));
+          }
+          try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+              stored.put(
+                  new Triple(experiment.getKey(), rs.getString(1), rs.getString(2)),
+                  rs.getString(3));
+            }
+          }
+        }
+      }
+    }
+    return stored;
+  }
+
+  /**
+   * Marks each subject exposed or mismatched once, by the assignment it had when the exposure
+   * arrived, and counts the first mark under that assignment's cohort and variant.
+   */
+  private static void countOutcomes(
+      Connection connection, List<StoredExposure> stored, Counters counters) throws SQLException {
+    TreeMap<Outcome, StoredExposure> outcomes = new TreeMap<>();
+    for (StoredExposure e : stored) {
+      if (e.assignedVariantId() != null) {
+        boolean matched = e.variantId().equals(e.assignedVariantId());
+        outcomes.putIfAbsent(
+            new Outcome(e.experimentId().value(), e.subjectId(), matched ? EXPOSED : MISMATCH), e);
+      }
+    }
+    if (outcomes.isEmpty()) {
+      return;
+    }
+    List<Outcome> marks = List.copyOf(outcomes.keySet());
+    int[] inserted;
+    try (PreparedStatement insert = connection.prepareStatement(OUTCOME)) {
+      for (Outcome o : marks) {
+        insert.setString(1, o.experimentId());
+        insert.setString(2, o.subjectId());
+        insert.setString(3, o.outcome());
+        insert.addBatch();
+      }
+      inserted = insert.executeBatch();
+    }
+    for (int i = 0; i < marks.size(); i++) {
+      if (inserted[i] > 0) {
+        Outcome o = marks.get(i);
+        StoredExposure e = outcomes.get(o);
+        int column = o.outcome().equals(EXPOSED) ? 1 : 2;
+        counters
+            .variant(o.experimentId(), e.assignedCohort(), e.assignedVariantId().value())[column]++;
+      }
+    }
+  }
+
+  private static String day(String timestamp) {
+    return timestamp.substring(0, 10);
+  }
+
+  /** Counter changes of one transaction, written in key order. */
+  private static final class Counters {
+    private record VariantKey(String experimentId, int cohortIndex, String variantId) {}
+
+    private record DayKey(String experimentId, String day, String variantId) {}
+
+    private static final Comparator<VariantKey> VARIANT_ORDER =
+        Comparator.comparing(VariantKey::experimentId)
+            .thenComparingInt(VariantKey::cohortIndex)
+            .thenComparing(VariantKey::variantId);
+    private static final Comparator<DayKey> DAY_ORDER =
+        Comparator.comparing(DayKey::experimentId)
+            .thenComparing(DayKey::day)
+            .thenComparing(DayKey::variantId);
+
+    /** assigned, exposed, mismatches. */
+    private final TreeMap<VariantKey, long[]> variants = new TreeMap<>(VARIANT_ORDER);
+
+    /** assigned, exposed. */
+    private final TreeMap<DayKey, long[]> days = new TreeMap<>(DAY_ORDER);
+
+    long[] variant(String experimentId, int cohortIndex, String variantId) {
+      return variants.computeIfAbsent(
+          new VariantKey(experimentId, cohortIndex, variantId), k -> new long[3]);
+    }
+
+    long[] day(String experimentId, String day, String variantId) {
+      return days.computeIfAbsent(new DayKey(experimentId, day, variantId), k -> new long[2]);
+    }
+
+    void write(Connection connection) throws SQLException {
+      if (!variants.isEmpty()) {
+        try (PreparedStatement count = connection.prepareStatement(COUNT)) {
+          for (Map.Entry<VariantKey, long[]> e : variants.entrySet()) {
+            VariantKey k = e.getKey();
+            long[] v = e.getValue();
+            count.setString(1, k.experimentId());
+            count.setInt(2, k.cohortIndex());
+            count.setString(3, k.variantId());
+            count.setLong(4, v[0]);
+            count.setLong(5, v[1]);
+            count.setLong(6, v[2]);
+            count.addBatch();
+          }
+          count.executeBatch();
+        }
+      }
+      if (!days.isEmpty()) {
+        try (PreparedStatement count = connection.prepareStatement(DAY_COUNT)) {
+          for (Map.Entry<DayKey, long[]> e : days.entrySet()) {
+            DayKey k = e.getKey();
+            long[] v = e.getValue();
+            if (v[0] == 0 && v[1] == 0) {
+              continue;
+            }
+            count.setString(1, k.experimentId());
+            count.setString(2, k.day());
+            count.setString(3, k.variantId());
+            count.setLong(4, v[0]);
+            count.setLong(5, v[1]);
+            count.addBatch();
+          }
+          count.executeBatch();
+        }
+      }
+    }
+  }
+}

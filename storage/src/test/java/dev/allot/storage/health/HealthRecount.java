@@ -1,0 +1,107 @@
+package dev.allot.storage.health;
+
+import dev.allot.health.HealthStore.DayCounts;
+import dev.allot.health.HealthStore.VariantCounts;
+import dev.allot.storage.Database;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The health counts counted again from the assignment and exposure rows, by the rule in
+ * docs/health.md, "Counted as written", and independently of the code that keeps them: what the
+ * kept counts must equal at any time.
+ */
+public final class HealthRecount {
+  private static final String COUNTS =
+      """
+      SELECT a.cohort_index, a.variant_id, count(*),
+             sum(CASE WHEN EXISTS (SELECT 1 FROM exposure_event e
+                                   WHERE e.experiment_id = a.experiment_id
+                                     AND e.subject_id = a.subject_id
+                                     AND e.assigned_variant_id = e.variant_id)
+                      THEN 1 ELSE 0 END),
+             sum(CASE WHEN EXISTS (SELECT 1 FROM exposure_event e
+                                   WHERE e.experiment_id = a.experiment_id
+                                     AND e.subject_id = a.subject_id
+                                     AND e.assigned_variant_id <> e.variant_id)
+                      THEN 1 ELSE 0 END)
+      FROM assignment a
+      WHERE a.experiment_id = ?
+      GROUP BY a.cohort_index, a.variant_id
+      """;
+
+  private static final String DAILY =
+      """
+      SELECT d.day, d.variant_id, sum(d.assigned), sum(d.exposed)
+      FROM (SELECT substr(created_at, 1, 10) AS day, variant_id, 1 AS assigned, 0 AS exposed
+            FROM assignment WHERE experiment_id = ?
+            UNION ALL
+            SELECT substr(min(event_time), 1, 10), variant_id, 0, 1
+            FROM exposure_event WHERE experiment_id = ?
+            GROUP BY subject_id, variant_id) d
+      GROUP BY d.day, d.variant_id
+      """;
+
+  private static final Comparator<VariantCounts> VARIANT_ORDER =
+      Comparator.comparingInt(VariantCounts::cohortIndex).thenComparing(VariantCounts::variantId);
+  private static final Comparator<DayCounts> DAY_ORDER =
+      Comparator.comparing(DayCounts::date).thenComparing(DayCounts::variantId);
+
+  private HealthRecount() {}
+
+  /** Per cohort and assigned variant, sorted by both. */
+  public static List<VariantCounts> counts(Database database, String experimentId) {
+    return database.withConnection(connection -> {
+      try (PreparedStatement s = connection.prepareStatement(COUNTS)) {
+        s.setString(1, experimentId);
+        List<VariantCounts> rows = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            rows.add(
+                new VariantCounts(
+                    rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+          }
+        }
+        rows.sort(VARIANT_ORDER);
+        return rows;
+      }
+    });
+  }
+
+  /** Per UTC day and variant, sorted by both. */
+  public static List<DayCounts> daily(Database database, String experimentId) {
+    return database.withConnection(connection -> {
+      try (PreparedStatement s = connection.prepareStatement(DAILY)) {
+        s.setString(1, experimentId);
+        s.setString(2, experimentId);
+        List<DayCounts> rows = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            rows.add(
+                new DayCounts(
+                    LocalDate.parse(rs.getString(1)),
+                    rs.getString(2),
+                    rs.getLong(3),
+                    rs.getLong(4)));
+          }
+        }
+        rows.sort(DAY_ORDER);
+        return rows;
+      }
+    });
+  }
+
+  /** What {@code store} keeps, sorted as {@link #counts}. */
+  public static List<VariantCounts> kept(SqlHealthStore store, dev.allot.resource.ResourceId id) {
+    return store.counts(id).stream().sorted(VARIANT_ORDER).toList();
+  }
+
+  /** What {@code store} keeps per day, sorted as {@link #daily}. */
+  public static List<DayCounts> keptDaily(SqlHealthStore store, dev.allot.resource.ResourceId id) {
+    return store.daily(id).stream().sorted(DAY_ORDER).toList();
+  }
+}
