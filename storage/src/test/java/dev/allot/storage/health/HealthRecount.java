@@ -2,9 +2,10 @@ package dev.allot.storage.health;
 
 import dev.allot.health.HealthStore.DayCounts;
 import dev.allot.health.HealthStore.VariantCounts;
-import dev.allot.storage.Database;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -54,8 +55,9 @@ public final class HealthRecount {
   private HealthRecount() {}
 
   /** Per cohort and assigned variant, sorted by both. */
-  public static List<VariantCounts> counts(Database database, String experimentId) {
-    return database.withConnection(connection -> {
+  public static List<VariantCounts> counts(Connection connection, String experimentId)
+      throws SQLException {
+    {
       try (PreparedStatement s = connection.prepareStatement(COUNTS)) {
         s.setString(1, experimentId);
         List<VariantCounts> rows = new ArrayList<>();
@@ -69,12 +71,13 @@ public final class HealthRecount {
         rows.sort(VARIANT_ORDER);
         return rows;
       }
-    });
+    }
   }
 
   /** Per UTC day and variant, sorted by both. */
-  public static List<DayCounts> daily(Database database, String experimentId) {
-    return database.withConnection(connection -> {
+  public static List<DayCounts> daily(Connection connection, String experimentId)
+      throws SQLException {
+    {
       try (PreparedStatement s = connection.prepareStatement(DAILY)) {
         s.setString(1, experimentId);
         s.setString(2, experimentId);
@@ -92,16 +95,50 @@ public final class HealthRecount {
         rows.sort(DAY_ORDER);
         return rows;
       }
-    });
+    }
   }
 
-  /** What {@code store} keeps, sorted as {@link #counts}. */
-  public static List<VariantCounts> kept(SqlHealthStore store, dev.allot.resource.ResourceId id) {
-    return store.counts(id).stream().sorted(VARIANT_ORDER).toList();
+  /** The counts kept (by the views that read them), sorted as {@link #counts}. */
+  public static List<VariantCounts> kept(
+      Connection connection, String viewPrefix, String experimentId) throws SQLException {
+    try (PreparedStatement s =
+        connection.prepareStatement(
+            "SELECT cohort_index, variant_id, assigned_count, exposed_count, mismatch_count FROM "
+                + viewPrefix
+                + "experiment_health WHERE experiment_id = ?")) {
+      s.setString(1, experimentId);
+      List<VariantCounts> rows = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          rows.add(
+              new VariantCounts(
+                  rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+        }
+      }
+      rows.sort(VARIANT_ORDER);
+      return rows;
+    }
   }
 
-  /** What {@code store} keeps per day, sorted as {@link #daily}. */
-  public static List<DayCounts> keptDaily(SqlHealthStore store, dev.allot.resource.ResourceId id) {
-    return store.daily(id).stream().sorted(DAY_ORDER).toList();
+  /** The daily counts kept (by the view that reads them), sorted as {@link #daily}. */
+  public static List<DayCounts> keptDaily(
+      Connection connection, String viewPrefix, String experimentId) throws SQLException {
+    try (PreparedStatement s =
+        connection.prepareStatement(
+            "SELECT activity_date, variant_id, assigned_count, exposed_count FROM "
+                + viewPrefix
+                + "experiment_health_daily WHERE experiment_id = ?")) {
+      s.setString(1, experimentId);
+      List<DayCounts> rows = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          rows.add(
+              new DayCounts(
+                  LocalDate.parse(rs.getString(1)), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+        }
+      }
+      rows.sort(DAY_ORDER);
+      return rows;
+    }
   }
 }

@@ -32,8 +32,6 @@ import dev.allot.storage.resource.SqlResourceStore;
 import dev.allot.testing.DocumentBuilder;
 import dev.allot.testing.ManualClock;
 import java.math.BigDecimal;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -161,8 +159,7 @@ abstract class HealthStoreContract extends StoreSuite {
             new VariantCounts(1, "TREATMENT", 1, 1, 0),
             new VariantCounts(2, "TREATMENT", 2, 1, 1),
             new VariantCounts(0, "CONTROL", 1, 0, 0));
-    assertThat(viewCounts("HOME-CTA"))
-        .containsExactlyInAnyOrderElementsOf(store.counts(ResourceId.of("HOME-CTA")));
+    assertThat(kept()).containsExactlyInAnyOrderElementsOf(store.counts(ResourceId.of("HOME-CTA")));
   }
 
   @Test
@@ -294,8 +291,7 @@ abstract class HealthStoreContract extends StoreSuite {
     expose("HOME-CTA", "u1", "CONTROL", "2026-03-03");
     assertThat(store.counts(ResourceId.of("HOME-CTA")))
         .containsExactly(new VariantCounts(1, "CONTROL", 1, 1, 0));
-    assertThat(HealthRecount.kept(store, ResourceId.of("HOME-CTA")))
-        .isEqualTo(HealthRecount.counts(database(), "HOME-CTA"));
+    assertThat(kept()).isEqualTo(recount());
   }
 
   @Test
@@ -310,8 +306,7 @@ abstract class HealthStoreContract extends StoreSuite {
         .containsExactlyInAnyOrder(
             new DayCounts(LocalDate.parse("2026-03-01"), "CONTROL", 1, 0),
             new DayCounts(LocalDate.parse("2026-03-02"), "CONTROL", 0, 1));
-    assertThat(HealthRecount.keptDaily(store, ResourceId.of("HOME-CTA")))
-        .isEqualTo(HealthRecount.daily(database(), "HOME-CTA"));
+    assertThat(keptDaily()).isEqualTo(recountDaily());
     assertThat(viewDaily("HOME-CTA"))
         .containsExactly(
             new Day(LocalDate.parse("2026-03-01"), "CONTROL", 1, 0),
@@ -360,12 +355,27 @@ abstract class HealthStoreContract extends StoreSuite {
       pool.shutdownNow();
     }
 
-    List<VariantCounts> recount = HealthRecount.counts(database(), "HOME-CTA");
+    List<VariantCounts> recount = recount();
     assertThat(recount).isNotEmpty();
     assertThat(recount.stream().mapToLong(VariantCounts::exposed).sum()).isPositive();
-    assertThat(HealthRecount.kept(store, ResourceId.of("HOME-CTA"))).isEqualTo(recount);
-    assertThat(HealthRecount.keptDaily(store, ResourceId.of("HOME-CTA")))
-        .isEqualTo(HealthRecount.daily(database(), "HOME-CTA"));
+    assertThat(kept()).isEqualTo(recount);
+    assertThat(keptDaily()).isEqualTo(recountDaily());
+  }
+
+  List<VariantCounts> kept() {
+    return database().withConnection(c -> HealthRecount.kept(c, viewPrefix(), "HOME-CTA"));
+  }
+
+  List<DayCounts> keptDaily() {
+    return database().withConnection(c -> HealthRecount.keptDaily(c, viewPrefix(), "HOME-CTA"));
+  }
+
+  List<VariantCounts> recount() {
+    return database().withConnection(c -> HealthRecount.counts(c, "HOME-CTA"));
+  }
+
+  List<DayCounts> recountDaily() {
+    return database().withConnection(c -> HealthRecount.daily(c, "HOME-CTA"));
   }
 
   static void assertSrm(Srm srm, double statistic, double pValue, boolean mismatch) {
@@ -376,56 +386,12 @@ abstract class HealthStoreContract extends StoreSuite {
     assertThat(srm.mismatch()).isEqualTo(mismatch);
   }
 
-  List<VariantCounts> viewCounts(String experiment) {
-    return database()
-        .withConnection(c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT cohort_index, variant_id, assigned_count, exposed_count, mismatch_count"
-                      + " FROM "
-                      + viewPrefix()
-                      + "experiment_health WHERE experiment_id = ?")) {
-            s.setString(1, experiment);
-            List<VariantCounts> rows = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-              while (rs.next()) {
-                rows.add(
-                    new VariantCounts(
-                        rs.getInt(1),
-                        rs.getString(2),
-                        rs.getLong(3),
-                        rs.getLong(4),
-                        rs.getLong(5)));
-              }
-            }
-            return rows;
-          }
-        });
-  }
-
+  /** The daily view's rows, as the summary gives them. */
   List<Day> viewDaily(String experiment) {
     return database()
-        .withConnection(c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT activity_date, variant_id, assigned_count, exposed_count FROM "
-                      + viewPrefix()
-                      + "experiment_health_daily WHERE experiment_id = ?")) {
-            s.setString(1, experiment);
-            List<Day> rows = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-              while (rs.next()) {
-                rows.add(
-                    new Day(
-                        LocalDate.parse(rs.getString(1)),
-                        rs.getString(2),
-                        rs.getLong(3),
-                        rs.getLong(4)));
-              }
-            }
-            rows.sort(java.util.Comparator.comparing(Day::date).thenComparing(Day::variantId));
-            return rows;
-          }
-        });
+        .withConnection(c -> HealthRecount.keptDaily(c, viewPrefix(), experiment))
+        .stream()
+        .map(d -> new Day(d.date(), d.variantId(), d.assigned(), d.exposed()))
+        .toList();
   }
 }
