@@ -112,18 +112,16 @@ public final class HealthCounts {
   /** Counts assignments just inserted, imported ones too, by cohort and variant and by day. */
   public static void assigned(Connection connection, List<Assignment> inserted)
       throws SQLException {
-    Counters counters = new Counters();
     if (inserted.isEmpty()) {
       return;
     }
+    Counters counters = new Counters();
     for (Assignment row : inserted) {
       String experiment = row.experimentId().value();
       String variant = row.variantId().value();
-      counters.variant(experiment, row.cohortIndex(), variant)[0]++;
-      counters
-          .day(
-              experiment, LocalDate.ofInstant(row.createdAt(), ZoneOffset.UTC).toString(), variant)[
-          0]++;
+      String day = LocalDate.ofInstant(row.createdAt(), ZoneOffset.UTC).toString();
+      counters.assigned(experiment, row.cohortIndex(), variant);
+      counters.assignedOn(experiment, day, variant);
     }
     counters.write(connection);
   }
@@ -153,7 +151,7 @@ public final class HealthCounts {
     for (int i = 0; i < triples.size(); i++) {
       Triple t = triples.get(i);
       if (inserted[i] > 0) {
-        counters.day(t.experimentId(), day(earliest.get(t)), t.variantId())[1]++;
+        counters.firstExposedOn(t.experimentId(), day(earliest.get(t)), t.variantId(), 1);
       } else {
         seenBefore.add(t);
       }
@@ -213,8 +211,8 @@ public final class HealthCounts {
         for (int i = 0; i < moving.size(); i++) {
           Triple t = moving.get(i);
           if (moved[i] > 0) {
-            counters.day(t.experimentId(), day(stored.get(t)), t.variantId())[1]--;
-            counters.day(t.experimentId(), day(earliest.get(t)), t.variantId())[1]++;
+            counters.firstExposedOn(t.experimentId(), day(stored.get(t)), t.variantId(), -1);
+            counters.firstExposedOn(t.experimentId(), day(earliest.get(t)), t.variantId(), 1);
           } else {
             retry.add(t);
           }
@@ -316,12 +314,29 @@ public final class HealthCounts {
     /** assigned, exposed. */
     private final TreeMap<DayKey, long[]> days = new TreeMap<>(DAY_ORDER);
 
-    long[] variant(String experimentId, int cohortIndex, String variantId) {
+    void assigned(String experimentId, int cohortIndex, String variantId) {
+      variant(experimentId, cohortIndex, variantId)[0]++;
+    }
+
+    /** An assigned subject's first exposure to its variant, or else to another one. */
+    void exposed(String experimentId, int cohortIndex, String variantId, boolean toItsVariant) {
+      variant(experimentId, cohortIndex, variantId)[toItsVariant ? 1 : 2]++;
+    }
+
+    void assignedOn(String experimentId, String day, String variantId) {
+      day(experimentId, day, variantId)[0]++;
+    }
+
+    void firstExposedOn(String experimentId, String day, String variantId, int change) {
+      day(experimentId, day, variantId)[1] += change;
+    }
+
+    private long[] variant(String experimentId, int cohortIndex, String variantId) {
       return variants.computeIfAbsent(
           new VariantKey(experimentId, cohortIndex, variantId), k -> new long[3]);
     }
 
-    long[] day(String experimentId, String day, String variantId) {
+    private long[] day(String experimentId, String day, String variantId) {
       return days.computeIfAbsent(new DayKey(experimentId, day, variantId), k -> new long[2]);
     }
 
