@@ -83,7 +83,7 @@ public final class ExportBenchmark {
       long bytes;
       try (ParquetFile parquet =
           new ParquetFile(export.dataset(), Files.createTempDirectory("allot-export-bench-"))) {
-        exported = exports.stream(export, parquet);
+        exported = exports.writeCsv(export, parquet.csv());
         long read = System.nanoTime();
         Path file = parquet.finish();
         bytes = Files.size(file);
