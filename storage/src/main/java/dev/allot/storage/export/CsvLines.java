@@ -15,7 +15,7 @@ import org.postgresql.PGConnection;
  * Parquet export together.
  */
 interface CsvLines {
-  /** Writes the rows; the connection is in a read transaction that the caller ends. */
+  /** Writes the rows; the connection comes in auto-commit mode and goes back in it. */
   long write(
       Connection connection,
       String experimentId,

@@ -25,10 +25,6 @@ final class PostgresCsvLines implements CsvLines {
       Instant to,
       OutputStream out)
       throws SQLException, IOException {
-    try (Statement statement = connection.createStatement()) {
-      // The literals below double their quotes and nothing else: right only with this on.
-      statement.execute("SET LOCAL standard_conforming_strings = on");
-    }
     String quoted =
         dataset.columns().stream()
             .filter(c -> c.type() != Dataset.Type.INTEGER)
@@ -47,10 +43,23 @@ final class PostgresCsvLines implements CsvLines {
             + ") TO STDOUT (FORMAT csv, QUOTE '''', NULL 'NULL', FORCE_QUOTE ("
             + quoted
             + "))";
-    return connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql, out);
+    connection.setAutoCommit(false);
+    try {
+      try (Statement statement = connection.createStatement()) {
+        // The store's statement timeout bounds its short statements; one COPY is the whole export,
+        // which runs as long as its rows take (a client that goes away ends it).
+        statement.execute("SET LOCAL statement_timeout = 0");
+      }
+      return connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql, out);
+    } finally {
+      // Nothing was written: ending the transaction is all.
+      connection.rollback();
+      connection.setAutoCommit(true);
+    }
   }
 
+  /** An escape string literal, read the same whatever standard_conforming_strings says. */
   private static String literal(Object value) {
-    return "'" + value.toString().replace("'", "''") + "'";
+    return "E'" + value.toString().replace("\\", "\\\\").replace("'", "''") + "'";
   }
 }

@@ -61,15 +61,13 @@ public final class SqlExportStore implements ExportStore {
       String experimentId, Dataset dataset, Instant from, Instant to, OutputStream out)
       throws IOException {
     try {
+      // Each database's way opens the transaction it needs, if any: on SQLite one statement reads
+      // one snapshot, and the store's transactions there would take the write lock.
       return database.withConnection(connection -> {
-        connection.setAutoCommit(false);
         try {
           return CsvLines.of(connection).write(connection, experimentId, dataset, from, to, out);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
-        } finally {
-          connection.rollback();
-          connection.setAutoCommit(true);
         }
       });
     } catch (UncheckedIOException e) {
