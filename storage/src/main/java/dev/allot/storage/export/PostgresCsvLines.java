@@ -43,11 +43,14 @@ final class PostgresCsvLines implements CsvLines {
             + ") TO STDOUT (FORMAT csv, QUOTE '''', NULL 'NULL', FORCE_QUOTE ("
             + quoted
             + "))";
+    // The store's statement and socket timeouts bound its short statements; one COPY is the whole
+    // export, which runs as long as its rows take (a client that goes away ends it), and may sort
+    // them all before the first line comes.
+    int networkTimeout = connection.getNetworkTimeout();
+    connection.setNetworkTimeout(Runnable::run, 0);
     connection.setAutoCommit(false);
     try {
       try (Statement statement = connection.createStatement()) {
-        // The store's statement timeout bounds its short statements; one COPY is the whole export,
-        // which runs as long as its rows take (a client that goes away ends it).
         statement.execute("SET LOCAL statement_timeout = 0");
       }
       return connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql, out);
@@ -55,6 +58,7 @@ final class PostgresCsvLines implements CsvLines {
       // Nothing was written: ending the transaction is all.
       connection.rollback();
       connection.setAutoCommit(true);
+      connection.setNetworkTimeout(Runnable::run, networkTimeout);
     }
   }
 
