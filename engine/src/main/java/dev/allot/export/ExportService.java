@@ -4,6 +4,7 @@ import dev.allot.assignment.Catalog;
 import dev.allot.assignment.LiveExperiment;
 import dev.allot.error.AllotException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
@@ -54,5 +55,13 @@ public final class ExportService {
   /** Streams a checked export's rows to {@code sink}; returns how many. */
   public long stream(Export export, RowSink sink) throws IOException {
     return store.stream(export.experimentId(), export.dataset(), export.from(), export.to(), sink);
+  }
+
+  /**
+   * Writes a checked export's rows to {@code out} as the CSV that {@link ExportStore#writeCsv}
+   * describes (what a Parquet file is made from); returns how many.
+   */
+  public long writeCsv(Export export, OutputStream out) throws IOException {
+    return store.writeCsv(export.experimentId(), export.dataset(), export.from(), export.to(), out);
   }
 }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.allot.error.AllotException;
 import dev.allot.export.Dataset;
 import dev.allot.export.ExportService;
-import dev.allot.export.RowSink;
 import dev.allot.storage.export.ParquetFile;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -187,8 +186,7 @@ public final class ExportHandlers {
 
   private void parquet(ExportService.Export export, OutputStream out) throws IOException {
     try (ParquetFile parquet = new ParquetFile(export.dataset(), temporary)) {
-      RowSink sink = parquet;
-      exports.stream(export, sink);
+      exports.writeCsv(export, parquet.csv());
       Files.copy(parquet.finish(), out);
     }
   }

@@ -1,13 +1,9 @@
 package dev.allot.storage.export;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.allot.export.Dataset;
-import dev.allot.export.RowSink;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,51 +15,34 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * An export written as Parquet by DuckDB. Rows are staged, as they come, in a CSV file in a
- * directory of its own (handing DuckDB's Appender one value at a time costs a native call each,
- * several times slower than DuckDB's parallel CSV reader), which DuckDB then reads with the column
- * types given and copies into one Parquet file with ZSTD compression, within {@link #MEMORY_LIMIT}
- * off the Java heap. TIMESTAMP columns become Parquet timestamps in microseconds, UTC-adjusted
- * (DuckDB's TIMESTAMP WITH TIME ZONE), INTEGER columns 64-bit integers, TEXT columns strings; a
- * null stays null. Parquet puts its footer at the end, so the file is whole only once every row is
- * in. Not thread-safe.
+ * An export written as Parquet by DuckDB. The rows are staged in a directory of its own as the CSV
+ * that {@link dev.allot.export.ExportStore#writeCsv} writes (made by the database itself: handing
+ * DuckDB's Appender each value from Java costs more than DuckDB's parallel CSV reader), which
+ * DuckDB then reads with the column types given and copies into one Parquet file with ZSTD
+ * compression, within {@link #MEMORY_LIMIT} off the Java heap. TIMESTAMP columns become Parquet
+ * timestamps in microseconds, UTC-adjusted (DuckDB's TIMESTAMP WITH TIME ZONE), INTEGER columns
+ * 64-bit integers, TEXT columns strings; a null stays null and an empty text stays empty. Parquet
+ * puts its footer at the end, so the file is whole only once every row is in. Not thread-safe.
  */
-public final class ParquetFile implements RowSink, AutoCloseable {
+public final class ParquetFile implements AutoCloseable {
   static final String MEMORY_LIMIT = "256MB";
-
-  private static final CsvMapper CSV = new CsvMapper();
 
   private final Dataset dataset;
   private final Path directory;
   private final Path staged;
-  private final CsvGenerator csv;
+  private final OutputStream csv;
 
   /** Starts an export of {@code dataset} in a new directory under {@code temporary}. */
   public ParquetFile(Dataset dataset, Path temporary) throws IOException {
     this.dataset = dataset;
     this.directory = Files.createTempDirectory(temporary, "allot-export-");
     this.staged = directory.resolve("rows.csv");
-    CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(false);
-    dataset.columns().forEach(c -> schema.addColumn(c.name()));
-    csv =
-        (CsvGenerator)
-            CSV.getFactory()
-                .createGenerator(new BufferedOutputStream(Files.newOutputStream(staged), 1 << 16));
-    csv.setSchema(schema.build());
-    csv.enable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    csv = new BufferedOutputStream(Files.newOutputStream(staged), 1 << 16);
   }
 
-  @Override
-  public void accept(Object[] row) throws IOException {
-    csv.writeStartArray();
-    for (Object value : row) {
-      switch (value) {
-        case null -> csv.writeNull();
-        case Long number -> csv.writeNumber(number);
-        default -> csv.writeString(value.toString());
-      }
-    }
-    csv.writeEndArray();
+  /** Where the rows go, as {@link dev.allot.export.ExportStore#writeCsv} writes them. */
+  public OutputStream csv() {
+    return csv;
   }
 
   /** Writes the Parquet file of the rows so far; returns where it is. */
@@ -95,8 +74,9 @@ public final class ParquetFile implements RowSink, AutoCloseable {
               + select
               + " FROM read_csv("
               + literal(staged.toString())
-              + ", header = false, auto_detect = false, delim = ',', quote = '\"',"
-              + " escape = '\"', columns = "
+              + ", header = false, auto_detect = false, delim = ',', quote = '''', escape = '''',"
+              // Only a bare NULL is a null; 'NULL' is the text.
+              + " nullstr = 'NULL', allow_quoted_nulls = false, columns = "
               + types
               + ")) TO "
               + literal(parquet.toString())

@@ -6,6 +6,7 @@ import dev.allot.export.RowSink;
 import dev.allot.storage.Database;
 import dev.allot.storage.Timestamps;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,13 +15,15 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * Exports read with a forward-only cursor: PostgreSQL sends {@link #FETCH_SIZE} rows at a time
  * (which it does only inside a transaction; without one the driver reads the whole result first),
  * SQLite steps through its result anyway, so memory stays the same however many rows there are. The
- * SQL is the same on both databases.
+ * SQL is the same on both databases; the CSV for Parquet files is made by each database its own way
+ * ({@link CsvLines}).
  */
 public final class SqlExportStore implements ExportStore {
   static final int FETCH_SIZE = 2_000;
@@ -35,7 +38,7 @@ public final class SqlExportStore implements ExportStore {
   public long stream(String experimentId, Dataset dataset, Instant from, Instant to, RowSink sink)
       throws IOException {
     List<Object> parameters = new ArrayList<>();
-    String sql = query(experimentId, dataset, from, to, parameters);
+    String sql = query(columns(dataset), experimentId, dataset, from, to, parameter(parameters));
     try {
       return database.withConnection(connection -> {
         connection.setAutoCommit(false);
@@ -49,6 +52,25 @@ public final class SqlExportStore implements ExportStore {
       });
     } catch (UncheckedIOException e) {
       // The sink's: usually the client went away.
+      throw e.getCause();
+    }
+  }
+
+  @Override
+  public long writeCsv(
+      String experimentId, Dataset dataset, Instant from, Instant to, OutputStream out)
+      throws IOException {
+    try {
+      // Each database's way opens the transaction it needs, if any: on SQLite one statement reads
+      // one snapshot, and the store's transactions there would take the write lock.
+      return database.withConnection(connection -> {
+        try {
+          return CsvLines.of(connection).write(connection, experimentId, dataset, from, to, out);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (UncheckedIOException e) {
       throw e.getCause();
     }
   }
@@ -89,41 +111,63 @@ public final class SqlExportStore implements ExportStore {
     }
   }
 
-  /** The SELECT of {@code dataset}, and its parameters added to {@code parameters}. */
+  /** The dataset's columns as a select list. */
+  static String columns(Dataset dataset) {
+    return dataset.columns().stream().map(Dataset.Column::name).collect(Collectors.joining(", "));
+  }
+
+  /** Binds each value as a {@code ?}, adding it to {@code parameters}. */
+  static Function<Object, String> parameter(List<Object> parameters) {
+    return value -> {
+      parameters.add(value);
+      return "?";
+    };
+  }
+
+  /**
+   * The SELECT of {@code select} (a select list) over {@code dataset}'s rows, in their order, each
+   * value compared with written as {@code parameter} says.
+   */
   static String query(
-      String experimentId, Dataset dataset, Instant from, Instant to, List<Object> parameters) {
-    String columns =
-        dataset.columns().stream().map(Dataset.Column::name).collect(Collectors.joining(", "));
+      String select,
+      String experimentId,
+      Dataset dataset,
+      Instant from,
+      Instant to,
+      Function<Object, String> parameter) {
     String time = dataset.timeColumn();
-    StringBuilder sql = new StringBuilder("SELECT ").append(columns);
+    StringBuilder sql = new StringBuilder("SELECT ").append(select);
     String order;
     switch (dataset) {
       case ASSIGNMENTS -> {
         // The index on (experiment_id, id) gives the order: ids sort by the time they were made.
-        sql.append(" FROM assignment WHERE experiment_id = ?");
-        parameters.add(experimentId);
+        sql.append(" FROM assignment WHERE experiment_id = ").append(parameter.apply(experimentId));
         order = "id";
       }
       case EXPOSURES -> {
-        sql.append(" FROM exposure_event WHERE experiment_id = ?");
-        parameters.add(experimentId);
+        sql.append(" FROM exposure_event WHERE experiment_id = ")
+            .append(parameter.apply(experimentId));
         order = "id";
       }
       case ASSIGNMENT_EVENTS -> {
         // An event answers for several experiments; its properties name each one as a key.
-        sql.append(" FROM assignment_event WHERE event_properties LIKE ? ESCAPE '\\'");
-        parameters.add("%" + likeLiteral("\"[Experiment] " + experimentId + ".variant\"") + "%");
+        sql.append(" FROM assignment_event WHERE event_properties LIKE ")
+            .append(
+                parameter.apply(
+                    "%" + likeLiteral("\"[Experiment] " + experimentId + ".variant\"") + "%"))
+            .append(" ESCAPE '\\'");
         order = "insert_id";
       }
       default -> throw new IllegalArgumentException(dataset.toString());
     }
     if (from != null) {
-      sql.append(" AND ").append(time).append(" >= ?");
-      parameters.add(Timestamps.format(from));
+      sql.append(" AND ")
+          .append(time)
+          .append(" >= ")
+          .append(parameter.apply(Timestamps.format(from)));
     }
     if (to != null) {
-      sql.append(" AND ").append(time).append(" < ?");
-      parameters.add(Timestamps.format(to));
+      sql.append(" AND ").append(time).append(" < ").append(parameter.apply(Timestamps.format(to)));
     }
     return sql.append(" ORDER BY ").append(order).toString();
   }
