@@ -17,13 +17,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.postgresql.PGConnection;
 
 /**
  * Exports read with a forward-only cursor: PostgreSQL sends {@link #FETCH_SIZE} rows at a time
  * (which it does only inside a transaction; without one the driver reads the whole result first),
- * SQLite steps through its result anyway, so memory stays the same however many rows there are. The
- * SQL is the same on both databases; the CSV for Parquet files is made by each database its own way
- * ({@link CsvLines}).
+ * SQLite steps through its result anyway, outside any transaction so that writers go on meanwhile,
+ * so memory stays the same however many rows there are. The SQL is the same on both databases; the
+ * CSV for Parquet files is made by each database its own way ({@link CsvLines}).
  */
 public final class SqlExportStore implements ExportStore {
   static final int FETCH_SIZE = 2_000;
@@ -41,6 +42,12 @@ public final class SqlExportStore implements ExportStore {
     String sql = query(columns(dataset), experimentId, dataset, from, to, parameter(parameters));
     try {
       return database.withConnection(connection -> {
+        if (!connection.isWrapperFor(PGConnection.class)) {
+          // SQLite steps through one statement's snapshot without a transaction, and one would
+          // take the write lock (the store begins them IMMEDIATE), holding every writer up for the
+          // whole export.
+          return read(connection, sql, parameters, dataset, sink);
+        }
         connection.setAutoCommit(false);
         try {
           return read(connection, sql, parameters, dataset, sink);

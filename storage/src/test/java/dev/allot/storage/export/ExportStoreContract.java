@@ -63,6 +63,32 @@ abstract class ExportStoreContract extends StoreSuite {
     assertThat(read).isEqualTo(cursor(from, to));
   }
 
+  @Test
+  void export_inProgress_letsWritersGoOn() throws Exception {
+    expose("s-1", "d-1", Instant.ofEpochSecond(1));
+    expose("s-2", "d-2", Instant.ofEpochSecond(2));
+    List<String> written = new ArrayList<>();
+
+    long rows =
+        new SqlExportStore(database())
+            .stream(
+                EXPERIMENT,
+                Dataset.EXPOSURES,
+                null,
+                null,
+                row -> {
+                  // Mid-export: a write on another connection commits at once.
+                  long start = System.nanoTime();
+                  expose("during-" + row[2], null, Instant.ofEpochSecond(3));
+                  written.add((String) row[2]);
+                  assertThat(System.nanoTime() - start).isLessThan(1_000_000_000L);
+                });
+
+    assertThat(rows).isEqualTo(2);
+    assertThat(written).containsExactly("s-1", "s-2");
+    assertThat(cursor(null, null)).hasSize(4);
+  }
+
   private void expose(String subject, String device, Instant time) {
     expose(subject, device, time, EXPERIMENT);
   }
