@@ -62,13 +62,20 @@ abstract class AssignmentEventsContract extends StoreSuite {
     assignments = new AssignmentService(catalog, assignmentStore, clock, writer);
   }
 
+  /** A writer that writes what no commit took within 20 ms itself, so that tests need not wait. */
   AssignmentEventWriter writer(int propertyKeyLimit, int capacity) {
-    return AssignmentEventWriter.over(store, clock, propertyKeyLimit, capacity);
+    return new AssignmentEventWriter(
+        new AssignmentEvents(store, clock, propertyKeyLimit),
+        connection -> new AssignmentEvents(store.joining(connection), clock, propertyKeyLimit),
+        capacity,
+        Duration.ofMillis(20),
+        AssignmentEventWriter.GATHER);
   }
 
   /**
-   * Starts again with a writer that leaves its events to commits of new assignments: its own thread
-   * writes them only while it retries them, or when it stops.
+   * Starts again with a writer that leaves its events to commits of new assignments, the next of
+   * which takes all it holds: its own thread writes them only while it retries them, or when it
+   * stops.
    */
   void onlyCommitsOfAssignmentsWriteEvents() {
     writer.close();
@@ -78,7 +85,8 @@ abstract class AssignmentEventsContract extends StoreSuite {
             new AssignmentEvents(store, clock, 700),
             connection -> new AssignmentEvents(store.joining(connection), clock, 700),
             AssignmentEventWriter.DEFAULT_CAPACITY,
-            Duration.ofDays(1));
+            Duration.ofDays(1),
+            Duration.ZERO);
     assignmentStore = new SqlAssignmentStore(database(), writer);
     assignments = new AssignmentService(catalog, assignmentStore, clock, writer);
   }
