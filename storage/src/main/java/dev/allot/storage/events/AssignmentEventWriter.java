@@ -11,10 +11,11 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -61,8 +62,8 @@ public final class AssignmentEventWriter implements AnsweredCalls, CommitRider, 
   /** How long the thread lets calls gather after taking some. */
   private static final long COLLECT_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
-  /** How long the thread waits for calls while it holds none. */
-  private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** How long the thread waits before it looks for calls again, after finding none. */
+  private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   /** Subjects per generation of {@link RecentResults}. */
   private static final int RECENT_SUBJECTS = 65_536;
@@ -84,7 +85,9 @@ public final class AssignmentEventWriter implements AnsweredCalls, CommitRider, 
   private final Function<Connection, AssignmentEvents> joined;
   private final long handoff;
   private final long gather;
-  private final BlockingQueue<Call> queue;
+  private final Queue<Call> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queuedCalls = new AtomicInteger();
+  private final int capacity;
   private final Thread thread;
   private final RecentResults recent = new RecentResults(RECENT_SUBJECTS);
   private final LongAdder stored = new LongAdder();
@@ -148,7 +151,7 @@ public final class AssignmentEventWriter implements AnsweredCalls, CommitRider, 
     this.joined = joined;
     this.handoff = handoff.toNanos();
     this.gather = gather.toNanos();
-    this.queue = new LinkedBlockingQueue<>(capacity);
+    this.capacity = capacity;
     this.thread = Thread.ofPlatform().name("allot-assignment-events").daemon().start(this::run);
   }
 
@@ -168,7 +171,7 @@ public final class AssignmentEventWriter implements AnsweredCalls, CommitRider, 
   public void answered(String subjectId, String deviceId, List<Decision> decisions, long atMillis) {
     if (recent.repeats(subjectId, deviceId, decisions, atMillis)) {
       duplicates.increment();
-    } else if (!closed && queue.offer(new Call(subjectId, deviceId, decisions, atMillis))) {
+    } else if (!closed && offer(new Call(subjectId, deviceId, decisions, atMillis))) {
       accepted.increment();
     } else {
       recent.forget(subjectId);
@@ -197,9 +200,30 @@ public final class AssignmentEventWriter implements AnsweredCalls, CommitRider, 
         stored.sum(), duplicates.sum(), dropped.sum(), lost.sum(), propertyKeysRefused.sum());
   }
 
+  /**
+   * Queues a call unless {@code capacity} are queued. Without a lock: on the request path, a lock
+   * that the request threads contend for parks and reschedules the virtual threads they run on.
+   */
+  private boolean offer(Call call) {
+    if (queuedCalls.incrementAndGet() > capacity) {
+      queuedCalls.decrementAndGet();
+      return false;
+    }
+    queue.add(call);
+    return true;
+  }
+
+  /** Moves up to {@code max} queued calls to {@code calls}. */
+  private void take(List<Call> calls, int max) {
+    for (Call call; calls.size() < max && (call = queue.poll()) != null; ) {
+      queuedCalls.decrementAndGet();
+      calls.add(call);
+    }
+  }
+
   /** Calls waiting to be written now: a size read, cheap enough for every scrape. */
   public int queued() {
-    return queue.size();
+    return queuedCalls.get();
   }
 
   /** Calls built into events that wait for a commit to take them, or for this thread. */
@@ -302,23 +326,9 @@ public final class AssignmentEventWriter implements AnsweredCalls, CommitRider, 
 
   private void run() {
     List<Call> calls = new ArrayList<>(MAX_BATCH);
-    boolean holding = false;
-    boolean busy = false;
     while (true) {
-      try {
-        Call first =
-            queue.poll(
-                holding ? Math.min(handoff / 2, IDLE_POLL_NANOS) : IDLE_POLL_NANOS,
-                TimeUnit.NANOSECONDS);
-        if (first != null) {
-          calls.add(first);
-          queue.drainTo(calls, MAX_BATCH - 1);
-        }
-        busy = first != null;
-      } catch (InterruptedException e) {
-        // close() interrupts a waiting poll; the loop writes what is left, then ends.
-        busy = false;
-      }
+      take(calls, MAX_BATCH);
+      boolean busy = !calls.isEmpty();
       List<AssignmentEvent> built = build(calls);
       inHandOwner.acquireUninterruptibly();
       if (!calls.isEmpty()) {
@@ -337,16 +347,17 @@ public final class AssignmentEventWriter implements AnsweredCalls, CommitRider, 
               || System.nanoTime() - inHandSince >= handoff)) {
         writeInHand();
       }
-      holding = inHandCalls > 0;
-      if (stopping && !holding && queue.isEmpty()) {
+      if (stopping && inHandCalls == 0 && queue.isEmpty()) {
         // Ends holding inHandOwner: no commit boards events any more.
         return;
       }
       inHandOwner.release();
-      if (busy && !stopping) {
-        // Under load, calls arrive faster than one at a time: collecting them for a moment, instead
-        // of being woken by each, spares a thread wake-up per call.
-        LockSupport.parkNanos(COLLECT_NANOS);
+      if (!stopping && queue.isEmpty()) {
+        // Nobody wakes this thread: calls are collected for a moment instead, which spares the
+        // request path a wake-up per call. close() interrupts the wait.
+        LockSupport.parkNanos(busy ? COLLECT_NANOS : IDLE_NANOS);
+        // The interrupt has woken the thread; left set, it would fail the waits of the last writes.
+        Thread.interrupted();
       }
     }
   }
