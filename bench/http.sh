@@ -9,7 +9,8 @@
 #   DATABASE=postgres bench/http.sh    # on a new database on the local PostgreSQL (psql), dropped after
 #   DATABASE=jdbc:postgresql://... bench/http.sh   # on a database of your own
 #   ASSIGNMENT_EVENTS=off bench/http.sh   # serve with --no-assignment-events (default: on, as users run it)
-# Needs wrk (apt-get install wrk). Prints one summary line per case.
+# Needs wrk (apt-get install wrk). Prints one summary line per case, with the server's CPU time per
+# request (Linux: read from /proc).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -83,8 +84,15 @@ run() { # name, script, env...
   wrk_run 5s "$script" "$@" >/dev/null
   local line
   next_run_id
+  # The server's CPU time (user + system, in clock ticks) over the measured run, per request: on 2
+  # cores shared with wrk, whether a change costs CPU or waiting.
+  local ticks_before ticks_after requests
+  ticks_before=$(awk '{print $14 + $15}' "/proc/$server/stat")
   line=$(wrk_run "$DURATION" "$script" "$@" | grep '^RESULT')
-  printf '%-22s %s\n' "$name" "${line#RESULT }"
+  ticks_after=$(awk '{print $14 + $15}' "/proc/$server/stat")
+  requests=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$line")
+  printf '%-22s %s cpu_us_per_request=%s\n' "$name" "${line#RESULT }" \
+    "$(( (ticks_after - ticks_before) * 1000000 / $(getconf CLK_TCK) / (requests > 0 ? requests : 1) ))"
 }
 echo "connections=$CONNECTIONS threads=$THREADS duration=$DURATION rate=${RATE:-unlimited}" \
   "database=${DATABASE:-embedded SQLite} assignment-events=$ASSIGNMENT_EVENTS"

@@ -5,7 +5,6 @@ import dev.allot.assignment.AnsweredCalls;
 import dev.allot.assignment.AssignmentService;
 import dev.allot.assignment.AssignmentStore;
 import dev.allot.assignment.Catalog;
-import dev.allot.events.AssignmentEvents;
 import dev.allot.events.Experiments;
 import dev.allot.events.ExposureService;
 import dev.allot.export.ExportService;
@@ -20,6 +19,7 @@ import dev.allot.resource.LastKnownResources;
 import dev.allot.resource.ResourceService;
 import dev.allot.storage.access.SqlTokenStore;
 import dev.allot.storage.assignment.CachingAssignmentStore;
+import dev.allot.storage.assignment.CommitRider;
 import dev.allot.storage.assignment.SqlAssignmentStore;
 import dev.allot.storage.events.AssignmentEventWriter;
 import dev.allot.storage.events.SqlEventStore;
@@ -146,12 +146,18 @@ public final class AllotServices implements AutoCloseable {
       assignmentEvents =
           config.assignmentEvents()
               ? Optional.of(
-                  new AssignmentEventWriter(
-                      new AssignmentEvents(eventStore, clock, config.propertyKeyLimit()),
+                  AssignmentEventWriter.over(
+                      eventStore,
+                      clock,
+                      config.propertyKeyLimit(),
                       AssignmentEventWriter.DEFAULT_CAPACITY))
               : Optional.empty();
       assignmentEvents.ifPresent(closeables::push);
-      assignmentStore = new SqlAssignmentStore(database);
+      // Assignment events board the commits of new assignments: one transaction for both.
+      assignmentStore =
+          new SqlAssignmentStore(
+              database,
+              assignmentEvents.<CommitRider>map(writer -> writer).orElse(CommitRider.NONE));
       closeables.push(assignmentStore);
       assignmentCache =
           config.assignmentCacheSize() > 0

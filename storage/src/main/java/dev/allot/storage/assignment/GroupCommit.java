@@ -8,6 +8,7 @@ import dev.allot.storage.Database;
 import dev.allot.storage.FailureLog;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * acknowledged is lost; its rows may still be committed later (its commit was under way, or the
  * writer had not yet seen that it left), which is harmless: the next call for the key reads the
  * row, whose variant is the one bucketing gives anyway, and the first write wins.
+ *
+ * <p>A {@link CommitRider} (the assignment events) boards each commit after its rows, within a
+ * savepoint: a failure of its part is undone alone, and a commit that fails with it aboard is tried
+ * again without it, so that what the callers wait for never fails for the rider's sake.
  */
 final class GroupCommit implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
@@ -61,19 +67,26 @@ final class GroupCommit implements AutoCloseable {
 
   private final Database database;
   private final Writer writer;
+  private final CommitRider rider;
   private final Duration deadline;
   private final BlockingQueue<Pending> queue;
   private final FailureLog refusals = new FailureLog(log);
   private final Thread thread;
   private volatile boolean closed;
 
-  GroupCommit(Database database, Writer writer) {
-    this(database, writer, DEADLINE, CAPACITY);
+  GroupCommit(Database database, Writer writer, CommitRider rider) {
+    this(database, writer, rider, DEADLINE, CAPACITY);
   }
 
   GroupCommit(Database database, Writer writer, Duration deadline, int capacity) {
+    this(database, writer, CommitRider.NONE, deadline, capacity);
+  }
+
+  GroupCommit(
+      Database database, Writer writer, CommitRider rider, Duration deadline, int capacity) {
     this.database = database;
     this.writer = writer;
+    this.rider = rider;
     this.deadline = deadline;
     this.queue = new LinkedBlockingQueue<>(capacity);
     this.thread = Thread.ofPlatform().name("allot-assignment-writer").daemon().start(this::run);
@@ -173,8 +186,27 @@ final class GroupCommit implements AutoCloseable {
     List<Assignment> rows = new ArrayList<>();
     batch.forEach(p -> rows.addAll(p.rows()));
     Map<AssignmentKey, Assignment> stored;
+    Aboard aboard = new Aboard();
     try {
-      stored = database.inSharedTransaction(connection -> writer.write(connection, rows));
+      try {
+        stored =
+            database.inSharedTransaction(connection -> {
+              Map<AssignmentKey, Assignment> written = writer.write(connection, rows);
+              aboard.board(connection);
+              return written;
+            });
+      } catch (RuntimeException | Error e) {
+        if (!aboard.boarded) {
+          throw e;
+        }
+        // The rider may be why (its rows filled the disk, its statement broke the transaction):
+        // the assignments alone, once more.
+        aboard.failed(e);
+        log.debug(
+            "a commit with a rider aboard failed, committing its assignments alone: {}",
+            e.toString());
+        stored = database.inSharedTransaction(connection -> writer.write(connection, rows));
+      }
     } catch (RuntimeException | Error e) {
       // An Error too: left to escape, it would end the writer thread and leave every caller waiting
       // forever.
@@ -193,6 +225,53 @@ final class GroupCommit implements AutoCloseable {
         mine.put(row.key(), stored.get(row.key()));
       }
       pending.result().complete(mine);
+    }
+    aboard.committed();
+  }
+
+  /**
+   * The rider's part of one commit. Boarding may run on another thread than the writer's (on
+   * SQLite, whichever thread holds the write lock runs the transaction), hence the reference.
+   */
+  private final class Aboard {
+    private final AtomicReference<CommitRider.Ride> ride = new AtomicReference<>();
+    private volatile boolean boarded;
+
+    void board(Connection connection) throws SQLException {
+      Savepoint savepoint = connection.setSavepoint();
+      boarded = true;
+      CommitRider.Ride mine;
+      try {
+        mine = rider.board(connection);
+      } catch (SQLException | RuntimeException e) {
+        // The rider took back what it boarded; its statements are undone here, the assignments
+        // stay.
+        connection.rollback(savepoint);
+        boarded = false;
+        log.debug("a rider failed within a commit of assignments: {}", e.toString());
+        return;
+      }
+      if (mine == null) {
+        connection.releaseSavepoint(savepoint);
+        boarded = false;
+        return;
+      }
+      ride.set(mine);
+      connection.releaseSavepoint(savepoint);
+    }
+
+    void committed() {
+      CommitRider.Ride mine = ride.getAndSet(null);
+      if (mine != null) {
+        mine.committed();
+      }
+    }
+
+    void failed(Throwable cause) {
+      CommitRider.Ride mine = ride.getAndSet(null);
+      if (mine != null) {
+        mine.failed(cause);
+      }
     }
   }
 

@@ -16,15 +16,20 @@ import java.util.Set;
 
 /**
  * Assignments in the table {@code assignment} ({@link AssignmentRows}); new ones are written by
- * group commit.
+ * group commit, whose transactions a {@link CommitRider} (the assignment events) may join.
  */
 public final class SqlAssignmentStore implements AssignmentStore, AutoCloseable {
   private final Database database;
   private final GroupCommit groupCommit;
 
   public SqlAssignmentStore(Database database) {
+    this(database, CommitRider.NONE);
+  }
+
+  /** New assignments are committed with what {@code rider} has waiting. */
+  public SqlAssignmentStore(Database database, CommitRider rider) {
     this.database = database;
-    this.groupCommit = new GroupCommit(database, SqlAssignmentStore::insertAll);
+    this.groupCommit = new GroupCommit(database, SqlAssignmentStore::insertAll, rider);
   }
 
   @Override

@@ -5,34 +5,65 @@ import dev.allot.assignment.Decision;
 import dev.allot.events.AssignmentEvent;
 import dev.allot.events.AssignmentEvents;
 import dev.allot.events.RecentResults;
+import dev.allot.storage.assignment.CommitRider;
+import java.sql.Connection;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Records assignment events off the request path (docs/events.md, "Written off the request path").
  * A call that repeats its subject's last result that day costs a map lookup (see {@link
- * RecentResults}); any other only joins a queue. One thread turns what is queued into events and
- * stores them in one transaction per batch, where the store drops those whose insert_id it holds.
+ * RecentResults}); any other only joins a queue. One thread turns what is queued into events; they
+ * are stored by a commit of new assignments, which they board as a {@link CommitRider}, in its
+ * transaction, once {@link #MAX_BATCH} are built or the oldest has waited {@link #GATHER}; when no
+ * commit takes them within {@link #HANDOFF}, this thread writes them in transactions of their own.
+ * Either way the store drops those whose insert_id it holds.
  *
  * <p>Events are not acknowledged to anyone, so they are not durable the way assignments are: what
  * is queued when the process dies is lost (normally the last few milliseconds; at most {@code
  * capacity} calls while the database is slow or down). When the queue is full a call is not
- * recorded, and counted in {@link Stats#dropped()}. A failed write is retried with backoff.
+ * recorded, and counted in {@link Stats#dropped()}. A failed write is retried with backoff by this
+ * thread, and meanwhile no commit takes events, so that events are stored in the order answered and
+ * a failing event write never fails an assignment.
  */
-public final class AssignmentEventWriter implements AnsweredCalls, AutoCloseable {
+public final class AssignmentEventWriter implements AnsweredCalls, CommitRider, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AssignmentEventWriter.class);
   public static final int DEFAULT_CAPACITY = 100_000;
 
   /** Events per transaction: small enough that a batch holds SQLite's write lock only briefly. */
   static final int MAX_BATCH = 500;
+
+  /**
+   * How long events wait to be taken by a commit of new assignments before this thread writes them
+   * in a transaction of their own.
+   */
+  static final Duration HANDOFF = Duration.ofMillis(250);
+
+  /**
+   * How long events wait for more before a commit of new assignments takes fewer than {@link
+   * #MAX_BATCH}. Rows written together share pages: in SQLite, 500 events written in one commit
+   * cost a third of the CPU of 50 written in each of ten.
+   */
+  static final Duration GATHER = Duration.ofMillis(100);
+
+  /** How long the thread lets calls gather after taking some. */
+  private static final long COLLECT_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+  /** How long the thread waits before it looks for calls again, after finding none. */
+  private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   /** Subjects per generation of {@link RecentResults}. */
   private static final int RECENT_SUBJECTS = 65_536;
@@ -51,7 +82,12 @@ public final class AssignmentEventWriter implements AnsweredCalls, AutoCloseable
       long stored, long duplicates, long dropped, long lost, long propertyKeysRefused) {}
 
   private final AssignmentEvents events;
-  private final BlockingQueue<Call> queue;
+  private final Function<Connection, AssignmentEvents> joined;
+  private final long handoff;
+  private final long gather;
+  private final Queue<Call> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queuedCalls = new AtomicInteger();
+  private final int capacity;
   private final Thread thread;
   private final RecentResults recent = new RecentResults(RECENT_SUBJECTS);
   private final LongAdder stored = new LongAdder();
@@ -61,22 +97,81 @@ public final class AssignmentEventWriter implements AnsweredCalls, AutoCloseable
   private final LongAdder propertyKeysRefused = new LongAdder();
   private final LongAdder accepted = new LongAdder();
 
-  /** Calls taken from the queue and written, skipped or lost; written by the writer thread only. */
-  private volatile long handled;
+  /** Calls taken from the queue and written, skipped or lost. */
+  private final AtomicLong handled = new AtomicLong();
+
+  /**
+   * Who holds it owns the events in hand: this thread, or a commit they board. Not a lock: a commit
+   * that boards on one thread may end on another.
+   */
+  private final Semaphore inHandOwner = new Semaphore(1);
+
+  /** Events built and not yet stored, oldest first; guarded by {@link #inHandOwner}. */
+  private List<AssignmentEvent> inHand = new ArrayList<>();
+
+  /** The calls that {@link #inHand} came from; guarded by {@link #inHandOwner}. */
+  private int inHandCalls;
+
+  /** When the oldest of {@link #inHand} was built (System.nanoTime); guarded. */
+  private long inHandSince;
+
+  /** A write of {@link #inHand} failed: only this thread writes it, with backoff; guarded. */
+  private boolean retrying;
 
   private volatile boolean closed;
 
+  /**
+   * Events written by this writer's thread only, each batch in a transaction of its own.
+   *
+   * @param events stores events in transactions of their own
+   */
   public AssignmentEventWriter(AssignmentEvents events, int capacity) {
+    this(events, null, capacity);
+  }
+
+  /**
+   * Events that also board commits of new assignments, through {@link #board}.
+   *
+   * @param events stores events in transactions of their own
+   * @param joined stores events within the transaction that a connection is in
+   */
+  public AssignmentEventWriter(
+      AssignmentEvents events, Function<Connection, AssignmentEvents> joined, int capacity) {
+    this(events, joined, capacity, HANDOFF, GATHER);
+  }
+
+  /** With other waits than {@link #HANDOFF} and {@link #GATHER}. */
+  AssignmentEventWriter(
+      AssignmentEvents events,
+      Function<Connection, AssignmentEvents> joined,
+      int capacity,
+      Duration handoff,
+      Duration gather) {
     this.events = events;
-    this.queue = new LinkedBlockingQueue<>(capacity);
+    this.joined = joined;
+    this.handoff = handoff.toNanos();
+    this.gather = gather.toNanos();
+    this.capacity = capacity;
     this.thread = Thread.ofPlatform().name("allot-assignment-events").daemon().start(this::run);
+  }
+
+  /**
+   * The writer of {@code store}'s assignment events, which board commits of new assignments; {@code
+   * propertyKeyLimit} as in {@link AssignmentEvents}.
+   */
+  public static AssignmentEventWriter over(
+      SqlEventStore store, InstantSource clock, int propertyKeyLimit, int capacity) {
+    return new AssignmentEventWriter(
+        new AssignmentEvents(store, clock, propertyKeyLimit),
+        connection -> new AssignmentEvents(store.joining(connection), clock, propertyKeyLimit),
+        capacity);
   }
 
   @Override
   public void answered(String subjectId, String deviceId, List<Decision> decisions, long atMillis) {
     if (recent.repeats(subjectId, deviceId, decisions, atMillis)) {
       duplicates.increment();
-    } else if (!closed && queue.offer(new Call(subjectId, deviceId, decisions, atMillis))) {
+    } else if (!closed && offer(new Call(subjectId, deviceId, decisions, atMillis))) {
       accepted.increment();
     } else {
       recent.forget(subjectId);
@@ -91,7 +186,7 @@ public final class AssignmentEventWriter implements AnsweredCalls, AutoCloseable
   public boolean awaitWritten(Duration timeout) {
     long target = accepted.sum();
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (handled < target) {
+    while (handled.get() < target) {
       if (System.nanoTime() > deadline) {
         return false;
       }
@@ -105,60 +200,214 @@ public final class AssignmentEventWriter implements AnsweredCalls, AutoCloseable
         stored.sum(), duplicates.sum(), dropped.sum(), lost.sum(), propertyKeysRefused.sum());
   }
 
+  /**
+   * Queues a call unless {@code capacity} are queued. Without a lock: on the request path, a lock
+   * that the request threads contend for parks and reschedules the virtual threads they run on.
+   */
+  private boolean offer(Call call) {
+    if (queuedCalls.incrementAndGet() > capacity) {
+      queuedCalls.decrementAndGet();
+      return false;
+    }
+    queue.add(call);
+    return true;
+  }
+
+  /** Moves up to {@code max} queued calls to {@code calls}. */
+  private void take(List<Call> calls, int max) {
+    for (Call call; calls.size() < max && (call = queue.poll()) != null; ) {
+      queuedCalls.decrementAndGet();
+      calls.add(call);
+    }
+  }
+
   /** Calls waiting to be written now: a size read, cheap enough for every scrape. */
   public int queued() {
-    return queue.size();
+    return queuedCalls.get();
+  }
+
+  /** Calls built into events that wait for a commit to take them, or for this thread. */
+  int inHand() {
+    inHandOwner.acquireUninterruptibly();
+    try {
+      return inHandCalls;
+    } finally {
+      inHandOwner.release();
+    }
+  }
+
+  /**
+   * Writes the events in hand within a commit of new assignments, unless this thread has them (it
+   * is writing or retrying them), none are built yet, or fewer than {@link #MAX_BATCH} have waited
+   * less than {@link #GATHER}.
+   */
+  @Override
+  public Ride board(Connection connection) {
+    if (joined == null || !inHandOwner.tryAcquire()) {
+      return null;
+    }
+    boolean boarded = false;
+    try {
+      if (inHandCalls == 0
+          || retrying
+          || (inHand.size() < MAX_BATCH && System.nanoTime() - inHandSince < gather)) {
+        return null;
+      }
+      List<AssignmentEvent> taken = inHand;
+      int calls = inHandCalls;
+      inHand = new ArrayList<>();
+      inHandCalls = 0;
+      AssignmentEvents.Written written;
+      try {
+        written = taken.isEmpty() ? null : joined.apply(connection).store(taken);
+      } catch (RuntimeException e) {
+        giveBack(taken, calls);
+        throw e;
+      }
+      boarded = true;
+      return new Boarded(taken, calls, written);
+    } finally {
+      if (!boarded) {
+        inHandOwner.release();
+      }
+    }
+  }
+
+  /** Events that boarded a commit: they hold {@link #inHandOwner} until it ends. */
+  private final class Boarded implements Ride {
+    private final List<AssignmentEvent> taken;
+    private final int calls;
+    private final AssignmentEvents.Written written;
+
+    Boarded(List<AssignmentEvent> taken, int calls, AssignmentEvents.Written written) {
+      this.taken = taken;
+      this.calls = calls;
+      this.written = written;
+    }
+
+    @Override
+    public void committed() {
+      try {
+        if (written != null) {
+          count(written);
+        }
+        handled.addAndGet(calls);
+      } finally {
+        inHandOwner.release();
+      }
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+      try {
+        log.debug(
+            "{} assignment events did not commit with assignments: {}",
+            taken.size(),
+            cause.toString());
+        giveBack(taken, calls);
+      } finally {
+        inHandOwner.release();
+      }
+    }
+  }
+
+  /**
+   * Puts events that failed to board back, for this thread to retry; under {@link #inHandOwner}.
+   */
+  private void giveBack(List<AssignmentEvent> taken, int calls) {
+    List<AssignmentEvent> all = new ArrayList<>(taken.size() + inHand.size());
+    all.addAll(taken);
+    all.addAll(inHand);
+    inHand = all;
+    inHandCalls += calls;
+    inHandSince = System.nanoTime();
+    retrying = true;
   }
 
   private void run() {
     List<Call> calls = new ArrayList<>(MAX_BATCH);
-    while (!closed || !queue.isEmpty()) {
-      try {
-        Call first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
+    while (true) {
+      take(calls, MAX_BATCH);
+      boolean busy = !calls.isEmpty();
+      List<AssignmentEvent> built = build(calls);
+      inHandOwner.acquireUninterruptibly();
+      if (!calls.isEmpty()) {
+        if (inHandCalls == 0) {
+          inHandSince = System.nanoTime();
         }
-        calls.add(first);
-        queue.drainTo(calls, MAX_BATCH - 1);
-        write(calls);
-      } catch (InterruptedException e) {
-        // close() interrupts a waiting poll; the loop writes what is left, then ends.
-      } catch (RuntimeException | Error e) {
-        // Not the store's failure, which write() retries: a bug. Left to escape it would end the
-        // thread.
-        lost.add(calls.size());
-        log.error("{} assignment events were not stored", calls.size(), e);
-      } finally {
-        handled += calls.size();
+        inHand.addAll(built);
+        inHandCalls += calls.size();
         calls.clear();
+      }
+      boolean stopping = closed;
+      if (inHandCalls > 0
+          && (stopping
+              || retrying
+              || inHand.size() >= 2 * MAX_BATCH
+              || System.nanoTime() - inHandSince >= handoff)) {
+        writeInHand();
+      }
+      if (stopping && inHandCalls == 0 && queue.isEmpty()) {
+        // Ends holding inHandOwner: no commit boards events any more.
+        return;
+      }
+      inHandOwner.release();
+      if (!stopping && queue.isEmpty()) {
+        // Nobody wakes this thread: calls are collected for a moment instead, which spares the
+        // request path a wake-up per call. close() interrupts the wait.
+        LockSupport.parkNanos(busy ? COLLECT_NANOS : IDLE_NANOS);
+        // The interrupt has woken the thread; left set, it would fail the waits of the last writes.
+        Thread.interrupted();
       }
     }
   }
 
-  private void write(List<Call> calls) {
-    List<AssignmentEvent> fresh = new ArrayList<>(calls.size());
-    for (Call call : calls) {
-      AssignmentEvent event =
-          AssignmentEvent.of(call.subjectId(), call.deviceId(), call.decisions(), call.atMillis());
-      if (event != null) {
-        fresh.add(event);
+  /** The calls' events; a call that answered no experiment has none. */
+  private List<AssignmentEvent> build(List<Call> calls) {
+    List<AssignmentEvent> built = new ArrayList<>(calls.size());
+    try {
+      for (Call call : calls) {
+        AssignmentEvent event =
+            AssignmentEvent.of(
+                call.subjectId(), call.deviceId(), call.decisions(), call.atMillis());
+        if (event != null) {
+          built.add(event);
+        }
       }
+    } catch (RuntimeException | Error e) {
+      // A bug: left to escape, it would end the thread.
+      lost.add(calls.size());
+      handled.addAndGet(calls.size());
+      log.error("{} assignment events were not stored", calls.size(), e);
+      calls.clear();
+      return List.of();
     }
-    if (fresh.isEmpty()) {
-      return;
+    return built;
+  }
+
+  /** Writes the events in hand in transactions of their own; under {@link #inHandOwner}. */
+  private void writeInHand() {
+    try {
+      for (int from = 0; from < inHand.size(); from += MAX_BATCH) {
+        write(inHand.subList(from, Math.min(inHand.size(), from + MAX_BATCH)));
+      }
+    } catch (RuntimeException | Error e) {
+      // Not the store's failure, which write() retries: a bug. Left to escape it would end the
+      // thread.
+      lost.add(inHand.size());
+      log.error("{} assignment events were not stored", inHand.size(), e);
+    } finally {
+      handled.addAndGet(inHandCalls);
+      inHand = new ArrayList<>();
+      inHandCalls = 0;
+      retrying = false;
     }
+  }
+
+  private void write(List<AssignmentEvent> fresh) {
     for (long backoff = 50; ; backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS)) {
       try {
-        AssignmentEvents.Written written = events.store(fresh);
-        stored.add(written.stored());
-        duplicates.add(written.duplicates());
-        if (!written.refusedKeys().isEmpty()) {
-          propertyKeysRefused.add(written.refusedKeys().size());
-          log.warn(
-              "the deployment has all the experiment property keys it may: assignment events were stored "
-                  + "without setting {}",
-              written.refusedKeys());
-        }
+        count(events.store(fresh));
         return;
       } catch (RuntimeException e) {
         if (closed) {
@@ -178,6 +427,18 @@ public final class AssignmentEventWriter implements AnsweredCalls, AutoCloseable
           // close(): one more try, then what still fails is counted lost.
         }
       }
+    }
+  }
+
+  private void count(AssignmentEvents.Written written) {
+    stored.add(written.stored());
+    duplicates.add(written.duplicates());
+    if (!written.refusedKeys().isEmpty()) {
+      propertyKeysRefused.add(written.refusedKeys().size());
+      log.warn(
+          "the deployment has all the experiment property keys it may: assignment events were stored "
+              + "without setting {}",
+          written.refusedKeys());
     }
   }
 

@@ -6,6 +6,7 @@ import dev.allot.resource.ResourceId;
 import dev.allot.storage.Database;
 import dev.allot.storage.assignment.AssignmentRows;
 import dev.allot.storage.assignment.AssignmentRows.StoredVariant;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,12 +37,37 @@ public final class SqlEventStore implements EventStore {
   @Override
   public <T> T inBatch(Function<Batch, T> work) {
     return database.inSharedTransaction(connection -> {
-      try (BatchStatements statements = new BatchStatements(connection)) {
-        return work.apply(new SqlBatch(statements));
+      try {
+        return batch(connection, work);
       } catch (Failure failure) {
         throw failure.getCause();
       }
     });
+  }
+
+  /**
+   * This store within a transaction begun elsewhere (a commit of new assignments): its batches run
+   * on {@code connection} and are committed, or rolled back, with that transaction. A failed
+   * statement throws an unchecked exception whose cause is the {@link SQLException}.
+   */
+  public EventStore joining(Connection connection) {
+    return new EventStore() {
+      @Override
+      public <T> T inBatch(Function<Batch, T> work) {
+        return sql(() -> batch(connection, work));
+      }
+
+      @Override
+      public Map<String, String> properties(String subjectId) {
+        return sql(() -> PropertyRows.read(connection, subjectId));
+      }
+    };
+  }
+
+  private <T> T batch(Connection connection, Function<Batch, T> work) throws SQLException {
+    try (BatchStatements statements = new BatchStatements(connection)) {
+      return work.apply(new SqlBatch(statements));
+    }
   }
 
   @Override

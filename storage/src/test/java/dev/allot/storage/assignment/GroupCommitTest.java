@@ -17,11 +17,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -260,6 +262,34 @@ class GroupCommitTest {
     }
   }
 
+  @Test
+  void aRider_writesInTheSameCommit_andIsToldItCommitted() throws Exception {
+    createNotes();
+    NotingRider rider = new NotingRider(false);
+    GroupCommit commit = start(new RecordingWriter(), rider);
+    Assignment row = row("user-1");
+
+    assertThat(commit.submit(List.of(row))).isEqualTo(Map.of(row.key(), row));
+
+    assertThat(rider.ended.poll(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo("committed");
+    assertThat(notes()).containsExactly("ride 1");
+  }
+
+  @Test
+  void aRiderThatFails_isUndoneAlone_andTheCallersAreAnswered() throws Exception {
+    createNotes();
+    NotingRider rider = new NotingRider(true);
+    GroupCommit commit = start(new RecordingWriter(), rider);
+    Assignment row = row("user-1");
+
+    assertThat(commit.submit(List.of(row))).isEqualTo(Map.of(row.key(), row));
+
+    assertThat(notes()).isEmpty();
+    assertThat(rider.ended).isEmpty();
+    Assignment after = row("user-2");
+    assertThat(commit.submit(List.of(after))).isEqualTo(Map.of(after.key(), after));
+  }
+
   private GroupCommit start(GroupCommit.Writer writer) {
     return start(writer, PATIENCE, GroupCommit.CAPACITY);
   }
@@ -268,6 +298,69 @@ class GroupCommitTest {
     GroupCommit commit = new GroupCommit(db.database(), writer, deadline, capacity);
     opened.add(commit);
     return commit;
+  }
+
+  private GroupCommit start(GroupCommit.Writer writer, CommitRider rider) {
+    GroupCommit commit =
+        new GroupCommit(db.database(), writer, rider, PATIENCE, GroupCommit.CAPACITY);
+    opened.add(commit);
+    return commit;
+  }
+
+  private void createNotes() {
+    db.database()
+        .inTransaction(connection -> {
+          try (var statement = connection.createStatement()) {
+            return statement.executeUpdate("CREATE TABLE rider_note (note TEXT NOT NULL)");
+          }
+        });
+  }
+
+  private List<String> notes() {
+    return db.database()
+        .withConnection(connection -> {
+          try (var statement = connection.createStatement();
+              var rs = statement.executeQuery("SELECT note FROM rider_note")) {
+            List<String> notes = new ArrayList<>();
+            while (rs.next()) {
+              notes.add(rs.getString(1));
+            }
+            return notes;
+          }
+        });
+  }
+
+  /** Writes a note in each commit it boards, then fails when told to; tells how each ride ended. */
+  private static final class NotingRider implements CommitRider {
+    final BlockingQueue<String> ended = new LinkedBlockingQueue<>();
+    private final boolean failing;
+    private int rides;
+
+    NotingRider(boolean failing) {
+      this.failing = failing;
+    }
+
+    @Override
+    public Ride board(java.sql.Connection connection) throws SQLException {
+      try (var insert = connection.prepareStatement("INSERT INTO rider_note (note) VALUES (?)")) {
+        insert.setString(1, "ride " + ++rides);
+        insert.executeUpdate();
+      }
+      if (failing) {
+        throw new SQLException("the rider's own failure");
+      }
+      return new Ride() {
+        @Override
+        public void committed() {
+          ended.add("committed");
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+          ended.add("failed");
+        }
+      };
+    }
   }
 
   private <T> Future<T> call(java.util.concurrent.Callable<T> work) {

@@ -4,12 +4,14 @@ import static dev.allot.testing.DocumentBuilder.experiment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.allot.assignment.AssignmentKey;
 import dev.allot.assignment.AssignmentService;
 import dev.allot.assignment.Catalog;
 import dev.allot.assignment.Decision;
 import dev.allot.events.AssignmentEvent;
 import dev.allot.events.AssignmentEvents;
 import dev.allot.resource.Author;
+import dev.allot.resource.ResourceId;
 import dev.allot.resource.ResourceService;
 import dev.allot.storage.StoreSuite;
 import dev.allot.storage.assignment.SqlAssignmentStore;
@@ -37,6 +39,7 @@ abstract class AssignmentEventsContract extends StoreSuite {
 
   final ManualClock clock = ManualClock.at("2026-03-01T10:00:00Z");
   ResourceService resources;
+  Catalog catalog;
   SqlAssignmentStore assignmentStore;
   SqlEventStore store;
   AssignmentEventWriter writer;
@@ -52,15 +55,49 @@ abstract class AssignmentEventsContract extends StoreSuite {
         List.of(experiment("home-cta").build(), experiment("search").build()),
         OptionalInt.empty(),
         Author.SYSTEM);
-    assignmentStore = new SqlAssignmentStore(database());
+    this.catalog = catalog;
     store = new SqlEventStore(database());
     writer = writer(700, AssignmentEventWriter.DEFAULT_CAPACITY);
+    assignmentStore = new SqlAssignmentStore(database(), writer);
     assignments = new AssignmentService(catalog, assignmentStore, clock, writer);
   }
 
+  /** A writer that writes what no commit took within 20 ms itself, so that tests need not wait. */
   AssignmentEventWriter writer(int propertyKeyLimit, int capacity) {
     return new AssignmentEventWriter(
-        new AssignmentEvents(store, clock, propertyKeyLimit), capacity);
+        new AssignmentEvents(store, clock, propertyKeyLimit),
+        connection -> new AssignmentEvents(store.joining(connection), clock, propertyKeyLimit),
+        capacity,
+        Duration.ofMillis(20),
+        AssignmentEventWriter.GATHER);
+  }
+
+  /**
+   * Starts again with a writer that leaves its events to commits of new assignments, the next of
+   * which takes all it holds: its own thread writes them only while it retries them, or when it
+   * stops.
+   */
+  void onlyCommitsOfAssignmentsWriteEvents() {
+    writer.close();
+    assignmentStore.close();
+    writer =
+        new AssignmentEventWriter(
+            new AssignmentEvents(store, clock, 700),
+            connection -> new AssignmentEvents(store.joining(connection), clock, 700),
+            AssignmentEventWriter.DEFAULT_CAPACITY,
+            Duration.ofDays(1),
+            Duration.ZERO);
+    assignmentStore = new SqlAssignmentStore(database(), writer);
+    assignments = new AssignmentService(catalog, assignmentStore, clock, writer);
+  }
+
+  /** Waits until the writer has built {@code calls} calls' events and holds them for a commit. */
+  void awaitInHand(int calls) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (writer.inHand() < calls) {
+      assertThat(System.nanoTime()).as("events in hand").isLessThan(deadline);
+      Thread.sleep(5);
+    }
   }
 
   @AfterEach
@@ -214,6 +251,69 @@ abstract class AssignmentEventsContract extends StoreSuite {
     assertThat(events())
         .extracting(Row::subjectId)
         .containsExactlyInAnyOrder("user-0", "user-1", "user-2");
+  }
+
+  @Test
+  void theEventsOfACall_rideWithTheNextCommitOfNewAssignments() throws Exception {
+    onlyCommitsOfAssignmentsWriteEvents();
+    assignments.getOrMake("user-1", "d-1", List.of("home-cta"));
+    awaitInHand(1);
+    assertThat(events()).isEmpty();
+
+    assignments.getOrMake("user-2", "d-2", List.of("home-cta"));
+
+    // Stored by the time user-2 is answered: in user-2's commit, as the writer's thread writes
+    // none.
+    assertThat(events()).extracting(Row::subjectId).containsExactly("user-1");
+    assertThat(store.properties("user-1")).containsOnlyKeys("[Experiment] HOME-CTA");
+  }
+
+  @Test
+  void aFailingEventWrite_leavesTheAssignmentItRodeWithCommitted_andIsRetriedAlone()
+      throws Exception {
+    onlyCommitsOfAssignmentsWriteEvents();
+    assignments.getOrMake("user-1", null, List.of("home-cta"));
+    awaitInHand(1);
+    execute("ALTER TABLE assignment_event RENAME TO assignment_event_away");
+
+    List<Decision> second = assignments.getOrMake("user-2", null, List.of("home-cta"));
+
+    assertThat(second.getFirst().newAssignment()).isTrue();
+    assertThat(assignmentStore.find(List.of(key("user-2"))))
+        .as("committed without the events")
+        .containsOnlyKeys(key("user-2"));
+    Thread.sleep(300); // the writer's own retries fail meanwhile
+    assertThat(writer.stats().stored()).isZero();
+    execute("ALTER TABLE assignment_event_away RENAME TO assignment_event");
+    writer.close();
+
+    assertThat(events()).extracting(Row::subjectId).containsExactly("user-1", "user-2");
+    assertThat(writer.stats()).isEqualTo(new AssignmentEventWriter.Stats(2, 0, 0, 0, 0));
+  }
+
+  @Test
+  void close_storesTheEventsInHandAndQueued() throws Exception {
+    onlyCommitsOfAssignmentsWriteEvents();
+    List<String> subjects = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      subjects.add("user-" + i);
+    }
+    assignments.getOrMakeMany("home-cta", subjects.subList(0, 100));
+    awaitInHand(100);
+    for (String subject : subjects.subList(100, 120)) {
+      assignments.getOrMake(subject, null, List.of("home-cta"));
+    }
+
+    assignmentStore.close();
+    writer.close();
+
+    assertThat(events()).extracting(Row::subjectId).containsExactlyInAnyOrderElementsOf(subjects);
+    assertThat(writer.stats()).isEqualTo(new AssignmentEventWriter.Stats(120, 0, 0, 0, 0));
+    assertThat(writer.awaitWritten(Duration.ZERO)).isTrue();
+  }
+
+  static AssignmentKey key(String subjectId) {
+    return new AssignmentKey(ResourceId.of("HOME-CTA"), subjectId);
   }
 
   /**
