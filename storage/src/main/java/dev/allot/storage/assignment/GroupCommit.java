@@ -246,7 +246,15 @@ final class GroupCommit implements AutoCloseable {
       } catch (SQLException | RuntimeException e) {
         // The rider took back what it boarded; its statements are undone here, the assignments
         // stay.
-        connection.rollback(savepoint);
+        try {
+          connection.rollback(savepoint);
+        } catch (SQLException undo) {
+          // The transaction itself is lost (SQLite rolls it all back when the disk is full): the
+          // commit fails, and the store's failure under the rider's says why.
+          SQLException cause = storeFailure(e);
+          cause.addSuppressed(undo);
+          throw cause;
+        }
         boarded = false;
         log.debug("a rider failed within a commit of assignments: {}", e.toString());
         return;
@@ -258,6 +266,14 @@ final class GroupCommit implements AutoCloseable {
       }
       ride.set(mine);
       connection.releaseSavepoint(savepoint);
+    }
+
+    /** The SQLException a rider's failure carries (the event store wraps it unchecked). */
+    private static SQLException storeFailure(Exception e) {
+      if (e instanceof SQLException sql) {
+        return sql;
+      }
+      return e.getCause() instanceof SQLException sql ? sql : new SQLException(e);
     }
 
     void committed() {
