@@ -13,7 +13,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -35,18 +34,17 @@ import java.util.TreeMap;
  * last, so two transactions cannot deadlock on them.
  */
 public final class HealthCounts {
-  private static final String FIRST =
-      "INSERT INTO exposure_first (experiment_id, subject_id, variant_id, first_exposed_at)"
-          + " VALUES (?, ?, ?, ?) ON CONFLICT (experiment_id, subject_id, variant_id) DO NOTHING";
+  private static final List<String> FIRST_COLUMNS =
+      List.of("experiment_id", "subject_id", "variant_id", "first_exposed_at");
+  private static final List<String> OUTCOME_COLUMNS =
+      List.of("experiment_id", "subject_id", "outcome");
+  private static final int ROWS_PER_INSERT = 100;
   private static final String FIRST_STORED =
       "SELECT subject_id, variant_id, first_exposed_at FROM exposure_first"
           + " WHERE experiment_id = ? AND subject_id IN (";
   private static final String MOVE_FIRST =
       "UPDATE exposure_first SET first_exposed_at = ? WHERE experiment_id = ? AND subject_id = ?"
           + " AND variant_id = ? AND first_exposed_at = ?";
-  private static final String OUTCOME =
-      "INSERT INTO exposure_outcome (experiment_id, subject_id, outcome) VALUES (?, ?, ?)"
-          + " ON CONFLICT (experiment_id, subject_id, outcome) DO NOTHING";
   private static final String COUNT =
       """
       INSERT INTO experiment_count (experiment_id, cohort_index, variant_id, assigned, exposed, mismatches)
@@ -116,10 +114,17 @@ public final class HealthCounts {
       return;
     }
     Counters counters = new Counters();
+    long lastEpochDay = Long.MIN_VALUE;
+    String day = null;
     for (Assignment row : inserted) {
       String experiment = row.experimentId().value();
       String variant = row.variantId().value();
-      String day = LocalDate.ofInstant(row.createdAt(), ZoneOffset.UTC).toString();
+      long epochDay = Math.floorDiv(row.createdAt().getEpochSecond(), 86_400);
+      if (epochDay != lastEpochDay) {
+        // A commit's rows were nearly all made on one day: format it once.
+        lastEpochDay = epochDay;
+        day = LocalDate.ofEpochDay(epochDay).toString();
+      }
       counters.assigned(experiment, row.cohortIndex(), variant);
       counters.assignedOn(experiment, day, variant);
     }
@@ -146,34 +151,72 @@ public final class HealthCounts {
           (a, b) -> a.compareTo(b) <= 0 ? a : b);
     }
     List<Triple> triples = List.copyOf(earliest.keySet());
-    int[] inserted = insertFirsts(connection, triples, earliest);
-    List<Triple> seenBefore = new ArrayList<>();
-    for (int i = 0; i < triples.size(); i++) {
-      Triple t = triples.get(i);
-      if (inserted[i] > 0) {
+    // One read finds the subjects exposed before, so that only the new ones are inserted.
+    Map<Triple, String> firsts = storedFirsts(connection, triples);
+    List<Triple> fresh = triples.stream().filter(t -> !firsts.containsKey(t)).toList();
+    Set<List<String>> inserted =
+        insertNew(
+            connection,
+            "exposure_first",
+            FIRST_COLUMNS,
+            fresh.stream()
+                .map(t -> List.of(t.experimentId(), t.subjectId(), t.variantId(), earliest.get(t)))
+                .toList());
+    List<Triple> seenBefore = new ArrayList<>(firsts.keySet());
+    List<Triple> raced = new ArrayList<>();
+    for (Triple t : fresh) {
+      if (inserted.contains(List.of(t.experimentId(), t.subjectId(), t.variantId()))) {
         counters.firstExposedOn(t.experimentId(), day(earliest.get(t)), t.variantId(), 1);
       } else {
-        seenBefore.add(t);
+        raced.add(t); // another transaction stored it first
       }
     }
-    moveEarlier(connection, seenBefore, earliest, counters);
+    if (!raced.isEmpty()) {
+      firsts.putAll(storedFirsts(connection, raced));
+      seenBefore.addAll(raced);
+    }
+    moveEarlier(connection, seenBefore, firsts, earliest, counters);
     countOutcomes(connection, stored, counters);
     counters.write(connection);
   }
 
-  private static int[] insertFirsts(
-      Connection connection, List<Triple> triples, Map<Triple, String> earliest)
+  /**
+   * Inserts the rows whose key (their first three columns) is not stored, first write wins, and
+   * answers the keys inserted: one statement per {@value #ROWS_PER_INSERT} rows, which costs far
+   * less than one per row.
+   */
+  private static Set<List<String>> insertNew(
+      Connection connection, String table, List<String> columns, List<List<String>> rows)
       throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement(FIRST)) {
-      for (Triple t : triples) {
-        insert.setString(1, t.experimentId());
-        insert.setString(2, t.subjectId());
-        insert.setString(3, t.variantId());
-        insert.setString(4, earliest.get(t));
-        insert.addBatch();
+    Set<List<String>> inserted = new HashSet<>();
+    String key = String.join(", ", columns.subList(0, 3));
+    for (List<List<String>> chunk : chunks(rows, ROWS_PER_INSERT)) {
+      String sql =
+          "INSERT INTO "
+              + table
+              + " ("
+              + String.join(", ", columns)
+              + ") VALUES "
+              + marks(chunk.size(), "(" + marks(columns.size(), "?") + ")")
+              + " ON CONFLICT ("
+              + key
+              + ") DO NOTHING RETURNING "
+              + key;
+      try (PreparedStatement insert = connection.prepareStatement(sql)) {
+        int p = 1;
+        for (List<String> row : chunk) {
+          for (String value : row) {
+            insert.setString(p++, value);
+          }
+        }
+        try (ResultSet rs = insert.executeQuery()) {
+          while (rs.next()) {
+            inserted.add(List.of(rs.getString(1), rs.getString(2), rs.getString(3)));
+          }
+        }
       }
-      return insert.executeBatch();
     }
+    return inserted;
   }
 
   /**
@@ -183,29 +226,34 @@ public final class HealthCounts {
    * concurrent moves cannot count a day twice.
    */
   private static void moveEarlier(
-      Connection connection, List<Triple> triples, Map<Triple, String> earliest, Counters counters)
+      Connection connection,
+      List<Triple> triples,
+      Map<Triple, String> firsts,
+      Map<Triple, String> earliest,
+      Counters counters)
       throws SQLException {
     List<Triple> pending = triples;
-    while (!pending.isEmpty()) {
-      Map<Triple, String> stored = storedFirsts(connection, pending);
+    Map<Triple, String> stored = firsts;
+    while (true) {
+      List<Triple> moving = new ArrayList<>();
+      for (Triple t : pending) {
+        String before = stored.get(t);
+        if (before != null && earliest.get(t).compareTo(before) < 0) {
+          moving.add(t);
+        }
+      }
+      if (moving.isEmpty()) {
+        return;
+      }
       List<Triple> retry = new ArrayList<>();
       try (PreparedStatement move = connection.prepareStatement(MOVE_FIRST)) {
-        List<Triple> moving = new ArrayList<>();
-        for (Triple t : pending) {
-          String before = stored.get(t);
-          String time = earliest.get(t);
-          if (before != null && time.compareTo(before) < 0) {
-            move.setString(1, time);
-            move.setString(2, t.experimentId());
-            move.setString(3, t.subjectId());
-            move.setString(4, t.variantId());
-            move.setString(5, before);
-            move.addBatch();
-            moving.add(t);
-          }
-        }
-        if (moving.isEmpty()) {
-          return;
+        for (Triple t : moving) {
+          move.setString(1, earliest.get(t));
+          move.setString(2, t.experimentId());
+          move.setString(3, t.subjectId());
+          move.setString(4, t.variantId());
+          move.setString(5, stored.get(t));
+          move.addBatch();
         }
         int[] moved = move.executeBatch();
         for (int i = 0; i < moving.size(); i++) {
@@ -219,6 +267,7 @@ public final class HealthCounts {
         }
       }
       pending = retry;
+      stored = storedFirsts(connection, retry);
     }
   }
 
@@ -228,6 +277,7 @@ public final class HealthCounts {
     for (Triple t : triples) {
       subjects.computeIfAbsent(t.experimentId(), e -> new HashSet<>()).add(t.subjectId());
     }
+    Set<Triple> asked = new HashSet<>(triples);
     Map<Triple, String> stored = new HashMap<>();
     for (Map.Entry<String, Set<String>> experiment : subjects.entrySet()) {
       for (List<String> chunk : chunks(List.copyOf(experiment.getValue()), VALUES_PER_IN)) {
@@ -239,9 +289,10 @@ public final class HealthCounts {
           }
           try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
-              stored.put(
-                  new Triple(experiment.getKey(), rs.getString(1), rs.getString(2)),
-                  rs.getString(3));
+              Triple t = new Triple(experiment.getKey(), rs.getString(1), rs.getString(2));
+              if (asked.contains(t)) { // the subjects' other variants are not asked for
+                stored.put(t, rs.getString(3));
+              }
             }
           }
         }
@@ -267,24 +318,23 @@ public final class HealthCounts {
     if (outcomes.isEmpty()) {
       return;
     }
-    List<Outcome> marks = List.copyOf(outcomes.keySet());
-    int[] inserted;
-    try (PreparedStatement insert = connection.prepareStatement(OUTCOME)) {
-      for (Outcome o : marks) {
-        insert.setString(1, o.experimentId());
-        insert.setString(2, o.subjectId());
-        insert.setString(3, o.outcome());
-        insert.addBatch();
-      }
-      inserted = insert.executeBatch();
-    }
-    for (int i = 0; i < marks.size(); i++) {
-      if (inserted[i] > 0) {
-        Outcome o = marks.get(i);
-        StoredExposure e = outcomes.get(o);
-        int column = o.outcome().equals(EXPOSED) ? 1 : 2;
-        counters
-            .variant(o.experimentId(), e.assignedCohort(), e.assignedVariantId().value())[column]++;
+    Set<List<String>> inserted =
+        insertNew(
+            connection,
+            "exposure_outcome",
+            OUTCOME_COLUMNS,
+            outcomes.keySet().stream()
+                .map(o -> List.of(o.experimentId(), o.subjectId(), o.outcome()))
+                .toList());
+    for (Map.Entry<Outcome, StoredExposure> entry : outcomes.entrySet()) {
+      Outcome o = entry.getKey();
+      if (inserted.contains(List.of(o.experimentId(), o.subjectId(), o.outcome()))) {
+        StoredExposure e = entry.getValue();
+        counters.exposed(
+            o.experimentId(),
+            e.assignedCohort(),
+            e.assignedVariantId().value(),
+            o.outcome().equals(EXPOSED));
       }
     }
   }
