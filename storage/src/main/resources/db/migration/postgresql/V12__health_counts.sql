@@ -4,12 +4,14 @@
 -- them; their columns and types are unchanged. Existing rows are counted here once. The views are
 -- made again, readable by every role through V3's default privileges.
 
--- Each subject's first exposure to each variant: the earliest event time stored for it.
+-- Each subject's first exposure to each variant: the earliest event time stored for it, and
+-- whether its outcome (below) was counted: once an exposure arrives while the subject is assigned.
 CREATE TABLE exposure_first (
   experiment_id    TEXT COLLATE "C" NOT NULL,
   subject_id       TEXT COLLATE "C" NOT NULL,
   variant_id       TEXT COLLATE "C" NOT NULL,
   first_exposed_at TEXT NOT NULL,  -- UTC, fixed width
+  assigned_variant_id TEXT COLLATE "C",  -- the subject's assignment once an exposure arrived with one
   PRIMARY KEY (experiment_id, subject_id, variant_id)
 );
 
@@ -41,8 +43,8 @@ CREATE TABLE experiment_day_count (
   PRIMARY KEY (experiment_id, day, variant_id)
 );
 
-INSERT INTO exposure_first (experiment_id, subject_id, variant_id, first_exposed_at)
-SELECT experiment_id, subject_id, variant_id, min(event_time)
+INSERT INTO exposure_first (experiment_id, subject_id, variant_id, first_exposed_at, assigned_variant_id)
+SELECT experiment_id, subject_id, variant_id, min(event_time), max(assigned_variant_id)
 FROM exposure_event
 GROUP BY experiment_id, subject_id, variant_id;
 

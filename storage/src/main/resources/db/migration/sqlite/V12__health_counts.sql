@@ -3,12 +3,14 @@
 -- an experiment has. The views experiment_health, experiment_health_daily and exposures now read
 -- them; their columns are unchanged. Existing rows are counted here once.
 
--- Each subject's first exposure to each variant: the earliest event time stored for it.
+-- Each subject's first exposure to each variant: the earliest event time stored for it, and
+-- whether its outcome (below) was counted: once an exposure arrives while the subject is assigned.
 CREATE TABLE exposure_first (
   experiment_id    TEXT NOT NULL,
   subject_id       TEXT NOT NULL,
   variant_id       TEXT NOT NULL,
   first_exposed_at TEXT NOT NULL,  -- UTC, fixed width
+  assigned_variant_id TEXT,        -- the subject's assignment once an exposure arrived with one
   PRIMARY KEY (experiment_id, subject_id, variant_id)
 ) WITHOUT ROWID;
 
@@ -40,8 +42,8 @@ CREATE TABLE experiment_day_count (
   PRIMARY KEY (experiment_id, day, variant_id)
 ) WITHOUT ROWID;
 
-INSERT INTO exposure_first (experiment_id, subject_id, variant_id, first_exposed_at)
-SELECT experiment_id, subject_id, variant_id, min(event_time)
+INSERT INTO exposure_first (experiment_id, subject_id, variant_id, first_exposed_at, assigned_variant_id)
+SELECT experiment_id, subject_id, variant_id, min(event_time), max(assigned_variant_id)
 FROM exposure_event
 GROUP BY experiment_id, subject_id, variant_id;
 

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,13 +36,17 @@ import java.util.TreeMap;
  */
 public final class HealthCounts {
   private static final List<String> FIRST_COLUMNS =
-      List.of("experiment_id", "subject_id", "variant_id", "first_exposed_at");
+      List.of(
+          "experiment_id", "subject_id", "variant_id", "first_exposed_at", "assigned_variant_id");
   private static final List<String> OUTCOME_COLUMNS =
       List.of("experiment_id", "subject_id", "outcome");
   private static final int ROWS_PER_INSERT = 100;
   private static final String FIRST_STORED =
-      "SELECT subject_id, variant_id, first_exposed_at FROM exposure_first"
+      "SELECT subject_id, variant_id, first_exposed_at, assigned_variant_id FROM exposure_first"
           + " WHERE experiment_id = ? AND subject_id IN (";
+  private static final String ATTRIBUTE_FIRST =
+      "UPDATE exposure_first SET assigned_variant_id = ? WHERE experiment_id = ? AND subject_id = ?"
+          + " AND variant_id = ? AND assigned_variant_id IS NULL";
   private static final String MOVE_FIRST =
       "UPDATE exposure_first SET first_exposed_at = ? WHERE experiment_id = ? AND subject_id = ?"
           + " AND variant_id = ? AND first_exposed_at = ?";
@@ -75,8 +80,29 @@ public final class HealthCounts {
       ResourceId assignedVariantId,
       int assignedCohort) {}
 
+  /** A row of exposure_first as stored. */
+  private record First(String time, String assignedVariantId) {}
+
+  /** A triple's earliest exposure in a batch, with its time as stored. */
+  private record Seen(StoredExposure exposure, String time) {
+    /** Its row of exposure_first, in {@link #FIRST_COLUMNS}' order. */
+    List<String> firstRow(Triple t) {
+      ResourceId assigned = exposure.assignedVariantId();
+      return Arrays.asList(
+          t.experimentId(),
+          t.subjectId(),
+          t.variantId(),
+          time,
+          assigned == null ? null : assigned.value());
+    }
+  }
+
   private record Triple(String experimentId, String subjectId, String variantId)
       implements Comparable<Triple> {
+    List<String> key() {
+      return List.of(experimentId, subjectId, variantId);
+    }
+
     private static final Comparator<Triple> ORDER =
         Comparator.comparing(Triple::experimentId)
             .thenComparing(Triple::subjectId)
@@ -142,42 +168,81 @@ public final class HealthCounts {
       return;
     }
     Counters counters = new Counters();
-    // The earliest time of each (experiment, subject, variant) in this batch.
-    TreeMap<Triple, String> earliest = new TreeMap<>();
+    // Each (experiment, subject, variant) of the batch, at its earliest time here. Its subject's
+    // assignment is the same in all of them: the batch read it once.
+    TreeMap<Triple, Seen> batch = new TreeMap<>();
     for (StoredExposure e : stored) {
-      earliest.merge(
+      batch.merge(
           new Triple(e.experimentId().value(), e.subjectId(), e.variantId().value()),
-          Timestamps.format(e.time()),
-          (a, b) -> a.compareTo(b) <= 0 ? a : b);
+          new Seen(e, Timestamps.format(e.time())),
+          (a, b) -> a.time().compareTo(b.time()) <= 0 ? a : b);
     }
-    List<Triple> triples = List.copyOf(earliest.keySet());
-    // One read finds the subjects exposed before, so that only the new ones are inserted.
-    Map<Triple, String> firsts = storedFirsts(connection, triples);
+    List<Triple> triples = List.copyOf(batch.keySet());
+    // One read finds the exposures seen before, so that only new ones are inserted.
+    Map<Triple, First> firsts = storedFirsts(connection, triples);
     List<Triple> fresh = triples.stream().filter(t -> !firsts.containsKey(t)).toList();
     Set<List<String>> inserted =
         insertNew(
             connection,
             "exposure_first",
             FIRST_COLUMNS,
-            fresh.stream()
-                .map(t -> List.of(t.experimentId(), t.subjectId(), t.variantId(), earliest.get(t)))
-                .toList());
-    List<Triple> seenBefore = new ArrayList<>(firsts.keySet());
+            fresh.stream().map(t -> batch.get(t).firstRow(t)).toList());
+    List<Triple> outcomes = new ArrayList<>();
     List<Triple> raced = new ArrayList<>();
     for (Triple t : fresh) {
-      if (inserted.contains(List.of(t.experimentId(), t.subjectId(), t.variantId()))) {
-        counters.firstExposedOn(t.experimentId(), day(earliest.get(t)), t.variantId(), 1);
+      if (inserted.contains(t.key())) {
+        counters.firstExposedOn(t.experimentId(), day(batch.get(t).time()), t.variantId(), 1);
+        if (batch.get(t).exposure().assignedVariantId() != null) {
+          outcomes.add(t);
+        }
       } else {
         raced.add(t); // another transaction stored it first
       }
     }
     if (!raced.isEmpty()) {
       firsts.putAll(storedFirsts(connection, raced));
-      seenBefore.addAll(raced);
     }
-    moveEarlier(connection, seenBefore, firsts, earliest, counters);
-    countOutcomes(connection, stored, counters);
+    moveEarlier(connection, firsts, batch, counters);
+    outcomes.addAll(attribute(connection, firsts, batch));
+    countOutcomes(connection, outcomes, batch, counters);
     counters.write(connection);
+  }
+
+  /**
+   * Exposures seen before their subject was assigned, now arriving with the assignment: marked once
+   * (compare-and-set, so concurrent batches cannot both count them), and answered for their outcome
+   * to be counted.
+   */
+  private static List<Triple> attribute(
+      Connection connection, Map<Triple, First> firsts, Map<Triple, Seen> batch)
+      throws SQLException {
+    List<Triple> candidates = new ArrayList<>();
+    for (Map.Entry<Triple, First> entry : new TreeMap<>(firsts).entrySet()) {
+      if (entry.getValue().assignedVariantId() == null
+          && batch.get(entry.getKey()).exposure().assignedVariantId() != null) {
+        candidates.add(entry.getKey());
+      }
+    }
+    if (candidates.isEmpty()) {
+      return List.of();
+    }
+    List<Triple> marked = new ArrayList<>();
+    try (PreparedStatement mark = connection.prepareStatement(ATTRIBUTE_FIRST)) {
+      for (Triple t : candidates) {
+        mark.setString(1, batch.get(t).exposure().assignedVariantId().value());
+        mark.setString(2, t.experimentId());
+        mark.setString(3, t.subjectId());
+        mark.setString(4, t.variantId());
+        mark.addBatch();
+      }
+      int[] updated = mark.executeBatch();
+      for (int i = 0; i < candidates.size(); i++) {
+        if (updated[i] > 0) {
+          marked.add(candidates.get(i));
+        }
+      }
+    }
+    return marked;
   }
 
   /**
@@ -226,20 +291,14 @@ public final class HealthCounts {
    * concurrent moves cannot count a day twice.
    */
   private static void moveEarlier(
-      Connection connection,
-      List<Triple> triples,
-      Map<Triple, String> firsts,
-      Map<Triple, String> earliest,
-      Counters counters)
+      Connection connection, Map<Triple, First> firsts, Map<Triple, Seen> batch, Counters counters)
       throws SQLException {
-    List<Triple> pending = triples;
-    Map<Triple, String> stored = firsts;
+    Map<Triple, First> stored = firsts;
     while (true) {
       List<Triple> moving = new ArrayList<>();
-      for (Triple t : pending) {
-        String before = stored.get(t);
-        if (before != null && earliest.get(t).compareTo(before) < 0) {
-          moving.add(t);
+      for (Map.Entry<Triple, First> entry : new TreeMap<>(stored).entrySet()) {
+        if (batch.get(entry.getKey()).time().compareTo(entry.getValue().time()) < 0) {
+          moving.add(entry.getKey());
         }
       }
       if (moving.isEmpty()) {
@@ -248,37 +307,36 @@ public final class HealthCounts {
       List<Triple> retry = new ArrayList<>();
       try (PreparedStatement move = connection.prepareStatement(MOVE_FIRST)) {
         for (Triple t : moving) {
-          move.setString(1, earliest.get(t));
+          move.setString(1, batch.get(t).time());
           move.setString(2, t.experimentId());
           move.setString(3, t.subjectId());
           move.setString(4, t.variantId());
-          move.setString(5, stored.get(t));
+          move.setString(5, stored.get(t).time());
           move.addBatch();
         }
         int[] moved = move.executeBatch();
         for (int i = 0; i < moving.size(); i++) {
           Triple t = moving.get(i);
           if (moved[i] > 0) {
-            counters.firstExposedOn(t.experimentId(), day(stored.get(t)), t.variantId(), -1);
-            counters.firstExposedOn(t.experimentId(), day(earliest.get(t)), t.variantId(), 1);
+            counters.firstExposedOn(t.experimentId(), day(stored.get(t).time()), t.variantId(), -1);
+            counters.firstExposedOn(t.experimentId(), day(batch.get(t).time()), t.variantId(), 1);
           } else {
             retry.add(t);
           }
         }
       }
-      pending = retry;
       stored = storedFirsts(connection, retry);
     }
   }
 
-  private static Map<Triple, String> storedFirsts(Connection connection, List<Triple> triples)
+  private static Map<Triple, First> storedFirsts(Connection connection, List<Triple> triples)
       throws SQLException {
     Map<String, Set<String>> subjects = new TreeMap<>();
     for (Triple t : triples) {
       subjects.computeIfAbsent(t.experimentId(), e -> new HashSet<>()).add(t.subjectId());
     }
     Set<Triple> asked = new HashSet<>(triples);
-    Map<Triple, String> stored = new HashMap<>();
+    Map<Triple, First> stored = new HashMap<>();
     for (Map.Entry<String, Set<String>> experiment : subjects.entrySet()) {
       for (List<String> chunk : chunks(List.copyOf(experiment.getValue()), VALUES_PER_IN)) {
         try (PreparedStatement select =
@@ -291,7 +349,7 @@ public final class HealthCounts {
             while (rs.next()) {
               Triple t = new Triple(experiment.getKey(), rs.getString(1), rs.getString(2));
               if (asked.contains(t)) { // the subjects' other variants are not asked for
-                stored.put(t, rs.getString(3));
+                stored.put(t, new First(rs.getString(3), rs.getString(4)));
               }
             }
           }
@@ -306,14 +364,14 @@ public final class HealthCounts {
    * arrived, and counts the first mark under that assignment's cohort and variant.
    */
   private static void countOutcomes(
-      Connection connection, List<StoredExposure> stored, Counters counters) throws SQLException {
+      Connection connection, List<Triple> attributed, Map<Triple, Seen> batch, Counters counters)
+      throws SQLException {
     TreeMap<Outcome, StoredExposure> outcomes = new TreeMap<>();
-    for (StoredExposure e : stored) {
-      if (e.assignedVariantId() != null) {
-        boolean matched = e.variantId().equals(e.assignedVariantId());
-        outcomes.putIfAbsent(
-            new Outcome(e.experimentId().value(), e.subjectId(), matched ? EXPOSED : MISMATCH), e);
-      }
+    for (Triple t : attributed) {
+      StoredExposure e = batch.get(t).exposure();
+      boolean matched = e.variantId().equals(e.assignedVariantId());
+      outcomes.putIfAbsent(
+          new Outcome(t.experimentId(), t.subjectId(), matched ? EXPOSED : MISMATCH), e);
     }
     if (outcomes.isEmpty()) {
       return;
