@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.postgresql.PGStatement;
 
 /**
  * Keeps the health counts (docs/health.md, "Counted as written") in the transaction that writes
@@ -341,6 +342,7 @@ public final class HealthCounts {
       for (List<String> chunk : chunks(List.copyOf(experiment.getValue()), VALUES_PER_IN)) {
         try (PreparedStatement select =
             connection.prepareStatement(FIRST_STORED + marks(chunk.size(), "?") + ")")) {
+          plannedForItsValues(select);
           select.setString(1, experiment.getKey());
           for (int i = 0; i < chunk.size(); i++) {
             select.setString(i + 2, chunk.get(i));
@@ -394,6 +396,18 @@ public final class HealthCounts {
             e.assignedVariantId().value(),
             o.outcome().equals(EXPOSED));
       }
+    }
+  }
+
+  /**
+   * PostgreSQL plans a statement prepared on the server once for any values (a generic plan), and
+   * keeps that plan: made while exposure_first was small, it scans the table, and every batch gets
+   * slower as the table grows. Planned for each execution's values, the lookup uses the primary
+   * key.
+   */
+  private static void plannedForItsValues(PreparedStatement statement) throws SQLException {
+    if (statement.isWrapperFor(PGStatement.class)) {
+      statement.unwrap(PGStatement.class).setPrepareThreshold(0);
     }
   }
 
