@@ -106,3 +106,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON exposure_first, exposure_outcome, experi
   TO ${allot_role_prefix}editor;
 GRANT ALL PRIVILEGES ON exposure_first, exposure_outcome, experiment_count, experiment_day_count
   TO ${allot_role_prefix}admin;
+
+-- exposure_first now answers what the index on (experiment_id, subject_id, variant_id, event_time)
+-- served (the health views and exposures); exports read an experiment's events in id order.
+DROP INDEX exposure_event_by_experiment;
+CREATE INDEX exposure_event_by_experiment_id ON exposure_event (experiment_id, id);

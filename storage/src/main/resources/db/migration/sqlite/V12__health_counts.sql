@@ -97,3 +97,8 @@ DROP VIEW exposures;
 CREATE VIEW exposures AS
 SELECT subject_id, experiment_id, variant_id, first_exposed_at
 FROM exposure_first;
+
+-- exposure_first now answers what the index on (experiment_id, subject_id, variant_id, event_time)
+-- served (the health views and exposures); exports read an experiment's events in id order.
+DROP INDEX exposure_event_by_experiment;
+CREATE INDEX exposure_event_by_experiment_id ON exposure_event (experiment_id, id);
