@@ -57,88 +57,73 @@ public final class HealthRecount {
   /** Per cohort and assigned variant, sorted by both. */
   public static List<VariantCounts> counts(Connection connection, String experimentId)
       throws SQLException {
-    {
-      try (PreparedStatement s = connection.prepareStatement(COUNTS)) {
-        s.setString(1, experimentId);
-        List<VariantCounts> rows = new ArrayList<>();
-        try (ResultSet rs = s.executeQuery()) {
-          while (rs.next()) {
-            rows.add(
-                new VariantCounts(
-                    rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
-          }
-        }
-        rows.sort(VARIANT_ORDER);
-        return rows;
-      }
-    }
+    return variantCounts(connection, COUNTS, experimentId);
   }
 
   /** Per UTC day and variant, sorted by both. */
   public static List<DayCounts> daily(Connection connection, String experimentId)
       throws SQLException {
-    {
-      try (PreparedStatement s = connection.prepareStatement(DAILY)) {
-        s.setString(1, experimentId);
-        s.setString(2, experimentId);
-        List<DayCounts> rows = new ArrayList<>();
-        try (ResultSet rs = s.executeQuery()) {
-          while (rs.next()) {
-            rows.add(
-                new DayCounts(
-                    LocalDate.parse(rs.getString(1)),
-                    rs.getString(2),
-                    rs.getLong(3),
-                    rs.getLong(4)));
-          }
-        }
-        rows.sort(DAY_ORDER);
-        return rows;
-      }
-    }
+    return dayCounts(connection, DAILY, experimentId, experimentId);
   }
 
-  /** The counts kept (by the views that read them), sorted as {@link #counts}. */
+  /** The counts kept (by the view that reads them), sorted as {@link #counts}. */
   public static List<VariantCounts> kept(
       Connection connection, String viewPrefix, String experimentId) throws SQLException {
-    try (PreparedStatement s =
-        connection.prepareStatement(
-            "SELECT cohort_index, variant_id, assigned_count, exposed_count, mismatch_count FROM "
-                + viewPrefix
-                + "experiment_health WHERE experiment_id = ?")) {
-      s.setString(1, experimentId);
-      List<VariantCounts> rows = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          rows.add(
-              new VariantCounts(
-                  rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
-        }
-      }
-      rows.sort(VARIANT_ORDER);
-      return rows;
-    }
+    return variantCounts(
+        connection,
+        "SELECT cohort_index, variant_id, assigned_count, exposed_count, mismatch_count FROM "
+            + viewPrefix
+            + "experiment_health WHERE experiment_id = ?",
+        experimentId);
   }
 
   /** The daily counts kept (by the view that reads them), sorted as {@link #daily}. */
   public static List<DayCounts> keptDaily(
       Connection connection, String viewPrefix, String experimentId) throws SQLException {
-    try (PreparedStatement s =
-        connection.prepareStatement(
-            "SELECT activity_date, variant_id, assigned_count, exposed_count FROM "
-                + viewPrefix
-                + "experiment_health_daily WHERE experiment_id = ?")) {
-      s.setString(1, experimentId);
-      List<DayCounts> rows = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          rows.add(
-              new DayCounts(
-                  LocalDate.parse(rs.getString(1)), rs.getString(2), rs.getLong(3), rs.getLong(4)));
-        }
+    return dayCounts(
+        connection,
+        "SELECT activity_date, variant_id, assigned_count, exposed_count FROM "
+            + viewPrefix
+            + "experiment_health_daily WHERE experiment_id = ?",
+        experimentId);
+  }
+
+  private static List<VariantCounts> variantCounts(
+      Connection connection, String sql, String... parameters) throws SQLException {
+    List<VariantCounts> rows = new ArrayList<>();
+    try (ResultSet rs = query(connection, sql, parameters)) {
+      while (rs.next()) {
+        rows.add(
+            new VariantCounts(
+                rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
       }
-      rows.sort(DAY_ORDER);
-      return rows;
     }
+    rows.sort(VARIANT_ORDER);
+    return rows;
+  }
+
+  private static List<DayCounts> dayCounts(Connection connection, String sql, String... parameters)
+      throws SQLException {
+    List<DayCounts> rows = new ArrayList<>();
+    try (ResultSet rs = query(connection, sql, parameters)) {
+      while (rs.next()) {
+        rows.add(
+            new DayCounts(
+                LocalDate.parse(rs.getString(1)), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+      }
+    }
+    rows.sort(DAY_ORDER);
+    return rows;
+  }
+
+  /** The result of {@code sql}; closing it closes its statement. */
+  private static ResultSet query(Connection connection, String sql, String... parameters)
+      throws SQLException {
+    PreparedStatement statement = connection.prepareStatement(sql);
+    statement.closeOnCompletion();
+    for (int i = 0; i < parameters.length; i++) {
+      statement.setString(i + 1, parameters[i]);
+    }
+    return statement.executeQuery();
   }
 }
