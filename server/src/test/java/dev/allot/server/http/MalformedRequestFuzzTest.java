@@ -106,6 +106,8 @@ class MalformedRequestFuzzTest {
         "/v1/assignments:getOrMake",
         "{\"subjectId\":\"user-1\",\"experimentIds\":[\"home-cta\"]}",
         200);
+    // Its assignment event is written a moment after the answer: the store is compared from then.
+    awaitAssignmentEventStored();
     tokens.put("admin", ADMIN_TOKEN);
     for (String role : List.of("editor", "analyst", "sdk")) {
       tokens.put(role, server.token(role));
@@ -1044,6 +1046,16 @@ class MalformedRequestFuzzTest {
    * Every table's row count and a digest of its rows, once two reads a moment apart agree (writes
    * in flight land).
    */
+  private void awaitAssignmentEventStored() throws Exception {
+    for (int i = 0; i < 200; i++) {
+      if (snapshot().get("assignment_event").startsWith("1 rows")) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("the assignment event of user-1 was not stored within 10 s");
+  }
+
   private Map<String, String> stableSnapshot() throws Exception {
     Map<String, String> previous = snapshot();
     for (int i = 0; i < 20; i++) {
