@@ -17,6 +17,7 @@ import dev.allot.server.imports.AssignmentTableHandlers;
 import dev.allot.server.imports.SecretKeys;
 import dev.allot.server.imports.SourceHandlers;
 import dev.allot.server.metrics.Metrics;
+import dev.allot.server.ofrep.OfrepHandlers;
 import dev.allot.server.resource.ResourceHandlers;
 import dev.allot.server.tls.TlsFiles;
 import dev.allot.server.tls.TlsIdentity;
@@ -140,7 +141,9 @@ public final class Allot implements AutoCloseable {
                   new AssignmentTableHandlers(services.assignmentTables()),
                   new HealthHandlers(services.health()),
                   new ExportHandlers(services.exports(), config.dataDir()),
-                  metrics),
+                  metrics,
+                  new OfrepHandlers(
+                      services.assignments(), services.catalog(), metrics.registry())),
               tls);
       http.start(config.host(), config.port());
       log.info(
