@@ -16,8 +16,8 @@ import java.util.Map;
  * written back as a plain tree (docs/resources.md, "Variant values").
  *
  * <p>Numbers are kept in one form whatever their spelling, so that a document applied again is
- * unchanged: whole numbers (1, 1.0, 1e2) become integers when they fit in a long, others exact
- * decimals without trailing zeros (1.50 is 1.5).
+ * unchanged: whole numbers (1, 1.0, 1e2) become ints or longs where they fit, as a JSON parser
+ * reads them, others exact decimals without trailing zeros (1.50 is 1.5).
  */
 final class VariantValues {
   static final int MAX_JSON_BYTES = 16 * 1024;
@@ -73,7 +73,7 @@ final class VariantValues {
       }
       case STRING -> value.textValue();
       case BOOLEAN -> value.booleanValue();
-      case NUMBER -> value.isIntegralNumber() ? (Object) value.longValue() : value.decimalValue();
+      case NUMBER -> value.numberValue();
       default -> null;
     };
   }
@@ -124,7 +124,9 @@ final class VariantValues {
     }
     BigDecimal canonical = number.stripTrailingZeros();
     if (canonical.scale() <= 0 && canonical.precision() - canonical.scale() <= 18) {
-      return NODES.numberNode(canonical.longValueExact());
+      // As a JSON parser reads whole numbers: an int where it fits, else a long.
+      long whole = canonical.longValueExact();
+      return whole == (int) whole ? NODES.numberNode((int) whole) : NODES.numberNode(whole);
     }
     return NODES.numberNode(canonical);
   }
