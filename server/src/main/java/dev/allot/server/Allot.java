@@ -8,6 +8,7 @@ import dev.allot.imports.ImportScheduler;
 import dev.allot.server.access.Authenticator;
 import dev.allot.server.access.TokenHandlers;
 import dev.allot.server.assignment.AssignmentHandlers;
+import dev.allot.server.assignment.ExperimentStateHandlers;
 import dev.allot.server.events.AmplitudeHandlers;
 import dev.allot.server.events.EventHandlers;
 import dev.allot.server.export.ExportHandlers;
@@ -142,6 +143,7 @@ public final class Allot implements AutoCloseable {
                   new HealthHandlers(services.health()),
                   new ExportHandlers(services.exports(), config.dataDir()),
                   metrics,
+                  new ExperimentStateHandlers(services.catalog()),
                   new OfrepHandlers(
                       services.assignments(), services.catalog(), metrics.registry())),
               tls);
