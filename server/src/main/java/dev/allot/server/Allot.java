@@ -8,6 +8,7 @@ import dev.allot.imports.ImportScheduler;
 import dev.allot.server.access.Authenticator;
 import dev.allot.server.access.TokenHandlers;
 import dev.allot.server.assignment.AssignmentHandlers;
+import dev.allot.server.assignment.ExperimentStateHandlers;
 import dev.allot.server.events.AmplitudeHandlers;
 import dev.allot.server.events.EventHandlers;
 import dev.allot.server.export.ExportHandlers;
@@ -140,7 +141,8 @@ public final class Allot implements AutoCloseable {
                   new AssignmentTableHandlers(services.assignmentTables()),
                   new HealthHandlers(services.health()),
                   new ExportHandlers(services.exports(), config.dataDir()),
-                  metrics),
+                  metrics,
+                  new ExperimentStateHandlers(services.catalog())),
               tls);
       http.start(config.host(), config.port());
       log.info(

@@ -8,6 +8,7 @@ import dev.allot.resource.Kind;
 import dev.allot.server.access.Authenticator;
 import dev.allot.server.access.TokenHandlers;
 import dev.allot.server.assignment.AssignmentHandlers;
+import dev.allot.server.assignment.ExperimentStateHandlers;
 import dev.allot.server.events.AmplitudeError;
 import dev.allot.server.events.AmplitudeHandlers;
 import dev.allot.server.events.EventHandlers;
@@ -51,7 +52,8 @@ public final class HttpApi {
       AssignmentTableHandlers assignmentTables,
       HealthHandlers health,
       ExportHandlers exports,
-      Metrics metrics) {}
+      Metrics metrics,
+      ExperimentStateHandlers experimentStates) {}
 
   private HttpApi() {}
 
@@ -116,6 +118,11 @@ public final class HttpApi {
         "/v1/experiments/{id}/assignments:getOrMake",
         h.assignments()::getOrMakeMany,
         needs(Permission.MAKE_ASSIGNMENTS));
+    get(
+        routes,
+        "/v1/experimentStates",
+        h.experimentStates()::list,
+        needs(Permission.READ_ASSIGNMENTS));
     get(
         routes,
         "/v1/experiments/{id}/assignments",
