@@ -92,6 +92,7 @@ public final class HttpApi {
     get(routes, "/healthz", ctx -> health(ctx, h.database()));
     // Unauthenticated, as Prometheus scrapes: keep it to the internal network (docs/metrics.md).
     get(routes, "/metrics", h.metrics()::scrape);
+    get(routes, OpenApiDocument.PATH, OpenApiDocument.load()::serve);
 
     routes.beforeMatched("/v1/*", ctx -> authorize(ctx, h.authenticator()));
     routes.beforeMatched(OfrepHandlers.API + "*", ctx -> authorize(ctx, h.authenticator()));
