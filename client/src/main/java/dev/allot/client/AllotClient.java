@@ -295,7 +295,9 @@ public final class AllotClient implements AutoCloseable {
       markReachable();
       applyStates();
     } catch (Transport.UnreachableException e) {
-      markUnreachable(e.getMessage());
+      if (!closed) {
+        markUnreachable(e.getMessage());
+      }
     } catch (RuntimeException | IOException e) {
       // Never let one bad answer stop the polling.
       LOG.log(Level.WARNING, "could not read the experiment states", e);
