@@ -44,6 +44,9 @@ public final class AllotProvider implements FeatureProvider {
   private static final Metadata METADATA = () -> "Allot";
 
   private final AllotClient client;
+
+  // FeatureProvider's getProviderHooks() is declared with the raw type.
+  @SuppressWarnings("rawtypes")
   private final List<Hook> hooks;
 
   /** A provider that records an exposure the first time it serves a subject a variant. */
@@ -67,6 +70,7 @@ public final class AllotProvider implements FeatureProvider {
   }
 
   @Override
+  @SuppressWarnings("rawtypes") // as FeatureProvider declares it
   public List<Hook> getProviderHooks() {
     return hooks;
   }

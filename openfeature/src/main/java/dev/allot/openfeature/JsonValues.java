@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.openfeature.sdk.ImmutableStructure;
 import dev.openfeature.sdk.Value;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +42,7 @@ final class JsonValues {
       return new Value(list);
     }
     Map<String, Value> fields = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
       fields.put(field.getKey(), toValue(field.getValue()));
     }
     return new Value(new ImmutableStructure(fields));
