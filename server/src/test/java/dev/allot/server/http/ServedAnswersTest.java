@@ -163,6 +163,7 @@ class ServedAnswersTest {
     call("GET", tables + "/legacy/rejectedRows", null, null, 200);
     call("DELETE", "/v1/sources/warehouse", null, null, 409);
     call("DELETE", tables + "/legacy", null, null, 204);
+    call("DELETE", "/v1/sources/warehouse", null, null, 204);
 
     send("GET", "/healthz", null, null, null, null, null, 200);
     send("GET", "/metrics", null, null, null, null, null, 200);
@@ -174,7 +175,8 @@ class ServedAnswersTest {
         OpenApiDocumentTest.operations(OpenApiSchemas.DOCUMENT)) {
       documented.add(OpenApiSchemas.pointer(operation.method(), operation.path()));
     }
-    assertThat(answered).as("operations answered with a success").isEqualTo(documented);
+    documented.removeAll(answered);
+    assertThat(documented).as("documented operations this test never saw succeed").isEmpty();
   }
 
   /** A call as the admin, expecting {@code expected}, whose answer is checked. */
