@@ -18,6 +18,7 @@ import dev.allot.server.imports.AssignmentTableHandlers;
 import dev.allot.server.imports.SecretKeys;
 import dev.allot.server.imports.SourceHandlers;
 import dev.allot.server.metrics.Metrics;
+import dev.allot.server.ofrep.OfrepHandlers;
 import dev.allot.server.resource.ResourceHandlers;
 import dev.allot.server.tls.TlsFiles;
 import dev.allot.server.tls.TlsIdentity;
@@ -142,7 +143,9 @@ public final class Allot implements AutoCloseable {
                   new HealthHandlers(services.health()),
                   new ExportHandlers(services.exports(), config.dataDir()),
                   metrics,
-                  new ExperimentStateHandlers(services.catalog())),
+                  new ExperimentStateHandlers(services.catalog()),
+                  new OfrepHandlers(
+                      services.assignments(), services.catalog(), metrics.registry())),
               tls);
       http.start(config.host(), config.port());
       log.info(

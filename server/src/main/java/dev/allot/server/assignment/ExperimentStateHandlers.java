@@ -2,7 +2,6 @@ package dev.allot.server.assignment;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.allot.assignment.Catalog;
 import dev.allot.resource.Experiment;
 import dev.allot.resource.Kind;
@@ -72,7 +71,7 @@ public final class ExperimentStateHandlers {
       }
       Map<String, JsonNode> values = new LinkedHashMap<>();
       for (Variant variant : experiment.variants()) {
-        values.put(variant.id().value(), TextNode.valueOf(variant.id().value()));
+        values.put(variant.id().value(), experiment.valueOf(variant.id()));
       }
       states.add(
           new State(

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.allot.server.TestServer;
 import dev.allot.server.TestServer.Response;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -57,6 +59,24 @@ class ExperimentStatesApiTest {
     assertThat(changed.status()).isEqualTo(200);
     assertThat(changed.header("ETag")).isNotEqualTo(etag);
     assertThat(changed.json().at("/experiments/0/status").asText()).isEqualTo("ended");
+  }
+
+  @Test
+  void states_carryEachVariantsValue() {
+    Map<String, Object> tree = experiment("home-cta").tree();
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> variants =
+        (List<Map<String, Object>>) ((Map<String, Object>) tree.get("spec")).get("variants");
+    variants.get(0).put("value", Map.of("color", "blue"));
+    variants.get(1).put("value", Map.of("color", "green"));
+    assertThat(server.applyJson(TestServer.json(tree)).status()).isEqualTo(200);
+
+    Response response = server.get(PATH, server.token("sdk"));
+
+    assertThat(response.json().at("/experiments/0/values"))
+        .isEqualTo(
+            TestServer.parseJson(
+                "{\"CONTROL\":{\"color\":\"blue\"},\"TREATMENT\":{\"color\":\"green\"}}"));
   }
 
   @Test

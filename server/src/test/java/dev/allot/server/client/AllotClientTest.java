@@ -150,6 +150,28 @@ class AllotClientTest {
   }
 
   @Test
+  void getOrMake_afterTheValuesChange_answersTheNewValueWithinThePollBound() {
+    server.applyJson(ValuedExperiment.json(experiment("home-cta"), "blue", "green"));
+    AllotClient client = started(client());
+    String variant = client.getOrMake("home-cta", "user-1").variantId();
+    waitFor(
+        () ->
+            client.getOrMake("home-cta", "user-1").value().isTextual()
+                && !client.getOrMake("home-cta", "user-1").value().asText().equals(variant),
+        System.nanoTime());
+
+    server.applyJson(ValuedExperiment.json(experiment("home-cta"), "navy", "lime"));
+    long changed = System.nanoTime();
+    TextNode expected = TextNode.valueOf(variant.equals("CONTROL") ? "navy" : "lime");
+    Duration took =
+        waitFor(() -> client.getOrMake("home-cta", "user-1").value().equals(expected), changed);
+
+    assertThat(took).isLessThan(POLL.plus(REQUEST_TIMEOUT));
+    assertThat(client.getOrMake("home-cta", "user-1"))
+        .isEqualTo(new Assignment("HOME-CTA", variant, expected, "EXISTING"));
+  }
+
+  @Test
   void getOrMake_afterTheExperimentEnds_orIsArchived_answersNotActive() {
     AllotClient client = started(client());
     client.getOrMake("home-cta", "user-1");
