@@ -87,6 +87,11 @@ class ServedAnswersTest {
     call("GET", "/v1/experiments/home-cta/assignments?pageSize=1", null, null, 200);
     call("GET", "/v1/experiments/home-cta/assignments?pageToken=x", null, null, 400);
     call("GET", "/v1/experimentStates", null, null, 200);
+    String context = "{\"context\":{\"targetingKey\":\"user-1\",\"plan\":\"pro\"}}";
+    call("POST", "/ofrep/v1/evaluate/flags/home-cta", "application/json", context, 200);
+    call("POST", "/ofrep/v1/evaluate/flags/nothing", "application/json", context, 404);
+    call("POST", "/ofrep/v1/evaluate/flags", "application/json", context, 200);
+    call("POST", "/ofrep/v1/evaluate/flags", "application/json", "{\"context\":{}}", 400);
     call("GET", "/v1/experiments/home-cta/summary", null, null, 200);
     call("GET", "/v1/experiments/home-cta/summary?threshold=2", null, null, 400);
     call("GET", "/v1/experiments/home-cta/export/assignments?format=jsonl", null, null, 200);
