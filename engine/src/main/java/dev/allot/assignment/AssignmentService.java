@@ -1,5 +1,6 @@
 package dev.allot.assignment;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.allot.error.AllotException;
 import dev.allot.resource.Experiment;
 import dev.allot.resource.SubjectType;
@@ -83,6 +84,20 @@ public final class AssignmentService {
       answered.answered(subjectIds.get(i), null, List.of(decisions.get(i)), now);
     }
     return bySubject;
+  }
+
+  /**
+   * The value a decision's variant stands for (docs/resources.md, "Variant values"), as the current
+   * catalog has it; null when the decision has no variant.
+   */
+  public PreparedValue valueOf(Decision decision) {
+    if (decision.variantId() == null) {
+      return null;
+    }
+    LiveExperiment live = catalog.current().get(decision.experimentId());
+    return live != null
+        ? live.value(decision.variantId())
+        : PreparedValue.of(TextNode.valueOf(decision.variantId().value()));
   }
 
   /** One page of an experiment's assignments, oldest first. */

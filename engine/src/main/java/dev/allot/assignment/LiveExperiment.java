@@ -5,13 +5,16 @@ import dev.allot.resource.CohortVariant;
 import dev.allot.resource.Experiment;
 import dev.allot.resource.ResourceId;
 import dev.allot.resource.SubjectType;
+import dev.allot.resource.Variant;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * An experiment prepared for answering: its subject type compiled and its active cohort turned into
- * bucket boundaries. Immutable and thread-safe.
+ * An experiment prepared for answering: its subject type compiled, its active cohort turned into
+ * bucket boundaries and its variants' values written as JSON. Immutable and thread-safe.
  */
 public final class LiveExperiment {
   private static final BigDecimal BUCKETS = BigDecimal.valueOf(Bucketing.BUCKETS);
@@ -21,6 +24,7 @@ public final class LiveExperiment {
   private final int cohortIndex;
   private final ResourceId[] variants;
   private final int[] boundaries;
+  private final Map<ResourceId, PreparedValue> values;
 
   LiveExperiment(Experiment experiment, SubjectType subjectType) {
     this.experiment = experiment;
@@ -37,10 +41,24 @@ public final class LiveExperiment {
       boundaries[i] =
           cumulative.multiply(BUCKETS).setScale(0, RoundingMode.HALF_UP).intValueExact();
     }
+    Map<ResourceId, PreparedValue> prepared = new HashMap<>();
+    for (Variant variant : experiment.variants()) {
+      prepared.put(variant.id(), PreparedValue.of(experiment.valueOf(variant.id())));
+    }
+    this.values = Map.copyOf(prepared);
   }
 
   public Experiment experiment() {
     return experiment;
+  }
+
+  /**
+   * What a subject given this variant gets ({@link Experiment#valueOf}), prepared once; for an id
+   * that names no variant, its id as a JSON string.
+   */
+  public PreparedValue value(ResourceId variantId) {
+    PreparedValue value = values.get(variantId);
+    return value != null ? value : PreparedValue.of(experiment.valueOf(variantId));
   }
 
   /** The compiled rule of the experiment's subject type. */

@@ -1,5 +1,6 @@
 package dev.allot.resource;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.allot.error.Violation;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -276,6 +277,7 @@ public final class DocumentReader {
       return List.of();
     }
     List<Variant> variants = new ArrayList<>();
+    List<IndexedValue> values = new ArrayList<>();
     Set<ResourceId> seen = new HashSet<>();
     boolean controlSeen = false;
     for (int i = 0; i < items.size(); i++) {
@@ -285,11 +287,13 @@ public final class DocumentReader {
         continue;
       }
       Fields v = item.get();
-      v.refuseOthers(Set.of("id", "isControl", "name", "description"));
+      v.refuseOthers(Set.of("id", "isControl", "name", "description", "value"));
       Optional<ResourceId> id = v.requiredId("id");
       boolean control = v.bool("isControl").orElse(false);
       String name = v.text("name", MAX_NAME).orElse(null);
       String description = v.text("description", MAX_TEXT).orElse(null);
+      JsonNode value = value(v);
+      values.add(v.has("value") && value == null ? null : new IndexedValue(path, value));
       if (id.isEmpty()) {
         continue;
       }
@@ -301,9 +305,87 @@ public final class DocumentReader {
         v.invalid("isControl", "at most one variant is the control");
       }
       controlSeen |= control;
-      variants.add(new Variant(id.get(), control, name, description));
+      variants.add(new Variant(id.get(), control, name, description, value));
     }
+    checkValueTypes(spec, values);
     return variants;
+  }
+
+  /** A variant's value and the path of the variant, as read; the value is null when absent. */
+  private record IndexedValue(String variantPath, JsonNode value) {}
+
+  private static JsonNode value(Fields variant) {
+    if (!variant.has("value")) {
+      return null;
+    }
+    try {
+      return VariantValues.read(variant.raw("value"));
+    } catch (VariantValues.Refused refused) {
+      variant.invalid("value", refused.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * Every value has the type of the first: a client reads one flag of one type whichever variant it
+   * gets. A variant without a value answers its id, a string, so it may only sit beside strings.
+   *
+   * @param values per variant, in order; null where a value was refused (already reported)
+   */
+  private static void checkValueTypes(Fields spec, List<IndexedValue> values) {
+    IndexedValue first = null;
+    for (IndexedValue v : values) {
+      if (v != null && v.value() != null) {
+        first = v;
+        break;
+      }
+    }
+    if (first == null || first.value().isTextual()) {
+      for (IndexedValue v : values) {
+        if (v != null && v.value() != null && !v.value().isTextual()) {
+          spec.violations()
+              .add(
+                  Violation.invalid(
+                      v.variantPath() + ".value",
+                      "must be a string like "
+                          + first.variantPath()
+                          + ".value, is "
+                          + VariantValues.type(v.value())));
+        }
+      }
+      return;
+    }
+    String expected = VariantValues.type(first.value());
+    for (IndexedValue v : values) {
+      if (v == null) {
+        continue;
+      }
+      if (v.value() == null) {
+        spec.violations()
+            .add(
+                Violation.invalid(
+                    v.variantPath() + ".value",
+                    "is required: "
+                        + first.variantPath()
+                        + ".value is "
+                        + expected
+                        + ", and a variant without a value answers its id, a string; give every"
+                        + " variant "
+                        + expected
+                        + " value"));
+      } else if (v.value().getNodeType() != first.value().getNodeType()) {
+        spec.violations()
+            .add(
+                Violation.invalid(
+                    v.variantPath() + ".value",
+                    "must be "
+                        + expected
+                        + " like "
+                        + first.variantPath()
+                        + ".value, is "
+                        + VariantValues.type(v.value())));
+      }
+    }
   }
 
   private static List<Cohort> cohorts(Fields spec, List<?> items, List<Variant> variants) {

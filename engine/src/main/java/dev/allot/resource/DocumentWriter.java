@@ -88,6 +88,9 @@ public final class DocumentWriter {
       v.put("isControl", variant.isControl());
       putIfSet(v, "name", variant.name());
       putIfSet(v, "description", variant.description());
+      if (variant.value() != null) {
+        v.put("value", VariantValues.plain(variant.value()));
+      }
       variants.add(v);
     }
     spec.put("variants", variants);

@@ -1,5 +1,7 @@
 package dev.allot.resource;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +53,19 @@ public record Experiment(
 
   public Optional<Variant> variant(ResourceId id) {
     return variants.stream().filter(v -> v.id().equals(id)).findFirst();
+  }
+
+  /**
+   * What a subject given this variant gets: the variant's value, or its id as a JSON string when it
+   * has none (so also for an id that names no variant of this experiment). Never null; read-only.
+   */
+  public JsonNode valueOf(ResourceId variantId) {
+    for (Variant variant : variants) {
+      if (variant.id().equals(variantId)) {
+        return variant.value() != null ? variant.value() : TextNode.valueOf(variantId.value());
+      }
+    }
+    return TextNode.valueOf(variantId.value());
   }
 
   Experiment withCohorts(List<Cohort> newCohorts) {

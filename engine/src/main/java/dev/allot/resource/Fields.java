@@ -191,12 +191,17 @@ final class Fields {
     return list;
   }
 
+  /** The plain value at {@code key}, unchecked; null when absent or null. */
+  Object raw(String key) {
+    return map.get(key);
+  }
+
   Optional<Fields> child(String key) {
     Object value = map.get(key);
     return value == null ? Optional.empty() : object(value, path(key), violations);
   }
 
-  private static BigDecimal decimalOf(Object value) {
+  static BigDecimal decimalOf(Object value) {
     return switch (value) {
       case BigDecimal d -> d;
       case BigInteger i -> new BigDecimal(i);

@@ -1,8 +1,10 @@
 package dev.allot.server.assignment;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.allot.assignment.Assignment;
 import dev.allot.assignment.AssignmentService;
 import dev.allot.assignment.Decision;
+import dev.allot.assignment.PreparedValue;
 import dev.allot.server.http.Bodies;
 import dev.allot.server.http.Params;
 import io.javalin.http.Context;
@@ -29,13 +31,18 @@ public final class AssignmentHandlers {
     this.getOrMakeCalls = calls(registry, "getOrMake");
     this.getCalls = calls(registry, "get");
     this.bulkCalls = calls(registry, "bulkGetOrMake");
-    this.made =
-        Counter.builder("allot.assignments.made")
-            .description("assignments made: subjects assigned a variant for the first time")
-            .register(registry);
+    this.made = made(registry);
   }
 
-  private static Counter calls(MeterRegistry registry, String call) {
+  /** The count of assignments made, which every call that makes them adds to. */
+  public static Counter made(MeterRegistry registry) {
+    return Counter.builder("allot.assignments.made")
+        .description("assignments made: subjects assigned a variant for the first time")
+        .register(registry);
+  }
+
+  /** The count of one kind of assignment call answered. */
+  public static Counter calls(MeterRegistry registry, String call) {
     return Counter.builder("allot.assignment.calls")
         .tag("call", call)
         .description("assignment calls answered")
@@ -46,16 +53,19 @@ public final class AssignmentHandlers {
 
   record SubjectsRequest(List<String> subjectIds) {}
 
+  /** {@code value} is what the variant stands for: its value, else its id; null without one. */
   record Answer(
       String experimentId,
       String variantId,
+      @JsonSerialize(using = PreparedValueJson.class) PreparedValue value,
       Integer cohortIndex,
       boolean newAssignment,
       String reason) {
-    static Answer of(Decision d) {
+    static Answer of(Decision d, PreparedValue value) {
       return new Answer(
           d.experimentId(),
           d.variantId() == null ? null : d.variantId().value(),
+          value,
           d.cohortIndex(),
           d.newAssignment(),
           d.reason().name());
@@ -79,8 +89,14 @@ public final class AssignmentHandlers {
 
   record Listing(List<Row> assignments, String nextPageToken) {}
 
-  /** Each subject's variant id, null where it has none; in the order the subjects were asked. */
-  record ExperimentAnswers(String experimentId, Map<String, String> assignments) {}
+  /**
+   * Each subject's variant id, and the value it stands for, null where it has none; in the order
+   * the subjects were asked.
+   */
+  record ExperimentAnswers(
+      String experimentId,
+      Map<String, String> assignments,
+      @JsonSerialize(contentUsing = PreparedValueJson.class) Map<String, PreparedValue> values) {}
 
   public void getOrMake(Context ctx) {
     SubjectRequest request = Bodies.read(ctx, SubjectRequest.class);
@@ -110,11 +126,13 @@ public final class AssignmentHandlers {
     }
   }
 
-  private static void answer(Context ctx, SubjectRequest request, List<Decision> decisions) {
-    Bodies.respond(
-        ctx,
-        200,
-        new SubjectAnswers(request.subjectId(), decisions.stream().map(Answer::of).toList()));
+  private void answer(Context ctx, SubjectRequest request, List<Decision> decisions) {
+    Answer[] answers = new Answer[decisions.size()];
+    for (int i = 0; i < answers.length; i++) {
+      Decision d = decisions.get(i);
+      answers[i] = Answer.of(d, assignments.valueOf(d));
+    }
+    Bodies.respond(ctx, 200, new SubjectAnswers(request.subjectId(), List.of(answers)));
   }
 
   public void getOrMakeMany(Context ctx) {
@@ -124,10 +142,13 @@ public final class AssignmentHandlers {
     bulkCalls.increment();
     made.increment(decisions.values().stream().filter(Decision::newAssignment).count());
     Map<String, String> variants = new LinkedHashMap<>();
-    decisions.forEach((subject, d) ->
-        variants.put(subject, d.variantId() == null ? null : d.variantId().value()));
+    Map<String, PreparedValue> values = new LinkedHashMap<>();
+    decisions.forEach((subject, d) -> {
+      variants.put(subject, d.variantId() == null ? null : d.variantId().value());
+      values.put(subject, assignments.valueOf(d));
+    });
     Bodies.respond(
-        ctx, 200, new ExperimentAnswers(experimentId.toUpperCase(Locale.ROOT), variants));
+        ctx, 200, new ExperimentAnswers(experimentId.toUpperCase(Locale.ROOT), variants, values));
   }
 
   public void list(Context ctx) {

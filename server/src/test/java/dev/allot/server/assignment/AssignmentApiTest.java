@@ -53,7 +53,7 @@ class AssignmentApiTest {
         .isEqualTo(
             parseJson(
                 """
-                {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": "%s", "cohortIndex": 1,
+                {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": "%1$s", "value": "%1$s", "cohortIndex": 1,
                   "newAssignment": true, "reason": "ASSIGNED"}]}\
                 """
                     .formatted(variant)));
@@ -73,7 +73,7 @@ class AssignmentApiTest {
         .isEqualTo(
             parseJson(
                 """
-                {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": "%s", "cohortIndex": 1,
+                {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": "%1$s", "value": "%1$s", "cohortIndex": 1,
                   "newAssignment": false, "reason": "EXISTING"}]}\
                 """
                     .formatted(first.get("variantId").asText())));
@@ -128,7 +128,7 @@ class AssignmentApiTest {
         .isEqualTo(
             parseJson(
                 """
-                {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": null, "cohortIndex": null,
+                {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": null, "value": null, "cohortIndex": null,
                   "newAssignment": false, "reason": "NOT_ASSIGNED"}]}\
                 """));
     assertThat(stored(server, "home-cta")).isEmpty();
@@ -147,7 +147,7 @@ class AssignmentApiTest {
         .isEqualTo(
             parseJson(
                 """
-                {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": "%s", "cohortIndex": 1,
+                {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": "%1$s", "value": "%1$s", "cohortIndex": 1,
                   "newAssignment": false, "reason": "EXISTING"}]}\
                 """
                     .formatted(made.get("variantId").asText())));
@@ -158,7 +158,7 @@ class AssignmentApiTest {
     server.applied(experiment("home-cta").status("winner_declared").winner("treatment").yaml());
     String winner =
         """
-        {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": "TREATMENT",
+        {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": "TREATMENT", "value": "TREATMENT",
           "cohortIndex": null, "newAssignment": false, "reason": "WINNER"}]}\
         """;
 
@@ -197,7 +197,7 @@ class AssignmentApiTest {
             .yaml());
     String notActive =
         """
-        {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": null, "cohortIndex": null,
+        {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": null, "value": null, "cohortIndex": null,
           "newAssignment": false, "reason": "NOT_ACTIVE"}]}\
         """;
 
@@ -228,7 +228,7 @@ class AssignmentApiTest {
     server.applied(experiment("home-cta").subjectType("device").yaml());
     String invalid =
         """
-        {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": null, "cohortIndex": null,
+        {"subjectId": "user_1", "assignments": [{"experimentId": "HOME-CTA", "variantId": null, "value": null, "cohortIndex": null,
           "newAssignment": false, "reason": "INVALID_SUBJECT"}]}\
         """;
 
@@ -274,7 +274,7 @@ class AssignmentApiTest {
   void getOrMakeAndGet_unknownExperiment_answerNotFoundWithTheIdInUpperCase(String experimentId) {
     String notFound =
         """
-        {"subjectId": "user_1", "assignments": [{"experimentId": %s, "variantId": null, "cohortIndex": null,
+        {"subjectId": "user_1", "assignments": [{"experimentId": %s, "variantId": null, "value": null, "cohortIndex": null,
           "newAssignment": false, "reason": "NOT_FOUND"}]}\
         """
             .formatted(TestServer.json(experimentId.toUpperCase(java.util.Locale.ROOT)));
@@ -321,11 +321,11 @@ class AssignmentApiTest {
             parseJson(
                 """
                 {"subjectId": "user_1", "assignments": [
-                  {"experimentId": "NOPE", "variantId": null, "cohortIndex": null, "newAssignment": false, "reason": "NOT_FOUND"},
-                  {"experimentId": "DRAFT-ONE", "variantId": null, "cohortIndex": null, "newAssignment": false, "reason": "NOT_ACTIVE"},
-                  {"experimentId": "HOME-CTA", "variantId": "%s", "cohortIndex": 1, "newAssignment": true, "reason": "ASSIGNED"},
-                  {"experimentId": "DECIDED", "variantId": "CONTROL", "cohortIndex": null, "newAssignment": false, "reason": "WINNER"},
-                  {"experimentId": "DEVICES-ONLY", "variantId": null, "cohortIndex": null, "newAssignment": false,
+                  {"experimentId": "NOPE", "variantId": null, "value": null, "cohortIndex": null, "newAssignment": false, "reason": "NOT_FOUND"},
+                  {"experimentId": "DRAFT-ONE", "variantId": null, "value": null, "cohortIndex": null, "newAssignment": false, "reason": "NOT_ACTIVE"},
+                  {"experimentId": "HOME-CTA", "variantId": "%1$s", "value": "%1$s", "cohortIndex": 1, "newAssignment": true, "reason": "ASSIGNED"},
+                  {"experimentId": "DECIDED", "variantId": "CONTROL", "value": "CONTROL", "cohortIndex": null, "newAssignment": false, "reason": "WINNER"},
+                  {"experimentId": "DEVICES-ONLY", "variantId": null, "value": null, "cohortIndex": null, "newAssignment": false,
                    "reason": "INVALID_SUBJECT"}]}\
                 """
                     .formatted(variant)));
@@ -493,7 +493,7 @@ class AssignmentApiTest {
         .isEqualTo(
             parseJson(
                 """
-                {"experimentId": "HOME-CTA", "assignments": {"%s": "CONTROL"}}\
+                {"experimentId": "HOME-CTA", "assignments": {"%1$s": "CONTROL"}, "values": {"%1$s": "CONTROL"}}\
                 """
                     .formatted(subject)));
     assertThat(stored(server, "home-cta").get(subject).get("cohortIndex").asInt()).isEqualTo(1);
@@ -523,7 +523,8 @@ class AssignmentApiTest {
         .isEqualTo(
             parseJson(
                 """
-                {"experimentId": "HOME-CTA", "assignments": {"a": "TREATMENT", "b": "TREATMENT"}}\
+                {"experimentId": "HOME-CTA", "assignments": {"a": "TREATMENT", "b": "TREATMENT"},
+                 "values": {"a": "TREATMENT", "b": "TREATMENT"}}\
                 """));
     assertThat(stored(server, "home-cta")).isEmpty();
   }
@@ -538,7 +539,7 @@ class AssignmentApiTest {
         .isEqualTo(
             parseJson(
                 """
-                {"experimentId": "HOME-CTA", "assignments": {"a": null, "b": null}}\
+                {"experimentId": "HOME-CTA", "assignments": {"a": null, "b": null}, "values": {"a": null, "b": null}}\
                 """));
     assertThat(stored(server, "home-cta")).isEmpty();
   }
@@ -554,7 +555,8 @@ class AssignmentApiTest {
         .isEqualTo(
             parseJson(
                 """
-                {"experimentId": "HOME-CTA", "assignments": {"user_1": null, "%s": "%s"}}\
+                {"experimentId": "HOME-CTA", "assignments": {"user_1": null, "%1$s": "%2$s"},
+                 "values": {"user_1": null, "%1$s": "%2$s"}}\
                 """
                     .formatted(UUID_SUBJECT, defaultVariantFor("home-cta", UUID_SUBJECT))));
     assertThat(stored(server, "home-cta")).containsOnlyKeys(UUID_SUBJECT);

@@ -41,9 +41,9 @@ class WireShapeTest {
         .matches(
             """
             \\{"subjectId":"user_1","assignments":\\[\
-            \\{"experimentId":"HOME-CTA","variantId":"(CONTROL|TREATMENT)","cohortIndex":1,"newAssignment":true,\
+            \\{"experimentId":"HOME-CTA","variantId":"(CONTROL|TREATMENT)","value":"(CONTROL|TREATMENT)","cohortIndex":1,"newAssignment":true,\
             "reason":"ASSIGNED"},\
-            \\{"experimentId":"NOPE","variantId":null,"cohortIndex":null,"newAssignment":false,"reason":"NOT_FOUND"}]}
+            \\{"experimentId":"NOPE","variantId":null,"value":null,"cohortIndex":null,"newAssignment":false,"reason":"NOT_FOUND"}]}
             """);
   }
 
@@ -60,7 +60,8 @@ class WireShapeTest {
     assertThat(response.body())
         .matches(
             """
-            \\{"experimentId":"HOME-CTA","assignments":\\{"b":"(CONTROL|TREATMENT)","a":"(CONTROL|TREATMENT)"}}
+            \\{"experimentId":"HOME-CTA","assignments":\\{"b":"(CONTROL|TREATMENT)","a":"(CONTROL|TREATMENT)"},\
+            "values":\\{"b":"(CONTROL|TREATMENT)","a":"(CONTROL|TREATMENT)"}}
             """);
   }
 
