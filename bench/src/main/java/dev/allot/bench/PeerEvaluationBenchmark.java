@@ -1,5 +1,6 @@
 package dev.allot.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.flagsmith.FlagsmithClient;
 import com.flagsmith.config.FlagsmithConfig;
 import com.flagsmith.exceptions.FlagsmithClientError;
@@ -14,6 +15,12 @@ import com.optimizely.ab.OptimizelyUserContext;
 import com.optimizely.ab.event.NoopEventHandler;
 import com.optimizely.ab.optimizelydecision.OptimizelyDecideOption;
 import dev.allot.assignment.Bucketing;
+import dev.allot.client.AllotClient;
+import dev.allot.events.ExposureService;
+import dev.allot.server.Allot;
+import dev.allot.server.AllotConfig;
+import dev.allot.storage.DatabaseOptions;
+import dev.allot.storage.Durability;
 import dev.openfeature.contrib.providers.flagd.Config;
 import dev.openfeature.contrib.providers.flagd.FlagdOptions;
 import dev.openfeature.contrib.providers.flagd.FlagdProvider;
@@ -27,10 +34,17 @@ import io.getunleash.util.UnleashConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +88,8 @@ public class PeerEvaluationBenchmark {
   /** What a peer answers when it cannot evaluate the flag: never one of the two variants. */
   private static final String FALLBACK = "fallback";
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   /** The subject ids, never written after class initialization. */
   private static final String[] IDS = subjectIds();
 
@@ -99,6 +115,115 @@ public class PeerEvaluationBenchmark {
     String nextId() {
       return IDS[nextIndex()];
     }
+  }
+
+  // --- Allot's client, answering from its cache ---------------------------------------------
+
+  @State(Scope.Benchmark)
+  public static class AllotClientPeer {
+    private static final String ADMIN_TOKEN = "bench-admin-token-0123456789";
+    private static final int WARMING_THREADS = 8;
+
+    AllotClient client;
+    private BenchDatabase.Sqlite store;
+
+    /**
+     * Starts Allot in this JVM on a free port, applies the experiment, has the client ask for every
+     * subject once (so each is cached), then stops Allot: every answer measured afterwards must
+     * come from the cache, and the split check below proves it by finding no answer made without
+     * Allot.
+     */
+    @Setup(Level.Trial)
+    public void start() throws IOException, InterruptedException {
+      store = BenchDatabase.Sqlite.create();
+      try (Allot allot =
+          Allot.start(
+              new AllotConfig(
+                  "127.0.0.1",
+                  0,
+                  store.dataDir(),
+                  Optional.empty(),
+                  DatabaseOptions.of(Durability.PROCESS),
+                  Optional.of(ADMIN_TOKEN),
+                  ExposureService.DEFAULT_PROPERTY_KEY_LIMIT,
+                  false,
+                  Optional.empty(),
+                  Optional.empty()))) {
+        URI base = URI.create("http://127.0.0.1:" + allot.port());
+        post(base, "/v1/resources:apply", EmbeddedAllot.experimentDocument());
+        // Assigned in bulk first, so the client's one call per subject below finds them made.
+        for (int from = 0; from < SUBJECTS; from += 1_000) {
+          post(
+              base,
+              "/v1/experiments/" + EmbeddedAllot.EXPERIMENT + "/assignments:getOrMake",
+              Map.of("subjectIds", List.of(IDS).subList(from, Math.min(from + 1_000, SUBJECTS))));
+        }
+        client =
+            AllotClient.builder(base)
+                .token(ADMIN_TOKEN)
+                // Twice the subjects and more: the cache's young generation, half of it, holds them
+                // all, so no hit is a copy from the old generation.
+                .cacheSize(4 * SUBJECTS)
+                // Not while measured (Allot is stopped by then anyway).
+                .statePollInterval(Duration.ofHours(1))
+                .build();
+        warm();
+      }
+      requireEvenSplit(
+          "Allot's client", i -> client.getOrMake(EmbeddedAllot.EXPERIMENT, IDS[i]).variantId());
+      AllotClient.Stats stats = client.stats();
+      if (stats.errors() != 0 || stats.cachedAssignments() != SUBJECTS) {
+        throw new IllegalStateException(
+            "Allot's client must answer every subject from its cache, but " + stats);
+      }
+    }
+
+    private void warm() throws InterruptedException {
+      Thread[] threads = new Thread[WARMING_THREADS];
+      for (int t = 0; t < WARMING_THREADS; t++) {
+        int first = t;
+        threads[t] =
+            Thread.ofPlatform()
+                .start(() -> {
+                  for (int i = first; i < SUBJECTS; i += WARMING_THREADS) {
+                    client.getOrMake(EmbeddedAllot.EXPERIMENT, IDS[i]);
+                  }
+                });
+      }
+      for (Thread thread : threads) {
+        thread.join();
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() throws IOException {
+      client.close();
+      store.close();
+    }
+
+    /** A setup call to Allot as the admin; anything but a 200 fails the setup. */
+    private static void post(URI base, String path, Object body)
+        throws IOException, InterruptedException {
+      try (HttpClient http = HttpClient.newHttpClient()) {
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(base.resolve(path))
+                    .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+          throw new IllegalStateException(
+              "Allot answered " + response.statusCode() + " to " + path + ": " + response.body());
+        }
+      }
+    }
+  }
+
+  @Benchmark
+  public String allotClientCached(AllotClientPeer peer, Cursor cursor) {
+    return peer.client.getOrMake(EmbeddedAllot.EXPERIMENT, cursor.nextId()).variantId();
   }
 
   // --- Allot's engine: bucketing alone, for reference ---------------------------------------
@@ -365,13 +490,15 @@ public class PeerEvaluationBenchmark {
   // --- shared ---------------------------------------------------------------------------------
 
   /**
-   * Asks {@code variantOf} for every subject and fails unless it answered only the two variants,
-   * each for 48 % to 52 % of the subjects (a fair 50/50 split of 100,000 lands within 0.5 %).
+   * Asks {@code variantOf} for every subject and fails unless it answered only the two variants (in
+   * any case), each for 48 % to 52 % of the subjects (a fair 50/50 split of 100,000 lands within
+   * 0.5 %).
    */
   static void requireEvenSplit(String peer, IntFunction<String> variantOf) {
     TreeMap<String, Integer> counts = new TreeMap<>();
     for (int i = 0; i < SUBJECTS; i++) {
-      counts.merge(String.valueOf(variantOf.apply(i)), 1, Integer::sum);
+      // Lower case: Allot answers its variant ids in capitals (CONTROL).
+      counts.merge(String.valueOf(variantOf.apply(i)).toLowerCase(Locale.ROOT), 1, Integer::sum);
     }
     int low = SUBJECTS * 48 / 100;
     int high = SUBJECTS * 52 / 100;
