@@ -56,7 +56,7 @@ public final class AllotClient implements AutoCloseable {
   private final Duration closeTimeout;
   private final LongAdder errors = new LongAdder();
   private volatile ExperimentStates states = ExperimentStates.NONE;
-  private volatile long unreachableUntilNanos;
+  private volatile long unreachableUntilNanos = System.nanoTime();
   private volatile boolean unreachable;
   private volatile boolean closed;
 
