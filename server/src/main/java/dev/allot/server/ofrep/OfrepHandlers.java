@@ -2,6 +2,8 @@ package dev.allot.server.ofrep;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.allot.assignment.AssignmentService;
 import dev.allot.assignment.Catalog;
 import dev.allot.assignment.Decision;
@@ -51,7 +53,7 @@ public final class OfrepHandlers {
    * not active, so that the client answers its code's default.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Evaluation(String key, Object value, String reason, String variant, Metadata metadata) {}
+  record Evaluation(String key, JsonNode value, String reason, String variant, Metadata metadata) {}
 
   /**
    * What Allot adds about the evaluation. Values that would be null are left out: OFREP's metadata
@@ -176,9 +178,15 @@ public final class OfrepHandlers {
         + type;
   }
 
-  /** The variant's value: for now its id, the value of a variant that declares none. */
-  private static Object value(Decision d) {
-    return d.variantId().value();
+  /**
+   * The variant's value, or its id as a JSON string for a variant that declares none. A decision
+   * names an experiment of the catalog; should a newer snapshot lack it, the id stands in.
+   */
+  private JsonNode value(Decision d) {
+    LiveExperiment live = catalog.current().get(d.experimentId());
+    return live == null
+        ? TextNode.valueOf(d.variantId().value())
+        : live.experiment().valueOf(d.variantId());
   }
 
   private static byte[] json(Object body) {

@@ -101,6 +101,28 @@ class OfrepApiTest {
     assertThat(properties).isEqualTo(parseJson("{\"[Experiment] HOME-CTA\": \"" + variant + "\"}"));
   }
 
+  /** A JSON document of an active experiment whose CONTROL and TREATMENT have these values. */
+  @SuppressWarnings("unchecked")
+  static String withValues(String id, Object control, Object treatment) {
+    Map<String, Object> tree = experiment(id).tree();
+    List<Map<String, Object>> variants =
+        (List<Map<String, Object>>) ((Map<String, Object>) tree.get("spec")).get("variants");
+    variants.get(0).put("value", control);
+    variants.get(1).put("value", treatment);
+    return TestServer.json(tree);
+  }
+
+  @Test
+  void variantWithAValue_answersTheValue() {
+    server.applyJson(withValues("theme", Map.of("color", "blue"), Map.of("color", "green")));
+
+    JsonNode answer = evaluate("theme", "user-1").json();
+
+    String color = answer.get("variant").asText().equals("TREATMENT") ? "green" : "blue";
+    assertThat(answer.get("value")).isEqualTo(parseJson("{\"color\": \"" + color + "\"}"));
+    assertThat(answer.get("reason").asText()).isEqualTo("SPLIT");
+  }
+
   @Test
   void declaredWinner_isStatic_whateverTheSubject() {
     Response answer = evaluate("pricing", "user-1");
