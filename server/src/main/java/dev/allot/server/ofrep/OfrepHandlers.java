@@ -2,14 +2,15 @@ package dev.allot.server.ofrep;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.allot.assignment.AssignmentService;
 import dev.allot.assignment.Catalog;
 import dev.allot.assignment.Decision;
 import dev.allot.assignment.LiveExperiment;
+import dev.allot.assignment.PreparedValue;
 import dev.allot.resource.ResourceStatus;
 import dev.allot.server.assignment.AssignmentHandlers;
+import dev.allot.server.assignment.PreparedValueJson;
 import dev.allot.server.http.Bodies;
 import dev.allot.server.ofrep.OfrepError.Code;
 import io.javalin.http.Context;
@@ -53,7 +54,12 @@ public final class OfrepHandlers {
    * not active, so that the client answers its code's default.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Evaluation(String key, JsonNode value, String reason, String variant, Metadata metadata) {}
+  record Evaluation(
+      String key,
+      @JsonSerialize(using = PreparedValueJson.class) PreparedValue value,
+      String reason,
+      String variant,
+      Metadata metadata) {}
 
   /**
    * What Allot adds about the evaluation. Values that would be null are left out: OFREP's metadata
@@ -179,14 +185,11 @@ public final class OfrepHandlers {
   }
 
   /**
-   * The variant's value, or its id as a JSON string for a variant that declares none. A decision
-   * names an experiment of the catalog; should a newer snapshot lack it, the id stands in.
+   * The variant's value, or its id as a JSON string for a variant that declares none, as getOrMake
+   * answers it.
    */
-  private JsonNode value(Decision d) {
-    LiveExperiment live = catalog.current().get(d.experimentId());
-    return live == null
-        ? TextNode.valueOf(d.variantId().value())
-        : live.experiment().valueOf(d.variantId());
+  private PreparedValue value(Decision d) {
+    return assignments.valueOf(d);
   }
 
   private static byte[] json(Object body) {
