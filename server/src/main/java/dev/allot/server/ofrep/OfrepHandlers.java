@@ -49,6 +49,9 @@ public final class OfrepHandlers {
     this.made = AssignmentHandlers.made(registry);
   }
 
+  /** What one flag answers: its evaluation, or why it has none. */
+  sealed interface FlagAnswer permits Evaluation, OfrepError.Body {}
+
   /**
    * One evaluation's answer; {@code value} and {@code variant} are left out when the experiment is
    * not active, so that the client answers its code's default.
@@ -59,7 +62,8 @@ public final class OfrepHandlers {
       @JsonSerialize(using = PreparedValueJson.class) PreparedValue value,
       String reason,
       String variant,
-      Metadata metadata) {}
+      Metadata metadata)
+      implements FlagAnswer {}
 
   /**
    * What Allot adds about the evaluation. Values that would be null are left out: OFREP's metadata
@@ -72,7 +76,7 @@ public final class OfrepHandlers {
    * The bulk answer: each flag's evaluation ({@link Evaluation}) or failure ({@link
    * OfrepError.Body}).
    */
-  record Flags(List<Object> flags) {}
+  record Flags(List<FlagAnswer> flags) {}
 
   /** {@code POST /ofrep/v1/evaluate/flags/{key}}. */
   public void evaluate(Context ctx) {
@@ -101,7 +105,7 @@ public final class OfrepHandlers {
   public void evaluateAll(Context ctx) {
     String subjectId = TargetingKey.read(ctx, null);
     List<String> ids = flagKeys(catalog.current());
-    List<Object> flags = new ArrayList<>(ids.size());
+    List<FlagAnswer> flags = new ArrayList<>(ids.size());
     for (int from = 0; from < ids.size(); from += AssignmentService.MAX_EXPERIMENTS) {
       List<String> some =
           ids.subList(from, Math.min(ids.size(), from + AssignmentService.MAX_EXPERIMENTS));
@@ -145,7 +149,7 @@ public final class OfrepHandlers {
    * archived is {@code DISABLED}, without a value. {@code withNewAssignment} is false for the bulk
    * answer, whose body must not change between two polls that found the same variants.
    */
-  private Object answer(String key, Decision d, boolean withNewAssignment) {
+  private FlagAnswer answer(String key, Decision d, boolean withNewAssignment) {
     return switch (d.reason()) {
       case ASSIGNED, EXISTING ->
           new Evaluation(
