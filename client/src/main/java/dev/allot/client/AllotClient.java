@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -83,7 +82,7 @@ public final class AllotClient implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("allot-experiment-states").daemon().factory());
     long interval = b.statePollInterval.toNanos();
-    poller.scheduleWithFixedDelay(this::pollStates, 0, interval, TimeUnit.NANOSECONDS);
+    var unused = poller.scheduleWithFixedDelay(this::pollStates, 0, interval, TimeUnit.NANOSECONDS);
   }
 
   /** A builder for a client of the Allot at {@code baseUri} ({@code http://host:8080}). */
@@ -295,7 +294,9 @@ public final class AllotClient implements AutoCloseable {
       markReachable();
       applyStates();
     } catch (Transport.UnreachableException e) {
-      markUnreachable(e.getMessage());
+      if (!closed) {
+        markUnreachable(e.getMessage());
+      }
     } catch (RuntimeException | IOException e) {
       // Never let one bad answer stop the polling.
       LOG.log(Level.WARNING, "could not read the experiment states", e);
@@ -307,8 +308,7 @@ public final class AllotClient implements AutoCloseable {
     Map<String, ExperimentState> byId = new HashMap<>();
     for (JsonNode e : root.path("experiments")) {
       Map<String, JsonNode> values = new HashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = e.path("values").fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
+      for (Map.Entry<String, JsonNode> field : e.path("values").properties()) {
         values.put(field.getKey(), field.getValue());
       }
       String id = e.path("experimentId").asText();

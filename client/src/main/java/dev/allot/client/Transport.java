@@ -45,6 +45,8 @@ final class Transport {
   }
 
   /** A response: its status, body and headers. */
+  // Read once by the caller, never compared or hashed: the array's identity equality is harmless.
+  @SuppressWarnings("ArrayRecordComponent")
   record Response(int status, byte[] body, HttpHeaders headers) {
     boolean ok() {
       return status >= 200 && status < 300;
