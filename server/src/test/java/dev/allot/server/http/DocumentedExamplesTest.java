@@ -6,26 +6,14 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.networknt.schema.Error;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SchemaRegistryConfig;
-import com.networknt.schema.dialect.Dialect;
-import com.networknt.schema.dialect.Dialects;
-import com.networknt.schema.keyword.NonValidationKeyword;
 import dev.allot.server.http.CurlExamples.Example;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,33 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DocumentedExamplesTest {
   private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
-  private static final String DOCUMENT_IRI = "https://allot.invalid/openapi.json";
-  private static final JsonNode DOCUMENT = document();
-  private static final SchemaRegistry SCHEMAS =
-      SchemaRegistry.withDialect(
-          // The document's own fields around its schemas are no schema keywords: known, not
-          // warned about.
-          Dialect.builder(Dialects.getOpenApi31())
-              .keywords(
-                  Stream.of(
-                          "openapi",
-                          "info",
-                          "jsonSchemaDialect",
-                          "servers",
-                          "security",
-                          "tags",
-                          "paths",
-                          "webhooks",
-                          "components",
-                          "externalDocs")
-                      .map(NonValidationKeyword::new)
-                      .toList())
-              .build(),
-          builder ->
-              builder
-                  .schemas(Map.of(DOCUMENT_IRI, DOCUMENT.toString()))
-                  .schemaRegistryConfig(
-                      SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
 
   @Test
   void readmeExamples_fitTheDocument_andShowTheirAnswersWhole() {
@@ -135,12 +96,11 @@ class DocumentedExamplesTest {
     int bodies = 0;
     int answers = 0;
     for (Example example : curls.examples()) {
-      Optional<String> operation = operation(example.method(), example.path());
+      Optional<String> operation = OpenApiSchemas.operation(example.method(), example.path());
       if (operation.isEmpty()) {
         problems.add(example + ": the document describes no such route");
         continue;
       }
-      JsonNode node = at(operation.get());
       Optional<JsonNode> answer = Optional.empty();
       if (example.answer().isPresent()) {
         answer = parseFirstValue(example.answer().get());
@@ -152,14 +112,13 @@ class DocumentedExamplesTest {
       if (example.body().isPresent() && !refusal) {
         String content =
             example.contentType().contains("yaml") ? "application/yaml" : "application/json";
-        String schema = operation.get() + "/requestBody/content/" + escape(content) + "/schema";
-        if (node.path("requestBody").isMissingNode()) {
-          problems.add(example + ": sends a body; the document says the route takes none");
-        } else if (at(schema).isMissingNode()) {
-          problems.add(example + ": sends " + content + "; the document does not say it takes it");
+        Optional<String> schema = OpenApiSchemas.requestSchema(operation.get(), content);
+        if (schema.isEmpty()) {
+          problems.add(example + ": sends " + content + "; the document says the route takes none");
         } else {
           for (JsonNode body : parse(example.body().get(), content)) {
-            problems.addAll(validate(example, "body", schema, body));
+            OpenApiSchemas.problems(schema.get(), body)
+                .forEach(p -> problems.add(example + ": the body does not fit " + p));
           }
           bodies++;
         }
@@ -178,24 +137,18 @@ class DocumentedExamplesTest {
    */
   private static List<String> checkAnswer(
       Example example, String operation, JsonNode answer, boolean refusal) {
-    Predicate<String> ofItsKind = status -> refusal != status.startsWith("2");
     List<String> failures = new ArrayList<>();
-    List<String> statuses = new ArrayList<>();
-    at(operation).path("responses").fieldNames().forEachRemaining(statuses::add);
-    for (String status : statuses) {
-      if (!ofItsKind.test(status)) {
+    for (String status : OpenApiSchemas.statuses(operation)) {
+      Optional<String> schema = OpenApiSchemas.responseSchema(operation, status);
+      if (refusal == status.startsWith("2") || schema.isEmpty()) {
         continue;
       }
-      String schema =
-          responseOf(operation + "/responses/" + status) + "/content/application~1json/schema";
-      if (at(schema).isMissingNode()) {
-        continue;
-      }
-      List<String> errors = validate(example, "answer as " + status, schema, answer);
-      if (errors.isEmpty()) {
+      List<String> problems = OpenApiSchemas.problems(schema.get(), answer);
+      if (problems.isEmpty()) {
         return List.of();
       }
-      failures.addAll(errors);
+      problems.forEach(
+          p -> failures.add(example + ": the answer as " + status + " does not fit " + p));
     }
     if (failures.isEmpty()) {
       return List.of(example + ": the document has no JSON response the answer could be");
@@ -207,70 +160,6 @@ class DocumentedExamplesTest {
   private static boolean isRefusal(JsonNode answer) {
     return answer.path("error").isTextual() && answer.has("message")
         || answer.path("code").isInt() && answer.path("code").asInt() != 200;
-  }
-
-  private static List<String> validate(
-      Example example, String what, String pointer, JsonNode value) {
-    List<String> problems = new ArrayList<>();
-    for (Error error : schema(pointer).validate(value)) {
-      problems.add(example + ": the " + what + " does not fit " + pointer + ": " + error);
-    }
-    return problems;
-  }
-
-  /**
-   * The schema at {@code pointer}; a schema that only refers to a component is that component, so
-   * that its errors name it.
-   */
-  private static Schema schema(String pointer) {
-    JsonNode node = at(pointer);
-    String ref = node.path("$ref").asText();
-    String at = node.size() == 1 && ref.startsWith("#/") ? ref.substring(1) : pointer;
-    return SCHEMAS.getSchema(SchemaLocation.of(DOCUMENT_IRI + "#" + encode(at)));
-  }
-
-  /** The pointer of a response, following its reference to a component response. */
-  private static String responseOf(String pointer) {
-    String ref = at(pointer).path("$ref").asText();
-    return ref.startsWith("#/") ? ref.substring(1) : pointer;
-  }
-
-  private static JsonNode at(String pointer) {
-    return DOCUMENT.at(pointer);
-  }
-
-  /**
-   * The pointer to the operation of {@code method} on the documented path that {@code path} is an
-   * instance of: a literal path before one with parameters ({@code /v1/assignmentTables/{id}:run}
-   * takes {@code .../T1:run}, {@code /v1/assignmentTables/{id}} takes {@code .../T1}).
-   */
-  static Optional<String> operation(String method, String path) {
-    String lower = method.toLowerCase(java.util.Locale.ROOT);
-    List<String> templates = new ArrayList<>();
-    DOCUMENT.path("paths").fieldNames().forEachRemaining(templates::add);
-    return templates.stream()
-        .filter(template -> DOCUMENT.path("paths").path(template).has(lower))
-        .filter(template -> path.matches(regex(template)))
-        .min(java.util.Comparator.comparingLong(t -> t.chars().filter(c -> c == '{').count()))
-        .map(template -> "/paths/" + escape(template) + "/" + lower);
-  }
-
-  private static String regex(String template) {
-    StringBuilder regex = new StringBuilder();
-    for (String part : template.split("(?=\\{)|(?<=})")) {
-      regex.append(part.startsWith("{") ? "[^/:]+" : java.util.regex.Pattern.quote(part));
-    }
-    return regex + "/?";
-  }
-
-  /** A JSON pointer's escaping of one reference token. */
-  private static String escape(String token) {
-    return token.replace("~", "~0").replace("/", "~1");
-  }
-
-  /** A pointer as a URI fragment: the characters a fragment may not hold, percent-encoded. */
-  private static String encode(String pointer) {
-    return pointer.replace("{", "%7B").replace("}", "%7D");
   }
 
   private static List<JsonNode> parse(String body, String content) {
@@ -304,14 +193,6 @@ class DocumentedExamplesTest {
               .readValue(parser));
     } catch (IOException e) {
       return Optional.empty();
-    }
-  }
-
-  private static JsonNode document() {
-    try (InputStream in = OpenApiDocument.class.getResourceAsStream(OpenApiDocument.RESOURCE)) {
-      return new YAMLMapper().readTree(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -101,6 +101,28 @@ class OfrepApiTest {
     assertThat(properties).isEqualTo(parseJson("{\"[Experiment] HOME-CTA\": \"" + variant + "\"}"));
   }
 
+  /** A JSON document of an active experiment whose CONTROL and TREATMENT have these values. */
+  @SuppressWarnings("unchecked")
+  static String withValues(String id, Object control, Object treatment) {
+    Map<String, Object> tree = experiment(id).tree();
+    List<Map<String, Object>> variants =
+        (List<Map<String, Object>>) ((Map<String, Object>) tree.get("spec")).get("variants");
+    variants.get(0).put("value", control);
+    variants.get(1).put("value", treatment);
+    return TestServer.json(tree);
+  }
+
+  @Test
+  void variantWithAValue_answersTheValue() {
+    server.applyJson(withValues("theme", Map.of("color", "blue"), Map.of("color", "green")));
+
+    JsonNode answer = evaluate("theme", "user-1").json();
+
+    String color = answer.get("variant").asText().equals("TREATMENT") ? "green" : "blue";
+    assertThat(answer.get("value")).isEqualTo(parseJson("{\"color\": \"" + color + "\"}"));
+    assertThat(answer.get("reason").asText()).isEqualTo("SPLIT");
+  }
+
   @Test
   void declaredWinner_isStatic_whateverTheSubject() {
     Response answer = evaluate("pricing", "user-1");
@@ -278,6 +300,21 @@ class OfrepApiTest {
     assertThat(get.json().get("error").asText()).isEqualTo("method_not_allowed");
     assertThat(nowhere.status()).isEqualTo(404);
     assertThat(nowhere.json().get("error").asText()).isEqualTo("not_found");
+  }
+
+  @Test
+  void evaluations_areCountedAsAssignmentCalls_withTheAssignmentsTheyMake() {
+    evaluate("home-cta", "user-1");
+    evaluate("home-cta", "user-1");
+    server.post(FLAGS, ADMIN_TOKEN, "application/json", context("user-2"));
+
+    String metrics = server.get("/metrics", null).body();
+
+    assertThat(metrics.lines())
+        .contains(
+            "allot_assignment_calls_total{call=\"ofrep\"} 2.0",
+            "allot_assignment_calls_total{call=\"ofrepBulk\"} 1.0",
+            "allot_assignments_made_total 2.0");
   }
 
   // --- bulk ---

@@ -216,6 +216,41 @@ abstract class OfrepProviderContract {
   }
 
   @Test
+  void booleanValues_areAnsweredAsBooleans() {
+    server().applyJson(OfrepApiTest.withValues("checkout", false, true));
+    Client client = client(ADMIN_TOKEN);
+
+    FlagEvaluationDetails<Boolean> details =
+        client.getBooleanDetails("checkout", false, subject("user-1"));
+
+    String stored =
+        AssignmentCalls.stored(server(), "checkout").get("user-1").get("variantId").asText();
+    assertThat(details.getErrorCode()).isNull();
+    assertThat(details.getVariant()).isEqualTo(stored);
+    assertThat(details.getValue()).isEqualTo(stored.equals("TREATMENT"));
+    assertThat(details.getReason()).isEqualTo("SPLIT");
+  }
+
+  @Test
+  void objectValues_areAnsweredAsStructures() {
+    server()
+        .applyJson(
+            OfrepApiTest.withValues(
+                "theme",
+                Map.of("color", "blue", "size", 12),
+                Map.of("color", "green", "size", 14)));
+
+    FlagEvaluationDetails<Value> details =
+        client(ADMIN_TOKEN).getObjectDetails("theme", new Value("default"), subject("user-1"));
+
+    String expected = details.getVariant().equals("TREATMENT") ? "green" : "blue";
+    assertThat(details.getErrorCode()).isNull();
+    assertThat(details.getValue().asStructure().getValue("color").asString()).isEqualTo(expected);
+    assertThat(details.getValue().asStructure().getValue("size").asInteger())
+        .isEqualTo(expected.equals("green") ? 14 : 12);
+  }
+
+  @Test
   void valueOfAnotherType_isATypeMismatch_withTheDefault() {
     FlagEvaluationDetails<Boolean> details =
         client(ADMIN_TOKEN).getBooleanDetails("pricing", false, subject("user-1"));
