@@ -3,7 +3,8 @@
 # GET /healthz (the ceiling), getOrMake for repeat subjects and getOrMake for new subjects.
 #   bench/http.sh                      # 64 connections, 20 s per case
 #   DURATION=30s CONNECTIONS=128 bench/http.sh
-#   CASES=new bench/http.sh            # only some of the cases: healthz repeat new events
+#   CASES=new bench/http.sh            # only some of the cases: healthz repeat new events ofrep
+#   CASES="repeat ofrep" bench/http.sh # OFREP's evaluation of one flag against getOrMake, same subjects (ofrep is not by default)
 #   CASES=events bench/http.sh         # exposures through POST /v1/events, 100 a request (not by default)
 #   RATE=10000 bench/http.sh           # offer at most 10,000 requests/s instead of as many as possible
 #   DATABASE=postgres bench/http.sh    # on a new database on the local PostgreSQL (psql), dropped after
@@ -102,6 +103,7 @@ for case in $CASES; do
     repeat) path=/v1/assignments:getOrMake run "getOrMake repeat" getOrMake.lua SUBJECTS=repeat ;;
     new) path=/v1/assignments:getOrMake run "getOrMake new" getOrMake.lua SUBJECTS=new ;;
     events) path=/v1/events run "events (x100)" events.lua ;;
-    *) echo "unknown case '$case': healthz, repeat, new or events" >&2; exit 2 ;;
+    ofrep) path=/ofrep/v1/evaluate/flags/bench run "ofrep repeat" ofrep.lua ;;
+    *) echo "unknown case '$case': healthz, repeat, new, events or ofrep" >&2; exit 2 ;;
   esac
 done

@@ -8,6 +8,7 @@ import dev.allot.imports.ImportScheduler;
 import dev.allot.server.access.Authenticator;
 import dev.allot.server.access.TokenHandlers;
 import dev.allot.server.assignment.AssignmentHandlers;
+import dev.allot.server.assignment.ExperimentStateHandlers;
 import dev.allot.server.events.AmplitudeHandlers;
 import dev.allot.server.events.EventHandlers;
 import dev.allot.server.export.ExportHandlers;
@@ -17,6 +18,7 @@ import dev.allot.server.imports.AssignmentTableHandlers;
 import dev.allot.server.imports.SecretKeys;
 import dev.allot.server.imports.SourceHandlers;
 import dev.allot.server.metrics.Metrics;
+import dev.allot.server.ofrep.OfrepHandlers;
 import dev.allot.server.resource.ResourceHandlers;
 import dev.allot.server.tls.TlsFiles;
 import dev.allot.server.tls.TlsIdentity;
@@ -140,7 +142,10 @@ public final class Allot implements AutoCloseable {
                   new AssignmentTableHandlers(services.assignmentTables()),
                   new HealthHandlers(services.health()),
                   new ExportHandlers(services.exports(), config.dataDir()),
-                  metrics),
+                  metrics,
+                  new ExperimentStateHandlers(services.catalog()),
+                  new OfrepHandlers(
+                      services.assignments(), services.catalog(), metrics.registry())),
               tls);
       http.start(config.host(), config.port());
       log.info(

@@ -2,6 +2,7 @@ package dev.allot.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.allot.server.http.Bodies;
+import dev.allot.server.tls.TlsFiles;
 import io.javalin.security.Roles;
 import io.javalin.security.RouteRole;
 import java.io.IOException;
@@ -33,8 +34,9 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
   public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
   public static final String APPLY = "/v1/resources:apply";
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  private HttpClient http = HttpClient.newHttpClient();
   private final Optional<String> adminToken;
+  private Optional<TestCertificate> tls = Optional.empty();
   private Supplier<Optional<String>> databaseUrl = Optional::empty;
   private Path dataDir;
   private AllotConfig config;
@@ -62,12 +64,23 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
     return this;
   }
 
+  /**
+   * A server that speaks HTTPS with {@code certificate} (for localhost), called at {@code
+   * https://localhost:<port>} by a client that trusts only it.
+   */
+  public TestServer overHttps(TestCertificate certificate) {
+    tls = Optional.of(certificate);
+    http = HttpClient.newBuilder().sslContext(certificate.trustingIt()).build();
+    return this;
+  }
+
   @Override
   public void beforeEach(ExtensionContext context) throws IOException {
     dataDir = Files.createTempDirectory("allot-server-test-");
     TestConfig test = TestConfig.in(dataDir);
     databaseUrl.get().ifPresent(test::databaseUrl);
     adminToken.ifPresent(test::adminToken);
+    tls.ifPresent(c -> test.tls(new TlsFiles(c.certificate(), c.privateKey())));
     config = test.build();
     start();
   }
@@ -135,7 +148,7 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
   public record Route(String method, String path, Set<RouteRole> roles) {}
 
   public String url() {
-    return "http://127.0.0.1:" + allot.port();
+    return (tls.isPresent() ? "https://localhost:" : "http://127.0.0.1:") + allot.port();
   }
 
   /** A request to {@code path} carrying {@code token} (none when null). */

@@ -31,13 +31,18 @@ public final class AssignmentHandlers {
     this.getOrMakeCalls = calls(registry, "getOrMake");
     this.getCalls = calls(registry, "get");
     this.bulkCalls = calls(registry, "bulkGetOrMake");
-    this.made =
-        Counter.builder("allot.assignments.made")
-            .description("assignments made: subjects assigned a variant for the first time")
-            .register(registry);
+    this.made = made(registry);
   }
 
-  private static Counter calls(MeterRegistry registry, String call) {
+  /** The count of assignments made, which every call that makes them adds to. */
+  public static Counter made(MeterRegistry registry) {
+    return Counter.builder("allot.assignments.made")
+        .description("assignments made: subjects assigned a variant for the first time")
+        .register(registry);
+  }
+
+  /** The count of one kind of assignment call answered. */
+  public static Counter calls(MeterRegistry registry, String call) {
     return Counter.builder("allot.assignment.calls")
         .tag("call", call)
         .description("assignment calls answered")

@@ -82,7 +82,7 @@ final class ErrorMapper {
       ctx.header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
     }
     ErrorShape shape = shape(ctx);
-    if (e.code() == ErrorCode.UNAUTHENTICATED && shape == ALLOT) {
+    if (e.code() == ErrorCode.UNAUTHENTICATED && (shape == ALLOT || shape.takesBearerTokens())) {
       ctx.header("WWW-Authenticate", "Bearer");
     }
     int status = status(e.code());

@@ -17,6 +17,22 @@ public interface ErrorShape {
    */
   Object body(int status, String code, String message, List<Violation> details);
 
+  /**
+   * Allot's own shape, {@code {"error", "message", "details"}}, for an API that answers in it what
+   * its own shape has no words for.
+   */
+  static ErrorShape allot() {
+    return ErrorMapper.ALLOT;
+  }
+
+  /**
+   * Whether the API takes {@code Authorization: Bearer} tokens, so that a 401 says so in {@code
+   * WWW-Authenticate} (Allot's own API does; Amplitude's takes its key in the body).
+   */
+  default boolean takesBearerTokens() {
+    return false;
+  }
+
   /** The body when no route matches the path; {@code message} names the method and path. */
   default Object noRoute(String message) {
     return body(404, "not_found", message, List.of());

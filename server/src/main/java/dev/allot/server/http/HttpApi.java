@@ -8,6 +8,7 @@ import dev.allot.resource.Kind;
 import dev.allot.server.access.Authenticator;
 import dev.allot.server.access.TokenHandlers;
 import dev.allot.server.assignment.AssignmentHandlers;
+import dev.allot.server.assignment.ExperimentStateHandlers;
 import dev.allot.server.events.AmplitudeError;
 import dev.allot.server.events.AmplitudeHandlers;
 import dev.allot.server.events.EventHandlers;
@@ -16,6 +17,8 @@ import dev.allot.server.health.HealthHandlers;
 import dev.allot.server.imports.AssignmentTableHandlers;
 import dev.allot.server.imports.SourceHandlers;
 import dev.allot.server.metrics.Metrics;
+import dev.allot.server.ofrep.OfrepError;
+import dev.allot.server.ofrep.OfrepHandlers;
 import dev.allot.server.resource.ResourceHandlers;
 import dev.allot.server.tls.TlsIdentity;
 import dev.allot.storage.Database;
@@ -51,7 +54,9 @@ public final class HttpApi {
       AssignmentTableHandlers assignmentTables,
       HealthHandlers health,
       ExportHandlers exports,
-      Metrics metrics) {}
+      Metrics metrics,
+      ExperimentStateHandlers experimentStates,
+      OfrepHandlers ofrep) {}
 
   private HttpApi() {}
 
@@ -87,8 +92,10 @@ public final class HttpApi {
     get(routes, "/healthz", ctx -> health(ctx, h.database()));
     // Unauthenticated, as Prometheus scrapes: keep it to the internal network (docs/metrics.md).
     get(routes, "/metrics", h.metrics()::scrape);
+    get(routes, OpenApiDocument.PATH, OpenApiDocument.load()::serve);
 
     routes.beforeMatched("/v1/*", ctx -> authorize(ctx, h.authenticator()));
+    routes.beforeMatched(OfrepHandlers.API + "*", ctx -> authorize(ctx, h.authenticator()));
 
     routes.post("/v1/resources:apply", h.resources()::apply, needs(Permission.WRITE_RESOURCES));
     for (Kind kind : Kind.values()) {
@@ -117,6 +124,11 @@ public final class HttpApi {
         needs(Permission.MAKE_ASSIGNMENTS));
     get(
         routes,
+        "/v1/experimentStates",
+        h.experimentStates()::list,
+        needs(Permission.READ_ASSIGNMENTS));
+    get(
+        routes,
         "/v1/experiments/{id}/assignments",
         h.assignments()::list,
         needs(Permission.LIST_ASSIGNMENTS));
@@ -138,6 +150,10 @@ public final class HttpApi {
         "/v1/subjects/{subjectId}/properties",
         h.events()::properties,
         needs(Permission.READ_ASSIGNMENTS));
+
+    // OpenFeature's remote evaluation protocol (docs/openfeature.md): evaluations are getOrMake.
+    routes.post(OfrepHandlers.FLAG, h.ofrep()::evaluate, needs(Permission.MAKE_ASSIGNMENTS));
+    routes.post(OfrepHandlers.FLAGS, h.ofrep()::evaluateAll, needs(Permission.MAKE_ASSIGNMENTS));
 
     // Outside /v1: the token is the body's api_key, as Amplitude's clients send it.
     routes.post(AmplitudeHandlers.PATH, h.amplitude()::upload);
@@ -179,7 +195,10 @@ public final class HttpApi {
     routes.put("/v1/sources/{name}", h.sources()::replace, needs(Permission.MANAGE_SOURCES));
     routes.delete("/v1/sources/{name}", h.sources()::delete, needs(Permission.MANAGE_SOURCES));
 
-    ErrorMapper errors = new ErrorMapper(Map.of(AmplitudeHandlers.API, AmplitudeError.SHAPE));
+    ErrorMapper errors =
+        new ErrorMapper(
+            Map.of(
+                AmplitudeHandlers.API, AmplitudeError.SHAPE, OfrepHandlers.API, OfrepError.SHAPE));
     routes.exception(Bodies.ClientGone.class, errors::clientGone);
     routes.exception(ErrorShape.Refusal.class, errors::refusal);
     routes.exception(AllotException.class, errors::allot);
@@ -214,7 +233,10 @@ public final class HttpApi {
     Bodies.respond(ctx, up ? 200 : 503, new Health(up ? "ok" : "unavailable"));
   }
 
-  /** The token a /v1 request was authenticated with, for the handlers that record who acted. */
+  /**
+   * The token a /v1 or /ofrep request was authenticated with, for the handlers that record who
+   * acted.
+   */
   public static Token caller(Context ctx) {
     Token token = ctx.attribute(CALLER);
     if (token == null) {

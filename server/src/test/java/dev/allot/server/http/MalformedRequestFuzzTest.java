@@ -121,6 +121,7 @@ class MalformedRequestFuzzTest {
         "/v1/tokens/{id}", server.get("/v1/tokens").json().get("tokens").get(1).get("id").asText());
     existing.put("/v1/sources/{name}", "warehouse");
     existing.put("/v1/subjects/{subjectId}", "user-1");
+    existing.put("/ofrep/v1/evaluate/flags/{key}", "home-cta");
 
     logged.start();
     root().addAppender(logged);
@@ -262,7 +263,11 @@ class MalformedRequestFuzzTest {
       return false;
     }
     try {
-      return TestServer.parseJson(response.body()).has("error");
+      JsonNode body = TestServer.parseJson(response.body());
+      // OFREP's refusals name an errorCode (docs/openfeature.md); Allot's and Amplitude's an error.
+      return body.has("error")
+          || (response.request().uri().getRawPath().startsWith("/ofrep/")
+              && body.hasNonNull("errorCode"));
     } catch (RuntimeException e) {
       return false;
     }
@@ -728,6 +733,13 @@ class MalformedRequestFuzzTest {
                 true);
         case "POST /v1/tokens" ->
             new Shape(List.of(""), List.of("/role", "/name"), List.of("/name"), true);
+        // OFREP lets a context, and the request, carry fields of any name.
+        case "POST /ofrep/v1/evaluate/flags/{key}", "POST /ofrep/v1/evaluate/flags" ->
+            new Shape(
+                List.of(),
+                List.of("/context", "/context/targetingKey"),
+                List.of("/context/targetingKey"),
+                true);
         case "POST /v1/sources", "PUT /v1/sources/{name}" ->
             new Shape(
                 List.of(""), List.of("/name", "/jdbcUrl", "/user", "/password"), List.of(), true);
@@ -769,7 +781,9 @@ class MalformedRequestFuzzTest {
           "POST /v1/sources",
           "PUT /v1/sources/{name}",
           "POST /v1/assignmentTables",
-          "PATCH /v1/assignmentTables/{id}" ->
+          "PATCH /v1/assignmentTables/{id}",
+          "POST /ofrep/v1/evaluate/flags/{key}",
+          "POST /ofrep/v1/evaluate/flags" ->
           Optional.of(template(route));
       default -> Optional.empty();
     };
@@ -796,6 +810,8 @@ class MalformedRequestFuzzTest {
           case "POST /v1/events" -> "{\"events\": [" + event + "]}";
           case "POST /2/httpapi" -> "{\"api_key\": \"\", \"events\": [" + event + "]}";
           case "POST /v1/tokens" -> "{\"role\": \"sdk\", \"name\": \"fuzz\"}";
+          case "POST /ofrep/v1/evaluate/flags/{key}", "POST /ofrep/v1/evaluate/flags" ->
+              "{\"context\": {\"targetingKey\": \"user-2\", \"plan\": \"free\"}}";
           case "POST /v1/sources", "PUT /v1/sources/{name}" ->
               """
               {"name": "fuzz", "jdbcUrl": "jdbc:sqlite:/nonexistent/fuzz.db", "user": "u", "password": "p"}\

@@ -1,0 +1,120 @@
+package dev.allot.server.assignment;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.allot.assignment.Catalog;
+import dev.allot.resource.Experiment;
+import dev.allot.resource.Kind;
+import dev.allot.resource.ResourceStatus;
+import dev.allot.resource.StoredResource;
+import dev.allot.resource.Variant;
+import dev.allot.server.http.Bodies;
+import io.javalin.http.Context;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code GET /v1/experimentStates}: what a client with a local cache needs to know of every
+ * experiment that is not archived (its status, winner and variant values), with a strong ETag so
+ * that a client polling it is answered 304 while nothing changed (docs/client.md).
+ */
+public final class ExperimentStateHandlers {
+  private final Catalog catalog;
+
+  /** The body and ETag of the last snapshot answered: rebuilt only when the snapshot changes. */
+  private final AtomicReference<Rendered> rendered = new AtomicReference<>();
+
+  public ExperimentStateHandlers(Catalog catalog) {
+    this.catalog = catalog;
+  }
+
+  record State(
+      String experimentId,
+      String status,
+      int resourceVersion,
+      String winningVariant,
+      Map<String, JsonNode> values) {}
+
+  record States(List<State> experiments) {}
+
+  private record Rendered(Catalog.Snapshot snapshot, byte[] body, String etag) {}
+
+  public void list(Context ctx) {
+    Rendered current = render(catalog.current());
+    ctx.header("ETag", current.etag());
+    ctx.header("Cache-Control", "no-cache");
+    if (matches(ctx.header("If-None-Match"), current.etag())) {
+      ctx.status(304);
+      return;
+    }
+    ctx.status(200).contentType("application/json").result(current.body());
+  }
+
+  private Rendered render(Catalog.Snapshot snapshot) {
+    Rendered last = rendered.get();
+    if (last != null && last.snapshot() == snapshot) {
+      return last;
+    }
+    List<State> states = new ArrayList<>();
+    // The catalog lists each kind ordered by id, so equal snapshots give equal bodies and ETags on
+    // every node.
+    for (StoredResource stored : snapshot.resources().getOrDefault(Kind.EXPERIMENT, List.of())) {
+      Experiment experiment = (Experiment) stored.resource();
+      if (experiment.status() == ResourceStatus.ARCHIVED) {
+        continue;
+      }
+      Map<String, JsonNode> values = new LinkedHashMap<>();
+      for (Variant variant : experiment.variants()) {
+        values.put(variant.id().value(), experiment.valueOf(variant.id()));
+      }
+      states.add(
+          new State(
+              experiment.id().value(),
+              experiment.status().word(),
+              stored.version(),
+              experiment.winningVariant() == null ? null : experiment.winningVariant().value(),
+              values));
+    }
+    byte[] body;
+    try {
+      body = Bodies.JSON.writeValueAsBytes(new States(states));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("experiment states are plain data", e);
+    }
+    Rendered fresh = new Rendered(snapshot, body, etag(body));
+    rendered.set(fresh);
+    return fresh;
+  }
+
+  private static String etag(byte[] body) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
+      return "\"" + HexFormat.of().formatHex(digest, 0, 16) + "\"";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  /** {@code If-None-Match}: a list of ETags, or {@code *}; a weak tag matches its strong twin. */
+  private static boolean matches(String ifNoneMatch, String etag) {
+    if (ifNoneMatch == null) {
+      return false;
+    }
+    for (String tag : ifNoneMatch.split(",")) {
+      String t = tag.trim();
+      if (t.startsWith("W/")) {
+        t = t.substring(2);
+      }
+      if (t.equals("*") || t.equals(etag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
