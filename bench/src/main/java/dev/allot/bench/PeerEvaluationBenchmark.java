@@ -12,7 +12,6 @@ import com.launchdarkly.sdk.server.LDConfig;
 import com.launchdarkly.sdk.server.integrations.FileData;
 import com.optimizely.ab.Optimizely;
 import com.optimizely.ab.OptimizelyUserContext;
-import com.optimizely.ab.event.NoopEventHandler;
 import com.optimizely.ab.optimizelydecision.OptimizelyDecideOption;
 import dev.allot.assignment.Bucketing;
 import dev.allot.client.AllotClient;
@@ -307,7 +306,8 @@ public class PeerEvaluationBenchmark {
       optimizely =
           Optimizely.builder()
               .withDatafile(resource("optimizely.json"))
-              .withEventHandler(new NoopEventHandler())
+              // Drops every event (decision events are off anyway).
+              .withEventProcessor(event -> {})
               .withDefaultDecideOptions(List.of(OptimizelyDecideOption.DISABLE_DECISION_EVENT))
               .build();
       if (!optimizely.isValid()) {

@@ -7,7 +7,6 @@ import dev.allot.client.CachedExperiment.VariantAnswer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -43,7 +42,7 @@ public final class AllotClient implements AutoCloseable {
   static final String GET = "/v1/assignments:get";
   static final String STATES = "/v1/experimentStates";
 
-  private final HttpClient http;
+  private final AllotHttp http;
   private final Transport transport;
   private final ObjectMapper json = new ObjectMapper();
   private final AssignmentCache cache;
@@ -57,21 +56,20 @@ public final class AllotClient implements AutoCloseable {
   private final Duration closeTimeout;
   private final LongAdder errors = new LongAdder();
   private volatile ExperimentStates states = ExperimentStates.NONE;
-  private volatile long unreachableUntilNanos;
+  private volatile long unreachableUntilNanos = System.nanoTime();
   private volatile boolean unreachable;
   private volatile boolean closed;
 
   private AllotClient(Builder b) {
-    HttpClient.Builder httpBuilder =
-        HttpClient.newBuilder()
-            .connectTimeout(b.connectTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER);
-    if (b.sslContext != null) {
-      httpBuilder.sslContext(b.sslContext);
+    AllotHttp.Builder http = AllotHttp.builder(b.baseUri).connectTimeout(b.connectTimeout);
+    if (b.token != null) {
+      http.token(b.token);
     }
-    this.http = httpBuilder.build();
-    this.transport =
-        new Transport(http, b.baseUri, b.token, b.requestTimeout, b.retries, b.retryBackoff);
+    if (b.sslContext != null) {
+      http.sslContext(b.sslContext);
+    }
+    this.http = http.build();
+    this.transport = new Transport(this.http, b.requestTimeout, b.retries, b.retryBackoff);
     this.cache = new AssignmentCache(b.cacheSize);
     this.failFastNanos = b.failFastAfterError.toNanos();
     this.closeTimeout = b.closeTimeout;
@@ -178,7 +176,7 @@ public final class AllotClient implements AutoCloseable {
     ObjectNode body = json.createObjectNode();
     body.put("subjectId", subjectId);
     body.putArray("experimentIds").add(experimentId);
-    Transport.Response response;
+    AllotHttp.Response response;
     try {
       response =
           transport.send("POST", make ? GET_OR_MAKE : GET, json.writeValueAsBytes(body), Map.of());
@@ -275,7 +273,7 @@ public final class AllotClient implements AutoCloseable {
       long asked = System.nanoTime();
       Map<String, String> headers =
           current.etag() == null ? Map.of() : Map.of("If-None-Match", current.etag());
-      Transport.Response response = transport.send("GET", STATES, null, headers, 0);
+      AllotHttp.Response response = transport.send("GET", STATES, null, headers, 0);
       if (response.status() == 304) {
         states = current.confirmedAt(asked);
       } else if (response.ok()) {
@@ -303,7 +301,7 @@ public final class AllotClient implements AutoCloseable {
     }
   }
 
-  private ExperimentStates parseStates(Transport.Response response, long asked) throws IOException {
+  private ExperimentStates parseStates(AllotHttp.Response response, long asked) throws IOException {
     JsonNode root = json.readTree(response.body());
     Map<String, ExperimentState> byId = new HashMap<>();
     for (JsonNode e : root.path("experiments")) {
@@ -353,10 +351,7 @@ public final class AllotClient implements AutoCloseable {
 
     private Builder(URI baseUri) {
       this.baseUri = Objects.requireNonNull(baseUri, "baseUri");
-      String scheme = baseUri.getScheme();
-      if (!"http".equals(scheme) && !"https".equals(scheme)) {
-        throw new IllegalArgumentException("the base URI must be http or https: " + baseUri);
-      }
+      AllotHttp.builder(baseUri); // refuses a URI that is not http or https, now
     }
 
     /** The token every call carries (an sdk token is enough). */

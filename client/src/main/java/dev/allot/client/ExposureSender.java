@@ -180,7 +180,7 @@ final class ExposureSender {
   private void deliver(List<Exposure> batch) {
     long backoff = MIN_BACKOFF_NANOS;
     while (!batch.isEmpty()) {
-      Transport.Response response;
+      AllotHttp.Response response;
       try {
         response = transport.send("POST", PATH, body(batch), Map.of(), 0);
       } catch (Transport.UnreachableException e) {

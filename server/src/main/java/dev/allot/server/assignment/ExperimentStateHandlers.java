@@ -43,6 +43,8 @@ public final class ExperimentStateHandlers {
 
   record States(List<State> experiments) {}
 
+  // The body is written as it is, never compared: the array's identity equality is harmless.
+  @SuppressWarnings("ArrayRecordComponent")
   private record Rendered(Catalog.Snapshot snapshot, byte[] body, String etag) {}
 
   public void list(Context ctx) {
@@ -58,7 +60,10 @@ public final class ExperimentStateHandlers {
 
   private Rendered render(Catalog.Snapshot snapshot) {
     Rendered last = rendered.get();
-    if (last != null && last.snapshot() == snapshot) {
+    // The catalog replaces its snapshot whole on every change: the same object is the same state.
+    @SuppressWarnings("ReferenceEquality")
+    boolean same = last != null && last.snapshot() == snapshot;
+    if (same) {
       return last;
     }
     List<State> states = new ArrayList<>();
@@ -106,7 +111,7 @@ public final class ExperimentStateHandlers {
     if (ifNoneMatch == null) {
       return false;
     }
-    for (String tag : ifNoneMatch.split(",")) {
+    for (String tag : ifNoneMatch.split(",", -1)) {
       String t = tag.trim();
       if (t.startsWith("W/")) {
         t = t.substring(2);

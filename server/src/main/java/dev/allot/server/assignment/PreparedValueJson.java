@@ -11,8 +11,8 @@ import java.io.IOException;
  * Writes a variant's value into an answer. JSON gets the text prepared with the catalog snapshot,
  * copied as it is; YAML (and any other format) cannot take raw JSON, so it walks the tree.
  */
-final class PreparedValueJson extends StdSerializer<PreparedValue> {
-  PreparedValueJson() {
+public final class PreparedValueJson extends StdSerializer<PreparedValue> {
+  public PreparedValueJson() {
     super(PreparedValue.class);
   }
 

@@ -1,44 +1,43 @@
 package dev.allot.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.allot.client.AllotHttp;
 import dev.allot.server.http.Bodies;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
- * The Allot API as the CLI calls it. A failed call throws with the server's message and every
- * violation.
+ * The Allot API as the CLI calls it, through the client library's {@link AllotHttp}. A failed call
+ * throws with the server's message and every violation.
  */
 final class ApiClient {
-  private final HttpClient http;
+  private final AllotHttp http;
   private final String server;
-  private final String token;
   private final Duration timeout;
 
   /** {@code trust}: the certificates an https:// server's must chain to, when not the JDK's CAs. */
   ApiClient(String server, String token, Optional<SSLContext> trust) {
-    HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    AllotHttp.Builder http =
+        AllotHttp.builder(URI.create(server)).token(token).connectTimeout(Duration.ofSeconds(5));
     trust.ifPresent(http::sslContext);
     this.http = http.build();
     this.server = server;
-    this.token = token;
     this.timeout = Duration.ofSeconds(60);
   }
 
   private ApiClient(ApiClient client, Duration timeout) {
     this.http = client.http;
     this.server = client.server;
-    this.token = client.token;
     this.timeout = timeout;
   }
 
@@ -49,24 +48,16 @@ final class ApiClient {
 
   /** The response body of a successful call, as text in the format {@code accept} asks for. */
   String send(String method, String path, String contentType, byte[] body, String accept) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(server + path))
-            .timeout(timeout)
-            .header("Authorization", "Bearer " + token)
-            .header("Accept", accept)
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    Map<String, String> headers = new HashMap<>();
+    headers.put("Accept", accept);
     if (contentType != null) {
-      request.header("Content-Type", contentType);
+      headers.put("Content-Type", contentType);
     }
-    HttpResponse<String> response = call(request, HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() >= 300) {
-      throw new IllegalStateException(describeError(response.statusCode(), response.body()));
+    AllotHttp.Response response = call(() -> http.send(method, path, body, headers, timeout));
+    if (response.status() >= 300) {
+      throw new IllegalStateException(describeError(response.status(), response.text()));
     }
-    return response.body();
+    return response.text();
   }
 
   /**
@@ -74,29 +65,28 @@ final class ApiClient {
    * caller closes it.
    */
   InputStream download(String path) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(server + path))
-            .timeout(timeout)
-            .header("Authorization", "Bearer " + token)
-            .GET();
-    HttpResponse<InputStream> response = call(request, HttpResponse.BodyHandlers.ofInputStream());
-    if (response.statusCode() >= 300) {
+    AllotHttp.StreamedResponse response =
+        call(() -> http.stream("GET", path, null, Map.of(), timeout));
+    if (response.status() >= 300) {
       String body;
       try (InputStream in = response.body()) {
         body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       } catch (IOException e) {
         body = "";
       }
-      throw new IllegalStateException(describeError(response.statusCode(), body));
+      throw new IllegalStateException(describeError(response.status(), body));
     }
     return response.body();
   }
 
-  private <T> HttpResponse<T> call(
-      HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
-    HttpResponse<T> response;
+  /** One call of the API. */
+  private interface Call<T> {
+    T send() throws IOException;
+  }
+
+  private <T> T call(Call<T> call) {
     try {
-      response = http.send(request.build(), handler);
+      return call.send();
     } catch (ConnectException e) {
       throw new IllegalStateException(
           "cannot reach Allot at " + server + ": is it running (./allot serve)?");
@@ -108,13 +98,11 @@ final class ApiClient {
               + e.getMessage()
               + " (for a server with its "
               + "own certificate, pass it, or its CA's, with --cacert FILE)");
+    } catch (InterruptedIOException e) {
+      throw new IllegalStateException("interrupted");
     } catch (IOException e) {
       throw new IllegalStateException("calling " + server + " failed: " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted");
     }
-    return response;
   }
 
   JsonNode json(String method, String path, String contentType, byte[] body) {

@@ -32,15 +32,18 @@ final class AssignCommand implements Callable<Integer> {
         Bodies.JSON.writeValueAsBytes(Map.of("subjectId", subject, "experimentIds", experiments));
     String path = readOnly ? "/v1/assignments:get" : "/v1/assignments:getOrMake";
     JsonNode answer = server.client().json("POST", path, "application/json", body);
-    String row = "%-32s %-20s %-7s %s%n";
-    System.out.printf(row, "EXPERIMENT", "VARIANT", "COHORT", "REASON");
+    String row = "%-32s %-20s %-7s %-16s %s%n";
+    System.out.printf(row, "EXPERIMENT", "VARIANT", "COHORT", "REASON", "VALUE");
     for (JsonNode a : answer.path("assignments")) {
+      JsonNode value = a.path("value");
       System.out.printf(
           row,
           a.path("experimentId").asText(),
           a.path("variantId").asText("-"),
           a.path("cohortIndex").asText("-"),
-          a.path("reason").asText());
+          a.path("reason").asText(),
+          // As JSON, so that the value's type shows: "on" is a string, true a boolean.
+          value.isNull() || value.isMissingNode() ? "-" : value.toString());
     }
     return 0;
   }

@@ -27,7 +27,8 @@ public final class OfrepError extends ErrorShape.Refusal {
 
   /** The body; {@code key} is left out for a refusal of a bulk evaluation. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Body(String key, String errorCode, String errorDetails) {}
+  record Body(String key, String errorCode, String errorDetails)
+      implements OfrepHandlers.FlagAnswer {}
 
   /** OFREP's body of a failure it has no key for (a 500): only {@code errorDetails}. */
   record General(String errorDetails) {}

@@ -2,14 +2,15 @@ package dev.allot.server.ofrep;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.allot.assignment.AssignmentService;
 import dev.allot.assignment.Catalog;
 import dev.allot.assignment.Decision;
 import dev.allot.assignment.LiveExperiment;
+import dev.allot.assignment.PreparedValue;
 import dev.allot.resource.ResourceStatus;
 import dev.allot.server.assignment.AssignmentHandlers;
+import dev.allot.server.assignment.PreparedValueJson;
 import dev.allot.server.http.Bodies;
 import dev.allot.server.ofrep.OfrepError.Code;
 import io.javalin.http.Context;
@@ -48,12 +49,21 @@ public final class OfrepHandlers {
     this.made = AssignmentHandlers.made(registry);
   }
 
+  /** What one flag answers: its evaluation, or why it has none. */
+  sealed interface FlagAnswer permits Evaluation, OfrepError.Body {}
+
   /**
    * One evaluation's answer; {@code value} and {@code variant} are left out when the experiment is
    * not active, so that the client answers its code's default.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Evaluation(String key, JsonNode value, String reason, String variant, Metadata metadata) {}
+  record Evaluation(
+      String key,
+      @JsonSerialize(using = PreparedValueJson.class) PreparedValue value,
+      String reason,
+      String variant,
+      Metadata metadata)
+      implements FlagAnswer {}
 
   /**
    * What Allot adds about the evaluation. Values that would be null are left out: OFREP's metadata
@@ -66,7 +76,7 @@ public final class OfrepHandlers {
    * The bulk answer: each flag's evaluation ({@link Evaluation}) or failure ({@link
    * OfrepError.Body}).
    */
-  record Flags(List<Object> flags) {}
+  record Flags(List<FlagAnswer> flags) {}
 
   /** {@code POST /ofrep/v1/evaluate/flags/{key}}. */
   public void evaluate(Context ctx) {
@@ -95,7 +105,7 @@ public final class OfrepHandlers {
   public void evaluateAll(Context ctx) {
     String subjectId = TargetingKey.read(ctx, null);
     List<String> ids = flagKeys(catalog.current());
-    List<Object> flags = new ArrayList<>(ids.size());
+    List<FlagAnswer> flags = new ArrayList<>(ids.size());
     for (int from = 0; from < ids.size(); from += AssignmentService.MAX_EXPERIMENTS) {
       List<String> some =
           ids.subList(from, Math.min(ids.size(), from + AssignmentService.MAX_EXPERIMENTS));
@@ -139,7 +149,7 @@ public final class OfrepHandlers {
    * archived is {@code DISABLED}, without a value. {@code withNewAssignment} is false for the bulk
    * answer, whose body must not change between two polls that found the same variants.
    */
-  private Object answer(String key, Decision d, boolean withNewAssignment) {
+  private FlagAnswer answer(String key, Decision d, boolean withNewAssignment) {
     return switch (d.reason()) {
       case ASSIGNED, EXISTING ->
           new Evaluation(
@@ -179,14 +189,11 @@ public final class OfrepHandlers {
   }
 
   /**
-   * The variant's value, or its id as a JSON string for a variant that declares none. A decision
-   * names an experiment of the catalog; should a newer snapshot lack it, the id stands in.
+   * The variant's value, or its id as a JSON string for a variant that declares none, as getOrMake
+   * answers it.
    */
-  private JsonNode value(Decision d) {
-    LiveExperiment live = catalog.current().get(d.experimentId());
-    return live == null
-        ? TextNode.valueOf(d.variantId().value())
-        : live.experiment().valueOf(d.variantId());
+  private PreparedValue value(Decision d) {
+    return assignments.valueOf(d);
   }
 
   private static byte[] json(Object body) {

@@ -19,10 +19,45 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code allot assign}: a subject's variants as a table, getOrMake or, with --read-only, get. */
 class AssignCommandTest {
-  private static final String ROW = "%-32s %-20s %-7s %s%n";
-  private static final String HEADER = ROW.formatted("EXPERIMENT", "VARIANT", "COHORT", "REASON");
+  private static final String ROW = "%-32s %-20s %-7s %-16s %s%n";
+  private static final String HEADER =
+      ROW.formatted("EXPERIMENT", "VARIANT", "COHORT", "REASON", "VALUE");
 
   @RegisterExtension final TestServer server = new TestServer();
+
+  /** A row of an experiment without values: each variant's value is its id, a JSON string. */
+  private static String row(String experiment, String variant, String cohort, String reason) {
+    String value = variant.equals("-") ? "-" : "\"" + variant + "\"";
+    return ROW.formatted(experiment, variant, cohort, reason, value);
+  }
+
+  @Test
+  void assign_experimentWithValues_printsTheValueAsJson() {
+    server.applyJson(
+        """
+        {"kind": "experiment", "metadata": {"id": "home-cta", "status": "winner_declared"},
+         "spec": {"variants": [{"id": "control", "value": {"color": "grey"}},
+                               {"id": "treatment", "value": {"color": "green", "size": 14}}],
+                  "cohorts": [{"index": 1, "variants": [{"variant": "control", "split": 0.5},
+                                                        {"variant": "treatment", "split": 0.5}]}],
+                  "winningVariant": "treatment"}}\
+        """);
+
+    Run run = allot("assign", "--subject", "user_1", "home-cta");
+
+    assertThat(run)
+        .isEqualTo(
+            new Run(
+                0,
+                HEADER
+                    + ROW.formatted(
+                        "HOME-CTA",
+                        "TREATMENT",
+                        "-",
+                        "WINNER",
+                        "{\"color\":\"green\",\"size\":14}"),
+                ""));
+  }
 
   @Test
   void assign_activeExperiment_printsTheNewAssignmentAndStoresIt() {
@@ -31,8 +66,7 @@ class AssignCommandTest {
 
     Run run = allot("assign", "--subject", "user_1", "home-cta");
 
-    assertThat(run)
-        .isEqualTo(new Run(0, HEADER + ROW.formatted("HOME-CTA", variant, "1", "ASSIGNED"), ""));
+    assertThat(run).isEqualTo(new Run(0, HEADER + row("HOME-CTA", variant, "1", "ASSIGNED"), ""));
     assertThat(stored(server, "home-cta").get("user_1").get("variantId").asText())
         .isEqualTo(variant);
   }
@@ -51,11 +85,10 @@ class AssignCommandTest {
             new Run(
                 0,
                 HEADER
-                    + ROW.formatted("NOPE", "-", "-", "NOT_FOUND")
-                    + ROW.formatted("DECIDED", "TREATMENT", "-", "WINNER")
-                    + ROW.formatted(
-                        "HOME-CTA", defaultVariantFor("home-cta", "user_1"), "1", "EXISTING")
-                    + ROW.formatted("DRAFT-ONE", "-", "-", "NOT_ACTIVE"),
+                    + row("NOPE", "-", "-", "NOT_FOUND")
+                    + row("DECIDED", "TREATMENT", "-", "WINNER")
+                    + row("HOME-CTA", defaultVariantFor("home-cta", "user_1"), "1", "EXISTING")
+                    + row("DRAFT-ONE", "-", "-", "NOT_ACTIVE"),
                 ""));
   }
 
@@ -65,8 +98,7 @@ class AssignCommandTest {
 
     Run run = allot("assign", "--read-only", "--subject", "user_1", "home-cta");
 
-    assertThat(run)
-        .isEqualTo(new Run(0, HEADER + ROW.formatted("HOME-CTA", "-", "-", "NOT_ASSIGNED"), ""));
+    assertThat(run).isEqualTo(new Run(0, HEADER + row("HOME-CTA", "-", "-", "NOT_ASSIGNED"), ""));
     assertThat(stored(server, "home-cta")).isEmpty();
   }
 
@@ -81,9 +113,7 @@ class AssignCommandTest {
         .isEqualTo(
             new Run(
                 0,
-                HEADER
-                    + ROW.formatted(
-                        "HOME-CTA", defaultVariantFor("home-cta", "user_1"), "1", "EXISTING"),
+                HEADER + row("HOME-CTA", defaultVariantFor("home-cta", "user_1"), "1", "EXISTING"),
                 ""));
   }
 
@@ -105,7 +135,7 @@ class AssignCommandTest {
             server.token("analyst"));
 
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).endsWith(ROW.formatted("HOME-CTA", "-", "-", "NOT_ASSIGNED"));
+    assertThat(run.out()).endsWith(row("HOME-CTA", "-", "-", "NOT_ASSIGNED"));
   }
 
   @Test

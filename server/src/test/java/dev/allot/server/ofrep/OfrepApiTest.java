@@ -302,6 +302,21 @@ class OfrepApiTest {
     assertThat(nowhere.json().get("error").asText()).isEqualTo("not_found");
   }
 
+  @Test
+  void evaluations_areCountedAsAssignmentCalls_withTheAssignmentsTheyMake() {
+    evaluate("home-cta", "user-1");
+    evaluate("home-cta", "user-1");
+    server.post(FLAGS, ADMIN_TOKEN, "application/json", context("user-2"));
+
+    String metrics = server.get("/metrics", null).body();
+
+    assertThat(metrics.lines())
+        .contains(
+            "allot_assignment_calls_total{call=\"ofrep\"} 2.0",
+            "allot_assignment_calls_total{call=\"ofrepBulk\"} 1.0",
+            "allot_assignments_made_total 2.0");
+  }
+
   // --- bulk ---
 
   Response evaluateAll(String subjectId, String ifNoneMatch) {

@@ -19,13 +19,16 @@ import dev.allot.error.ErrorCode;
 import dev.allot.resource.Applied;
 import dev.allot.resource.Cohort;
 import dev.allot.resource.DocumentWriter;
+import dev.allot.resource.Experiment;
 import dev.allot.resource.Kind;
+import dev.allot.resource.ResourceId;
 import dev.allot.resource.ResourceStatus;
 import dev.allot.testing.DocumentBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -307,6 +310,78 @@ abstract class ExperimentChangeContract extends ResourceFixture {
     Applied applied = apply(experiment("home-cta").with("spec.variants[1].name", "Big button"));
 
     assertThat(applied.operation()).isEqualTo(UPDATED);
+  }
+
+  // variant values
+
+  @ParameterizedTest
+  @ValueSource(strings = {"draft", "active", "winner_declared", "ended"})
+  void variantValue_mayChangeInAnyStatus_asANewVersion(String status) {
+    apply(
+        experimentIn(status)
+            .with("spec.variants[0].value", Map.of("color", "grey"))
+            .with("spec.variants[1].value", Map.of("color", "red")));
+
+    Applied changed =
+        apply(
+            experimentIn(status)
+                .with("spec.variants[0].value", Map.of("color", "grey"))
+                .with("spec.variants[1].value", Map.of("color", "teal")));
+
+    assertThat(changed.operation()).isEqualTo(UPDATED);
+    assertThat(changed.stored().version()).isEqualTo(2);
+    assertThat(changed.changes())
+        .extracting(c -> tuple(c.path(), c.before(), c.after()))
+        .containsExactly(tuple("spec.variants[1].value.color", "red", "teal"));
+    Experiment stored = (Experiment) stored(Kind.EXPERIMENT, "home-cta").resource();
+    assertThat(stored.valueOf(ResourceId.of("treatment")).get("color").textValue())
+        .isEqualTo("teal");
+  }
+
+  @Test
+  void variantValues_writtenDifferently_areUnchanged() {
+    apply(
+        experiment("home-cta")
+            .with("spec.variants[0].value", Map.of("n", 1, "r", decimal("0.5")))
+            .with("spec.variants[1].value", Map.of("n", 2, "r", decimal("1e-7"))));
+
+    Applied again =
+        apply(
+            experiment("home-cta")
+                .with("spec.variants[0].value", Map.of("r", decimal("0.50"), "n", decimal("1.0")))
+                .with(
+                    "spec.variants[1].value",
+                    Map.of("n", decimal("2"), "r", decimal("0.00000010"))));
+
+    assertThat(again.operation()).isEqualTo(UNCHANGED);
+    assertThat(versions(Kind.EXPERIMENT, "home-cta")).containsExactly(1);
+  }
+
+  @Test
+  void variantValues_reappliedAsStored_areUnchanged() {
+    apply(
+        experiment("home-cta")
+            .with("spec.variants[0].value", List.of("a", 1, decimal("2.50"), true))
+            .with("spec.variants[1].value", List.of(decimal("1e300"))));
+
+    Applied again =
+        apply(DocumentBuilder.of(DocumentWriter.write(stored(Kind.EXPERIMENT, "home-cta"))));
+
+    assertThat(again.operation()).isEqualTo(UNCHANGED);
+  }
+
+  @Test
+  void variantValue_removedFromEveryVariant_isANewVersionAnsweringIds() {
+    apply(
+        experiment("home-cta")
+            .with("spec.variants[0].value", false)
+            .with("spec.variants[1].value", true));
+
+    Applied removed = apply(experiment("home-cta"));
+
+    assertThat(removed.operation()).isEqualTo(UPDATED);
+    Experiment stored = (Experiment) stored(Kind.EXPERIMENT, "home-cta").resource();
+    assertThat(stored.valueOf(ResourceId.of("treatment")).textValue()).isEqualTo("TREATMENT");
   }
 
   // salt

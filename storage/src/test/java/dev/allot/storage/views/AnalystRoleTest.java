@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -48,7 +49,12 @@ class AnalystRoleTest {
         "CREATE ROLE " + analyst + " LOGIN PASSWORD '" + password + "' IN ROLE allot_analyst");
     ManualClock clock = ManualClock.at("2026-03-01T10:00:00Z");
     node = new Node(db.database(), clock);
-    node.apply(experiment("home-cta"), experiment("search").status("draft"));
+    node.apply(
+        experiment("home-cta"),
+        experiment("search")
+            .status("draft")
+            .with("spec.variants[0].value", Map.of("color", "grey"))
+            .with("spec.variants[1].value", Map.of("color", "green")));
     String assigned =
         node.assignments
             .getOrMake("user-1", null, List.of("home-cta"))
@@ -98,6 +104,19 @@ class AnalystRoleTest {
     String count = "SELECT count(*) FROM experimentation." + view;
 
     assertThat(asAnalyst(count)).isNotEmpty().isEqualTo(asOwner(count)).doesNotContain("0");
+  }
+
+  @Test
+  void analyst_readsVariantValuesAsJsonb() throws SQLException {
+    assertThat(
+            asAnalyst(
+                "SELECT pg_typeof(value)::text || ' ' || value::text"
+                    + " FROM experimentation.experiment_variants ORDER BY experiment_id, variant_id"))
+        .containsExactly(
+            "jsonb \"CONTROL\"",
+            "jsonb \"TREATMENT\"",
+            "jsonb {\"color\": \"grey\"}",
+            "jsonb {\"color\": \"green\"}");
   }
 
   @Test

@@ -116,6 +116,7 @@ class PostgresViewsTest extends ViewsContract {
             "experiment_variants.is_control boolean",
             "experiment_variants.name text",
             "experiment_variants.description text",
+            "experiment_variants.value jsonb",
             "experiments.id text",
             "experiments.resource_version integer",
             "experiments.status text",

@@ -10,6 +10,10 @@ import static dev.allot.testing.DocumentBuilder.variant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.allot.assignment.Assignment;
 import dev.allot.assignment.Bucketing;
 import dev.allot.assignment.Decision;
@@ -52,6 +56,9 @@ abstract class ViewsContract extends StoreSuite {
    * Sub-millisecond on purpose: resources are stamped to the millisecond, assignments to the
    * microsecond.
    */
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
   static final Instant START = Instant.parse("2026-03-01T10:00:00.123456789Z");
 
   final ManualClock clock = ManualClock.at(START.toString());
@@ -99,7 +106,7 @@ abstract class ViewsContract extends StoreSuite {
                 "salt")),
         Arguments.of(
             "experiment_variants",
-            List.of("experiment_id", "variant_id", "is_control", "name", "description")),
+            List.of("experiment_id", "variant_id", "is_control", "name", "description", "value")),
         Arguments.of(
             "experiment_cohorts",
             List.of(
@@ -516,8 +523,32 @@ abstract class ViewsContract extends StoreSuite {
 
   // variants
 
+  /** {@code value} as JSON text, compared by what it means: PostgreSQL's jsonb spaces it out. */
   record VariantRow(
-      String experimentId, String variantId, boolean isControl, String name, String description) {}
+      String experimentId,
+      String variantId,
+      boolean isControl,
+      String name,
+      String description,
+      JsonNode value) {
+    VariantRow(
+        String experimentId,
+        String variantId,
+        boolean isControl,
+        String name,
+        String description,
+        String value) {
+      this(experimentId, variantId, isControl, name, description, jsonTree(value));
+    }
+  }
+
+  static JsonNode jsonTree(String text) {
+    try {
+      return text == null ? null : JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("not JSON: " + text, e);
+    }
+  }
 
   @Test
   void experimentVariants_showEveryVariantOfEveryExperiment() {
@@ -530,10 +561,11 @@ abstract class ViewsContract extends StoreSuite {
 
     assertThat(variants())
         .containsExactly(
-            new VariantRow("HOME-CTA", "CONTROL", true, "Control", null),
-            new VariantRow("HOME-CTA", "TREATMENT", false, "Treatment", "Big button"),
-            new VariantRow("SEARCH", "A", false, null, null),
-            new VariantRow("SEARCH", "B", false, null, null));
+            new VariantRow("HOME-CTA", "CONTROL", true, "Control", null, "\"CONTROL\""),
+            new VariantRow(
+                "HOME-CTA", "TREATMENT", false, "Treatment", "Big button", "\"TREATMENT\""),
+            new VariantRow("SEARCH", "A", false, null, null, "\"A\""),
+            new VariantRow("SEARCH", "B", false, null, null, "\"B\""));
   }
 
   @Test
@@ -547,9 +579,64 @@ abstract class ViewsContract extends StoreSuite {
 
     assertThat(variants())
         .containsExactly(
-            new VariantRow("HOME-CTA", "BIGGER", false, null, null),
-            new VariantRow("HOME-CTA", "CONTROL", true, null, null),
-            new VariantRow("HOME-CTA", "TREATMENT", false, "Treatment", null));
+            new VariantRow("HOME-CTA", "BIGGER", false, null, null, "\"BIGGER\""),
+            new VariantRow("HOME-CTA", "CONTROL", true, null, null, "\"CONTROL\""),
+            new VariantRow("HOME-CTA", "TREATMENT", false, "Treatment", null, "\"TREATMENT\""));
+  }
+
+  @Test
+  void experimentVariants_showEachValueAsJson() {
+    node.apply(
+        experiment("home-cta")
+            .with("spec.variants[0].value", Map.of("color", "grey", "sizes", List.of(1, 2)))
+            .with(
+                "spec.variants[1].value",
+                Map.of("color", "green", "ratio", new BigDecimal("0.25"), "on", true)),
+        experiment("search")
+            .with("spec.variants[0].value", false)
+            .with("spec.variants[1].value", true),
+        experiment("signup").with("spec.variants[1].value", "big-button"));
+
+    assertThat(variants())
+        .extracting(VariantRow::experimentId, VariantRow::variantId, VariantRow::value)
+        .containsExactly(
+            tuple("HOME-CTA", "CONTROL", jsonTree("{\"color\": \"grey\", \"sizes\": [1, 2]}")),
+            tuple(
+                "HOME-CTA",
+                "TREATMENT",
+                jsonTree("{\"color\": \"green\", \"ratio\": 0.25, \"on\": true}")),
+            tuple("SEARCH", "CONTROL", jsonTree("false")),
+            tuple("SEARCH", "TREATMENT", jsonTree("true")),
+            tuple("SIGNUP", "CONTROL", jsonTree("\"CONTROL\"")),
+            tuple("SIGNUP", "TREATMENT", jsonTree("\"big-button\"")));
+  }
+
+  /** The same SQL on both databases: {@code ->>} takes a field name in SQLite and PostgreSQL. */
+  @Test
+  void experimentVariants_valueIsReadWithJsonOperators() {
+    node.apply(
+        experiment("home-cta")
+            .with("spec.variants[0].value", Map.of("color", "grey"))
+            .with("spec.variants[1].value", Map.of("color", "green")));
+
+    List<String> colors =
+        database()
+            .withConnection(connection -> {
+              try (PreparedStatement select =
+                      connection.prepareStatement(
+                          "SELECT variant_id, value ->> 'color' AS color FROM "
+                              + viewPrefix()
+                              + "experiment_variants ORDER BY variant_id");
+                  ResultSet rs = select.executeQuery()) {
+                List<String> rows = new ArrayList<>();
+                while (rs.next()) {
+                  rows.add(rs.getString("variant_id") + " " + rs.getString("color"));
+                }
+                return rows;
+              }
+            });
+
+    assertThat(colors).containsExactly("CONTROL grey", "TREATMENT green");
   }
 
   // cohorts
@@ -953,7 +1040,8 @@ abstract class ViewsContract extends StoreSuite {
                 rs.getString("variant_id"),
                 rs.getBoolean("is_control"),
                 rs.getString("name"),
-                rs.getString("description")));
+                rs.getString("description"),
+                rs.getString("value")));
   }
 
   List<CohortRow> cohorts() {
