@@ -9,11 +9,9 @@ import dev.allot.resource.ResourceStatus;
 import dev.allot.resource.StoredResource;
 import dev.allot.resource.Variant;
 import dev.allot.server.http.Bodies;
+import dev.allot.server.http.EntityTags;
 import io.javalin.http.Context;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,10 +47,8 @@ public final class ExperimentStateHandlers {
 
   public void list(Context ctx) {
     Rendered current = render(catalog.current());
-    ctx.header("ETag", current.etag());
     ctx.header("Cache-Control", "no-cache");
-    if (matches(ctx.header("If-None-Match"), current.etag())) {
-      ctx.status(304);
+    if (EntityTags.notModified(ctx, current.etag())) {
       return;
     }
     ctx.status(200).contentType("application/json").result(current.body());
@@ -92,34 +88,8 @@ public final class ExperimentStateHandlers {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("experiment states are plain data", e);
     }
-    Rendered fresh = new Rendered(snapshot, body, etag(body));
+    Rendered fresh = new Rendered(snapshot, body, EntityTags.of(body));
     rendered.set(fresh);
     return fresh;
-  }
-
-  private static String etag(byte[] body) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
-      return "\"" + HexFormat.of().formatHex(digest, 0, 16) + "\"";
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
-  }
-
-  /** {@code If-None-Match}: a list of ETags, or {@code *}; a weak tag matches its strong twin. */
-  private static boolean matches(String ifNoneMatch, String etag) {
-    if (ifNoneMatch == null) {
-      return false;
-    }
-    for (String tag : ifNoneMatch.split(",", -1)) {
-      String t = tag.trim();
-      if (t.startsWith("W/")) {
-        t = t.substring(2);
-      }
-      if (t.equals("*") || t.equals(etag)) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -7,9 +7,6 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 
 /**
  * {@code GET /openapi.json}: the OpenAPI description of every route, kept as YAML in the server's
@@ -25,7 +22,7 @@ public final class OpenApiDocument {
 
   private OpenApiDocument(byte[] json) {
     this.json = json.clone();
-    this.etag = "\"" + digest(json) + "\"";
+    this.etag = EntityTags.of(json);
   }
 
   /** The document in the server's resources; a server without a readable one does not start. */
@@ -42,45 +39,10 @@ public final class OpenApiDocument {
   }
 
   public void serve(Context ctx) {
-    ctx.header("ETag", etag);
     // Cached copies are asked about again each time: a new server version may change the document.
     ctx.header("Cache-Control", "no-cache");
-    if (matches(ctx.header("If-None-Match"))) {
-      ctx.status(304);
-      return;
-    }
-    ctx.status(200).contentType("application/json");
-    ctx.res().setContentLength(json.length);
-    try {
-      ctx.res().getOutputStream().write(json);
-    } catch (IOException e) {
-      throw new Bodies.ClientGone(e);
-    }
-  }
-
-  /**
-   * {@code If-None-Match} compares weakly: {@code W/"x"} matches our {@code "x"}, and {@code *}
-   * anything.
-   */
-  private boolean matches(String ifNoneMatch) {
-    if (ifNoneMatch == null) {
-      return false;
-    }
-    for (String tag : ifNoneMatch.split(",")) {
-      String trimmed = tag.trim();
-      if (trimmed.equals("*") || trimmed.replaceFirst("^W/", "").equals(etag)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static String digest(byte[] bytes) {
-    try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(bytes);
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(hash).substring(0, 22);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
+    if (!EntityTags.notModified(ctx, etag)) {
+      Bodies.respondSerialized(ctx, 200, json);
     }
   }
 }

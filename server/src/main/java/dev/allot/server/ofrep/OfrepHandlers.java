@@ -12,14 +12,12 @@ import dev.allot.resource.ResourceStatus;
 import dev.allot.server.assignment.AssignmentHandlers;
 import dev.allot.server.assignment.PreparedValueJson;
 import dev.allot.server.http.Bodies;
+import dev.allot.server.http.EntityTags;
 import dev.allot.server.ofrep.OfrepError.Code;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -118,13 +116,9 @@ public final class OfrepHandlers {
     }
     bulkCalls.increment();
     byte[] body = json(new Flags(flags));
-    String etag = etag(body);
-    ctx.header("ETag", etag);
-    if (matches(ctx.header("If-None-Match"), etag)) {
-      ctx.status(304);
-      return;
+    if (!EntityTags.notModified(ctx, EntityTags.of(body))) {
+      Bodies.respondSerialized(ctx, 200, body);
     }
-    Bodies.respondSerialized(ctx, 200, body);
   }
 
   /**
@@ -202,35 +196,5 @@ public final class OfrepHandlers {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("an evaluation is plain data", e);
     }
-  }
-
-  /** A strong entity tag of the body: the first 128 bits of its SHA-256, in hex. */
-  static String etag(byte[] body) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
-      return "\"" + HexFormat.of().formatHex(digest, 0, 16) + "\"";
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
-  }
-
-  /**
-   * Whether {@code If-None-Match} names the tag: one of its comma-separated tags, compared weakly
-   * as HTTP says for this header ({@code W/"x"} matches {@code "x"}), or {@code *}.
-   */
-  static boolean matches(String ifNoneMatch, String etag) {
-    if (ifNoneMatch == null) {
-      return false;
-    }
-    for (String tag : ifNoneMatch.split(",")) {
-      String t = tag.strip();
-      if (t.startsWith("W/")) {
-        t = t.substring(2);
-      }
-      if (t.equals(etag) || t.equals("*")) {
-        return true;
-      }
-    }
-    return false;
   }
 }
