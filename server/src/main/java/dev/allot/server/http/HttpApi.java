@@ -84,6 +84,7 @@ public final class HttpApi {
       tls.ifPresent(identity ->
           config.jetty.addConnector((server, http) ->
               identity.connector(server, http, config.jetty.host, config.jetty.port)));
+      ConsoleFiles.serve(config);
       routes(config.routes, handlers);
     });
   }
@@ -93,6 +94,7 @@ public final class HttpApi {
     // Unauthenticated, as Prometheus scrapes: keep it to the internal network (docs/metrics.md).
     get(routes, "/metrics", h.metrics()::scrape);
     get(routes, OpenApiDocument.PATH, OpenApiDocument.load()::serve);
+    get(routes, "/", ConsoleFiles::redirect);
 
     routes.beforeMatched("/v1/*", ctx -> authorize(ctx, h.authenticator()));
     routes.beforeMatched(OfrepHandlers.API + "*", ctx -> authorize(ctx, h.authenticator()));
