@@ -19,7 +19,6 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -188,7 +187,10 @@ public final class Browser
    * and waits until the page names who signed in.
    */
   void signIn(Role role) {
-    driver.manage().deleteAllCookies();
+    if (driver.getCurrentUrl().startsWith(server.url())) {
+      driver.manage().deleteAllCookies();
+    }
+    driver.get("about:blank");
     open("");
     WebElement token = waitFor(By.cssSelector("form#signin input#token"));
     token.sendKeys(token(role));
@@ -199,6 +201,16 @@ public final class Browser
   /** Waits until an element matching {@code locator} is visible, and returns it. */
   WebElement waitFor(By locator) {
     return waitUntil(ExpectedConditions.visibilityOfElementLocated(locator));
+  }
+
+  /** Waits until the element matching {@code locator} can be clicked, and clicks it. */
+  void click(By locator) {
+    waitUntil(ExpectedConditions.elementToBeClickable(locator)).click();
+  }
+
+  /** Waits until the element matching {@code locator} shows {@code text} among its own. */
+  void waitForText(By locator, String text) {
+    waitUntil(ExpectedConditions.textToBePresentInElementLocated(locator, text));
   }
 
   /** Waits until {@code condition} holds (a non-null, non-false answer), and returns the answer. */
@@ -219,9 +231,19 @@ public final class Browser
     return ((JavascriptExecutor) driver).executeAsyncScript(script, arguments);
   }
 
-  /** Sets the window's size, as a phone's or a desktop's screen. */
-  void resize(int width, int height) {
-    driver.manage().window().setSize(new Dimension(width, height));
+  /**
+   * Shows pages as a phone of {@code width} by {@code height} CSS pixels does (a mobile viewport,
+   * which honours the page's viewport meta tag), until {@link #desktop()}.
+   */
+  void phone(int width, int height) {
+    driver.executeCdpCommand(
+        "Emulation.setDeviceMetricsOverride",
+        Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", true));
+  }
+
+  /** Back to the desktop window the browser started with. */
+  void desktop() {
+    driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
   }
 
   /** Saves what the page shows as {@code target/console-screenshots/<name>.png}. */
