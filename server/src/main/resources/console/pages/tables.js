@@ -8,6 +8,11 @@ function stateBadge(state) {
   return h('span', { class: `badge ${STATE_CLASSES[state] || 'status-ended'}` }, (state || 'unknown').toLowerCase());
 }
 
+function runBadge(status) {
+  return h('span', { class: `badge ${status === 'SUCCEEDED' ? 'status-active' : 'health-mismatch'}` },
+    status === 'SUCCEEDED' ? 'succeeded' : 'failed');
+}
+
 function tablePath(id) {
   return `/v1/assignmentTables/${encodeURIComponent(id)}`;
 }
@@ -36,7 +41,7 @@ function nextRun(t) {
       return [h('span', { class: 'sub' }, 'after '), time(after.toISOString())];
     }
   }
-  return h('span', null, 'at the next check (every 30 s)');
+  return h('span', null, 'next check (every 30 s)');
 }
 
 function runCounts(run) {
@@ -52,7 +57,7 @@ function lastRun(runs) {
   if (!run) {
     return h('span', { class: 'muted' }, 'none yet');
   }
-  return [time(run.startTime), ' ', stateBadge(run.status === 'SUCCEEDED' ? 'ACTIVE' : 'FAILED'),
+  return [time(run.startTime), ' ', runBadge(run.status),
     h('div', { class: 'sub' }, `${run.startedBy}: ${runCounts(run)}`),
     run.error ? h('div', { class: 'sub error-text' }, run.error) : null];
 }
@@ -116,23 +121,22 @@ export async function render(main, params, session) {
       rowAttrs: t => ({ 'data-id': t.id }),
       columns: [
         {
-          label: 'Table', class: 'wrap',
+          label: 'Table', class: 'table-id',
           cell: t => [h('a', { href: `#/tables/${encodeURIComponent(t.id)}` }, t.id),
             t.displayName ? h('div', { class: 'sub' }, t.displayName) : null],
         },
         {
-          label: 'Experiment', class: 'experiment',
-          cell: t => [h('span', { class: 'sub' }, 'from column '), h('code', null, t.exposureKeyColumn.name)],
+          label: 'Source', class: 'source',
+          cell: t => [t.source, h('div', { class: 'sub' }, 'experiment from ', h('code', null, t.exposureKeyColumn.name))],
         },
-        { label: 'Source', class: 'source', cell: t => t.source },
         {
           label: 'State', class: 'wrap state',
           cell: t => [stateBadge(t.state), h('div', { class: 'sub' }, scheduleText(t)),
+            h('div', { class: 'sub' }, 'loaded until ', time(t.dataDeliveredUntil)),
             t.error ? h('div', { class: 'sub error-text' }, t.error) : null],
         },
-        { label: 'Loaded until', class: 'delivered', cell: t => time(t.dataDeliveredUntil) },
         { label: 'Last run', class: 'wrap last-run', cell: t => lastRun(lastRuns.get(t.id)) },
-        { label: 'Next run', class: 'next-run', cell: t => nextRun(t) },
+        { label: 'Next run', class: 'wrap next-run', cell: t => nextRun(t) },
         ...(canRun ? [{
           label: 'Actions', class: 'actions',
           cell: t => runButton(t, canRun, () => render(main, params, session)),
@@ -191,7 +195,7 @@ async function renderOne(main, id, canRun) {
           { label: 'By', cell: r => r.startedBy },
           {
             label: 'Result', class: 'wrap',
-            cell: r => [stateBadge(r.status === 'SUCCEEDED' ? 'ACTIVE' : 'FAILED'), ' ', r.status.toLowerCase(),
+            cell: r => [runBadge(r.status),
               r.error ? h('div', { class: 'sub error-text' }, r.error) : null],
           },
           { label: 'Window', class: 'wrap', cell: r => [time(r.windowStart), ' – ', time(r.windowEnd)] },

@@ -250,6 +250,7 @@ class ConsoleBrowserTest {
     browser.driver().findElement(By.id("new-source-url")).sendKeys("jdbc:sqlite:/srv/app.db");
     browser.driver().findElement(By.cssSelector("form#new-source button[type=submit]")).click();
     browser.waitFor(By.cssSelector("table#sources tr[data-id='APP-DB']"));
+    browser.script("window.scrollTo(0, 0);");
     browser.screenshot("admin");
 
     browser.driver().navigate().refresh();
