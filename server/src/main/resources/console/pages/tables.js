@@ -91,7 +91,7 @@ function runButton(t, canRun, onDone) {
 }
 
 export async function render(main, params, session) {
-  const canRun = (session.permissions || []).includes('write_resources');
+  const canRun = (session.permissions || []).includes('write_assignment_tables');
   if (params.id) {
     return renderOne(main, params.id, canRun);
   }
