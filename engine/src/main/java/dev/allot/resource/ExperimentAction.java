@@ -43,8 +43,8 @@ public sealed interface ExperimentAction {
 
   /**
    * The experiment after the action. Refused with {@code CONFLICT} when the action is not allowed
-   * from the current status, and with {@code INVALID_REQUEST} naming the body's field when the
-   * body does not fit the experiment (a variant it lacks, splits that do not sum to 1).
+   * from the current status, and with {@code INVALID_REQUEST} naming the body's field when the body
+   * does not fit the experiment (a variant it lacks, splits that do not sum to 1).
    */
   default Experiment next(Experiment current) {
     if (!verb().allowedOn(current)) {
@@ -58,7 +58,10 @@ public sealed interface ExperimentAction {
               ? ": no action is allowed"
               : ": allowed actions are " + String.join(", ", allowed);
       throw new AllotException(
-          ErrorCode.CONFLICT, message, List.of(Violation.conflict("metadata.status", message)), null);
+          ErrorCode.CONFLICT,
+          message,
+          List.of(Violation.conflict("metadata.status", message)),
+          null);
     }
     Map<String, Object> document = DocumentWriter.write(current);
     if (verb().target() != null) {
@@ -76,8 +79,8 @@ public sealed interface ExperimentAction {
   /**
    * Writes what the action changes, besides the status, into the spec of the next document.
    *
-   * @return the path in the next document that the action's body stands for (errors name its
-   *     fields as the body does), or null when the action has no body
+   * @return the path in the next document that the action's body stands for (errors name its fields
+   *     as the body does), or null when the action has no body
    */
   private static String change(ExperimentAction action, Map<String, Object> spec) {
     return switch (action) {
@@ -117,7 +120,6 @@ public sealed interface ExperimentAction {
     public Verb verb() {
       return Verb.ACTIVATE;
     }
-
   }
 
   /** {@code declareWinner}: active to winner_declared; everyone then gets {@code variant}. */
@@ -130,7 +132,6 @@ public sealed interface ExperimentAction {
     public Verb verb() {
       return Verb.DECLARE_WINNER;
     }
-
   }
 
   /** {@code end}: active or winner_declared to ended, for {@code reason}. */
@@ -143,7 +144,6 @@ public sealed interface ExperimentAction {
     public Verb verb() {
       return Verb.END;
     }
-
   }
 
   /** {@code archive}: draft or ended to archived. */
@@ -152,13 +152,12 @@ public sealed interface ExperimentAction {
     public Verb verb() {
       return Verb.ARCHIVE;
     }
-
   }
 
   /**
    * {@code addCohort}: the next cohort, with these variants and splits, as a document lists them
-   * (the body's plain tree: objects of {@code variant} and {@code split}), checked by the same rules
-   * as a cohort in a document. The server sets its {@code createdAt}.
+   * (the body's plain tree: objects of {@code variant} and {@code split}), checked by the same
+   * rules as a cohort in a document. The server sets its {@code createdAt}.
    */
   record AddCohort(List<?> variants) implements ExperimentAction {
     public AddCohort {
@@ -170,7 +169,6 @@ public sealed interface ExperimentAction {
     public Verb verb() {
       return Verb.ADD_COHORT;
     }
-
   }
 
   /** The actions, in the order they usually come in an experiment's life. */
@@ -221,8 +219,8 @@ public sealed interface ExperimentAction {
     }
 
     /**
-     * The action this verb names, read from a request body (the plain tree of a parsed JSON
-     * object; null or an empty object for an action that takes no fields). Refused with {@code
+     * The action this verb names, read from a request body (the plain tree of a parsed JSON object;
+     * null or an empty object for an action that takes no fields). Refused with {@code
      * INVALID_REQUEST} naming each field that is missing, unknown or malformed.
      */
     public ExperimentAction read(Object body) {
@@ -243,7 +241,11 @@ public sealed interface ExperimentAction {
             case ACTIVATE -> new Activate();
             case ARCHIVE -> new Archive();
             case DECLARE_WINNER -> body.requiredId("variant").map(DeclareWinner::new).orElse(null);
-            case END -> body.requiredText("reason", 64).flatMap(text -> reason(body, text)).map(End::new).orElse(null);
+            case END ->
+                body.requiredText("reason", 64)
+                    .flatMap(text -> reason(body, text))
+                    .map(End::new)
+                    .orElse(null);
             case ADD_COHORT -> {
               if (!body.has("variants")) {
                 body.invalid("variants", "is required: the new cohort's variants and splits");
@@ -275,7 +277,9 @@ public sealed interface ExperimentAction {
 
   private static AllotException refusedBody(String word, List<Violation> violations) {
     String message =
-        "the " + word + " body is refused"
+        "the "
+            + word
+            + " body is refused"
             + (violations.isEmpty()
                 ? ""
                 : ": "

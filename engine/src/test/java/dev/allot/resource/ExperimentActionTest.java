@@ -98,9 +98,7 @@ class ExperimentActionTest {
         act(
             action(
                 "addCohort",
-                Map.of(
-                    "variants",
-                    List.of(split("control", "0.2"), split("treatment", "0.8")))));
+                Map.of("variants", List.of(split("control", "0.2"), split("treatment", "0.8")))));
 
     assertThat(next.status()).isEqualTo(ResourceStatus.ACTIVE);
     assertThat(next.cohorts()).hasSize(2);
@@ -205,8 +203,7 @@ class ExperimentActionTest {
                 action(
                     "addCohort",
                     Map.of(
-                        "variants",
-                        List.of(split("control", "0.5"), split("treatment", "0.4"))))),
+                        "variants", List.of(split("control", "0.5"), split("treatment", "0.4"))))),
         Violation.invalid("variants", "splits sum to 0.9, must sum to 1"));
   }
 
@@ -246,10 +243,8 @@ class ExperimentActionTest {
     stored(DocumentBuilder.experiment("home-cta").status("draft"));
     resources.act("home-cta", new ExperimentAction.Archive(), OptionalInt.of(1), EDITOR);
 
-    assertThatThrownBy(
-            () ->
-                resources.act(
-                    "home-cta", new ExperimentAction.Activate(), OptionalInt.of(1), EDITOR))
+    assertThatThrownBy(() ->
+            resources.act("home-cta", new ExperimentAction.Activate(), OptionalInt.of(1), EDITOR))
         .isInstanceOfSatisfying(
             AllotException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.PRECONDITION_FAILED));
@@ -323,7 +318,8 @@ class ExperimentActionTest {
         Reading.validExperiment(DocumentBuilder.experiment("x").status("draft").cohorts());
     Experiment active = Reading.validExperiment(DocumentBuilder.experiment("x"));
 
-    assertThat(ExperimentAction.allowedOn(draftWithoutCohort)).containsExactly("archive", "addCohort");
+    assertThat(ExperimentAction.allowedOn(draftWithoutCohort))
+        .containsExactly("archive", "addCohort");
     assertThat(ExperimentAction.allowedOn(active))
         .containsExactly("declareWinner", "end", "addCohort");
   }
