@@ -153,7 +153,7 @@ public final class Allot implements AutoCloseable {
                   new TokenHandlers(services.tokens(), authenticator),
                   new SourceHandlers(services.sources()),
                   new AssignmentTableHandlers(services.assignmentTables()),
-                  new HealthHandlers(services.health()),
+                  new HealthHandlers(services.health(), services.overview()),
                   new ExportHandlers(services.exports(), config.dataDir()),
                   metrics,
                   new ExperimentStateHandlers(services.catalog()),

@@ -152,6 +152,7 @@ public final class HttpApi {
         "/v1/experiments/{id}/summary",
         h.health()::summary,
         needs(Permission.LIST_ASSIGNMENTS));
+    get(routes, "/v1/experimentOverview", h.health()::overview, needs(Permission.LIST_ASSIGNMENTS));
     get(
         routes,
         "/v1/experiments/{id}/export/{dataset}",

@@ -52,6 +52,7 @@ class ServedAnswersTest {
     call("POST", "/v1/resources:apply?dryRun=true", "application/yaml", documents, 200);
     call("POST", "/v1/resources:apply", "application/yaml", documents, 200);
     call("POST", "/v1/resources:apply", "application/json", "{\"kind\":\"lab\"}", 400);
+    call("POST", "/v1/resources:apply", "application/yaml", "kind: lab\nmetadata: {}\n", 400);
     send(
         "POST",
         "/v1/resources:apply",
@@ -94,6 +95,9 @@ class ServedAnswersTest {
     call("POST", "/ofrep/v1/evaluate/flags", "application/json", "{\"context\":{}}", 400);
     call("GET", "/v1/experiments/home-cta/summary", null, null, 200);
     call("GET", "/v1/experiments/home-cta/summary?threshold=2", null, null, 400);
+    call("GET", "/v1/experimentOverview", null, null, 200);
+    call("GET", "/v1/experimentOverview?status=active,draft", null, null, 200);
+    call("GET", "/v1/experimentOverview?status=nope", null, null, 400);
     call("GET", "/v1/experiments/home-cta/export/assignments?format=jsonl", null, null, 200);
 
     String exposure =
