@@ -333,9 +333,16 @@ function drawChart(uPlot, element, data, key) {
     height: 240,
     tzDate: ts => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max)] } },
-    axes: [{}, { values: (u, ticks) => ticks.map(t => count(t)), size: 60 }],
+    axes: [
+      {
+        // One tick a day at most, labelled by UTC date: the counts are per UTC day.
+        incrs: [86400, 2 * 86400, 7 * 86400, 14 * 86400, 30 * 86400, 91 * 86400, 365 * 86400],
+        values: (u, ticks) => ticks.map(t => new Date(t * 1000).toISOString().slice(5, 10)),
+      },
+      { values: (u, ticks) => ticks.map(t => count(t)), size: 60 },
+    ],
     series: [
-      { label: 'Day' },
+      { label: 'Day', value: (u, ts) => (ts === null || ts === undefined ? '—' : new Date(ts * 1000).toISOString().slice(0, 10)) },
       ...data.variants.map((v, i) => ({
         label: v,
         stroke: COLORS[i % COLORS.length],
@@ -391,7 +398,9 @@ async function act(action, experiment, rerender) {
       title: `Declare a winner of ${id}?`, text: text(),
       fields: field('Winning variant', select), okLabel: 'Declare winner',
     });
-    select.addEventListener('change', () => { document.getElementById('confirm-text').textContent = text(); });
+    for (const type of ['change', 'input']) {
+      select.addEventListener(type, () => { document.getElementById('confirm-text').textContent = text(); });
+    }
     ok = await dialog;
     body = { variant: select.value };
   } else if (action === 'end') {
