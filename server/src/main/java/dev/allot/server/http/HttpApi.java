@@ -115,6 +115,11 @@ public final class HttpApi {
           needs(Permission.READ_RESOURCES));
     }
 
+    // Lifecycle actions, POST /v1/experiments/{id}:activate and the like: Javalin cannot match a
+    // literal ':' after a path parameter, so one route takes the segment and the handler splits it.
+    routes.post(
+        "/v1/experiments/{idAndVerb}", h.resources()::act, needs(Permission.WRITE_RESOURCES));
+
     routes.post(
         "/v1/assignments:getOrMake",
         h.assignments()::getOrMake,

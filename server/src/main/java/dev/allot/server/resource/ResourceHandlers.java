@@ -6,6 +6,7 @@ import dev.allot.resource.Applied;
 import dev.allot.resource.Author;
 import dev.allot.resource.DocumentChange;
 import dev.allot.resource.DocumentWriter;
+import dev.allot.resource.ExperimentAction;
 import dev.allot.resource.Kind;
 import dev.allot.resource.Resource;
 import dev.allot.resource.ResourceService;
@@ -19,6 +20,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -68,6 +70,36 @@ public final class ResourceHandlers {
           applied.stored().version(),
           applied.changes());
     }
+  }
+
+  /**
+   * {@code POST /v1/experiments/{id}:VERB}: a lifecycle action (docs/resources.md, "Lifecycle
+   * actions") as the calling token; answers the experiment's new version as {@link #get} does.
+   */
+  public void act(Context ctx) {
+    String segment = ctx.pathParam("idAndVerb");
+    int colon = segment.lastIndexOf(':');
+    ExperimentAction.Verb verb =
+        (colon < 0
+                ? Optional.<ExperimentAction.Verb>empty()
+                : ExperimentAction.Verb.fromWord(segment.substring(colon + 1)))
+            .orElseThrow(() ->
+                AllotException.notFound(
+                    "no such endpoint: POST /v1/experiments/"
+                        + segment
+                        + "; the actions are /v1/experiments/<id>:VERB with VERB one of "
+                        + ExperimentAction.Verb.words()));
+    OptionalInt expectedVersion = Params.ifMatch(ctx);
+    ExperimentAction action = verb.read(Bodies.read(ctx, Object.class));
+    Token caller = HttpApi.caller(ctx);
+    Applied applied =
+        resources.act(
+            segment.substring(0, colon),
+            action,
+            expectedVersion,
+            Author.token(caller.id(), caller.name()));
+    ctx.header("ETag", "\"" + applied.stored().version() + "\"");
+    Bodies.respond(ctx, 200, DocumentWriter.write(applied.stored()));
   }
 
   public void list(Context ctx, Kind kind) {

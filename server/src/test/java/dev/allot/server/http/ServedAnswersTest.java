@@ -170,6 +170,37 @@ class ServedAnswersTest {
     call("DELETE", tables + "/legacy", null, null, 204);
     call("DELETE", "/v1/sources/warehouse", null, null, 204);
 
+    call(
+        "POST",
+        "/v1/resources:apply",
+        "application/json",
+        Documents.experiment("lifecycle").status("draft").json(),
+        200);
+    String acting = "/v1/experiments/lifecycle:";
+    call("POST", acting + "activate", null, null, 200);
+    call("POST", acting + "activate", null, null, 409);
+    call(
+        "POST",
+        acting + "addCohort",
+        "application/json",
+        "{\"variants\":[{\"variant\":\"control\",\"split\":0.2},"
+            + "{\"variant\":\"treatment\",\"split\":0.8}]}",
+        200);
+    call("POST", acting + "declareWinner", "application/json", "{\"variant\":\"nope\"}", 400);
+    send(
+        "POST",
+        acting + "declareWinner",
+        ADMIN_TOKEN,
+        "application/json",
+        "{\"variant\":\"treatment\"}",
+        "If-Match",
+        "\"1\"",
+        412);
+    call("POST", acting + "declareWinner", "application/json", "{\"variant\":\"treatment\"}", 200);
+    call("POST", acting + "end", "application/json", "{\"reason\":\"success\"}", 200);
+    call("POST", acting + "archive", null, null, 200);
+    call("POST", "/v1/experiments/nothing:archive", null, null, 404);
+
     send("GET", "/healthz", null, null, null, null, null, 200);
     send("GET", "/metrics", null, null, null, null, null, 200);
     send("GET", OpenApiDocument.PATH, null, null, null, null, null, 200);
