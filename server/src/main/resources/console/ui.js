@@ -105,7 +105,7 @@ export function pValue(p) {
 /** A status badge; the word is always shown, the color only repeats it. */
 export function statusBadge(status, attrs = {}) {
   const word = String(status || 'unknown');
-  return h('span', { ...attrs, class: `badge status-${word}` }, word.replace('_', ' '));
+  return h('span', { ...attrs, class: `badge status-${word}`, 'data-status': word }, word);
 }
 
 /** The shared #flash line: a success or an error, announced by screen readers. */

@@ -67,7 +67,10 @@ export function yamlEditor(container, { text, ifMatch = null, onApplied }) {
     textarea.scrollTop = Math.max(0, (line - 3) * LINE_HEIGHT);
   };
 
-  const showErrors = details => {
+  const showErrors = all => {
+    // One document: its number says nothing ("line 4: spec.variants: ...").
+    const single = all.every(d => !d.document || d.document === 1);
+    const details = single ? all.map(d => ({ ...d, document: undefined })) : all;
     errorLines = new Set(details.filter(d => d.line).map(d => d.line));
     replace(errors, details.map(d => {
       const item = h('li', { 'data-line': d.line || null }, detailText(d));

@@ -14,11 +14,14 @@ const END_REASONS = [
   ['tech_issue', 'Technical issue'],
   ['other', 'Other'],
 ];
-/** Lifecycle actions allowed from each status (statuses only move forward). */
+/**
+ * Lifecycle actions allowed from each status, as the server allows them (statuses only move
+ * forward; a draft is activated only once it has a cohort).
+ */
 const MOVES = {
-  draft: ['activate', 'archive'],
-  active: ['declareWinner', 'end', 'addCohort', 'archive'],
-  winner_declared: ['end', 'archive'],
+  draft: ['activate', 'addCohort', 'archive'],
+  active: ['declareWinner', 'end', 'addCohort'],
+  winner_declared: ['end'],
   ended: ['archive'],
   archived: [],
 };
@@ -78,7 +81,10 @@ export async function render(main, params, session) {
 function header(experiment, session, rerender) {
   const meta = experiment.metadata;
   const canWrite = (session.permissions || []).includes('write_resources');
-  const actions = canWrite ? [...(MOVES[meta.status] || [])] : [];
+  const hasCohort = ((experiment.spec || {}).cohorts || []).length > 0;
+  const actions = canWrite
+    ? (MOVES[meta.status] || []).filter(action => action !== 'activate' || hasCohort)
+    : [];
   if (canWrite && meta.status !== 'archived') actions.push('edit');
   const buttons = actions.map(action => h('button', {
     type: 'button',
@@ -333,9 +339,16 @@ function drawChart(uPlot, element, data, key) {
     height: 240,
     tzDate: ts => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max)] } },
-    axes: [{}, { values: (u, ticks) => ticks.map(t => count(t)), size: 60 }],
+    axes: [
+      {
+        // One tick a day at most, labelled by UTC date: the counts are per UTC day.
+        incrs: [86400, 2 * 86400, 7 * 86400, 14 * 86400, 30 * 86400, 91 * 86400, 365 * 86400],
+        values: (u, ticks) => ticks.map(t => new Date(t * 1000).toISOString().slice(5, 10)),
+      },
+      { values: (u, ticks) => ticks.map(t => count(t)), size: 60 },
+    ],
     series: [
-      { label: 'Day' },
+      { label: 'Day', value: (u, ts) => (ts === null || ts === undefined ? '—' : new Date(ts * 1000).toISOString().slice(0, 10)) },
       ...data.variants.map((v, i) => ({
         label: v,
         stroke: COLORS[i % COLORS.length],
@@ -376,9 +389,7 @@ async function act(action, experiment, rerender) {
     const cohort = activeCohort(spec);
     ok = await confirm({
       title: `Activate ${id}?`,
-      text: cohort
-        ? `${id} will start assigning: every new subject gets a variant by cohort ${cohort.index}'s split (${splitsText(cohort)}).`
-        : `${id} has no cohort yet, so it cannot assign; the server will refuse. Edit the YAML to add a cohort first.`,
+      text: `${id} will start assigning: every new subject gets a variant by cohort ${cohort.index}'s split (${splitsText(cohort)}).`,
       okLabel: 'Activate',
     });
   } else if (action === 'declareWinner') {
@@ -391,7 +402,9 @@ async function act(action, experiment, rerender) {
       title: `Declare a winner of ${id}?`, text: text(),
       fields: field('Winning variant', select), okLabel: 'Declare winner',
     });
-    select.addEventListener('change', () => { document.getElementById('confirm-text').textContent = text(); });
+    for (const type of ['change', 'input']) {
+      select.addEventListener(type, () => { document.getElementById('confirm-text').textContent = text(); });
+    }
     ok = await dialog;
     body = { variant: select.value };
   } else if (action === 'end') {
@@ -406,7 +419,7 @@ async function act(action, experiment, rerender) {
   } else if (action === 'archive') {
     ok = await confirm({
       title: `Archive ${id}?`,
-      text: `${id} will be archived: it serves nothing and leaves the experiment states that clients read. This cannot be undone.`,
+      text: `${id} will be archived: it serves nothing and is hidden from the experiment states that clients read. This cannot be undone.`,
       okLabel: 'Archive', danger: true,
     });
   } else if (action === 'addCohort') {
@@ -419,7 +432,9 @@ async function act(action, experiment, rerender) {
     const next = cohort ? cohort.index + 1 : 1;
     ok = await confirm({
       title: `Add cohort ${next} to ${id}?`,
-      text: `Cohort ${next} will take every new assignment at these splits. Subjects already assigned keep their variant and their cohort.`,
+      text: meta.status === 'draft'
+        ? `Cohort ${next} will hold these splits; once ${id} is active, new subjects are assigned by it (the cohort with the highest index). Stored cohorts never change.`
+        : `Cohort ${next} will take every new assignment at these splits. Subjects already assigned keep their variant and their cohort.`,
       fields: [
         h('p', { class: 'hint' }, 'Splits are decimals from 0 to 1 with at most 4 places, summing to exactly 1; a variant at 0 is left out.'),
         variants.map((v, i) => h('div', { class: 'split-row' },

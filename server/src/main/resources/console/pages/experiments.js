@@ -8,13 +8,13 @@ const STATUSES = ['draft', 'active', 'winner_declared', 'ended', 'archived'];
 export function healthBadge(srm) {
   switch (srm) {
     case 'ok':
-      return h('span', { class: 'badge health-ok', title: 'The assigned counts fit the configured split' },
+      return h('span', { class: 'badge health-ok', 'data-srm': 'ok', title: 'The assigned counts fit the configured split' },
         h('span', { 'aria-hidden': 'true' }, '✓ '), 'Sample ratio OK');
     case 'mismatch':
-      return h('span', { class: 'badge health-mismatch', title: 'The assigned counts do not fit the configured split' },
+      return h('span', { class: 'badge health-mismatch', 'data-srm': 'mismatch', title: 'The assigned counts do not fit the configured split' },
         h('span', { 'aria-hidden': 'true' }, '⚠ '), 'Sample ratio mismatch');
     default:
-      return h('span', { class: 'badge health-none', title: 'Not enough assignments to test' },
+      return h('span', { class: 'badge health-none', 'data-srm': 'none', title: 'Not enough assignments to test' },
         h('span', { 'aria-hidden': 'true' }, '– '), 'No data');
   }
 }
@@ -24,7 +24,7 @@ export async function render(main, params, session) {
   const canWrite = (session.permissions || []).includes('write_resources');
   const status = h('select', { id: 'filter-status', name: 'status' },
     h('option', { value: '' }, 'All statuses'),
-    STATUSES.map(s => h('option', { value: s }, s.replace('_', ' '))));
+    STATUSES.map(s => h('option', { value: s }, s)));
   const lab = h('select', { id: 'filter-lab', name: 'lab' }, h('option', { value: '' }, 'All labs'));
   const search = h('input', {
     id: 'search', name: 'search', type: 'search', placeholder: 'Id or name', autocomplete: 'off',

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Applies, reads and lists resources. Applying a batch is all or nothing: every document is checked
@@ -109,12 +110,59 @@ public final class ResourceService {
         violations.add(v.inDocument(i + 1));
       }
     }
+    return write(
+        () -> {
+          Plan plan = plan(resources, expectedVersion, Map.of());
+          List<Violation> all = new ArrayList<>(violations);
+          all.addAll(plan.violations());
+          return new Plan(plan.applied(), plan.writes(), all);
+        },
+        author);
+  }
+
+  /**
+   * Takes a lifecycle action on the experiment {@code id}: the action turns its current version
+   * into the next, which is checked and stored as an apply of it would be. Without {@code
+   * expectedVersion} the action applies to whatever version is current when it is stored; a
+   * concurrent change makes it start again from the new version, so no change is lost.
+   *
+   * @param expectedVersion the {@code If-Match} version: 412 when the stored one is another
+   * @return the update, always a new version (an action that would change nothing is refused)
+   */
+  public Applied act(
+      String id, ExperimentAction action, OptionalInt expectedVersion, Author author) {
+    ResourceKey key = key(Kind.EXPERIMENT, id);
+    return write(
+            () -> {
+              StoredResource current = store.find(List.of(key)).get(key);
+              if (current == null) {
+                throw AllotException.notFound(key + " does not exist");
+              }
+              checkExpected(expectedVersion, current.resource(), current);
+              Experiment next = action.next((Experiment) current.resource());
+              Plan plan = plan(List.of(next), OptionalInt.empty(), Map.of(key, current));
+              // One experiment, not a batch: its violations name no document.
+              List<Violation> violations =
+                  plan.violations().stream()
+                      .map(v -> new Violation(null, v.path(), v.message(), v.conflict()))
+                      .toList();
+              return new Plan(plan.applied(), plan.writes(), violations);
+            },
+            Optional.of(author))
+        .getFirst();
+  }
+
+  /**
+   * Plans and stores, planning again from the new state when another writer got there first.
+   *
+   * @param planner reads the state and decides what to store; runs once per attempt
+   * @param author empty for a dry run, which writes nothing
+   */
+  private List<Applied> write(Supplier<Plan> planner, Optional<Author> author) {
     for (int attempt = 1; ; attempt++) {
-      Plan plan = plan(resources, expectedVersion);
-      List<Violation> all = new ArrayList<>(violations);
-      all.addAll(plan.violations());
-      if (!all.isEmpty()) {
-        throw AllotException.rejected(all);
+      Plan plan = planner.get();
+      if (!plan.violations().isEmpty()) {
+        throw AllotException.rejected(plan.violations());
       }
       if (author.isEmpty()) {
         return plan.applied();
@@ -136,8 +184,18 @@ public final class ResourceService {
   private record Plan(
       List<Applied> applied, List<StoredResource> writes, List<Violation> violations) {}
 
-  private Plan plan(List<Resource> resources, OptionalInt expectedVersion) {
-    Map<ResourceKey, StoredResource> state = new HashMap<>(store.find(referencedKeys(resources)));
+  /**
+   * @param known versions already read, which the plan builds on: a write expects them, so a
+   *     concurrent change of one fails the write rather than being overwritten
+   */
+  private Plan plan(
+      List<Resource> resources,
+      OptionalInt expectedVersion,
+      Map<ResourceKey, StoredResource> known) {
+    Set<ResourceKey> missing = new LinkedHashSet<>(referencedKeys(resources));
+    missing.removeAll(known.keySet());
+    Map<ResourceKey, StoredResource> state = new HashMap<>(known);
+    state.putAll(store.find(missing));
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     List<Applied> applied = new ArrayList<>();
     List<StoredResource> writes = new ArrayList<>();
@@ -148,17 +206,7 @@ public final class ResourceService {
         continue;
       }
       StoredResource previous = state.get(ResourceKey.of(next));
-      if (expectedVersion.isPresent()
-          && (previous == null || previous.version() != expectedVersion.getAsInt())) {
-        throw new AllotException(
-            ErrorCode.PRECONDITION_FAILED,
-            "If-Match: "
-                + next.label()
-                + " is "
-                + (previous == null ? "not stored" : "at version " + previous.version())
-                + ", not version "
-                + expectedVersion.getAsInt());
-      }
+      checkExpected(expectedVersion, next, previous);
       List<Violation> found = new ArrayList<>();
       Resource settled =
           ChangeRules.settle(
@@ -186,6 +234,22 @@ public final class ResourceService {
                   DocumentChanges.between(previous.resource(), settled)));
     }
     return new Plan(applied, writes, violations);
+  }
+
+  /** 412 unless {@code previous}, the stored version of {@code next}, is the expected one. */
+  private static void checkExpected(
+      OptionalInt expectedVersion, Resource next, StoredResource previous) {
+    if (expectedVersion.isPresent()
+        && (previous == null || previous.version() != expectedVersion.getAsInt())) {
+      throw new AllotException(
+          ErrorCode.PRECONDITION_FAILED,
+          "If-Match: "
+              + next.label()
+              + " is "
+              + (previous == null ? "not stored" : "at version " + previous.version())
+              + ", not version "
+              + expectedVersion.getAsInt());
+    }
   }
 
   private static Collection<ResourceKey> referencedKeys(List<Resource> resources) {
@@ -238,6 +302,16 @@ public final class ResourceService {
   public List<StoredResource> list(Kind kind, Set<ResourceStatus> statuses) {
     return store.list(kind).stream()
         .filter(s -> statuses.isEmpty() || statuses.contains(s.resource().status()))
+        .toList();
+  }
+
+  /**
+   * As {@link #list}, each current version with who stored it and when, read at once rather than
+   * one history per resource.
+   */
+  public List<ResourceVersion> listCurrent(Kind kind, Set<ResourceStatus> statuses) {
+    return store.listCurrent(kind).stream()
+        .filter(v -> statuses.isEmpty() || statuses.contains(v.stored().resource().status()))
         .toList();
   }
 

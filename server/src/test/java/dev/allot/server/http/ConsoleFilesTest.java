@@ -87,7 +87,7 @@ class ConsoleFilesTest {
     Response unknownLab = server.get("/v1/labs/nothing", TestServer.ADMIN_TOKEN);
     assertThat(unknownLab.status()).isEqualTo(404);
     assertThat(unknownLab.json().path("error").asText()).isEqualTo("not_found");
-    assertThat(server.get("/v1/labs").status()).isEqualTo(401);
+    assertThat(server.get("/v1/labs", null).status()).isEqualTo(401);
   }
 
   @Test
