@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -234,7 +235,7 @@ class ConsoleBrowserTest {
     browser.waitFor(By.cssSelector("table#tokens"));
 
     browser.driver().findElement(By.id("new-token-name")).sendKeys("checkout service");
-    new Select(browser.driver().findElement(By.id("new-token-role"))).selectByValue("sdk");
+    new Select(browser.driver().findElement(By.id("new-token-role"))).selectByValue("analyst");
     browser.driver().findElement(By.cssSelector("form#new-token button[type=submit]")).click();
 
     String secret = browser.waitFor(By.cssSelector("#new-secret code")).getText();
@@ -373,7 +374,14 @@ class ConsoleBrowserTest {
   private static void confirmAndWaitForStatus(String status) {
     browser.click(By.id("confirm-ok"));
     browser.waitUntil(ExpectedConditions.invisibilityOfElementLocated(By.id("confirm")));
-    browser.waitUntil(ExpectedConditions.textToBe(By.id("status"), status));
+    browser.waitUntil(
+        d -> {
+          try {
+            return d.findElement(By.id("status")).getText().replace('_', ' ').equals(status);
+          } catch (StaleElementReferenceException e) {
+            return false; // the page was drawn again meanwhile
+          }
+        });
   }
 
   /** The numbers in column {@code index} (0-based) of the rows, added up ("1,234" read as 1234). */
