@@ -374,14 +374,13 @@ class ConsoleBrowserTest {
   private static void confirmAndWaitForStatus(String status) {
     browser.click(By.id("confirm-ok"));
     browser.waitUntil(ExpectedConditions.invisibilityOfElementLocated(By.id("confirm")));
-    browser.waitUntil(
-        d -> {
-          try {
-            return d.findElement(By.id("status")).getText().replace('_', ' ').equals(status);
-          } catch (StaleElementReferenceException e) {
-            return false; // the page was drawn again meanwhile
-          }
-        });
+    browser.waitUntil(d -> {
+      try {
+        return d.findElement(By.id("status")).getText().replace('_', ' ').equals(status);
+      } catch (StaleElementReferenceException e) {
+        return false; // the page was drawn again meanwhile
+      }
+    });
   }
 
   /** The numbers in column {@code index} (0-based) of the rows, added up ("1,234" read as 1234). */
