@@ -246,6 +246,24 @@ public final class Browser
     driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
   }
 
+  /**
+   * Saves the whole page, not only what the window shows, as {@code
+   * target/console-screenshots/<name>.png}: the viewport is made as tall as the page (at most 3000
+   * pixels) for the picture.
+   */
+  Path fullPageScreenshot(String name) {
+    long width = (Long) script("return document.documentElement.clientWidth;");
+    long height = (Long) script("return Math.min(document.documentElement.scrollHeight, 3000);");
+    driver.executeCdpCommand(
+        "Emulation.setDeviceMetricsOverride",
+        Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
+    try {
+      return screenshot(name);
+    } finally {
+      desktop();
+    }
+  }
+
   /** Saves what the page shows as {@code target/console-screenshots/<name>.png}. */
   Path screenshot(String name) {
     Path target = SCREENSHOTS.resolve(name + ".png");

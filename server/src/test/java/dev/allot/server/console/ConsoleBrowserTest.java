@@ -109,7 +109,7 @@ class ConsoleBrowserTest {
     browser.waitFor(By.cssSelector("#chart-assignments canvas"));
     assertThat(assignedIn(By.cssSelector("table#summary tbody tr"), 3)).isEqualTo(200);
     assertThat(browser.driver().findElement(By.id("srm")).getText()).isNotBlank();
-    browser.screenshot("experiment");
+    browser.fullPageScreenshot("experiment");
 
     act("addCohort");
     List<WebElement> splits =

@@ -42,7 +42,10 @@ class ConsoleFilesTest {
             "yaml-editor.js",
             "pages/experiments.js",
             "pages/experiment.js",
-            "pages/new.js")) {
+            "pages/new.js",
+            "pages/labs.js",
+            "pages/tables.js",
+            "pages/admin.js")) {
       Response response = server.get("/console/" + file);
 
       assertThat(response.status()).as(file).isEqualTo(200);
