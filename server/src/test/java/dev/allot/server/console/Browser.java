@@ -65,6 +65,7 @@ public final class Browser
 
   private final TestServer server = new TestServer();
   private final Map<Role, String> tokens = new EnumMap<>(Role.class);
+  private boolean serverStarted;
   private Path profile;
   private ChromeDriverService service;
   private ChromeDriver driver;
@@ -73,6 +74,7 @@ public final class Browser
   public void beforeAll(ExtensionContext context) throws IOException {
     requireBrowser();
     server.beforeEach(context);
+    serverStarted = true;
     tokens.put(Role.ADMIN, TestServer.ADMIN_TOKEN);
     for (Role role : List.of(Role.EDITOR, Role.ANALYST, Role.SDK)) {
       tokens.put(
@@ -112,7 +114,9 @@ public final class Browser
         service.stop();
       }
     } finally {
-      server.afterEach(context);
+      if (serverStarted) {
+        server.afterEach(context);
+      }
       if (profile != null) {
         try (var files = Files.walk(profile)) {
           files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
