@@ -453,13 +453,26 @@ async function act(action, experiment, rerender) {
   try {
     const answer = await send('POST', `/v1/experiments/${encodeURIComponent(id)}:${action}`, body,
       { ifMatch: meta.resourceVersion });
-    const status = answer && answer.metadata ? answer.metadata.status.replace('_', ' ') : null;
-    flash(`${id}: ${ACTION_LABELS[action].toLowerCase()} done${status ? `; status ${status}` : ''}.`);
+    flash(doneText(action, id, answer));
   } catch (error) {
     flashError(error, `${ACTION_LABELS[action]} refused`);
     if (error.status !== 409 && error.status !== 412) return;
   }
   await rerender();
+}
+
+/** What an action did, from the experiment's new document. */
+function doneText(action, id, answer) {
+  const spec = (answer && answer.spec) || {};
+  const cohort = activeCohort(spec);
+  switch (action) {
+    case 'activate': return `${id} is active: it assigns from now on.`;
+    case 'declareWinner': return `${id}: ${spec.winningVariant || 'the winner'} is declared the winner; every subject gets it.`;
+    case 'end': return `${id} has ended.`;
+    case 'archive': return `${id} is archived.`;
+    case 'addCohort': return `${id}: cohort ${cohort ? cohort.index : ''} added (${cohort ? splitsText(cohort) : ''}).`;
+    default: return `${id}: done.`;
+  }
 }
 
 /** Why the entered splits would be refused, or null: 0..1, 4 places, summing to exactly 1. */
