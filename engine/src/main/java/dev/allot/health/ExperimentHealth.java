@@ -72,8 +72,8 @@ public final class ExperimentHealth {
         experiment.id().value(), cohorts, new Imported(importedVariants), daily);
   }
 
-  private static CohortSummary cohort(
-      Cohort cohort, Map<String, VariantCounts> counts, double threshold) {
+  /** One cohort's counts and tests, from its variants' counts by variant id. */
+  static CohortSummary cohort(Cohort cohort, Map<String, VariantCounts> counts, double threshold) {
     List<CohortVariant> split = cohort.variants();
     long total = 0;
     for (CohortVariant v : split) {

@@ -3,6 +3,7 @@ package dev.allot.health;
 import dev.allot.resource.ResourceId;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 
 /** The stored counts an experiment's health is computed from (docs/health.md). */
 public interface HealthStore {
@@ -14,6 +15,12 @@ public interface HealthStore {
    * with at least one assignment.
    */
   List<VariantCounts> counts(ResourceId experiment);
+
+  /**
+   * {@link #counts} of every experiment with an assignment, by experiment id as stored, in one
+   * read: what a list of all experiments is built from.
+   */
+  Map<String, List<VariantCounts>> countsByExperiment();
 
   /** Per UTC day and variant, days with an assignment or a first exposure. */
   List<DayCounts> daily(ResourceId experiment);

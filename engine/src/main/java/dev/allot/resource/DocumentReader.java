@@ -46,7 +46,8 @@ public final class DocumentReader {
   }
 
   private static Resource read(Fields root) {
-    root.refuseOthers(Set.of("schemaVersion", "kind", "metadata", "spec"));
+    // A version's changes are what a history read shows beside it; ignored, as changedAt is.
+    root.refuseOthers(Set.of("schemaVersion", "kind", "metadata", "spec", "changes"));
     root.integer("schemaVersion")
         .filter(v -> v != 1)
         .ifPresent(v -> root.invalid("schemaVersion", "must be 1, is " + v));

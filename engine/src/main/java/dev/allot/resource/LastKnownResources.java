@@ -69,6 +69,12 @@ public final class LastKnownResources implements ResourceStore {
     return store.changeMarker();
   }
 
+  /** Who stored a version is not in the snapshot: this fails as the store does. */
+  @Override
+  public List<ResourceVersion> listCurrent(Kind kind) {
+    return store.listCurrent(kind);
+  }
+
   @Override
   public List<ResourceVersion> history(ResourceKey key) {
     return store.history(key);

@@ -305,6 +305,16 @@ public final class ResourceService {
         .toList();
   }
 
+  /**
+   * As {@link #list}, each current version with who stored it and when, read at once rather than
+   * one history per resource.
+   */
+  public List<ResourceVersion> listCurrent(Kind kind, Set<ResourceStatus> statuses) {
+    return store.listCurrent(kind).stream()
+        .filter(v -> statuses.isEmpty() || statuses.contains(v.stored().resource().status()))
+        .toList();
+  }
+
   private static ResourceKey key(Kind kind, String id) {
     if (!ResourceId.isValid(id)) {
       throw AllotException.notFound(

@@ -14,6 +14,12 @@ public interface ResourceStore {
   List<StoredResource> list(Kind kind);
 
   /**
+   * The current version of every resource of a kind with who stored it and when, ordered by id: in
+   * one read, for lists that show each resource's last change.
+   */
+  List<ResourceVersion> listCurrent(Kind kind);
+
+  /**
    * A number that changes whenever any resource changes (here or on another node sharing the
    * store), so that readers can tell cheaply whether to reload.
    */

@@ -75,6 +75,12 @@ class LastKnownResourcesTest {
     }
 
     @Override
+    public List<ResourceVersion> listCurrent(Kind kind) {
+      fail();
+      return List.of();
+    }
+
+    @Override
     public long changeMarker() {
       fail();
       return 0;

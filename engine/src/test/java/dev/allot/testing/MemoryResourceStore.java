@@ -51,6 +51,15 @@ public final class MemoryResourceStore implements ResourceStore {
   }
 
   @Override
+  public synchronized List<ResourceVersion> listCurrent(Kind kind) {
+    return versions.values().stream()
+        .map(List::getLast)
+        .filter(version -> version.stored().key().kind() == kind)
+        .sorted(Comparator.comparing(version -> version.stored().resource().id().value()))
+        .toList();
+  }
+
+  @Override
   public synchronized long changeMarker() {
     return marker;
   }

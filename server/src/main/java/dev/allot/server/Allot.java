@@ -1,11 +1,13 @@
 package dev.allot.server;
 
 import dev.allot.access.IssuedToken;
+import dev.allot.access.SessionService;
 import dev.allot.assignment.Catalog;
 import dev.allot.events.ExposureService;
 import dev.allot.imports.ImportRun;
 import dev.allot.imports.ImportScheduler;
 import dev.allot.server.access.Authenticator;
+import dev.allot.server.access.SessionHandlers;
 import dev.allot.server.access.TokenHandlers;
 import dev.allot.server.assignment.AssignmentHandlers;
 import dev.allot.server.assignment.ExperimentStateHandlers;
@@ -25,6 +27,7 @@ import dev.allot.server.tls.TlsIdentity;
 import dev.allot.storage.AllotServices;
 import dev.allot.storage.Database;
 import dev.allot.storage.FailureLog;
+import dev.allot.storage.access.SqlSessionStore;
 import dev.allot.storage.imports.SecretBox;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -63,6 +66,9 @@ public final class Allot implements AutoCloseable {
 
   /** How often a node looks for resource changes made through other nodes sharing its database. */
   public static final Duration CATALOG_POLL = Duration.ofSeconds(1);
+
+  /** How often a node deletes expired console sessions (expired ones are refused at once). */
+  public static final Duration SESSION_SWEEP = Duration.ofMinutes(10);
 
   /** How often a node looks for assignment tables that are due. */
   public static final Duration IMPORT_TICK = Duration.ofSeconds(30);
@@ -126,6 +132,13 @@ public final class Allot implements AutoCloseable {
       importScheduler = scheduleImports(services.importScheduler());
       poller = pollForChanges(services.catalog());
       Authenticator authenticator = new Authenticator(services.tokens());
+      SessionService sessions =
+          new SessionService(
+              new SqlSessionStore(services.database()),
+              InstantSource.system(),
+              new SecureRandom(),
+              config.sessionIdle());
+      sweepSessions(poller, sessions);
       ExposureService exposures = services.exposures();
       Javalin http =
           HttpApi.create(
@@ -140,12 +153,12 @@ public final class Allot implements AutoCloseable {
                   new TokenHandlers(services.tokens(), authenticator),
                   new SourceHandlers(services.sources()),
                   new AssignmentTableHandlers(services.assignmentTables()),
-                  new HealthHandlers(services.health()),
+                  new HealthHandlers(services.health(), services.overview()),
                   new ExportHandlers(services.exports(), config.dataDir()),
                   metrics,
                   new ExperimentStateHandlers(services.catalog()),
-                  new OfrepHandlers(
-                      services.assignments(), services.catalog(), metrics.registry())),
+                  new OfrepHandlers(services.assignments(), services.catalog(), metrics.registry()),
+                  new SessionHandlers(sessions, authenticator, tls.isPresent())),
               tls);
       http.start(config.host(), config.port());
       log.info(
@@ -224,6 +237,22 @@ public final class Allot implements AutoCloseable {
         CATALOG_POLL.toMillis(),
         TimeUnit.MILLISECONDS);
     return poller;
+  }
+
+  /** Expired console sessions are deleted every {@link #SESSION_SWEEP}, on the poller's thread. */
+  private static void sweepSessions(ScheduledExecutorService poller, SessionService sessions) {
+    FailureLog failures = new FailureLog(log);
+    poller.scheduleWithFixedDelay(
+        () -> {
+          try {
+            sessions.sweep();
+          } catch (RuntimeException e) {
+            failures.warn("deleting expired console sessions failed: " + e.getMessage(), null);
+          }
+        },
+        SESSION_SWEEP.toMillis(),
+        SESSION_SWEEP.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /**

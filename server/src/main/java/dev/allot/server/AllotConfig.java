@@ -1,10 +1,12 @@
 package dev.allot.server;
 
+import dev.allot.access.SessionService;
 import dev.allot.access.TokenService;
 import dev.allot.server.tls.TlsFiles;
 import dev.allot.storage.DatabaseOptions;
 import dev.allot.storage.imports.SecretBox;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -23,6 +25,8 @@ import java.util.Optional;
  *     without them the server speaks plain HTTP
  * @param secretKey the key that seals the passwords of sources, base64 of 32 bytes ({@code
  *     ALLOT_SECRET_KEY}); without it, the key in {@link #secretKeyFile()}, made on first start
+ * @param sessionIdle how long a console session lives without a request ({@code --session-idle};
+ *     docs/security.md, "Console sessions")
  */
 public record AllotConfig(
     String host,
@@ -34,7 +38,8 @@ public record AllotConfig(
     int propertyKeyLimit,
     boolean assignmentEvents,
     Optional<TlsFiles> tls,
-    Optional<String> secretKey) {
+    Optional<String> secretKey,
+    Duration sessionIdle) {
 
   public AllotConfig {
     Objects.requireNonNull(host, "host");
@@ -43,6 +48,7 @@ public record AllotConfig(
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(secretKey, "secretKey");
     Objects.requireNonNull(adminToken, "adminToken");
+    SessionService.requireIdleTimeout(sessionIdle, "--session-idle");
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("--port must be 0 to 65535, is " + port);
     }
@@ -66,6 +72,32 @@ public record AllotConfig(
         throw new IllegalArgumentException("ALLOT_SECRET_KEY " + e.getMessage());
       }
     });
+  }
+
+  /** With console sessions ending after {@link SessionService#DEFAULT_IDLE_TIMEOUT} idle. */
+  public AllotConfig(
+      String host,
+      int port,
+      Path dataDir,
+      Optional<String> databaseUrl,
+      DatabaseOptions database,
+      Optional<String> adminToken,
+      int propertyKeyLimit,
+      boolean assignmentEvents,
+      Optional<TlsFiles> tls,
+      Optional<String> secretKey) {
+    this(
+        host,
+        port,
+        dataDir,
+        databaseUrl,
+        database,
+        adminToken,
+        propertyKeyLimit,
+        assignmentEvents,
+        tls,
+        secretKey,
+        SessionService.DEFAULT_IDLE_TIMEOUT);
   }
 
   public String jdbcUrl() {
@@ -111,6 +143,8 @@ public record AllotConfig(
         + tls
         + ", secretKey="
         + secretKey.map(k -> "***")
+        + ", sessionIdle="
+        + sessionIdle
         + "]";
   }
 }

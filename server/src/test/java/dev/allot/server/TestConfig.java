@@ -1,10 +1,12 @@
 package dev.allot.server;
 
+import dev.allot.access.SessionService;
 import dev.allot.events.ExposureService;
 import dev.allot.server.tls.TlsFiles;
 import dev.allot.storage.DatabaseOptions;
 import dev.allot.storage.Durability;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -24,6 +26,7 @@ public final class TestConfig {
   private boolean assignmentEvents = true;
   private Optional<TlsFiles> tls = Optional.empty();
   private Optional<String> secretKey = Optional.empty();
+  private Duration sessionIdle = SessionService.DEFAULT_IDLE_TIMEOUT;
 
   private TestConfig(Path dataDir) {
     this.dataDir = dataDir;
@@ -46,6 +49,7 @@ public final class TestConfig {
     test.assignmentEvents = config.assignmentEvents();
     test.tls = config.tls();
     test.secretKey = config.secretKey();
+    test.sessionIdle = config.sessionIdle();
     return test;
   }
 
@@ -84,6 +88,11 @@ public final class TestConfig {
     return this;
   }
 
+  public TestConfig sessionIdle(Duration idle) {
+    this.sessionIdle = idle;
+    return this;
+  }
+
   public AllotConfig build() {
     return new AllotConfig(
         host,
@@ -95,6 +104,7 @@ public final class TestConfig {
         propertyKeyLimit,
         assignmentEvents,
         tls,
-        secretKey);
+        secretKey,
+        sessionIdle);
   }
 }

@@ -9,6 +9,7 @@ import dev.allot.events.Experiments;
 import dev.allot.events.ExposureService;
 import dev.allot.export.ExportService;
 import dev.allot.health.ExperimentHealth;
+import dev.allot.health.ExperimentOverview;
 import dev.allot.imports.AssignmentTables;
 import dev.allot.imports.ImportScheduler;
 import dev.allot.imports.Importer;
@@ -61,6 +62,7 @@ public final class AllotServices implements AutoCloseable {
   private final AssignmentTables assignmentTables;
   private final ImportScheduler importScheduler;
   private final ExperimentHealth health;
+  private final ExperimentOverview overview;
 
   /**
    * How the services are built, whatever database they are built over.
@@ -193,7 +195,9 @@ public final class AllotServices implements AutoCloseable {
       assignmentTables =
           new AssignmentTables(tableStore, warehouses, resources::subjectType, importer, clock);
       importScheduler = new ImportScheduler(tableStore, importer, clock);
-      health = new ExperimentHealth(catalog, new SqlHealthStore(database));
+      SqlHealthStore healthStore = new SqlHealthStore(database);
+      health = new ExperimentHealth(catalog, healthStore);
+      overview = new ExperimentOverview(resources, healthStore);
     } catch (RuntimeException e) {
       closeAll(e);
       throw e;
@@ -239,6 +243,11 @@ public final class AllotServices implements AutoCloseable {
   /** Experiments' assignment and exposure summaries (docs/health.md). */
   public ExperimentHealth health() {
     return health;
+  }
+
+  /** Every experiment in one line, for the console's list (docs/health.md). */
+  public ExperimentOverview overview() {
+    return overview;
   }
 
   public ExposureService exposures() {

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       ApplyCommand.class,
       GetCommand.class,
+      ExperimentCommand.class,
       AssignCommand.class,
       TokenCommand.class,
       SourcesCommand.class,
@@ -51,6 +52,7 @@ public final class AllotCli implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "name a command: serve, apply, get, assign, token, sources, tables, summary or export");
+        "name a command: serve, apply, get, experiment, assign, token, sources, tables, summary or "
+            + "export");
   }
 }

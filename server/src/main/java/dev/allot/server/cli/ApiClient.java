@@ -48,7 +48,18 @@ final class ApiClient {
 
   /** The response body of a successful call, as text in the format {@code accept} asks for. */
   String send(String method, String path, String contentType, byte[] body, String accept) {
-    Map<String, String> headers = new HashMap<>();
+    return send(method, path, contentType, body, accept, Map.of());
+  }
+
+  /** The same, with more request headers ({@code If-Match}, say). */
+  String send(
+      String method,
+      String path,
+      String contentType,
+      byte[] body,
+      String accept,
+      Map<String, String> more) {
+    Map<String, String> headers = new HashMap<>(more);
     headers.put("Accept", accept);
     if (contentType != null) {
       headers.put("Content-Type", contentType);
@@ -106,8 +117,14 @@ final class ApiClient {
   }
 
   JsonNode json(String method, String path, String contentType, byte[] body) {
+    return json(method, path, contentType, body, Map.of());
+  }
+
+  JsonNode json(
+      String method, String path, String contentType, byte[] body, Map<String, String> headers) {
     try {
-      return Bodies.JSON.readTree(send(method, path, contentType, body, "application/json"));
+      return Bodies.JSON.readTree(
+          send(method, path, contentType, body, "application/json", headers));
     } catch (IOException e) {
       throw new IllegalStateException(
           "the server answered something that is not JSON: " + e.getMessage());

@@ -6,15 +6,21 @@ import dev.allot.server.tls.TlsFiles;
 import dev.allot.storage.DatabaseOptions;
 import dev.allot.storage.Durability;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "serve", description = "Run the Allot server until stopped.")
 final class ServeCommand implements Callable<Integer> {
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,12})([smhdSMHD])");
+
   @Option(
       names = "--host",
       defaultValue = "0.0.0.0",
@@ -91,6 +97,15 @@ final class ServeCommand implements Callable<Integer> {
               + "or PKCS#1 (BEGIN RSA PRIVATE KEY).")
   Path tlsKey;
 
+  @Option(
+      names = "--session-idle",
+      defaultValue = "8h",
+      paramLabel = "DURATION",
+      description =
+          "How long a console session lives without a request: a number and s, m, h or d, "
+              + "1s to 7d (default: ${DEFAULT-VALUE}); no session lives past 7 days.")
+  String sessionIdle;
+
   @Override
   public Integer call() throws InterruptedException {
     DatabaseOptions databaseOptions =
@@ -109,7 +124,8 @@ final class ServeCommand implements Callable<Integer> {
             propertyKeyLimit,
             assignmentEvents,
             TlsFiles.of(tlsCert, tlsKey),
-            Optional.ofNullable(System.getenv("ALLOT_SECRET_KEY")).filter(s -> !s.isEmpty()));
+            Optional.ofNullable(System.getenv("ALLOT_SECRET_KEY")).filter(s -> !s.isEmpty()),
+            duration("--session-idle", sessionIdle));
     Allot allot = Allot.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -126,5 +142,21 @@ final class ServeCommand implements Callable<Integer> {
             + (config.tls().isPresent() ? " (HTTPS)" : ""));
     stopped.await();
     return 0;
+  }
+
+  /** {@code 90s}, {@code 30m}, {@code 8h} or {@code 1d}. */
+  static Duration duration(String option, String text) {
+    Matcher m = DURATION.matcher(text == null ? "" : text.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          option + " must be a number and s, m, h or d (8h, 30m), is '" + text + "'");
+    }
+    long amount = Long.parseLong(m.group(1)); // at most 12 digits: no overflow below
+    return switch (m.group(2).toLowerCase(Locale.ROOT)) {
+      case "s" -> Duration.ofSeconds(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      case "h" -> Duration.ofHours(amount);
+      default -> Duration.ofDays(amount);
+    };
   }
 }

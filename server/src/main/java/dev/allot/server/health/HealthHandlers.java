@@ -2,18 +2,30 @@ package dev.allot.server.health;
 
 import dev.allot.error.AllotException;
 import dev.allot.health.ExperimentHealth;
+import dev.allot.health.ExperimentOverview;
 import dev.allot.health.SampleRatioTest;
 import dev.allot.server.http.Bodies;
+import dev.allot.server.resource.ResourceHandlers;
 import io.javalin.http.Context;
 
-/** {@code GET /v1/experiments/{id}/summary}: an experiment's health (docs/health.md). */
+/**
+ * {@code GET /v1/experiments/{id}/summary}, an experiment's health, and {@code GET
+ * /v1/experimentOverview}, every experiment in one line (docs/health.md).
+ */
 public final class HealthHandlers {
   static final String THRESHOLD = "threshold";
 
   private final ExperimentHealth health;
+  private final ExperimentOverview overview;
 
-  public HealthHandlers(ExperimentHealth health) {
+  public HealthHandlers(ExperimentHealth health, ExperimentOverview overview) {
     this.health = health;
+    this.overview = overview;
+  }
+
+  /** {@code ?status=} filters as the experiment list does; none means every experiment. */
+  public void overview(Context ctx) {
+    Bodies.respond(ctx, 200, overview.list(ResourceHandlers.statuses(ctx.queryParams("status"))));
   }
 
   public void summary(Context ctx) {

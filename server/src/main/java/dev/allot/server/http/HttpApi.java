@@ -6,6 +6,7 @@ import dev.allot.error.AllotException;
 import dev.allot.error.ErrorCode;
 import dev.allot.resource.Kind;
 import dev.allot.server.access.Authenticator;
+import dev.allot.server.access.SessionHandlers;
 import dev.allot.server.access.TokenHandlers;
 import dev.allot.server.assignment.AssignmentHandlers;
 import dev.allot.server.assignment.ExperimentStateHandlers;
@@ -56,7 +57,8 @@ public final class HttpApi {
       ExportHandlers exports,
       Metrics metrics,
       ExperimentStateHandlers experimentStates,
-      OfrepHandlers ofrep) {}
+      OfrepHandlers ofrep,
+      SessionHandlers sessions) {}
 
   private HttpApi() {}
 
@@ -96,8 +98,13 @@ public final class HttpApi {
     get(routes, OpenApiDocument.PATH, OpenApiDocument.load()::serve);
     get(routes, "/", ConsoleFiles::redirect);
 
-    routes.beforeMatched("/v1/*", ctx -> authorize(ctx, h.authenticator()));
-    routes.beforeMatched(OfrepHandlers.API + "*", ctx -> authorize(ctx, h.authenticator()));
+    routes.beforeMatched("/v1/*", ctx -> authorize(ctx, h.authenticator(), h.sessions()));
+    routes.beforeMatched(OfrepHandlers.API + "*", ctx -> authorize(ctx, h.authenticator(), null));
+
+    // The console's sign-in (docs/security.md, "Console sessions"): outside /v1, no token needed.
+    routes.post(SessionHandlers.PATH, h.sessions()::signIn);
+    get(routes, SessionHandlers.PATH, h.sessions()::show);
+    routes.delete(SessionHandlers.PATH, h.sessions()::signOut);
 
     routes.post("/v1/resources:apply", h.resources()::apply, needs(Permission.WRITE_RESOURCES));
     for (Kind kind : Kind.values()) {
@@ -145,6 +152,7 @@ public final class HttpApi {
         "/v1/experiments/{id}/summary",
         h.health()::summary,
         needs(Permission.LIST_ASSIGNMENTS));
+    get(routes, "/v1/experimentOverview", h.health()::overview, needs(Permission.LIST_ASSIGNMENTS));
     get(
         routes,
         "/v1/experiments/{id}/export/{dataset}",
@@ -254,19 +262,26 @@ public final class HttpApi {
 
   /**
    * Every /v1 call carries {@code Authorization: Bearer <token>} whose role has the route's
-   * permission.
+   * permission; without that header, /v1 takes the console's session cookie instead, as the
+   * session's token ({@code sessions} null: no cookie is taken).
    */
-  private static void authorize(Context ctx, Authenticator authenticator) {
+  private static void authorize(
+      Context ctx, Authenticator authenticator, SessionHandlers sessions) {
     String header = ctx.header("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw new AllotException(ErrorCode.UNAUTHENTICATED, "send Authorization: Bearer <token>");
+    Token token;
+    if (header == null && sessions != null && sessions.hasCookie(ctx)) {
+      token = sessions.authenticate(ctx);
+    } else {
+      if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        throw new AllotException(ErrorCode.UNAUTHENTICATED, "send Authorization: Bearer <token>");
+      }
+      token =
+          authenticator
+              .authenticate(header.substring(7).trim())
+              .orElseThrow(() ->
+                  new AllotException(
+                      ErrorCode.UNAUTHENTICATED, "the token is unknown or was deleted"));
     }
-    Token token =
-        authenticator
-            .authenticate(header.substring(7).trim())
-            .orElseThrow(() ->
-                new AllotException(
-                    ErrorCode.UNAUTHENTICATED, "the token is unknown or was deleted"));
     for (RouteRole role : ctx.routeRoles()) {
       if (role instanceof Requires(Permission permission) && !token.role().allows(permission)) {
         throw new AllotException(

@@ -5,17 +5,20 @@ import dev.allot.error.AllotException;
 import dev.allot.resource.Applied;
 import dev.allot.resource.Author;
 import dev.allot.resource.DocumentChange;
+import dev.allot.resource.DocumentChanges;
 import dev.allot.resource.DocumentWriter;
 import dev.allot.resource.ExperimentAction;
 import dev.allot.resource.Kind;
 import dev.allot.resource.Resource;
 import dev.allot.resource.ResourceService;
 import dev.allot.resource.ResourceStatus;
+import dev.allot.resource.ResourceVersion;
 import dev.allot.resource.StoredResource;
 import dev.allot.server.http.Bodies;
 import dev.allot.server.http.HttpApi;
 import dev.allot.server.http.Params;
 import io.javalin.http.Context;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -116,9 +119,22 @@ public final class ResourceHandlers {
     Bodies.respond(ctx, 200, DocumentWriter.write(stored));
   }
 
+  /**
+   * Every version, oldest first, each with {@code changes}: the fields that differ from the version
+   * before it, as an apply answers them (none for the first).
+   */
   public void history(Context ctx, Kind kind) {
-    List<Map<String, Object>> versions =
-        resources.history(kind, ctx.pathParam("id")).stream().map(DocumentWriter::write).toList();
+    List<ResourceVersion> history = resources.history(kind, ctx.pathParam("id"));
+    List<Map<String, Object>> versions = new ArrayList<>(history.size());
+    Resource previous = null;
+    for (ResourceVersion version : history) {
+      Resource resource = version.stored().resource();
+      Map<String, Object> document = DocumentWriter.write(version);
+      document.put(
+          "changes", previous == null ? List.of() : DocumentChanges.between(previous, resource));
+      versions.add(document);
+      previous = resource;
+    }
     Bodies.respond(ctx, 200, Map.of("resources", versions));
   }
 
@@ -137,7 +153,7 @@ public final class ResourceHandlers {
   }
 
   /** {@code ?status=active,draft} or {@code ?status=active&status=draft}; none means all. */
-  static Set<ResourceStatus> statuses(List<String> params) {
+  public static Set<ResourceStatus> statuses(List<String> params) {
     Set<ResourceStatus> statuses = EnumSet.noneOf(ResourceStatus.class);
     for (String param : params) {
       for (String word : param.split(",")) {

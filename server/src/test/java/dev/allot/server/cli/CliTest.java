@@ -679,7 +679,8 @@ class CliTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
         .contains(
-            "name a command: serve, apply, get, assign, token, sources, tables, summary or export");
+            "name a command: serve, apply, get, experiment, assign, token, sources, tables, summary"
+                + " or export");
   }
 
   @Test

@@ -115,6 +115,8 @@ class MalformedRequestFuzzTest {
     existing.put("/v1/labs/{id}", "DEFAULT");
     existing.put("/v1/subjecttypes/{id}", "ANY");
     existing.put("/v1/experiments/{id}", "home-cta");
+    // Active: archiving it is refused whatever the body, so the store stays as it was.
+    existing.put("/v1/experiments/{idAndVerb}", "home-cta:archive");
     existing.put("/v1/assignmentTables/{id}", "legacy");
     existing.put("/v1/assignmentTables/{idAndVerb}", "legacy:run");
     existing.put(

@@ -15,17 +15,17 @@ class MethodNotAllowedTest {
   @RegisterExtension final TestServer server = new TestServer();
 
   @Test
-  void delete_onAnExperiment_is405AllowingGetAndHead() {
+  void delete_onAnExperiment_is405AllowingGetHeadAndPost() {
     TestServer.Response response = server.delete("/v1/experiments/x", ADMIN_TOKEN);
 
     assertThat(response.status()).as(response.body()).isEqualTo(405);
-    assertThat(response.header("Allow")).isEqualTo("GET, HEAD");
+    assertThat(response.header("Allow")).isEqualTo("GET, HEAD, POST");
     assertThat(response.contentType()).startsWith("application/json");
     assertThat(response.json())
         .isEqualTo(
             TestServer.parseJson(
                 """
-                {"error": "method_not_allowed", "message": "DELETE is not allowed on /v1/experiments/x; it takes GET, HEAD"}
+                {"error": "method_not_allowed", "message": "DELETE is not allowed on /v1/experiments/x; it takes GET, HEAD, POST"}
                 """));
   }
 

@@ -52,6 +52,7 @@ class ServedAnswersTest {
     call("POST", "/v1/resources:apply?dryRun=true", "application/yaml", documents, 200);
     call("POST", "/v1/resources:apply", "application/yaml", documents, 200);
     call("POST", "/v1/resources:apply", "application/json", "{\"kind\":\"lab\"}", 400);
+    call("POST", "/v1/resources:apply", "application/yaml", "kind: lab\nmetadata: {}\n", 400);
     send(
         "POST",
         "/v1/resources:apply",
@@ -94,6 +95,9 @@ class ServedAnswersTest {
     call("POST", "/ofrep/v1/evaluate/flags", "application/json", "{\"context\":{}}", 400);
     call("GET", "/v1/experiments/home-cta/summary", null, null, 200);
     call("GET", "/v1/experiments/home-cta/summary?threshold=2", null, null, 400);
+    call("GET", "/v1/experimentOverview", null, null, 200);
+    call("GET", "/v1/experimentOverview?status=active,draft", null, null, 200);
+    call("GET", "/v1/experimentOverview?status=nope", null, null, 400);
     call("GET", "/v1/experiments/home-cta/export/assignments?format=jsonl", null, null, 200);
 
     String exposure =
@@ -200,6 +204,22 @@ class ServedAnswersTest {
     call("POST", acting + "end", "application/json", "{\"reason\":\"success\"}", 200);
     call("POST", acting + "archive", null, null, 200);
     call("POST", "/v1/experiments/nothing:archive", null, null, 404);
+    String signIn = TestServer.json(java.util.Map.of("token", ADMIN_TOKEN));
+    Response session =
+        send("POST", "/console/session", null, "application/json", signIn, null, null, 200);
+    send("POST", "/console/session", null, "application/json", "{}", null, null, 400);
+    send(
+        "POST", "/console/session", null, "application/json", "{\"token\":\"x\"}", null, null, 401);
+    String cookie = session.header("Set-Cookie").replaceFirst(";.*", "");
+    send("GET", "/console/session", null, null, null, "Cookie", cookie, 200);
+    send("GET", "/console/session", null, null, null, null, null, 401);
+    send("DELETE", "/console/session", null, null, null, "Cookie", cookie, 403);
+    sendWith(
+        "DELETE",
+        "/console/session",
+        java.util.Map.of(
+            "Cookie", cookie, "X-CSRF-Token", session.json().get("csrfToken").asText()),
+        204);
 
     send("GET", "/healthz", null, null, null, null, null, 200);
     send("GET", "/metrics", null, null, null, null, null, 200);
@@ -242,7 +262,19 @@ class ServedAnswersTest {
         body == null
             ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body));
-    Response response = server.send(request);
+    return check(method, path, server.send(request), expected);
+  }
+
+  /** A bodiless call without a token, with {@code headers}. */
+  private Response sendWith(
+      String method, String path, java.util.Map<String, String> headers, int expected) {
+    HttpRequest.Builder request = server.request(path, null);
+    headers.forEach(request::header);
+    request.method(method, HttpRequest.BodyPublishers.noBody());
+    return check(method, path, server.send(request), expected);
+  }
+
+  private Response check(String method, String path, Response response, int expected) {
     String call = method + " " + path + " -> " + response.status();
     if (response.status() != expected) {
       problems.add(call + ", expected " + expected + ": " + response.body());

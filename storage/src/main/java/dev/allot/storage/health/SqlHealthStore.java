@@ -7,7 +7,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The health counts as {@link HealthCounts} keeps them: a few rows per experiment, read by key
@@ -18,6 +20,10 @@ public final class SqlHealthStore implements HealthStore {
   private static final String COUNTS =
       "SELECT cohort_index, variant_id, assigned, exposed, mismatches FROM experiment_count"
           + " WHERE experiment_id = ?";
+
+  private static final String ALL_COUNTS =
+      "SELECT experiment_id, cohort_index, variant_id, assigned, exposed, mismatches"
+          + " FROM experiment_count";
 
   // A day whose only first exposure moved to an earlier day keeps a row of zeros.
   private static final String DAILY =
@@ -44,6 +50,24 @@ public final class SqlHealthStore implements HealthStore {
           }
         }
         return rows;
+      }
+    });
+  }
+
+  @Override
+  public Map<String, List<VariantCounts>> countsByExperiment() {
+    return database.withConnection(connection -> {
+      try (PreparedStatement statement = connection.prepareStatement(ALL_COUNTS);
+          ResultSet rs = statement.executeQuery()) {
+        Map<String, List<VariantCounts>> byExperiment = new HashMap<>();
+        while (rs.next()) {
+          byExperiment
+              .computeIfAbsent(rs.getString(1), id -> new ArrayList<>())
+              .add(
+                  new VariantCounts(
+                      rs.getInt(2), rs.getString(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)));
+        }
+        return byExperiment;
       }
     });
   }

@@ -35,6 +35,16 @@ public final class SqlResourceStore implements ResourceStore {
       """
       SELECT document, resource_version FROM resource WHERE kind = ? ORDER BY id\
       """;
+  // Every current version has its row in resource_version; updated_at is the same time.
+  private static final String LIST_CURRENT =
+      """
+      SELECT r.document, r.resource_version, COALESCE(v.created_at, r.updated_at) AS created_at,
+             v.author_token_id, v.author_token_name
+      FROM resource r
+      LEFT JOIN resource_version v
+        ON v.kind = r.kind AND v.id = r.id AND v.resource_version = r.resource_version
+      WHERE r.kind = ? ORDER BY r.id\
+      """;
   private static final String HISTORY =
       """
       SELECT document, resource_version, created_at, author_token_id, author_token_name
@@ -94,6 +104,16 @@ public final class SqlResourceStore implements ResourceStore {
     });
   }
 
+  @Override
+  public List<ResourceVersion> listCurrent(Kind kind) {
+    return database.withConnection(connection -> {
+      try (PreparedStatement list = connection.prepareStatement(LIST_CURRENT)) {
+        list.setString(1, kind.word());
+        return versions(list);
+      }
+    });
+  }
+
   /** Versions are only ever added, so their count grows with every change. */
   @Override
   public long changeMarker() {
@@ -113,17 +133,20 @@ public final class SqlResourceStore implements ResourceStore {
       try (PreparedStatement history = connection.prepareStatement(HISTORY)) {
         history.setString(1, key.kind().word());
         history.setString(2, key.id().value());
-        List<ResourceVersion> versions = new ArrayList<>();
-        try (ResultSet rs = history.executeQuery()) {
-          while (rs.next()) {
-            versions.add(
-                new ResourceVersion(
-                    stored(rs), author(rs), Instant.parse(rs.getString("created_at"))));
-          }
-        }
-        return versions;
+        return versions(history);
       }
     });
+  }
+
+  private static List<ResourceVersion> versions(PreparedStatement query) throws SQLException {
+    List<ResourceVersion> versions = new ArrayList<>();
+    try (ResultSet rs = query.executeQuery()) {
+      while (rs.next()) {
+        versions.add(
+            new ResourceVersion(stored(rs), author(rs), Instant.parse(rs.getString("created_at"))));
+      }
+    }
+    return versions;
   }
 
   /** Null for a version stored before authors were recorded: it has neither column. */

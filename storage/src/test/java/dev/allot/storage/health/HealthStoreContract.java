@@ -15,6 +15,9 @@ import dev.allot.events.EventStore.SubjectInExperiment;
 import dev.allot.events.EventStore.ToStore;
 import dev.allot.events.Exposure;
 import dev.allot.health.ExperimentHealth;
+import dev.allot.health.ExperimentOverview;
+import dev.allot.health.ExperimentOverview.Entry;
+import dev.allot.health.ExperimentOverview.LastChange;
 import dev.allot.health.ExperimentSummary;
 import dev.allot.health.ExperimentSummary.CohortSummary;
 import dev.allot.health.ExperimentSummary.Day;
@@ -32,12 +35,15 @@ import dev.allot.storage.resource.SqlResourceStore;
 import dev.allot.testing.DocumentBuilder;
 import dev.allot.testing.ManualClock;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -239,6 +245,79 @@ abstract class HealthStoreContract extends StoreSuite {
     // The threshold is the caller's.
     assertThat(health.summary("search", 1e-6).cohorts().get(0).srm().mismatch()).isFalse();
     assertThat(health.summary("search", 1e-6).cohorts().get(0).srm().threshold()).isEqualTo(1e-6);
+  }
+
+  @Test
+  void countsByExperiment_holdsTheCountsOfEveryExperiment() {
+    handCountedTable();
+    apply(experiment("search"), experiment("signup"));
+    assign("SEARCH", "s1", "CONTROL", 1, "2026-03-01");
+
+    Map<String, List<VariantCounts>> all = store.countsByExperiment();
+
+    assertThat(all.keySet()).containsExactlyInAnyOrder("HOME-CTA", "SEARCH");
+    assertThat(all.get("HOME-CTA"))
+        .containsExactlyInAnyOrderElementsOf(store.counts(ResourceId.of("HOME-CTA")));
+    assertThat(all.get("SEARCH")).containsExactly(new VariantCounts(1, "CONTROL", 1, 0, 0));
+  }
+
+  @Test
+  void overview_givesEachExperimentsAssigned_srmVerdict_andLastChange() {
+    apply(experiment("search"), experiment("signup"), experiment("quiet"));
+    for (int i = 0; i < 1000; i++) {
+      assign("SEARCH", "s" + i, "CONTROL", 1, "2026-03-01");
+    }
+    for (int i = 1000; i < 1800; i++) {
+      assign("SEARCH", "s" + i, "TREATMENT", 1, "2026-03-01");
+    }
+    assign("SEARCH", "imported", "TREATMENT", 0, "2026-03-01");
+    for (int i = 0; i < 510; i++) {
+      assign("SIGNUP", "g" + i, "CONTROL", 1, "2026-03-01");
+    }
+    for (int i = 510; i < 1000; i++) {
+      assign("SIGNUP", "g" + i, "TREATMENT", 1, "2026-03-01");
+    }
+    clock.advance(Duration.ofHours(1));
+    resources.apply(
+        List.of(experiment("signup").with("metadata.description", "Sign-up flow").build()),
+        OptionalInt.empty(),
+        Author.token("tok_0123456789abcdef", "Ana"));
+
+    List<Entry> entries = new ExperimentOverview(resources, store).list(Set.of()).experiments();
+
+    Instant applied = Instant.parse("2026-03-05T10:00:00Z");
+    assertThat(entries)
+        .containsExactly(
+            new Entry(
+                "QUIET",
+                "An experiment",
+                "active",
+                "DEFAULT",
+                "ANY",
+                1,
+                0,
+                ExperimentOverview.SRM_NONE,
+                new LastChange(applied, "system", 1)),
+            new Entry(
+                "SEARCH",
+                "An experiment",
+                "active",
+                "DEFAULT",
+                "ANY",
+                1,
+                1801,
+                ExperimentOverview.SRM_MISMATCH,
+                new LastChange(applied, "system", 1)),
+            new Entry(
+                "SIGNUP",
+                "An experiment",
+                "active",
+                "DEFAULT",
+                "ANY",
+                1,
+                1000,
+                ExperimentOverview.SRM_OK,
+                new LastChange(applied.plus(Duration.ofHours(1)), "Ana", 2)));
   }
 
   @Test

@@ -161,6 +161,32 @@ abstract class ResourceServiceContract extends ResourceFixture {
   }
 
   @Test
+  void listCurrent_givesEachCurrentVersion_withItsAuthorAndTime_inOneRead() {
+    Author ana = Author.token("tok_0123456789abcdef", "Ana");
+    Author ci = Author.token("tok_fedcba9876543210", "ci");
+    resources.apply(List.of(lab("marketing").build()), OptionalInt.empty(), ana);
+    resources.apply(List.of(lab("growth").build()), OptionalInt.empty(), ana);
+    clock.advance(Duration.ofMinutes(5));
+    resources.apply(List.of(lab("marketing").status("archived").build()), OptionalInt.empty(), ci);
+
+    List<ResourceVersion> current = resources.listCurrent(Kind.LAB, Set.of());
+
+    assertThat(current)
+        .extracting(v -> v.stored().resource().id().value())
+        .containsExactly("DEFAULT", "GROWTH", "MARKETING");
+    assertThat(current.getLast())
+        .isEqualTo(
+            new ResourceVersion(
+                stored(Kind.LAB, "marketing"),
+                ci,
+                START.plus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.MICROS)));
+    assertThat(current.getFirst().author()).isEqualTo(Author.SYSTEM);
+    assertThat(resources.listCurrent(Kind.LAB, Set.of(ResourceStatus.ARCHIVED)))
+        .extracting(ResourceVersion::author)
+        .containsExactly(ci);
+  }
+
+  @Test
   void history_ofABuiltIn_isBySystem() {
     assertThat(resources.history(Kind.LAB, "default"))
         .extracting(ResourceVersion::author)
