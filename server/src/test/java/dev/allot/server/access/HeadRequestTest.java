@@ -121,7 +121,10 @@ class HeadRequestTest {
     softly.assertAll();
     // The comparison covered refusals, misses and hits, and every route answered something stored.
     assertThat(statuses).contains(200, 401, 403, 404);
-    assertThat(answeredOk).isEqualTo(paths("GET"));
+    // GET /console/session answers 200 only to a session cookie, which these calls do not carry.
+    Set<String> servable = paths("GET");
+    servable.remove("/console/session");
+    assertThat(answeredOk).isEqualTo(servable);
   }
 
   @Test
