@@ -275,6 +275,11 @@ class ExperimentActionTest {
           }
 
           @Override
+          public List<ResourceVersion> listCurrent(Kind kind) {
+            return store.listCurrent(kind);
+          }
+
+          @Override
           public long changeMarker() {
             return store.changeMarker();
           }

@@ -144,6 +144,17 @@ class SessionApiTest {
   }
 
   @Test
+  void headSession_withTheCookie_answersWhatGetWould_withoutTheBody() {
+    Browser browser = signedIn(server, server.token("analyst"));
+
+    Response response = call(server, browser, "HEAD", SessionHandlers.PATH, Map.of());
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.contentType()).isEqualTo(get(browser, SessionHandlers.PATH).contentType());
+    assertThat(response.body()).isEmpty();
+  }
+
+  @Test
   void getSession_withoutACookie_is401() {
     Response response = server.get(SessionHandlers.PATH, null);
 

@@ -19,6 +19,7 @@ import dev.allot.resource.BuiltIns;
 import dev.allot.resource.DocumentChange;
 import dev.allot.resource.DocumentWriter;
 import dev.allot.resource.Experiment;
+import dev.allot.resource.ExperimentAction;
 import dev.allot.resource.Kind;
 import dev.allot.resource.Resource;
 import dev.allot.resource.ResourceService;
@@ -535,6 +536,57 @@ abstract class ResourceServiceContract extends ResourceFixture {
         .containsExactlyInAnyOrderElementsOf(
             succeeded.stream().map(a -> a.stored().resource().metadata().description()).toList());
     assertThat(succeeded).extracting(a -> a.stored().version()).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void concurrentAddCohortActions_loseNoCohort() throws Exception {
+    apply(experiment("race"));
+    int writers = 4;
+    int cohortsEach = 3;
+    CountDownLatch start = new CountDownLatch(1);
+    List<Applied> succeeded = Collections.synchronizedList(new ArrayList<>());
+    List<AllotException> failed = Collections.synchronizedList(new ArrayList<>());
+
+    try (ExecutorService pool = Executors.newFixedThreadPool(writers)) {
+      List<Future<?>> running = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        running.add(
+            pool.submit(() -> {
+              start.await();
+              for (int c = 0; c < cohortsEach; c++) {
+                try {
+                  succeeded.add(
+                      resources.act(
+                          "race",
+                          new ExperimentAction.AddCohort(
+                              List.of(
+                                  DocumentBuilder.split("control", "0.3"),
+                                  DocumentBuilder.split("treatment", "0.7"))),
+                          OptionalInt.empty(),
+                          Author.SYSTEM));
+                } catch (AllotException e) {
+                  failed.add(e);
+                }
+              }
+              return null;
+            }));
+      }
+      start.countDown();
+      for (Future<?> f : running) {
+        f.get();
+      }
+    }
+
+    assertThat(failed)
+        .as("only writers that lost every retry may fail")
+        .allSatisfy(e -> assertThat(e.code()).isEqualTo(ErrorCode.CONCURRENT_CHANGE));
+    assertThat(succeeded).hasSize(writers * cohortsEach - failed.size()).isNotEmpty();
+    Experiment last = (Experiment) stored(Kind.EXPERIMENT, "race").resource();
+    assertThat(last.cohorts()).hasSize(1 + succeeded.size());
+    assertThat(succeeded)
+        .extracting(a -> a.stored().version())
+        .containsExactlyInAnyOrderElementsOf(
+            IntStream.rangeClosed(2, 1 + succeeded.size()).boxed().toList());
   }
 
   @Test
