@@ -177,7 +177,8 @@ function srmVerdict(srm) {
 
 function health(summary) {
   if (summary.failed) {
-    return [h('p', { id: 'srm', class: 'verdict none' }, 'Not enough data'), errorBlock(summary.failed, 'the health summary')];
+    return [h('p', null, h('span', { id: 'srm', class: 'verdict none', 'data-srm': 'none' }, 'Not enough data')),
+      errorBlock(summary.failed, 'the health summary')];
   }
   const cohorts = summary.cohorts || [];
   const active = cohorts.length ? cohorts.reduce((a, b) => (b.index > a.index ? b : a)) : null;
@@ -187,9 +188,9 @@ function health(summary) {
   const exposed = active ? active.variants.reduce((n, v) => n + v.exposed, 0) : 0;
   const mismatches = active ? active.variants.reduce((n, v) => n + v.mismatches, 0) : 0;
   return [
-    h('p', null, h('span', { id: 'srm', class: `verdict ${verdict.kind}` },
+    h('p', null, h('span', { class: `verdict ${verdict.kind}` },
       h('span', { 'aria-hidden': 'true' }, verdict.kind === 'ok' ? '✓ ' : verdict.kind === 'mismatch' ? '⚠ ' : '– '),
-      verdict.text)),
+      h('span', { id: 'srm', 'data-srm': verdict.kind }, verdict.text))),
     h('p', { class: 'hint' }, active
       ? `Active cohort ${active.index}: the assigned counts against its split, Pearson's chi-square test, flagged below p = ${active.srm ? active.srm.threshold : 0.001}.`
       : 'No cohort has assignments yet.'),
