@@ -147,6 +147,9 @@ final class ApiClient {
           // Numbered from 1, as the server numbers them.
           text.append("document ").append(detail.get("document").asInt()).append(", ");
         }
+        if (detail.has("line")) {
+          text.append("line ").append(detail.get("line").asInt()).append(", ");
+        }
         text.append(detail.path("path").asText())
             .append(": ")
             .append(detail.path("message").asText());

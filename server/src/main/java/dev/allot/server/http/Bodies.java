@@ -23,6 +23,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.allot.error.AllotException;
+import dev.allot.error.ErrorCode;
+import dev.allot.error.Violation;
 import io.javalin.http.Context;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -130,6 +132,11 @@ public final class Bodies {
           "body",
           "the body could not be read: " + withoutJavaNames(String.valueOf(e.getMessage())));
     }
+  }
+
+  /** Whether {@link #documents} reads this request's body as YAML. */
+  public static boolean isYaml(Context ctx) {
+    return isYaml(ctx.contentType(), ctx.bodyAsBytes());
   }
 
   private static boolean isYaml(String contentType, byte[] body) {
@@ -255,8 +262,7 @@ public final class Bodies {
       if (cause instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
         String context = marked.getContext() == null ? "" : marked.getContext() + ": ";
         Mark at = marked.getProblemMark();
-        return AllotException.invalidRequest(
-            "body",
+        String message =
             "malformed body: "
                 + in
                 + context
@@ -265,16 +271,31 @@ public final class Bodies {
                 + (at.getLine() + 1)
                 + ", column "
                 + (at.getColumn() + 1)
-                + ")");
+                + ")";
+        return located("body", message, at.getLine() + 1, at.getColumn() + 1);
       }
     }
     AllotException malformed = malformed(e);
-    if (in.isEmpty() || malformed.violations().size() != 1) {
+    if (malformed.violations().size() != 1) {
       return malformed;
     }
     String path = malformed.violations().getFirst().path();
-    return AllotException.invalidRequest(
-        path, malformed.getMessage().replaceFirst("^malformed body: ", "malformed body: " + in));
+    String message =
+        malformed.getMessage().replaceFirst("^malformed body: ", "malformed body: " + in);
+    // Jackson's own refusals (a duplicate key) know the line too.
+    return e.getLocation() == null || e.getLocation().getLineNr() < 1
+        ? AllotException.invalidRequest(path, message)
+        : located(
+            path, message, e.getLocation().getLineNr(), Math.max(1, e.getLocation().getColumnNr()));
+  }
+
+  /** A refusal of the request whose one detail carries where in the body the problem is. */
+  private static AllotException located(String path, String message, int line, int column) {
+    return new AllotException(
+        ErrorCode.INVALID_REQUEST,
+        message,
+        List.of(Violation.invalid(path, message).at(line, column)),
+        null);
   }
 
   /**

@@ -48,11 +48,18 @@ final class ErrorMapper {
       String message,
       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Detail> details) {}
 
-  /** One broken rule; {@code document} only for a batch of documents. */
+  /**
+   * One broken rule; {@code document} only for a batch of documents, {@code line} and {@code
+   * column} only where the field was found in a YAML body.
+   */
   record Detail(
-      @JsonInclude(JsonInclude.Include.NON_NULL) Integer document, String path, String message) {
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer document,
+      String path,
+      String message,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer line,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer column) {
     static Detail of(Violation v) {
-      return new Detail(v.document(), v.path(), v.message());
+      return new Detail(v.document(), v.path(), v.message(), v.line(), v.column());
     }
   }
 

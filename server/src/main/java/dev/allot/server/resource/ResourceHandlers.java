@@ -37,17 +37,25 @@ public final class ResourceHandlers {
 
   /**
    * Applies the body's documents as the calling token; with {@code ?dryRun=true}, checks them the
-   * same way and answers what applying would do, storing nothing.
+   * same way and answers what applying would do, storing nothing. A refusal of a YAML body gives
+   * each detail's line and column.
    */
   public void apply(Context ctx) {
     boolean dryRun = dryRun(ctx.queryParam("dryRun"));
     List<Object> documents = Bodies.documents(ctx);
     OptionalInt expectedVersion = Params.ifMatch(ctx);
     Token caller = HttpApi.caller(ctx);
-    List<Applied> applied =
-        dryRun
-            ? resources.preview(documents, expectedVersion)
-            : resources.apply(documents, expectedVersion, Author.token(caller.id(), caller.name()));
+    List<Applied> applied;
+    try {
+      applied =
+          dryRun
+              ? resources.preview(documents, expectedVersion)
+              : resources.apply(
+                  documents, expectedVersion, Author.token(caller.id(), caller.name()));
+    } catch (AllotException refused) {
+      // Each detail of a YAML document says where its field is, for editors and the console.
+      throw Bodies.isYaml(ctx) ? YamlLines.locate(refused, ctx.bodyAsBytes()) : refused;
+    }
     Bodies.respond(ctx, 200, new ApplyAnswer(applied.stream().map(Outcome::of).toList(), dryRun));
   }
 

@@ -118,7 +118,7 @@ class CliTest {
                 "",
                 """
                 error: HTTP 400 invalid_resource: the resource is invalid
-                  document 2, spec.cohorts[0].variants: splits sum to 0.9, must sum to 1
+                  document 2, line 25, spec.cohorts[0].variants: splits sum to 0.9, must sum to 1
                 """));
     assertThat(server.get("/v1/labs/growth").status()).isEqualTo(404);
   }
@@ -134,7 +134,8 @@ class CliTest {
     assertThat(run.err())
         .startsWith(
             "error: HTTP 409 conflict: the change is not allowed\n"
-                + "  document 1, metadata.status: an experiment's status only moves forward");
+                + "  document 1, line 6, metadata.status: an experiment's status only moves"
+                + " forward");
   }
 
   @Test

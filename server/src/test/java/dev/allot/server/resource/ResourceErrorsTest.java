@@ -40,7 +40,7 @@ class ResourceErrorsTest {
             parseJson(
                 """
                 {"error": "invalid_resource", "message": "the resource is invalid",
-                 "details": [{"document": 1, "path": "spec.cohorts[0].variants", "message": "splits sum to 0.9, must sum to 1"}]}\
+                 "details": [{"document": 1, "path": "spec.cohorts[0].variants", "message": "splits sum to 0.9, must sum to 1", "line": 19, "column": 5}]}\
                 """));
     assertThat(server.get("/v1/experiments/home-cta").status()).isEqualTo(404);
   }
@@ -56,7 +56,7 @@ class ResourceErrorsTest {
             parseJson(
                 """
                 {"error": "invalid_resource", "message": "the resource is invalid",
-                 "details": [{"document": 1, "path": "spec.cohorts[0].variants", "message": "splits sum to 0.9, must sum to 1"}]}\
+                 "details": [{"document": 1, "path": "spec.cohorts[0].variants", "message": "splits sum to 0.9, must sum to 1", "line": 19, "column": 5}]}\
                 """));
   }
 
@@ -105,7 +105,7 @@ class ResourceErrorsTest {
             parseJson(
                 """
                 {"error": "invalid_resource", "message": "the resource is invalid",
-                 "details": [{"document": 3, "path": "spec.cohorts[0].variants", "message": "splits sum to 1.4, must sum to 1"}]}\
+                 "details": [{"document": 3, "path": "spec.cohorts[0].variants", "message": "splits sum to 1.4, must sum to 1", "line": 49, "column": 5}]}\
                 """));
     assertThat(server.get("/v1/labs/marketing").status()).isEqualTo(404);
     assertThat(server.get("/v1/experiments/home-cta").status()).isEqualTo(404);
@@ -137,7 +137,7 @@ class ResourceErrorsTest {
                 """
                 {"error": "conflict", "message": "the change is not allowed",
                  "details": [{"document": 1, "path": "metadata.status",
-                              "message": "an experiment's status only moves forward (draft, active, winner_declared, ended, archived): active cannot go back to draft"}]}\
+                              "message": "an experiment's status only moves forward (draft, active, winner_declared, ended, archived): active cannot go back to draft", "line": 6, "column": 3}]}\
                 """));
     JsonNode stored = server.get("/v1/experiments/home-cta").json();
     assertThat(stored.at("/metadata/status").asText()).isEqualTo("active");
@@ -157,7 +157,7 @@ class ResourceErrorsTest {
                 """
                 {"error": "conflict", "message": "the change is not allowed",
                  "details": [{"document": 1, "path": "spec.cohorts[0]",
-                              "message": "cohort 1 is stored and never changes; add cohort 2 to change the split"}]}\
+                              "message": "cohort 1 is stored and never changes; add cohort 2 to change the split", "line": 18, "column": 5}]}\
                 """));
   }
 
@@ -172,7 +172,7 @@ class ResourceErrorsTest {
         .isEqualTo(
             parseJson(
                 """
-                [{"document": 1, "path": "spec.cohorts", "message": "cohort 2 is stored and cannot be dropped"}]\
+                [{"document": 1, "path": "spec.cohorts", "message": "cohort 2 is stored and cannot be dropped", "line": 17, "column": 3}]\
                 """));
   }
 
@@ -212,8 +212,8 @@ class ResourceErrorsTest {
         .isEqualTo(
             parseJson(
                 """
-                [{"document": 1, "path": "spec.cohorts", "message": "cohort 1 is stored and cannot be dropped"},
-                 {"document": 1, "path": "spec.variants", "message": "variant BIGGER is used by cohort 1 and cannot be removed"}]\
+                [{"document": 1, "path": "spec.cohorts", "message": "cohort 1 is stored and cannot be dropped", "line": 17, "column": 3},
+                 {"document": 1, "path": "spec.variants", "message": "variant BIGGER is used by cohort 1 and cannot be removed", "line": 10, "column": 3}]\
                 """));
   }
 
@@ -237,7 +237,7 @@ class ResourceErrorsTest {
         .isEqualTo(
             parseJson(
                 """
-                [{"document": 1, "path": "metadata.id", "message": "the built-in lab DEFAULT cannot be changed"}]\
+                [{"document": 1, "path": "metadata.id", "message": "the built-in lab DEFAULT cannot be changed", "line": 3, "column": 3}]\
                 """));
     assertThat(server.get("/v1/labs/DEFAULT").json().at("/metadata/status").asText())
         .isEqualTo("active");
@@ -252,7 +252,7 @@ class ResourceErrorsTest {
         .isEqualTo(
             parseJson(
                 """
-                [{"document": 1, "path": "metadata.parentId", "message": "lab NOWHERE does not exist"}]\
+                [{"document": 1, "path": "metadata.parentId", "message": "lab NOWHERE does not exist", "line": 8, "column": 3}]\
                 """));
   }
 
@@ -267,7 +267,7 @@ class ResourceErrorsTest {
         .isEqualTo(
             parseJson(
                 """
-                [{"document": 1, "path": "metadata.parentId", "message": "lab OLD is archived, not active"}]\
+                [{"document": 1, "path": "metadata.parentId", "message": "lab OLD is archived, not active", "line": 8, "column": 3}]\
                 """));
   }
 
