@@ -177,7 +177,8 @@ function srmVerdict(srm) {
 
 function health(summary) {
   if (summary.failed) {
-    return [h('p', { id: 'srm', class: 'verdict none' }, 'Not enough data'), errorBlock(summary.failed, 'the health summary')];
+    return [h('p', null, h('span', { id: 'srm', class: 'verdict none', 'data-srm': 'none' }, 'Not enough data')),
+      errorBlock(summary.failed, 'the health summary')];
   }
   const cohorts = summary.cohorts || [];
   const active = cohorts.length ? cohorts.reduce((a, b) => (b.index > a.index ? b : a)) : null;
@@ -187,9 +188,9 @@ function health(summary) {
   const exposed = active ? active.variants.reduce((n, v) => n + v.exposed, 0) : 0;
   const mismatches = active ? active.variants.reduce((n, v) => n + v.mismatches, 0) : 0;
   return [
-    h('p', null, h('span', { id: 'srm', class: `verdict ${verdict.kind}` },
+    h('p', null, h('span', { class: `verdict ${verdict.kind}` },
       h('span', { 'aria-hidden': 'true' }, verdict.kind === 'ok' ? '✓ ' : verdict.kind === 'mismatch' ? '⚠ ' : '– '),
-      verdict.text)),
+      h('span', { id: 'srm', 'data-srm': verdict.kind }, verdict.text))),
     h('p', { class: 'hint' }, active
       ? `Active cohort ${active.index}: the assigned counts against its split, Pearson's chi-square test, flagged below p = ${active.srm ? active.srm.threshold : 0.001}.`
       : 'No cohort has assignments yet.'),
@@ -453,13 +454,26 @@ async function act(action, experiment, rerender) {
   try {
     const answer = await send('POST', `/v1/experiments/${encodeURIComponent(id)}:${action}`, body,
       { ifMatch: meta.resourceVersion });
-    const status = answer && answer.metadata ? answer.metadata.status.replace('_', ' ') : null;
-    flash(`${id}: ${ACTION_LABELS[action].toLowerCase()} done${status ? `; status ${status}` : ''}.`);
+    flash(doneText(action, id, answer));
   } catch (error) {
     flashError(error, `${ACTION_LABELS[action]} refused`);
     if (error.status !== 409 && error.status !== 412) return;
   }
   await rerender();
+}
+
+/** What an action did, from the experiment's new document. */
+function doneText(action, id, answer) {
+  const spec = (answer && answer.spec) || {};
+  const cohort = activeCohort(spec);
+  switch (action) {
+    case 'activate': return `${id} is active: it assigns from now on.`;
+    case 'declareWinner': return `${id}: ${spec.winningVariant || 'the winner'} is declared the winner; every subject gets it.`;
+    case 'end': return `${id} has ended.`;
+    case 'archive': return `${id} is archived.`;
+    case 'addCohort': return `${id}: cohort ${cohort ? cohort.index : ''} added (${cohort ? splitsText(cohort) : ''}).`;
+    default: return `${id}: done.`;
+  }
 }
 
 /** Why the entered splits would be refused, or null: 0..1, 4 places, summing to exactly 1. */

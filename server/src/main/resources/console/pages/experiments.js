@@ -71,7 +71,16 @@ export async function render(main, params, session) {
       label: 'Experiments',
       rows: shown,
       empty: experiments.length ? 'No experiment matches the filters.' : 'No experiments yet.',
-      rowAttrs: e => ({ 'data-id': e.id }),
+      rowAttrs: e => ({
+        'data-id': e.id,
+        class: 'row-link',
+        // The whole row opens the experiment; the id's link is there for keyboards and new tabs.
+        onclick: event => {
+          if (!event.target.closest('a') && !window.getSelection().toString()) {
+            location.hash = `#/experiments/${encodeURIComponent(e.id)}`;
+          }
+        },
+      }),
       columns: [
         {
           label: 'Experiment', class: 'wrap',
