@@ -70,10 +70,8 @@ export function yamlEditor(container, { text, ifMatch = null, onApplied }) {
   const showErrors = all => {
     // One document: its number says nothing ("line 4: spec.variants: ...").
     const single = all.every(d => !d.document || d.document === 1);
-    // A detail the server gave no line: the line its message names, else where its path is.
-    const lined = all.map(d => (d.line ? d
-      : { ...d, line: lineOf(d.message) || lineOfPath(textarea.value, d.path, d.document || 1) }));
-    const details = single ? lined.map(d => ({ ...d, document: undefined })) : lined;
+    // The server locates each detail of a YAML body (its line); one it could not has none.
+    const details = single ? all.map(d => ({ ...d, document: undefined })) : all;
     errorLines = new Set(details.filter(d => d.line).map(d => d.line));
     replace(errors, details.map(d => {
       const item = h('li', { 'data-line': d.line || null }, detailText(d));
@@ -113,8 +111,7 @@ export function yamlEditor(container, { text, ifMatch = null, onApplied }) {
     } catch (error) {
       const details = error.body && Array.isArray(error.body.details) ? error.body.details : [];
       const message = (error.body && error.body.message) || error.message;
-      const located = lineOf(message);
-      showErrors(details.length ? details : [{ message, line: located }]);
+      showErrors(details.length ? details : [{ message }]);
       state.textContent = `Not applied: ${message}`;
       if (error.status === 409 || error.status === 412) {
         flashError(error);
@@ -154,91 +151,6 @@ export function yamlEditor(container, { text, ifMatch = null, onApplied }) {
     diff);
   renumber();
   return { textarea, goToLine };
-}
-
-/**
- * The 1-based line of text where a field path ("spec.cohorts[0].variants") of the n-th document
- * is written, or of its deepest part found; null when not even its first part is. Reads block
- * YAML by indentation: enough to point at a field, not a parser.
- */
-export function lineOfPath(text, path, document = 1) {
-  if (!path || path === 'body') return null;
-  const segments = [];
-  for (const part of String(path).split('.')) {
-    const match = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
-    if (!match) return null;
-    if (match[1]) segments.push(match[1]);
-    for (const index of match[2].matchAll(/\[(\d+)\]/g)) segments.push(Number(index[1]));
-  }
-  const all = text.split('\n');
-  // The lines of the document-th non-empty document, with their line numbers.
-  let lines = [];
-  let counted = 0;
-  let current = [];
-  const flush = () => {
-    if (current.some(l => l.text.trim() && !l.text.trim().startsWith('#'))) {
-      counted++;
-      if (counted === document) lines = current;
-    }
-    current = [];
-  };
-  all.forEach((t, i) => {
-    if (/^---(\s|$)/.test(t)) flush(); else current.push({ n: i + 1, text: t });
-  });
-  flush();
-  const content = l => l.text.trim() && !l.text.trim().startsWith('#');
-  const indent = l => l.text.length - l.text.trimStart().length;
-  let start = 0;
-  let end = lines.length;
-  let parent = -1;
-  let found = null;
-  let afterKey = false;
-  for (const segment of segments) {
-    let hit = -1;
-    if (typeof segment === 'string') {
-      const key = segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      const re = new RegExp(`^((?:\\s*-\\s+)*\\s*)(["']?)${key}\\2\\s*:(\\s|$)`, 'i');
-      for (let i = start; i < end && hit < 0; i++) {
-        const m = re.exec(lines[i].text);
-        if (m && m[1].length > parent) {
-          hit = i;
-          parent = m[1].length;
-        }
-      }
-      if (hit < 0) break;
-      let j = hit + 1;
-      while (j < end && (!content(lines[j]) || indent(lines[j]) > parent
-        || (indent(lines[j]) === parent && lines[j].text.trimStart().startsWith('-')))) j++;
-      start = hit;
-      end = j;
-      afterKey = true;
-    } else {
-      const dashes = [];
-      for (let i = start; i < end; i++) {
-        const t = lines[i].text;
-        if (content(lines[i]) && indent(lines[i]) >= Math.max(parent, 0) && /^-(\s|$)/.test(t.trimStart())
-          && !(i === start && afterKey)) {
-          dashes.push(i);
-        }
-      }
-      const column = Math.min(...dashes.map(i => indent(lines[i])));
-      const items = dashes.filter(i => indent(lines[i]) === column);
-      if (segment >= items.length) break;
-      hit = items[segment];
-      start = hit;
-      end = segment + 1 < items.length ? items[segment + 1] : end;
-      parent = column;
-      afterKey = false;
-    }
-    found = lines[hit].n;
-  }
-  return found;
-}
-
-/** The line a parse error names in its message ("... (line 5, column 17)"), if any. */
-function lineOf(message) {
-  const match = /line (\d+)/.exec(message || '');
-  return match ? Number(match[1]) : null;
 }
 
 /** What a dry run says applying will do: per document, its operation and changed fields. */

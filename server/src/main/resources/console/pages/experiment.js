@@ -339,7 +339,8 @@ function drawChart(uPlot, element, data, key) {
     width: width(),
     height: 240,
     tzDate: ts => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-    scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max)] } },
+    // One day alone would be a scale of no width: half a day either side centres its point.
+    scales: { x: { time: true, range: (u, min, max) => (min === max ? [min - 43200, max + 43200] : [min, max]) }, y: { range: (u, min, max) => [0, Math.max(1, max)] } },
     axes: [
       {
         // One tick a day at most, labelled by UTC date: the counts are per UTC day.

@@ -1,5 +1,6 @@
 package dev.allot.bench;
 
+import dev.allot.access.SessionService;
 import dev.allot.assignment.Assignment;
 import dev.allot.assignment.AssignmentIds;
 import dev.allot.events.ExposureService;
@@ -102,7 +103,8 @@ public class ConsoleBenchmark {
                 ExposureService.DEFAULT_PROPERTY_KEY_LIMIT,
                 false,
                 Optional.empty(),
-                Optional.empty()));
+                Optional.empty(),
+                SessionService.DEFAULT_IDLE_TIMEOUT));
     http = HttpClient.newHttpClient();
     base = "http://127.0.0.1:" + allot.port();
   }

@@ -13,6 +13,7 @@ import com.launchdarkly.sdk.server.integrations.FileData;
 import com.optimizely.ab.Optimizely;
 import com.optimizely.ab.OptimizelyUserContext;
 import com.optimizely.ab.optimizelydecision.OptimizelyDecideOption;
+import dev.allot.access.SessionService;
 import dev.allot.assignment.Bucketing;
 import dev.allot.client.AllotClient;
 import dev.allot.events.ExposureService;
@@ -147,7 +148,8 @@ public class PeerEvaluationBenchmark {
                   ExposureService.DEFAULT_PROPERTY_KEY_LIMIT,
                   false,
                   Optional.empty(),
-                  Optional.empty()))) {
+                  Optional.empty(),
+                  SessionService.DEFAULT_IDLE_TIMEOUT))) {
         URI base = URI.create("http://127.0.0.1:" + allot.port());
         post(base, "/v1/resources:apply", EmbeddedAllot.experimentDocument());
         // Assigned in bulk first, so the client's one call per subject below finds them made.

@@ -74,32 +74,6 @@ public record AllotConfig(
     });
   }
 
-  /** With console sessions ending after {@link SessionService#DEFAULT_IDLE_TIMEOUT} idle. */
-  public AllotConfig(
-      String host,
-      int port,
-      Path dataDir,
-      Optional<String> databaseUrl,
-      DatabaseOptions database,
-      Optional<String> adminToken,
-      int propertyKeyLimit,
-      boolean assignmentEvents,
-      Optional<TlsFiles> tls,
-      Optional<String> secretKey) {
-    this(
-        host,
-        port,
-        dataDir,
-        databaseUrl,
-        database,
-        adminToken,
-        propertyKeyLimit,
-        assignmentEvents,
-        tls,
-        secretKey,
-        SessionService.DEFAULT_IDLE_TIMEOUT);
-  }
-
   public String jdbcUrl() {
     return databaseUrl.orElse("jdbc:sqlite:" + dataDir.resolve("allot.db").toAbsolutePath());
   }
