@@ -56,7 +56,7 @@ class ConcurrentMigrationTest {
                   "SELECT version || ' ' || success FROM flyway_schema_history ORDER BY installed_rank"))
           .containsExactly(
               "1 true", "2 true", "3 true", "4 true", "5 true", "6 true", "7 true", "8 true",
-              "9 true", "10 true", "11 true", "12 true", "13 true");
+              "9 true", "10 true", "11 true", "12 true", "13 true", "14 true");
       for (Database database : opened) {
         long labs =
             database.withConnection(c -> count(c, "SELECT count(*) FROM experimentation.labs"));
