@@ -115,11 +115,11 @@ class WireShapeTest {
     assertThat(unknown.body())
         .isEqualTo("{\"error\":\"not_found\",\"message\":\"Endpoint GET /v1/x not found\"}\n");
     assertThat(method.status()).isEqualTo(405);
-    assertThat(method.header("Allow")).isEqualTo("GET, HEAD");
+    assertThat(method.header("Allow")).isEqualTo("GET, HEAD, POST");
     assertThat(method.body())
         .isEqualTo(
             "{\"error\":\"method_not_allowed\","
-                + "\"message\":\"DELETE is not allowed on /v1/experiments/x; it takes GET, HEAD\"}\n");
+                + "\"message\":\"DELETE is not allowed on /v1/experiments/x; it takes GET, HEAD, POST\"}\n");
   }
 
   @Test
