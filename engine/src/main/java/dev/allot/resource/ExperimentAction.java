@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -125,7 +126,7 @@ public sealed interface ExperimentAction {
   /** {@code declareWinner}: active to winner_declared; everyone then gets {@code variant}. */
   record DeclareWinner(ResourceId variant) implements ExperimentAction {
     public DeclareWinner {
-      java.util.Objects.requireNonNull(variant, "variant");
+      Objects.requireNonNull(variant, "variant");
     }
 
     @Override
@@ -137,7 +138,7 @@ public sealed interface ExperimentAction {
   /** {@code end}: active or winner_declared to ended, for {@code reason}. */
   record End(EndedReason reason) implements ExperimentAction {
     public End {
-      java.util.Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(reason, "reason");
     }
 
     @Override
