@@ -154,12 +154,3 @@ async function route() {
     main.focus({ preventScroll: true });
   }
 }
-
-/** Navigate to a hash route (re-rendering even when it is the current one). */
-export function go(hash) {
-  if (location.hash === hash) {
-    route();
-  } else {
-    location.hash = hash;
-  }
-}

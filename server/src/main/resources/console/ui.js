@@ -94,14 +94,6 @@ export function percent(fraction, digits = 1) {
   return fraction === null || fraction === undefined ? '—' : (fraction * 100).toFixed(digits) + '%';
 }
 
-/** A p-value for people: 2 significant digits, "< 0.0001" when smaller. */
-export function pValue(p) {
-  if (p === null || p === undefined) {
-    return '—';
-  }
-  return p < 0.0001 ? '< 0.0001' : Number(p).toPrecision(2);
-}
-
 /** A status badge; the word is always shown, the color only repeats it. */
 export function statusBadge(status, attrs = {}) {
   const word = String(status || 'unknown');

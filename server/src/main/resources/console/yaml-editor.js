@@ -161,13 +161,7 @@ export function describeChanges(answer) {
     docs.map(doc => h('div', { class: 'diff-doc' },
       h('p', null, h('strong', null, `${doc.kind} ${doc.id}`), ' ',
         operationText(doc)),
-      doc.changes && doc.changes.length
-        ? h('ul', null, doc.changes.map(c => h('li', null,
-          h('span', null, `${c.path}: `),
-          h('span', { class: 'diff-before' }, show(c.before)),
-          ' → ',
-          h('span', { class: 'diff-after' }, show(c.after)))))
-        : null)),
+      doc.changes && doc.changes.length ? changeList(doc.changes) : null)),
   ];
 }
 
@@ -180,7 +174,16 @@ function operationText(doc) {
   }
 }
 
+/** Changed fields as a list, "path: before → after" each: a dry run's, or a version's history. */
+export function changeList(changes, attrs = null) {
+  return h('ul', attrs, changes.map(c => h('li', null,
+    h('span', null, `${c.path}: `),
+    h('span', { class: 'diff-before' }, show(c.before)),
+    ' → ',
+    h('span', { class: 'diff-after' }, show(c.after)))));
+}
+
 /** A before/after value: JSON for values, "(none)" for an absent one. */
-export function show(value) {
+function show(value) {
   return value === null || value === undefined ? '(none)' : JSON.stringify(value);
 }

@@ -3,7 +3,7 @@ import { get, getFull, send } from '../api.js';
 import {
   confirm, count, errorBlock, field, flash, flashError, h, percent, replace, statusBadge, table, time,
 } from '../ui.js';
-import { show } from '../yaml-editor.js';
+import { changeList } from '../yaml-editor.js';
 import { healthBadge } from './experiments.js';
 
 const UPLOT = '/webjars/uplot/1.6.30/dist/';
@@ -238,16 +238,14 @@ function historyList(answer) {
   return h('ol', { id: 'history', reversed: true }, versions.map(doc => {
     const meta = doc.metadata || {};
     const by = meta.changedBy ? meta.changedBy.tokenName || meta.changedBy.tokenId : 'unknown';
-    const changes = doc.changes || meta.changes || [];
+    const changes = doc.changes || [];
     return h('li', { 'data-version': meta.resourceVersion },
       h('strong', null, `Version ${meta.resourceVersion}`), ' · ', time(meta.changedAt), ' · ',
       h('span', null, `by ${by}`), ' · ', statusBadge(meta.status),
       meta.resourceVersion === 1
         ? h('p', { class: 'muted' }, 'Created.')
         : changes.length
-          ? h('ul', { class: 'changes' }, changes.map(c => h('li', null,
-            `${c.path}: `, h('span', { class: 'diff-before' }, show(c.before)), ' → ',
-            h('span', { class: 'diff-after' }, show(c.after)))))
+          ? changeList(changes, { class: 'changes' })
           : null);
   }));
 }
