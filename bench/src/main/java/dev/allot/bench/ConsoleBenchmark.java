@@ -13,7 +13,6 @@ import dev.allot.storage.DatabaseOptions;
 import dev.allot.storage.Durability;
 import dev.allot.storage.assignment.AssignmentRows;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -242,28 +241,17 @@ public class ConsoleBenchmark {
 
   /** A 50/50 experiment of two variants in one cohort, as {@link EmbeddedAllot}'s. */
   private static Map<String, Object> experiment(String id, String status, String description) {
-    Map<String, Object> metadata =
+    return EmbeddedAllot.experimentDocument(
         description == null
             ? Map.of("id", id, "name", "Experiment " + id, "status", status)
             : Map.of(
-                "id", id, "name", "Experiment " + id, "status", status, "description", description);
-    return Map.of(
-        "kind",
-        "experiment",
-        "metadata",
-        metadata,
-        "spec",
-        Map.of(
-            "variants",
-            List.of(Map.of("id", "control", "isControl", true), Map.of("id", "treatment")),
-            "cohorts",
-            List.of(
-                Map.of(
-                    "index",
-                    1,
-                    "variants",
-                    List.of(
-                        Map.of("variant", "control", "split", new BigDecimal("0.5")),
-                        Map.of("variant", "treatment", "split", new BigDecimal("0.5")))))));
+                "id",
+                id,
+                "name",
+                "Experiment " + id,
+                "status",
+                status,
+                "description",
+                description));
   }
 }

@@ -60,11 +60,16 @@ final class EmbeddedAllot implements AutoCloseable {
 
   /** The document of {@link #EXPERIMENT}: active, two variants split 50/50 in one cohort. */
   static Map<String, Object> experimentDocument() {
+    return experimentDocument(Map.of("id", EXPERIMENT, "status", "active"));
+  }
+
+  /** An experiment of two variants split 50/50 in one cohort, with this metadata. */
+  static Map<String, Object> experimentDocument(Map<String, Object> metadata) {
     return Map.of(
         "kind",
         "experiment",
         "metadata",
-        Map.of("id", EXPERIMENT, "status", "active"),
+        metadata,
         "spec",
         Map.of(
             "variants",
